@@ -1,0 +1,57 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/swanwatch/swanwatch/collectors"
+)
+
+// Config is the `collectors.agent` section of swanwatch.yaml.
+type Config struct {
+	collectors.Schedule `yaml:",inline"`
+
+	// Keep lists the metric families kept from each agent; everything else is
+	// dropped before it reaches the TSDB, so that a VM costs ~50 series.
+	Keep []string `yaml:"keep"`
+	// MaxBodyBytes bounds one scrape; a larger answer fails the round.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// DefaultKeep is the default keep-list: CPU, memory, disk, filesystem, network
+// and load of node_exporter, enough for water levels and idle findings (R-A2).
+var DefaultKeep = []string{
+	"node_cpu_seconds_total", "node_load1", "node_load5", "node_load15",
+	"node_memory_MemTotal_bytes", "node_memory_MemAvailable_bytes",
+	"node_filesystem_size_bytes", "node_filesystem_avail_bytes",
+	"node_disk_read_bytes_total", "node_disk_written_bytes_total",
+	"node_network_receive_bytes_total", "node_network_transmit_bytes_total",
+	"node_boot_time_seconds", "node_time_seconds", "node_uname_info",
+}
+
+// WithDefaults returns c with every unset field filled in.
+func (c Config) WithDefaults() Config {
+	c.Schedule = c.Schedule.WithDefaults(collectors.Schedule{Interval: 30 * time.Second, Concurrency: 64})
+	if len(c.Keep) == 0 {
+		c.Keep = append([]string(nil), DefaultKeep...)
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 4 << 20
+	}
+	return c
+}
+
+// Validate reports every problem of a defaulted Config.
+func (c Config) Validate() error {
+	errs := []error{c.Schedule.Validate()}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("max_body_bytes %d is below 1024", c.MaxBodyBytes))
+	}
+	for i, k := range c.Keep {
+		if k == "" {
+			errs = append(errs, fmt.Errorf("keep[%d] is empty", i))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,218 @@
+// Package testpeer starts real third-party peers (node_exporter, VictoriaMetrics,
+// VictoriaLogs, ...) on loopback for tests. It is the project's own copy of the
+// workplace's peer scripts, so that a fresh clone can run its tests with nothing but
+// the packages .ci/run installs.
+//
+// A peer that cannot start fails the test loudly: a skipped peer test is a missing
+// test. Binaries are installed by .ci/run (apt and go install), never by a test.
+package testpeer
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Spec describes one peer process.
+type Spec struct {
+	Name     string   // for messages and the log file name
+	Binary   string   // absolute path or a name looked up in PATH
+	Hint     string   // how to install it, shown when it is missing
+	Args     []string // command-line arguments
+	ReadyURL string   // polled until it answers 2xx
+	Wait     time.Duration
+}
+
+// Peer is a running peer process.
+type Peer struct {
+	Name string
+	Dir  string // scratch directory of this peer (data, log)
+	Log  string // path of its combined stdout/stderr
+
+	spec   Spec
+	bin    string
+	cmd    *exec.Cmd
+	exited chan struct{}
+}
+
+// LookBinary returns the path of a peer binary, failing the test when it is missing.
+func LookBinary(t testing.TB, name, hint string) string {
+	t.Helper()
+	if filepath.IsAbs(name) {
+		if _, err := os.Stat(name); err == nil {
+			return name
+		}
+	} else if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	if gp := goBin(name); gp != "" {
+		return gp
+	}
+	t.Fatalf("peer binary %s not found: install it (%s) or run .ci/run", name, hint)
+	return ""
+}
+
+// goBin finds a binary installed with `go install` in GOBIN or GOPATH/bin.
+func goBin(name string) string {
+	dirs := []string{os.Getenv("GOBIN")}
+	if gp := os.Getenv("GOPATH"); gp != "" {
+		dirs = append(dirs, filepath.Join(gp, "bin"))
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, "go", "bin"))
+	}
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		p := filepath.Join(d, filepath.Base(name))
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Start launches the peer in its own process group, waits for ReadyURL and stops
+// it when the test ends. {{dir}} in Args is replaced by the peer's scratch dir.
+func Start(t testing.TB, s Spec) *Peer {
+	t.Helper()
+	dir := t.TempDir()
+	p := &Peer{Name: s.Name, Dir: dir, Log: filepath.Join(dir, s.Name+".log"), spec: s}
+	p.bin = LookBinary(t, s.Binary, s.Hint)
+	p.launch(t)
+	t.Cleanup(p.Stop)
+	return p
+}
+
+// launch starts the process (again) with the same data directory and port.
+func (p *Peer) launch(t testing.TB) {
+	t.Helper()
+	logf, err := os.OpenFile(p.Log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatalf("create peer log: %v", err)
+	}
+	args := make([]string, len(p.spec.Args))
+	for i, a := range p.spec.Args {
+		args[i] = expand(a, p.Dir)
+	}
+	p.cmd = exec.Command(p.bin, args...)
+	p.cmd.Dir = p.Dir
+	p.cmd.Stdout, p.cmd.Stderr = logf, logf
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start peer %s (%s): %v", p.Name, p.bin, err)
+	}
+	exited := make(chan struct{})
+	p.exited = exited
+	go func() { _ = p.cmd.Wait(); logf.Close(); close(exited) }()
+	if p.spec.ReadyURL != "" {
+		p.waitReady(t, p.spec, exited)
+	}
+}
+
+// Restart starts a stopped peer again on the same directory and arguments.
+func (p *Peer) Restart(t testing.TB) {
+	t.Helper()
+	p.Stop()
+	p.launch(t)
+}
+
+func expand(a, dir string) string {
+	out := []byte{}
+	for i := 0; i < len(a); i++ {
+		if i+7 <= len(a) && a[i:i+7] == "{{dir}}" {
+			out = append(out, dir...)
+			i += 6
+			continue
+		}
+		out = append(out, a[i])
+	}
+	return string(out)
+}
+
+func (p *Peer) waitReady(t testing.TB, s Spec, exited <-chan struct{}) {
+	t.Helper()
+	wait := s.Wait
+	if wait == 0 {
+		wait = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	for {
+		if httpOK(ctx, s.ReadyURL) {
+			return
+		}
+		select {
+		case <-exited:
+			t.Fatalf("peer %s exited during start-up:\n%s", s.Name, p.Tail())
+		case <-ctx.Done():
+			t.Fatalf("peer %s not ready at %s after %s:\n%s", s.Name, s.ReadyURL, wait, p.Tail())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func httpOK(ctx context.Context, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode/100 == 2
+}
+
+// Tail returns the last lines of the peer's log, for failure messages.
+func (p *Peer) Tail() string {
+	b, _ := os.ReadFile(p.Log)
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	return string(b)
+}
+
+// Stop terminates the peer and waits for it (tests use it to take a receiver down;
+// it also runs at cleanup). Stopping a stopped peer does nothing.
+func (p *Peer) Stop() {
+	select {
+	case <-p.exited:
+		return
+	default:
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.exited
+	}
+}
+
+// Addr formats 127.0.0.1:port.
+func Addr(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
+
+// String names the peer in messages.
+func (p *Peer) String() string { return fmt.Sprintf("%s (pid %d)", p.Name, p.cmd.Process.Pid) }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# install-peers.sh — installs the real third-party peers the tests run against:
+# node_exporter and VictoriaMetrics from Debian, VictoriaLogs (the Loki-protocol
+# receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
+# that is already there is not touched. Tests FAIL, never skip, without them.
+set -euo pipefail
+
+VICTORIA_LOGS=github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1
+
+apt_pkgs=()
+[ -x /usr/bin/prometheus-node-exporter ] || apt_pkgs+=(prometheus-node-exporter)
+[ -x /usr/bin/victoria-metrics ] || apt_pkgs+=(victoria-metrics)
+command -v curl >/dev/null || apt_pkgs+=(curl)
+
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  guard=""
+  # Keep package scripts from starting system-wide daemons on their default ports.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d; guard=1
+  fi
+  apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends"
+  $apt "${apt_pkgs[@]}" || { $sudo apt-get -o DPkg::Lock::Timeout=300 update && $apt "${apt_pkgs[@]}"; }
+  [ -z "$guard" ] || $sudo rm -f /usr/sbin/policy-rc.d
+fi
+
+gobin=$(go env GOBIN); [ -n "$gobin" ] || gobin=$(go env GOPATH)/bin
+[ -x "$gobin/victoria-logs" ] || go install "$VICTORIA_LOGS"
+echo "peers installed: node_exporter $(/usr/bin/prometheus-node-exporter --version 2>&1 | head -1 | awk '{print $3}'), victoria-metrics, victoria-logs ($gobin)"

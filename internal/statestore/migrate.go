@@ -1,0 +1,134 @@
+package statestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// migration is one schema step. Steps are append-only: a released step is never
+// edited, a change is a new step.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// ErrSchemaTooNew is returned by Open when the file was written by a newer binary.
+var ErrSchemaTooNew = errors.New("state database schema is newer than this binary")
+
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL,
+	applied_at INTEGER NOT NULL -- unix milliseconds
+)`
+
+// LatestVersion is the schema version this binary writes.
+func LatestVersion() int { return migrations[len(migrations)-1].version }
+
+// SchemaVersion returns the highest migration applied to the file.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	applied, err := appliedVersions(ctx, db.sql)
+	if err != nil {
+		return 0, err
+	}
+	v := 0
+	for ver := range applied {
+		v = max(v, ver)
+	}
+	return v, nil
+}
+
+// migrate applies every step of steps not yet recorded in schema_migrations, each
+// in its own transaction together with its record.
+func migrate(ctx context.Context, db *sql.DB, steps []migration, logger *slog.Logger) error {
+	if _, err := db.ExecContext(ctx, createMigrationsTable); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied, err := appliedVersions(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := checkApplied(applied, steps); err != nil {
+		return err
+	}
+	for _, m := range steps {
+		if _, ok := applied[m.version]; ok {
+			continue
+		}
+		if err := applyOne(ctx, db, m); err != nil {
+			return err
+		}
+		logger.Info("state database migrated", "version", m.version, "name", m.name)
+	}
+	return nil
+}
+
+// checkApplied refuses a file from a newer binary and one whose history differs
+// from ours (a renamed step means someone edited a released migration).
+func checkApplied(applied map[int]string, steps []migration) error {
+	known := make(map[int]string, len(steps))
+	latest := 0
+	for _, m := range steps {
+		known[m.version] = m.name
+		latest = max(latest, m.version)
+	}
+	for v, name := range applied {
+		if v > latest {
+			return fmt.Errorf("%w: file has version %d, binary knows up to %d; upgrade swanwatch or restore a backup",
+				ErrSchemaTooNew, v, latest)
+		}
+		if known[v] != name {
+			return fmt.Errorf("schema version %d is %q in the file but %q in this binary", v, name, known[v])
+		}
+	}
+	return nil
+}
+
+func appliedVersions(ctx context.Context, db *sql.DB) (map[int]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT version, name FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]string{}
+	for rows.Next() {
+		var v int
+		var name string
+		if err := rows.Scan(&v, &name); err != nil {
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied[v] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	return applied, nil
+}
+
+func applyOne(ctx context.Context, db *sql.DB, m migration) (err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate to version %d (%s): %w", m.version, m.name, err)
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, tx.Rollback())
+		}
+	}()
+	if _, err = tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migrate to version %d (%s): %w", m.version, m.name, err)
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+		m.version, m.name, time.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("record version %d: %w", m.version, err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit version %d: %w", m.version, err)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package inventory
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// entry is one target as a source read it, with a way to place a problem about
+// one of its fields (an Excel cell, a YAML line, a JSON entry).
+type entry struct {
+	t     Target
+	where func(field string) Problem
+}
+
+// accept normalizes the entries of one source: an entry with any problem is
+// reported and skipped, the rest load.
+func accept(entries []entry, kinds []string) ([]Target, []Problem) {
+	var out []Target
+	var probs []Problem
+	for _, e := range entries {
+		t, issues := normalize(e.t, kinds)
+		if len(issues) == 0 {
+			out = append(out, t)
+			continue
+		}
+		for _, is := range issues {
+			p := e.where(is.Field)
+			p.Msg += is.Msg
+			probs = append(probs, p)
+		}
+	}
+	return out, probs
+}
+
+// fieldNames are the keys a YAML or JSON entry may have.
+var fieldNames = []string{"name", "kind", "address", "district", "level", "site", "system", "dept", "parent", "labels", "params"}
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// yamlEntries reads the `targets:` list of one YAML document strictly: unknown
+// keys and bad types are problems with their line, and only that entry is lost.
+func yamlEntries(name string, data []byte) ([]entry, []Problem) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, []Problem{yamlErrProblem(name, err)}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil // an empty file is an empty estate
+	}
+	list, probs := targetsList(name, doc.Content[0])
+	var out []entry
+	for _, item := range list {
+		e, ps := yamlEntry(name, item)
+		probs = append(probs, ps...)
+		if ps == nil {
+			out = append(out, e)
+		}
+	}
+	return out, probs
+}
+
+func targetsList(name string, root *yaml.Node) ([]*yaml.Node, []Problem) {
+	if root.Kind != yaml.MappingNode {
+		return nil, []Problem{{Source: name, Row: root.Line, Msg: "expected a mapping with a `targets:` list"}}
+	}
+	var list []*yaml.Node
+	var probs []Problem
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value != "targets":
+			probs = append(probs, Problem{Source: name, Row: k.Line, Msg: fmt.Sprintf("unknown field %q (only `targets:` is allowed)", k.Value)})
+		case v.Kind == yaml.SequenceNode:
+			list = v.Content
+		case v.Tag != "!!null":
+			probs = append(probs, Problem{Source: name, Row: v.Line, Msg: "targets must be a list"})
+		}
+	}
+	return list, probs
+}
+
+func yamlEntry(name string, item *yaml.Node) (entry, []Problem) {
+	lines := map[string]int{}
+	var probs []Problem
+	if item.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			k := item.Content[i]
+			lines[k.Value] = k.Line
+			if !slices.Contains(fieldNames, k.Value) {
+				probs = append(probs, Problem{Source: name, Row: k.Line,
+					Msg: fmt.Sprintf("unknown field %q (valid: %s)", k.Value, strings.Join(fieldNames, ", "))})
+			}
+		}
+	}
+	var t Target
+	if err := item.Decode(&t); err != nil {
+		probs = append(probs, yamlErrProblems(name, item.Line, err)...)
+	}
+	t.Source = fmt.Sprintf("%s:%d", name, item.Line)
+	where := func(field string) Problem {
+		if l, ok := lines[field]; ok {
+			return Problem{Source: name, Row: l}
+		}
+		return Problem{Source: name, Row: item.Line}
+	}
+	return entry{t: t, where: where}, probs
+}
+
+// yamlErrProblems splits a yaml error into one problem per line it names.
+func yamlErrProblems(name string, line int, err error) []Problem {
+	var probs []Problem
+	if te, ok := err.(*yaml.TypeError); ok {
+		for _, s := range te.Errors {
+			probs = append(probs, lineProblem(name, line, s))
+		}
+		return probs
+	}
+	return []Problem{lineProblem(name, line, strings.TrimPrefix(err.Error(), "yaml: "))}
+}
+
+func yamlErrProblem(name string, err error) Problem { return yamlErrProblems(name, 0, err)[0] }
+
+func lineProblem(name string, line int, s string) Problem {
+	if m := yamlLine.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problem{Source: name, Row: n, Msg: m[2]}
+	}
+	return Problem{Source: name, Row: line, Msg: s}
+}
+

@@ -1,0 +1,199 @@
+package logstore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// shanghai is Asia/Shanghai. China has kept no daylight saving time since 1991, so a
+// fixed +08:00 zone is exact and needs no tzdata on the host.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+const (
+	dayLayout   = "2006-01-02"
+	eventsFile  = "events.log"
+	streamsFile = "streams.log"
+)
+
+// dayOf names the Asia/Shanghai calendar day of t, which is its partition directory.
+func dayOf(t time.Time) string { return t.In(shanghai).Format(dayLayout) }
+
+// parseDay returns the start of a partition's day; ok is false for foreign names.
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(dayLayout, s, shanghai)
+	return t, err == nil && t.Format(dayLayout) == s
+}
+
+// partition is one day open for appending. Its streams.log gives every distinct
+// label set of the day a small id (the per-day label index); events.log holds
+// (time, stream id, text) records, so a query matches label sets once per day and
+// skips non-matching events without decoding their labels.
+type partition struct {
+	dir              string
+	events, streamsF *os.File
+	streams          [][]labelPair // index is the stream id
+	ids              map[string]uint32
+	size             int64 // committed length of events.log: readers stop here
+	ssize            int64 // committed length of streams.log
+	buf, sbuf, tmp   []byte
+}
+
+// pending is a validated event ready to be written.
+type pending struct {
+	ts   int64
+	ls   []labelPair
+	key  string
+	text string
+}
+
+func openPartition(dir string) (*partition, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create partition: %w", err)
+	}
+	p := &partition{dir: dir, ids: map[string]uint32{}}
+	streams, sSize, err := loadStreams(filepath.Join(dir, streamsFile))
+	if err != nil {
+		return nil, err
+	}
+	p.streams, p.ssize = streams, sSize
+	for i, ls := range streams {
+		p.ids[labelKey(ls)] = uint32(i)
+	}
+	if p.streamsF, err = openRepaired(filepath.Join(dir, streamsFile), sSize); err != nil {
+		return nil, err
+	}
+	evPath := filepath.Join(dir, eventsFile)
+	if p.size, err = validSize(evPath); err == nil {
+		p.events, err = openRepaired(evPath, p.size)
+	}
+	if err != nil {
+		p.streamsF.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadStreams reads a day's label index up to its first torn record.
+func loadStreams(path string) ([][]labelPair, int64, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("open stream index: %w", err)
+	}
+	defer f.Close()
+	rr := newRecordReader(f)
+	var streams [][]labelPair
+	for {
+		off := rr.Off
+		p, err := rr.Next()
+		if err == io.EOF {
+			return streams, off, nil
+		}
+		id, ls, derr := decodeStream(p)
+		if err != nil || derr != nil || id != uint32(len(streams)) {
+			tornRecords.Inc()
+			return streams, off, nil
+		}
+		streams = append(streams, ls)
+	}
+}
+
+// validSize returns the length of the intact prefix of a record file.
+func validSize(path string) (int64, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("open events: %w", err)
+	}
+	defer f.Close()
+	rr := newRecordReader(f)
+	for {
+		if _, err := rr.Next(); err != nil {
+			return rr.Off, nil
+		}
+	}
+}
+
+// openRepaired opens path for appending after cutting a torn tail at size, so new
+// records never follow garbage that would hide them from readers.
+func openRepaired(path string, size int64) (*os.File, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > size {
+		tornRecords.Inc()
+		if err := os.Truncate(path, size); err != nil {
+			return nil, fmt.Errorf("cut torn tail of %s: %w", filepath.Base(path), err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), err)
+	}
+	return f, nil
+}
+
+// append writes events and fsyncs: first the new label sets, then the events, so a
+// durable event never points at a stream id that was lost.
+func (p *partition) append(evs []pending) (int64, error) {
+	p.buf, p.sbuf = p.buf[:0], p.sbuf[:0]
+	oldStreams := len(p.streams)
+	for _, e := range evs {
+		id, ok := p.ids[e.key]
+		if !ok {
+			id = uint32(len(p.streams))
+			p.streams = append(p.streams, e.ls)
+			p.ids[e.key] = id
+			p.tmp = encodeStream(p.tmp[:0], id, e.ls)
+			p.sbuf = appendRecord(p.sbuf, p.tmp)
+		}
+		p.tmp = encodeEvent(p.tmp[:0], e.ts, id, e.text)
+		p.buf = appendRecord(p.buf, p.tmp)
+	}
+	if err := p.writeStreams(); err != nil {
+		p.forgetStreams(oldStreams)
+		return 0, err
+	}
+	if err := writeSync(p.events, p.buf); err != nil {
+		_ = p.events.Truncate(p.size) // keep the file free of a half-written batch
+		return 0, fmt.Errorf("write events: %w", err)
+	}
+	p.size += int64(len(p.buf))
+	return int64(len(p.buf) + len(p.sbuf)), nil
+}
+
+func (p *partition) writeStreams() error {
+	if len(p.sbuf) == 0 {
+		return nil
+	}
+	if err := writeSync(p.streamsF, p.sbuf); err != nil {
+		_ = p.streamsF.Truncate(p.ssize)
+		return fmt.Errorf("write stream index: %w", err)
+	}
+	p.ssize += int64(len(p.sbuf))
+	return nil
+}
+
+// forgetStreams drops label sets that never reached the disk.
+func (p *partition) forgetStreams(n int) {
+	for _, ls := range p.streams[n:] {
+		delete(p.ids, labelKey(ls))
+	}
+	p.streams = p.streams[:n]
+}
+
+func writeSync(f *os.File, b []byte) error {
+	if _, err := f.Write(b); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func (p *partition) close() error {
+	return errors.Join(p.events.Close(), p.streamsF.Close())
+}

@@ -132,4 +132,3 @@ func lineProblem(name string, line int, s string) Problem {
 	}
 	return Problem{Source: name, Row: line, Msg: s}
 }
-

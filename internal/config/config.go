@@ -1,0 +1,113 @@
+// Package config owns swanwatch.yaml: its schema, defaults and validation. The
+// file is strict — an unknown field or a bad type is a problem naming the file
+// and line — and every problem is reported at once, each as `file:line: message`.
+// Secrets use the secret.Secret type and may come from a sibling *_file; relative
+// paths are resolved against the config file's directory.
+package config
+
+import (
+	"time"
+
+	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+)
+
+// Secret is re-exported so that callers need not import the tiny package.
+type Secret = secret.Secret
+
+// Config is the whole of swanwatch.yaml.
+type Config struct {
+	Server     Server           `yaml:"server"`
+	Storage    Storage          `yaml:"storage"`
+	Events     Events           `yaml:"events"`
+	Rules      Rules            `yaml:"rules"`
+	Collectors Collectors       `yaml:"collectors"`
+	Inventory  inventory.Config `yaml:"inventory"`
+	Log        Log              `yaml:"log"`
+
+	// File is the name the config was parsed from; Dir the directory its relative
+	// paths were resolved against ("" for Default).
+	File string `yaml:"-"`
+	Dir  string `yaml:"-"`
+}
+
+// Server is the HTTP side: web pages, APIs, the big screen.
+type Server struct {
+	Listen         string        `yaml:"listen"`
+	ExternalURL    string        `yaml:"external_url"`
+	TLS            TLS           `yaml:"tls"`
+	SessionTTL     time.Duration `yaml:"session_ttl"`
+	AllowedOrigins []string      `yaml:"allowed_origins"`
+}
+
+// TLS enables HTTPS when both files are set.
+type TLS struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// Enabled reports whether HTTPS is configured.
+func (t TLS) Enabled() bool { return t.CertFile != "" }
+
+// Storage is the embedded TSDB and its optional remote_write targets.
+type Storage struct {
+	Path        string        `yaml:"path"`
+	Retention   Retention     `yaml:"retention"`
+	MaxSize     Bytes         `yaml:"max_size"`
+	RemoteWrite []RemoteWrite `yaml:"remote_write"`
+}
+
+// RemoteWrite is one Prometheus remote_write receiver (VictoriaMetrics, ...).
+type RemoteWrite struct {
+	Name            string        `yaml:"name"`
+	URL             string        `yaml:"url"`
+	Username        string        `yaml:"username,omitempty"`
+	Password        Secret        `yaml:"password,omitempty"`
+	PasswordFile    string        `yaml:"password_file,omitempty"`
+	BearerToken     Secret        `yaml:"bearer_token,omitempty"`
+	BearerTokenFile string        `yaml:"bearer_token_file,omitempty"`
+	Timeout         time.Duration `yaml:"timeout"`
+	BatchSize       int           `yaml:"batch_size"`
+	FlushInterval   time.Duration `yaml:"flush_interval"`
+	MaxSpoolSize    Bytes         `yaml:"max_spool_size"`
+}
+
+// Events is the embedded event/log store and the optional Loki push.
+type Events struct {
+	Retention Retention `yaml:"retention"`
+	Loki      *Loki     `yaml:"loki,omitempty"`
+}
+
+// Loki pushes events to a Loki-protocol receiver (Loki, VictoriaLogs).
+type Loki struct {
+	URL             string            `yaml:"url"`
+	Username        string            `yaml:"username,omitempty"`
+	Password        Secret            `yaml:"password,omitempty"`
+	PasswordFile    string            `yaml:"password_file,omitempty"`
+	BearerToken     Secret            `yaml:"bearer_token,omitempty"`
+	BearerTokenFile string            `yaml:"bearer_token_file,omitempty"`
+	TenantID        string            `yaml:"tenant_id,omitempty"`
+	BatchSize       int               `yaml:"batch_size"`
+	BatchWait       time.Duration     `yaml:"batch_wait"`
+	Timeout         time.Duration     `yaml:"timeout"`
+	MaxSpoolSize    Bytes             `yaml:"max_spool_size"`
+	ExtraLabels     map[string]string `yaml:"extra_labels,omitempty"`
+}
+
+// Rules are Prometheus rule files, evaluated in process.
+type Rules struct {
+	EvaluationInterval time.Duration `yaml:"evaluation_interval"`
+	Files              []string      `yaml:"files"`
+}
+
+// Collectors holds each collector kind's section.
+type Collectors struct {
+	Agent agent.Config `yaml:"agent"`
+}
+
+// Log configures the process log.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text, json
+}

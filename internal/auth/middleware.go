@@ -1,0 +1,132 @@
+package auth
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Cookie and header names. The CSRF cookie is readable by the page's script,
+// which echoes it in CSRFHeader; a cross-site page can neither read the cookie
+// nor set the header, so a forged request from it is refused.
+const (
+	SessionCookie = "swanwatch_session"
+	CSRFCookie    = "swanwatch_csrf"
+	CSRFHeader    = "X-SwanWatch-CSRF"
+)
+
+// Middleware admits requests authenticated with at least role min: a session
+// cookie, `Authorization: Bearer swt_...` or HTTP Basic, tried in that order of
+// precedence: an Authorization header, when present, decides alone. Browsers
+// without credentials are sent to /login; API clients get 401 with a Basic
+// challenge; a role too low gets 403. Cookie-authenticated requests other than
+// GET, HEAD and OPTIONS must carry the CSRF header.
+func (s *Service) Middleware(min Role) func(http.Handler) http.Handler {
+	if !min.Valid() {
+		panic(fmt.Sprintf("auth: Middleware(%q): not a role", min)) // a wiring bug, caught at startup
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.serve(w, r, min, next)
+		})
+	}
+}
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request, min Role, next http.Handler) {
+	p, err := s.authenticate(r)
+	if err != nil {
+		s.deny(w, r, err)
+		return
+	}
+	if !p.Role.Allows(min) {
+		rejectCounter(p.Via, "role").Inc()
+		writeError(w, http.StatusForbidden, "forbidden", "权限不足：此操作需要"+min.Label()+"或更高角色")
+		return
+	}
+	if p.Via == ViaSession && !safeMethod(r.Method) && !csrfOK(r, p) {
+		rejectCounter(p.Via, "csrf").Inc()
+		writeError(w, http.StatusForbidden, "forbidden", "缺少或错误的CSRF令牌，请刷新页面后重试")
+		return
+	}
+	next.ServeHTTP(w, r.WithContext(publish(r.Context(), p)))
+}
+
+// authenticate finds and checks the request's credentials.
+func (s *Service) authenticate(r *http.Request) (Principal, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		c, err := parseAuthorization(h)
+		if err != nil {
+			badInputCounter("authorization").Inc()
+			return Principal{}, rejected(viaNone, "malformed", ErrBadCredentials)
+		}
+		if c.via == ViaToken {
+			return s.tokenPrincipal(ctx, c.token)
+		}
+		return s.basicPrincipal(ctx, c.user, c.password, hostOnly(r.RemoteAddr))
+	}
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return Principal{}, rejected(viaNone, "missing", ErrNoCredentials)
+	}
+	id, err := parseSessionCookie(ck.Value)
+	if err != nil {
+		badInputCounter("cookie").Inc()
+		return Principal{}, rejected(ViaSession, "malformed", ErrSessionEnded)
+	}
+	return s.sessionPrincipal(ctx, id)
+}
+
+// deny answers a request whose credentials failed.
+func (s *Service) deny(w http.ResponseWriter, r *http.Request, err error) {
+	var locked *LockedError
+	switch {
+	case errors.As(err, &locked):
+		writeLocked(w, locked, s.now())
+	case (errors.Is(err, ErrNoCredentials) || errors.Is(err, ErrSessionEnded)) && wantsHTML(r):
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	case errors.Is(err, ErrNoCredentials):
+		challenge(w, "需要登录")
+	case errors.Is(err, ErrSessionEnded):
+		challenge(w, "会话已过期，请重新登录")
+	case errors.Is(err, ErrBadCredentials):
+		challenge(w, "用户名、密码或令牌无效")
+	default:
+		s.log.Error("authenticate request", "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "认证服务暂时不可用")
+	}
+}
+
+func challenge(w http.ResponseWriter, msg string) {
+	w.Header().Set("WWW-Authenticate", `Basic realm="SwanWatch", charset="UTF-8"`)
+	writeError(w, http.StatusUnauthorized, "unauthorized", msg)
+}
+
+var shanghai = time.FixedZone("CST", 8*3600) // China has kept UTC+8 without DST since 1991
+
+func writeLocked(w http.ResponseWriter, e *LockedError, now time.Time) {
+	secs := int(e.Until.Sub(now).Seconds()) + 1
+	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	writeError(w, http.StatusTooManyRequests, "locked",
+		"登录失败次数过多，账户已锁定，请于 "+e.Until.In(shanghai).Format("2006-01-02 15:04:05")+" 后重试")
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+func csrfOK(r *http.Request, p Principal) bool {
+	got := r.Header.Get(CSRFHeader)
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(p.csrf)) == 1
+}
+
+// wantsHTML tells a browser navigating to a page from an API client.
+func wantsHTML(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		strings.Contains(r.Header.Get("Accept"), "text/html")
+}

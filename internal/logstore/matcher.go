@@ -98,7 +98,10 @@ func (p *selParser) parse() ([]*Matcher, error) {
 		}
 		ms = append(ms, m)
 		p.skipSpace()
-		if p.pos < len(p.s) && p.s[p.pos] != ',' {
+		if p.pos == len(p.s) {
+			return ms, nil
+		}
+		if p.s[p.pos] != ',' {
 			return nil, fmt.Errorf("selector at offset %d: expected ',' or end, got %q", p.pos, p.s[p.pos])
 		}
 		p.pos++

@@ -17,6 +17,9 @@ const (
 	dayLayout   = "2006-01-02"
 	eventsFile  = "events.log"
 	streamsFile = "streams.log"
+	// maxStreamGap bounds how many label sets a crash can lose between two intact
+	// index records; a larger jump is corruption, not a gap.
+	maxStreamGap = 1 << 16
 )
 
 // dayOf names the Asia/Shanghai calendar day of t, which is its partition directory.
@@ -59,18 +62,27 @@ func openPartition(dir string) (*partition, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.streams, p.ssize = streams, sSize
+	evPath := filepath.Join(dir, eventsFile)
+	size, maxRef, err := scanValid(evPath)
+	if err != nil {
+		return nil, err
+	}
+	// Events may point past a torn index; new label sets must not reuse those ids,
+	// or a lost stream's events would surface under a stranger's labels.
+	maxRef = min(maxRef, int64(len(streams))+maxStreamGap) // only our writer makes CRC-valid ids
+	for int64(len(streams)) <= maxRef {
+		streams = append(streams, nil)
+	}
+	p.streams, p.ssize, p.size = streams, sSize, size
 	for i, ls := range streams {
-		p.ids[labelKey(ls)] = uint32(i)
+		if ls != nil {
+			p.ids[labelKey(ls)] = uint32(i)
+		}
 	}
 	if p.streamsF, err = openRepaired(filepath.Join(dir, streamsFile), sSize); err != nil {
 		return nil, err
 	}
-	evPath := filepath.Join(dir, eventsFile)
-	if p.size, err = validSize(evPath); err == nil {
-		p.events, err = openRepaired(evPath, p.size)
-	}
-	if err != nil {
+	if p.events, err = openRepaired(evPath, p.size); err != nil {
 		p.streamsF.Close()
 		return nil, err
 	}
@@ -96,28 +108,37 @@ func loadStreams(path string) ([][]labelPair, int64, error) {
 			return streams, off, nil
 		}
 		id, ls, derr := decodeStream(p)
-		if err != nil || derr != nil || id != uint32(len(streams)) {
+		if err != nil || derr != nil || id < uint32(len(streams)) || id > uint32(len(streams))+maxStreamGap {
 			tornRecords.Inc()
 			return streams, off, nil
+		}
+		for uint32(len(streams)) < id { // ids of label sets lost to an earlier crash
+			streams = append(streams, nil)
 		}
 		streams = append(streams, ls)
 	}
 }
 
-// validSize returns the length of the intact prefix of a record file.
-func validSize(path string) (int64, error) {
+// scanValid returns the length of the intact prefix of an events file and the
+// highest stream id it references (-1 for none).
+func scanValid(path string) (int64, int64, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return 0, -1, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("open events: %w", err)
+		return 0, -1, fmt.Errorf("open events: %w", err)
 	}
 	defer f.Close()
 	rr := newRecordReader(f)
+	maxRef := int64(-1)
 	for {
-		if _, err := rr.Next(); err != nil {
-			return rr.Off, nil
+		p, err := rr.Next()
+		if err != nil {
+			return rr.Off, maxRef, nil
+		}
+		if _, id, _, derr := decodeEvent(p); derr == nil {
+			maxRef = max(maxRef, int64(id))
 		}
 	}
 }

@@ -159,7 +159,7 @@ func (s *Store) queryDay(ctx context.Context, c *compiled, day string) ([]Event,
 	want := make([]bool, len(snap.streams))
 	any := false
 	for i, ls := range snap.streams {
-		want[i] = matchLabels(c.ms, ls)
+		want[i] = ls != nil && matchLabels(c.ms, ls)
 		any = any || want[i]
 	}
 	if !any {
@@ -167,8 +167,8 @@ func (s *Store) queryDay(ctx context.Context, c *compiled, day string) ([]Event,
 	}
 	var out []Event
 	err = scanEvents(ctx, snap, func(ts int64, id uint32, text []byte) {
-		if int(id) >= len(want) {
-			orphanEvents.Inc()
+		if int(id) >= len(want) || snap.streams[id] == nil {
+			orphanEvents.Inc() // its label set was lost to a crash
 			return
 		}
 		if !want[id] || ts < c.lo || ts > c.hi || !containsFold(text, c.lower) {

@@ -1,0 +1,185 @@
+// Package sim owns the simulated estate that `swanwatch demo` and cmd/swansim run:
+// devices that speak their real protocols on loopback with believable, moving
+// figures and faults on a schedule, so that a machine with no devices shows a
+// live city. Each device kind is its own file; this one has the cloud VMs'
+// monitoring agents (node_exporter's exposition), in vm_*.go.
+//
+// All 3,000 agents share one HTTP listener (GET /vm/{name}/metrics) instead of
+// 3,000 sockets: it costs one file descriptor and one accept loop, and the
+// collector cannot tell the difference except that "connection refused" is
+// imitated (see Mode). Everything shown is a pure function of (Seed, VM, time).
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options configure a Sim. Zero values take the documented defaults.
+type Options struct {
+	VMs    int    // simulated cloud VMs with agents; default 3000
+	Seed   int64  // same seed, same estate and same figures at the same instant
+	Listen string // default 127.0.0.1:0
+	Logger *slog.Logger
+	Now    func() time.Time // default time.Now; tests drive the clock
+	// FaultEvery, when > 0, takes one host or county machine room down at the
+	// start of every period for min(period/2, 5 min), on top of the natural
+	// schedule, so the demo shows an alert fire and clear on a timetable.
+	FaultEvery time.Duration
+	// OfflineShare is the mean share of agents offline from their own short
+	// outages (reboots, stopped agents and group outages come on top); default
+	// 0.01. Negative disables them.
+	OfflineShare float64
+	// HangMax bounds how long a ModeHang request is held (default 2 min), so
+	// that a client without a deadline does not pin a goroutine forever.
+	HangMax time.Duration
+}
+
+// maxVMs keeps a typo from allocating a city a hundred times too large.
+const maxVMs = 200000
+
+func (o Options) withDefaults() Options {
+	if o.VMs == 0 {
+		o.VMs = 3000
+	}
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:0"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.OfflineShare == 0 {
+		o.OfflineShare = 0.01
+	}
+	if o.HangMax == 0 {
+		o.HangMax = 2 * time.Minute
+	}
+	return o
+}
+
+func (o Options) validate() error {
+	var errs []error
+	if o.VMs < 1 || o.VMs > maxVMs {
+		errs = append(errs, fmt.Errorf("vms %d is outside 1..%d", o.VMs, maxVMs))
+	}
+	if o.OfflineShare > 0.5 {
+		errs = append(errs, fmt.Errorf("offline share %g is above 0.5", o.OfflineShare))
+	}
+	if o.FaultEvery < 0 || o.HangMax < 0 {
+		errs = append(errs, errors.New("fault_every and hang_max must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Sim is a running simulated estate.
+type Sim struct {
+	opts  Options
+	log   *slog.Logger
+	est   *estate
+	srv   *http.Server
+	ready chan struct{}
+	stop  chan struct{} // closed when Run ends: wakes held requests
+
+	mu       sync.Mutex
+	ln       net.Listener
+	base     string // http://host:port
+	invCache []byte
+	stopOnce sync.Once
+}
+
+// New builds the estate; nothing listens until Start or Run.
+func New(opts Options) (*Sim, error) {
+	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("sim options: %w", err)
+	}
+	s := &Sim{opts: opts, log: opts.Logger, ready: make(chan struct{}), stop: make(chan struct{})}
+	s.est = buildEstate(opts.VMs, opts.Seed)
+	for _, v := range s.est.vms {
+		v.body = newBodyTemplate(v)
+	}
+	s.est.offlineBase = offlineBase(s.est, opts.OfflineShare)
+	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	return s, nil
+}
+
+// offlineBase is the per-slot outage chance that gives a mean offline share of
+// share across the estate's district and flakiness factors.
+func offlineBase(e *estate, share float64) float64 {
+	if share <= 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, v := range e.vms {
+		sum += v.offlineFactor
+	}
+	return share / (ownMin + ownSpan/2) * slotOwn / (sum / float64(len(e.vms)))
+}
+
+// Start binds the listener; Addr is valid afterwards. Run calls it if needed.
+func (s *Sim) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.opts.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.opts.Listen, err)
+	}
+	s.ln, s.base = ln, "http://"+ln.Addr().String()
+	close(s.ready)
+	s.log.Info("simulated estate listening", "addr", ln.Addr().String(), "vms", len(s.est.vms))
+	return nil
+}
+
+// Ready is closed once the listener is up.
+func (s *Sim) Ready() <-chan struct{} { return s.ready }
+
+// Addr returns host:port of the listener, "" before Start.
+func (s *Sim) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Run serves until ctx is done, then releases held requests and shuts down.
+func (s *Sim) Run(ctx context.Context) error {
+	if err := s.Start(); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.srv.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		s.stopOnce.Do(func() { close(s.stop) })
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.stopOnce.Do(func() { close(s.stop) })
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(sctx)
+	if err != nil {
+		err = errors.Join(err, s.srv.Close())
+	}
+	<-errc
+	if err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+func (s *Sim) now() float64 { return float64(s.opts.Now().UnixNano()) / 1e9 }

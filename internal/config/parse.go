@@ -117,7 +117,7 @@ func (c *collector) yamlError(err error, known map[int]bool) {
 			continue
 		}
 		msg = rewordType(msg)
-		if p := c.pathAt(line); p != "" && !strings.HasPrefix(msg, "field ") {
+		if p := c.pathAt(line); p != "" && !strings.HasPrefix(p, "[") {
 			msg = p + ": " + msg
 		}
 		c.addLine(line, msg)
@@ -142,6 +142,9 @@ func rewordType(msg string) string {
 	g := typeMsg.FindStringSubmatch(msg)
 	if g == nil {
 		return msg
+	}
+	if g[3] == "config.Config" {
+		return "the file must be a mapping of sections (server:, storage:, events:, ...)"
 	}
 	want := map[string]string{"time.Duration": "a duration such as 30s or 5m", "int": "a whole number",
 		"int64": "a whole number", "bool": "true or false", "string": "a string"}[g[3]]

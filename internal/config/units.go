@@ -42,14 +42,19 @@ func ParseBytes(s string) (Bytes, error) {
 	return Bytes(n * mult), nil
 }
 
-// String writes the largest unit that divides the size exactly.
+// String writes the size with the unit that divides it exactly into the
+// smallest number, so that 50GB stays 50GB and 512MiB stays 512MiB.
 func (b Bytes) String() string {
+	if b <= 0 {
+		return strconv.FormatInt(int64(b), 10)
+	}
+	best := byteUnits[len(byteUnits)-1]
 	for _, u := range byteUnits {
-		if b != 0 && int64(b)%u.mult == 0 {
-			return strconv.FormatInt(int64(b)/u.mult, 10) + u.suffix
+		if int64(b)%u.mult == 0 && u.mult > best.mult {
+			best = u
 		}
 	}
-	return "0"
+	return strconv.FormatInt(int64(b)/best.mult, 10) + best.suffix
 }
 
 // MarshalText writes the size with its unit.

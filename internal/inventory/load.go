@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -72,7 +73,10 @@ func loadHTTP(ctx context.Context, src HTTPSource, o Options) (result, error) {
 
 func accepted(entries []entry, probs []Problem, o Options) result {
 	ts, more := accept(entries, o.Kinds)
-	return result{targets: ts, probs: append(probs, more...)}
+	probs = append(probs, more...)
+	// in the order of the file, so that a long list reads top to bottom
+	slices.SortStableFunc(probs, func(a, b Problem) int { return a.Row - b.Row })
+	return result{targets: ts, probs: probs}
 }
 
 func readFile(path string, max int64) ([]byte, error) {

@@ -4,10 +4,10 @@
 package secret
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -67,8 +67,9 @@ func (s *Secret) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// MarshalJSON masks the value.
-func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+// MarshalJSON masks the value. (json.Marshal still escapes < and > as \u003c
+// and \u003e unless the encoder has SetEscapeHTML(false).)
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(s.String())), nil }
 
 // MarshalYAML masks the value.
 func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }

@@ -22,13 +22,17 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "swansim:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
+// run serves until ctx is done (SIGINT or SIGTERM in main).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("swansim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o sim.Options
@@ -50,7 +54,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	base := "http://" + s.Addr()
 	fmt.Fprintf(stdout, "inventory: %s/inventory\ncontrol:   %s/control\nagents:    %s/vm/{name}/metrics\n", base, base, base)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return s.Run(ctx)
+	if err := s.Run(ctx); err != nil {
+		return err
+	}
+	o.Logger.Info("simulated estate stopped")
+	return nil
 }

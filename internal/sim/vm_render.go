@@ -5,16 +5,12 @@ import (
 	"strconv"
 )
 
-// help holds node_exporter 1.5's HELP and TYPE lines for the families the agent
-// collector keeps (collectors/agent.DefaultKeep), in its alphabetical order.
-var help = map[string]string{}
-
 func header(name, typ, text string) string {
-	h := "# HELP " + name + " " + text + "\n# TYPE " + name + " " + typ + "\n"
-	help[name] = h
-	return h
+	return "# HELP " + name + " " + text + "\n# TYPE " + name + " " + typ + "\n"
 }
 
+// node_exporter 1.5's HELP and TYPE lines for the families the agent collector
+// keeps (collectors/agent.DefaultKeep), in its alphabetical order.
 var (
 	hBoot    = header("node_boot_time_seconds", "gauge", "Node boot time, in unixtime.")
 	hCPU     = header("node_cpu_seconds_total", "counter", "Seconds the CPUs spent in each mode.")

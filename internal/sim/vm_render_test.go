@@ -60,7 +60,7 @@ func assertCPUAddsUp(t *testing.T, fams map[string]*dto.MetricFamily, now float6
 }
 
 // TestCountersMonotonic scrapes VMs of every profile every 30 s for an hour,
-// then every ~15 minutes for two weeks: counters never go down except across a
+// then every ~30 minutes for two weeks: counters never go down except across a
 // reboot, which changes node_boot_time_seconds and resets them. (The long run
 // reads the bodies with quickSeries; expfmt is checked on every profile above.)
 func TestCountersMonotonic(t *testing.T) {
@@ -68,15 +68,15 @@ func TestCountersMonotonic(t *testing.T) {
 	require.NoError(t, err)
 	var vms []*vm
 	for _, prof := range []string{"web", "app", "db", "cache", "mq", "etl", "idle", "zombie"} {
-		vms = append(vms, vmsOf(s, prof, 5)...)
+		vms = append(vms, vmsOf(s, prof, 3)...)
 	}
 	start := float64(mustTime(t, "2026-11-23 00:00:00").Unix())
 	steps := make([]float64, 0, 1500)
 	for i := 1; i < 120; i++ {
 		steps = append(steps, start+float64(i)*30)
 	}
-	for i := 4; i < 2*7*24*4; i++ {
-		steps = append(steps, start+float64(i)*900+float64(i%7))
+	for i := 2; i < 2*7*24*2; i++ {
+		steps = append(steps, start+float64(i)*1800+float64(i%7))
 	}
 	resets, load := 0, map[float64]bool{}
 	for _, v := range vms {
@@ -91,8 +91,9 @@ func TestCountersMonotonic(t *testing.T) {
 				require.Less(t, cur[idle], prev[idle], "a reboot resets counters")
 			}
 			for k, x := range cur {
-				if !rebooted && strings.Contains(k, "_total{") {
-					require.GreaterOrEqual(t, x, prev[k], "%s %s at %v", v.Name, k, at)
+				// plain if: testify's call-site capture would dominate this loop
+				if !rebooted && x < prev[k] && strings.Contains(k, "_total{") {
+					t.Fatalf("%s: %s went down from %v to %v at %v", v.Name, k, prev[k], x, at)
 				}
 			}
 			load[cur["node_load1"]] = true
@@ -113,7 +114,9 @@ func quickSeries(t *testing.T, body []byte) map[string]float64 {
 		}
 		i := strings.LastIndexByte(l, ' ')
 		x, err := strconv.ParseFloat(l[i+1:], 64)
-		require.NoError(t, err, l)
+		if err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
 		out[l[:i]] = x
 	}
 	return out

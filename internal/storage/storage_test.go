@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/prompb"
 	"github.com/prometheus/prometheus/model/value"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -118,4 +120,17 @@ func TestStalenessMarkerWritten(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, 1.0, got[0].v)
 	assert.True(t, value.IsStaleNaN(got[1].v), "second sample must be the staleness marker, got %v", got[1].v)
+}
+
+type prompbSeries = prompb.TimeSeries
+
+func newTestSet(t *testing.T) *metrics.Set {
+	set := metrics.NewSet()
+	t.Cleanup(set.UnregisterAllMetrics)
+	return set
+}
+
+// toSeries converts a round for remote_write as Append does.
+func toSeries(samples []collectors.Sample) []prompb.TimeSeries {
+	return roundSeries(1_800_000_000_000, samples, nil)
 }

@@ -49,19 +49,8 @@ func (s *Sim) serveVM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := s.now()
-	switch st := s.state(v, t); st.Mode {
-	case Mode503:
-		scrapes503.Inc()
-		http.Error(w, "agent unavailable", http.StatusServiceUnavailable)
-		return
-	case ModeHang:
-		scrapesHang.Inc()
-		s.hold(r)
-		hangUp(w)
-		return
-	case ModeClose:
-		scrapesClose.Inc()
-		hangUp(w)
+	if st := s.state(v, t); st.Mode != ModeUp {
+		s.fail(w, r, st.Mode)
 		return
 	}
 	scrapesOK.Inc()
@@ -71,6 +60,22 @@ func (s *Sim) serveVM(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b) // a client gone mid-body is its own problem
 	*bp = b
 	bufPool.Put(bp)
+}
+
+// fail answers as an offline agent does in mode m.
+func (s *Sim) fail(w http.ResponseWriter, r *http.Request, m Mode) {
+	switch m {
+	case Mode503:
+		scrapes503.Inc()
+		http.Error(w, "agent unavailable", http.StatusServiceUnavailable)
+	case ModeHang:
+		scrapesHang.Inc()
+		s.hold(r)
+		hangUp(w)
+	default:
+		scrapesClose.Inc()
+		hangUp(w)
+	}
 }
 
 // hold keeps a request open until the client gives up, the simulator stops or

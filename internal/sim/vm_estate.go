@@ -81,43 +81,48 @@ func allocate(n int) []int {
 	return counts
 }
 
+// deployment is one business system's copy in one district and site.
+type deployment struct {
+	sys               system
+	district          district
+	site, level, dept string
+	prefix            string // of VM names: zwy-[county-]code-
+	retired           bool   // replaced years ago, its VMs still run
+}
+
 // deploy adds one deployment of a business system to district d, at most max
 // VMs, and returns how many it added.
 func (e *estate) deploy(g *rand.Rand, seed int64, d district, names map[string]int, max int) int {
 	sys, roles := chooseSystem(g, d)
-	site := chooseSite(g, d)
-	retired := g.Float64() < 0.05 // a system replaced years ago whose VMs still run
-	level, dept, prefix := "city", sys.Dept, "zwy-"
+	dp := deployment{sys: sys, district: d, site: chooseSite(g, d), retired: g.Float64() < 0.05,
+		level: "city", dept: sys.Dept, prefix: "zwy-" + sys.Code + "-"}
 	if d.Slug != "" {
-		level, dept, prefix = "county", countyDept(d, sys.Dept), "zwy-"+d.Slug+"-"
+		dp.level, dp.dept, dp.prefix = "county", countyDept(d, sys.Dept), "zwy-"+d.Slug+"-"+sys.Code+"-"
 	}
-	added := 0
-	for _, role := range roles {
-		if added == max {
-			break
-		}
-		p := profiles[role]
-		if p == nil {
-			p = profiles["app"]
-		}
-		if retired {
-			p = profiles["zombie"]
-		} else if g.Float64() < 0.08 {
-			p = profiles["idle"] // oversized for what it does
-		}
-		base := prefix + sys.Code + "-" + role
+	n := min(max, len(roles))
+	for _, role := range roles[:n] {
+		base := dp.prefix + role
 		names[base]++
-		v := &vm{Name: fmt.Sprintf("%s-%02d", base, names[base]), District: d.Name, Level: level, Site: site,
-			System: sys.Name, Dept: dept, Role: role, idx: len(e.vms)}
-		v.key = hash3(uint64(seed), uint64(v.idx), saltParam)
-		v.params = newParams(g, v.key, p)
-		v.Spec = fmt.Sprintf("%dC%dG", v.cpus, v.memGiB)
-		v.offlineFactor *= d.Flaky
-		e.vms = append(e.vms, v)
-		e.byName[v.Name] = v
-		added++
+		e.add(g, seed, dp, role, fmt.Sprintf("%s-%02d", base, names[base]))
 	}
-	return added
+	return n
+}
+
+func (e *estate) add(g *rand.Rand, seed int64, dp deployment, role, name string) {
+	p := profiles[role]
+	if dp.retired {
+		p = profiles["zombie"]
+	} else if g.Float64() < 0.08 {
+		p = profiles["idle"] // oversized for what it does
+	}
+	v := &vm{Name: name, District: dp.district.Name, Level: dp.level, Site: dp.site,
+		System: dp.sys.Name, Dept: dp.dept, Role: role, idx: len(e.vms)}
+	v.key = hash3(uint64(seed), uint64(v.idx), saltParam)
+	v.params = newParams(g, v.key, p)
+	v.Spec = fmt.Sprintf("%dC%dG", v.cpus, v.memGiB)
+	v.offlineFactor *= dp.district.Flaky
+	e.vms = append(e.vms, v)
+	e.byName[v.Name] = v
 }
 
 func chooseSystem(g *rand.Rand, d district) (system, []string) {

@@ -41,13 +41,19 @@ type bodyTemplate struct {
 	sizeRendered []float64
 }
 
-func newBodyTemplate(v *vm) *bodyTemplate {
-	bt := &bodyTemplate{cpu: make([][]string, v.cpus)}
-	for c := range bt.cpu {
+// cpuLines are shared by all VMs: 3,000 copies of 64 strings would cost 10 MB.
+var cpuLines = func() [][]string {
+	out := make([][]string, 64)
+	for c := range out {
 		for _, m := range cpuModes {
-			bt.cpu[c] = append(bt.cpu[c], `node_cpu_seconds_total{cpu="`+strconv.Itoa(c)+`",mode="`+m+`"} `)
+			out[c] = append(out[c], `node_cpu_seconds_total{cpu="`+strconv.Itoa(c)+`",mode="`+m+`"} `)
 		}
 	}
+	return out
+}()
+
+func newBodyTemplate(v *vm) *bodyTemplate {
+	bt := &bodyTemplate{cpu: cpuLines[:v.cpus]}
 	devs, shares := []string{"vda"}, []float64{1}
 	if len(v.fs) > 1 {
 		devs, shares = []string{"vda", "vdb"}, []float64{0.25, 0.75}

@@ -1,13 +1,15 @@
 // Package sim owns the simulated estate that `swanwatch demo` and cmd/swansim run:
 // devices that speak their real protocols on loopback with believable, moving
 // figures and faults on a schedule, so that a machine with no devices shows a
-// live city. Each device kind is its own file; this one has the cloud VMs'
-// monitoring agents (node_exporter's exposition), in vm_*.go.
+// live city. Each device kind lives in its own files (vm_*.go: the cloud VMs'
+// monitoring agents speaking node_exporter's exposition); a new kind is new files
+// plus its routes and inventory rows.
 //
 // All 3,000 agents share one HTTP listener (GET /vm/{name}/metrics) instead of
 // 3,000 sockets: it costs one file descriptor and one accept loop, and the
 // collector cannot tell the difference except that "connection refused" is
-// imitated (see Mode). Everything shown is a pure function of (Seed, VM, time).
+// imitated (see Mode). Everything shown is a pure function of (Seed, VM, time),
+// apart from what a test or the demo forced through /control.
 package sim
 
 import (

@@ -1,6 +1,8 @@
 package logstore
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,9 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Direction orders query results.
@@ -46,7 +49,7 @@ func (e *BadQueryError) Unwrap() error { return e.Err }
 type compiled struct {
 	Query
 	ms     []*Matcher
-	lower  string
+	fold   *folder
 	lo, hi int64
 }
 
@@ -68,7 +71,7 @@ func compile(q Query) (*compiled, error) {
 	if err != nil {
 		return bad(err)
 	}
-	c := &compiled{Query: q, ms: ms, lower: strings.ToLower(q.Text), lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
+	c := &compiled{Query: q, ms: ms, fold: &folder{needle: []byte(strings.ToLower(q.Text))}, lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
 	return c, nil
 }
 
@@ -156,48 +159,93 @@ func (s *Store) queryDay(ctx context.Context, c *compiled, day string) ([]Event,
 	if err != nil {
 		return nil, err
 	}
-	want := make([]bool, len(snap.streams))
-	any := false
-	for i, ls := range snap.streams {
-		want[i] = ls != nil && matchLabels(c.ms, ls)
-		any = any || want[i]
-	}
-	if !any {
+	want := wantStreams(c.ms, snap.streams)
+	if want == nil {
 		return nil, nil
 	}
-	var out []Event
+	var hits []hit
 	err = scanEvents(ctx, snap, func(ts int64, id uint32, text []byte) {
 		if int(id) >= len(want) || snap.streams[id] == nil {
 			orphanEvents.Inc() // its label set was lost to a crash
 			return
 		}
-		if !want[id] || ts < c.lo || ts > c.hi || !containsFold(text, c.lower) {
-			return
+		if want[id] && ts >= c.lo && ts <= c.hi && c.fold.contains(text) {
+			hits = append(hits, hit{ts: ts, id: id, text: string(text)})
 		}
-		out = append(out, Event{Time: time.Unix(0, ts).In(shanghai), Labels: labelMap(snap.streams[id]), Text: string(text)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	sortEvents(out, c.Direction)
-	return out[:min(len(out), c.Limit)], nil
+	sortHits(hits, c.Direction)
+	return toEvents(hits[:min(len(hits), c.Limit)], snap.streams), nil
 }
 
-// sortEvents orders by time; a late event can sit anywhere in its day's file.
-func sortEvents(evs []Event, dir Direction) {
-	sort.SliceStable(evs, func(i, j int) bool {
+// wantStreams marks the day's label sets that match; nil when none does.
+func wantStreams(ms []*Matcher, streams [][]labelPair) []bool {
+	want := make([]bool, len(streams))
+	found := false
+	for i, ls := range streams {
+		want[i] = ls != nil && matchLabels(ms, ls)
+		found = found || want[i]
+	}
+	if !found {
+		return nil
+	}
+	return want
+}
+
+func toEvents(hits []hit, streams [][]labelPair) []Event {
+	out := make([]Event, len(hits))
+	for i, h := range hits {
+		out[i] = Event{Time: time.Unix(0, h.ts).In(shanghai), Labels: labelMap(streams[h.id]), Text: h.text}
+	}
+	return out
+}
+
+// hit is a match before it becomes an Event: labels are built only for the
+// events that survive the limit.
+type hit struct {
+	ts   int64
+	id   uint32
+	text string
+}
+
+// sortHits orders by time; a late event can sit anywhere in its day's file.
+func sortHits(hs []hit, dir Direction) {
+	slices.SortStableFunc(hs, func(a, b hit) int {
 		if dir == Forward {
-			return evs[i].Time.Before(evs[j].Time)
+			return cmp.Compare(a.ts, b.ts)
 		}
-		return evs[i].Time.After(evs[j].Time)
+		return cmp.Compare(b.ts, a.ts)
 	})
 }
 
-func containsFold(text []byte, lower string) bool {
-	if lower == "" {
+// folder searches case-insensitively, lower-casing each text into a reused buffer.
+type folder struct {
+	needle []byte // already lower case
+	buf    []byte
+}
+
+func (f *folder) contains(text []byte) bool {
+	if len(f.needle) == 0 {
 		return true
 	}
-	return strings.Contains(strings.ToLower(string(text)), lower)
+	f.buf = f.buf[:0]
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			f.buf = append(f.buf, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		f.buf = utf8.AppendRune(f.buf, unicode.ToLower(r))
+		i += n
+	}
+	return bytes.Contains(f.buf, f.needle)
 }
 
 // scanEvents calls fn for every intact record of a day, stopping at a torn one.

@@ -1,0 +1,169 @@
+package rules
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/VictoriaMetrics/metrics"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql/parser"
+	"go.yaml.in/yaml/v3"
+)
+
+// packFS holds the shipped rule packs, so a bare binary has them.
+//
+//go:embed packs/*.yml
+var packFS embed.FS
+
+// packPrefix marks a rule file identifier as an embedded pack. It also names
+// the pack's origin in rule-group keys and error messages.
+const packPrefix = "swanwatch-pack:"
+
+// maxRuleFileBytes bounds one rule file; real ones are a few KiB.
+const maxRuleFileBytes = 16 << 20
+
+// Packs returns the identifiers of the shipped packs, in name order.
+func Packs() []string {
+	names, _ := fs.Glob(packFS, "packs/*.yml") // the pattern is constant and valid
+	slices.Sort(names)
+	for i, n := range names {
+		names[i] = packPrefix + n
+	}
+	return names
+}
+
+// loader is the manager's GroupLoader: embedded packs by identifier, user
+// files from disk, parsed by rulefmt with errors that name file and line.
+type loader struct {
+	parser parser.Parser
+	log    *slog.Logger
+}
+
+func newLoader(log *slog.Logger) loader { return loader{parser: parserFor(), log: log} }
+
+// Load implements rules.GroupLoader.
+func (l loader) Load(id string, ignoreUnknown bool, scheme model.ValidationScheme) (*rulefmt.RuleGroups, []error) {
+	b, err := l.read(id)
+	if err != nil {
+		return nil, []error{err}
+	}
+	groups, errs := rulefmt.Parse(b, ignoreUnknown, scheme, l.parser, l.log)
+	return groups, located(id, errs)
+}
+
+// Parse implements rules.GroupLoader.
+func (l loader) Parse(query string) (parser.Expr, error) { return l.parser.ParseExpr(query) }
+
+func (l loader) read(id string) ([]byte, error) {
+	if name, ok := strings.CutPrefix(id, packPrefix); ok {
+		return packFS.ReadFile(name)
+	}
+	f, err := os.Open(id)
+	if err != nil {
+		return nil, fmt.Errorf("open rule file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxRuleFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read rule file %s: %w", id, err)
+	}
+	if len(b) > maxRuleFileBytes {
+		return nil, fmt.Errorf("rule file %s is larger than %d MiB: split it", id, maxRuleFileBytes>>20)
+	}
+	return b, nil
+}
+
+// check loads every file the way the manager will and returns all problems.
+func check(l loader, files []string) []error {
+	var errs []error
+	for _, f := range files {
+		_, fileErrs := l.Load(f, false, model.UTF8Validation)
+		errs = append(errs, fileErrs...)
+	}
+	if len(errs) > 0 {
+		metrics.GetOrCreateCounter(`swanwatch_rules_file_errors_total`).Add(len(errs))
+	}
+	return errs
+}
+
+// CheckFiles validates rule files (globs allowed) without running them, for
+// `swanwatch check-rules`. Each problem reads "file:line:col: message" where
+// the YAML position is known.
+func CheckFiles(paths ...string) []error {
+	files, err := expand(paths)
+	if err != nil {
+		return []error{err}
+	}
+	if len(files) == 0 {
+		return []error{errors.New("no rule files match the given paths")}
+	}
+	return check(newLoader(slog.New(slog.DiscardHandler)), files)
+}
+
+// expand resolves globs. A plain path that does not exist is an error, a
+// glob that matches nothing is not (a rules.d directory may be empty).
+func expand(patterns []string) ([]string, error) {
+	var out []string
+	for _, p := range patterns {
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("rule file pattern %q: %w", p, err)
+		}
+		if len(matches) == 0 && !hasMeta(p) {
+			return nil, fmt.Errorf("rule file %s: %w", p, fs.ErrNotExist)
+		}
+		out = append(out, matches...)
+	}
+	return out, nil
+}
+
+func hasMeta(p string) bool { return strings.ContainsAny(p, `*?[\`) }
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// located prefixes each error with its file, turning YAML's "line N: msg"
+// into "file:N: msg" as compilers do.
+func located(file string, errs []error) []error {
+	var out []error
+	for _, err := range errs {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			for _, msg := range te.Errors {
+				out = append(out, lineError(file, msg, err))
+			}
+			continue
+		}
+		out = append(out, lineError(file, err.Error(), err))
+	}
+	return out
+}
+
+func lineError(file, msg string, err error) error {
+	if m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg)); m != nil {
+		return &fileError{pos: file + ":" + m[1] + ": ", msg: m[2], err: err}
+	}
+	if msg != "" && msg[0] >= '0' && msg[0] <= '9' { // rulefmt's "line:col: ..."
+		return &fileError{pos: file + ":", msg: msg, err: err}
+	}
+	return &fileError{pos: file + ": ", msg: msg, err: err}
+}
+
+// fileError is a problem at a position in a rule file.
+type fileError struct {
+	pos, msg string
+	err      error
+}
+
+func (e *fileError) Error() string { return e.pos + e.msg }
+
+func (e *fileError) Unwrap() error { return e.err }

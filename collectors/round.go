@@ -55,7 +55,7 @@ func (l *loop) round(ctx context.Context) {
 		err = rctx.Err()
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		err = fmt.Errorf("round timed out after %s (timeout): %w", l.sched.Timeout, err)
+		err = fmt.Errorf("round timed out after %s: %w", l.sched.Timeout, err)
 	}
 	l.k.m.rounds.Inc()
 	l.k.m.duration.Update(dur.Seconds())

@@ -43,35 +43,35 @@ func newRefCache() *refCache {
 	return c
 }
 
-var labelSep = []byte{0xff}
-
-// hashLabels hashes name/value pairs, skipping empty values because the TSDB
-// drops them too; PostDeletion must reach the same hash from labels.Labels.
+// hashLabels hashes the name/value pairs, skipping empty values because the
+// TSDB drops them too: PostDeletion must reach the same hash from labels.Labels.
+// Each string is hashed whole (no streaming digest) and the results mixed; a
+// weak mix only costs a collision, which get's label comparison catches.
 func hashLabels(ls []collectors.Label) uint64 {
-	var d xxhash.Digest
-	d.Reset()
+	h := uint64(hashSeed)
 	for i := range ls {
-		if ls[i].Value == "" {
-			continue
+		if ls[i].Value != "" {
+			h = mixPair(h, ls[i].Name, ls[i].Value)
 		}
-		_, _ = d.WriteString(ls[i].Name)
-		_, _ = d.Write(labelSep)
-		_, _ = d.WriteString(ls[i].Value)
-		_, _ = d.Write(labelSep)
 	}
-	return d.Sum64()
+	return h
 }
 
 func hashTSDBLabels(ls labels.Labels) uint64 {
-	var d xxhash.Digest
-	d.Reset()
-	ls.Range(func(l labels.Label) {
-		_, _ = d.WriteString(l.Name)
-		_, _ = d.Write(labelSep)
-		_, _ = d.WriteString(l.Value)
-		_, _ = d.Write(labelSep)
-	})
-	return d.Sum64()
+	h := uint64(hashSeed)
+	ls.Range(func(l labels.Label) { h = mixPair(h, l.Name, l.Value) })
+	return h
+}
+
+const (
+	hashSeed  = 0x9e3779b97f4a7c15
+	hashPrime = 0x100000001b3
+)
+
+func mixPair(h uint64, name, value string) uint64 {
+	h = (h ^ xxhash.Sum64String(name)) * hashPrime
+	h = (h ^ xxhash.Sum64String(value)) * hashPrime
+	return h ^ h>>29
 }
 
 func (c *refCache) get(h uint64, ls []collectors.Label) (storage.SeriesRef, bool) {

@@ -3,7 +3,6 @@ package config
 import (
 	"net"
 	"time"
-
 )
 
 // Defaults, as docs/configuration.md lists them.

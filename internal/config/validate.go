@@ -144,4 +144,3 @@ func flatten(err error) []error {
 	}
 	return []error{err}
 }
-

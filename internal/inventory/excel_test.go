@@ -85,8 +85,8 @@ func TestExcelMissingColumn(t *testing.T) {
 	ts, ps := loadBook(t, path, "")
 	assert.Empty(t, ts)
 	assert.Equal(t, []string{
-		path + ":资产清单!1: missing required column 地址 (address): nothing loaded from this sheet",
-		path + ":资产清单!1: missing required column 区县 (district): nothing loaded from this sheet",
+		path + ":资产清单!1:1: missing required column 地址 (address): nothing loaded from this sheet",
+		path + ":资产清单!1:1: missing required column 区县 (district): nothing loaded from this sheet",
 	}, problemStrings(ps))
 
 	path = book(t, "资产清单", [][]any{{"名称", "类型", "地址", "区县", "name"}, {"a", "agent", "x", "湖滨区", "b"}})

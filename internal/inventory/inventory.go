@@ -150,6 +150,8 @@ func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.Source)
 	switch {
+	case p.Sheet != "" && p.Column == "" && p.Row > 0:
+		fmt.Fprintf(&b, ":%s!%d:%d", p.Sheet, p.Row, p.Row) // a whole row, as Excel writes it
 	case p.Sheet != "":
 		fmt.Fprintf(&b, ":%s!%s", p.Sheet, p.Column)
 		if p.Row > 0 {

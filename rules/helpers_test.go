@@ -39,3 +39,5 @@ func newEngine(t *testing.T, db appendQueryable, files []string) *Engine {
 }
 
 func mapKeys[V any](m map[string]V) iter.Seq[string] { return maps.Keys(m) }
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

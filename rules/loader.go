@@ -57,6 +57,11 @@ func (l loader) Load(id string, ignoreUnknown bool, scheme model.ValidationSchem
 	if err != nil {
 		return nil, []error{err}
 	}
+	return l.parse(id, b, ignoreUnknown, scheme)
+}
+
+// parse validates one file's content; every error names the file.
+func (l loader) parse(id string, b []byte, ignoreUnknown bool, scheme model.ValidationScheme) (*rulefmt.RuleGroups, []error) {
 	groups, errs := rulefmt.Parse(b, ignoreUnknown, scheme, l.parser, l.log)
 	return groups, located(id, errs)
 }
@@ -132,23 +137,32 @@ func hasMeta(p string) bool { return strings.ContainsAny(p, `*?[\`) }
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // located prefixes each error with its file, turning YAML's "line N: msg"
-// into "file:N: msg" as compilers do.
+// into "file:N: msg" as compilers do. rulefmt decodes twice, so a YAML
+// error comes twice: each message is kept once.
 func located(file string, errs []error) []error {
 	var out []error
+	seen := map[string]bool{}
+	add := func(e error) {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			out = append(out, e)
+		}
+	}
 	for _, err := range errs {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, msg := range te.Errors {
-				out = append(out, lineError(file, msg, err))
+				add(lineError(file, msg, err))
 			}
 			continue
 		}
-		out = append(out, lineError(file, err.Error(), err))
+		add(lineError(file, err.Error(), err))
 	}
 	return out
 }
 
 func lineError(file, msg string, err error) error {
+	msg = strings.TrimPrefix(msg, "0:0: ") // rulefmt's position when it has none
 	if m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg)); m != nil {
 		return &fileError{pos: file + ":" + m[1] + ": ", msg: m[2], err: err}
 	}

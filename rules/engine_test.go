@@ -1,0 +1,143 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/tsdb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// appendAgents writes up{kind="agent"} for n VMs over the last two minutes,
+// every agent i with i%3 == 0 offline, all in two districts.
+func appendAgents(t *testing.T, db *tsdb.DB, n int) {
+	t.Helper()
+	app := db.Appender(context.Background())
+	now := time.Now()
+	for i := range n {
+		ls := labels.FromStrings("__name__", "up", "kind", "agent", "instance", fmt.Sprintf("vm-%d:9100", i),
+			"district", []string{"湖滨区", "陕州区"}[i%2], "system", "政务服务")
+		v := 1.0
+		if i%3 == 0 {
+			v = 0
+		}
+		for ts := now.Add(-2 * time.Minute); !ts.After(now); ts = ts.Add(15 * time.Second) {
+			_, err := app.Append(0, ls, ts.UnixMilli(), v)
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, app.Commit())
+}
+
+// query evaluates expr now against db and returns value by label string.
+func query(t *testing.T, db *tsdb.DB, expr string) map[string]float64 {
+	t.Helper()
+	eng := promql.NewEngine(promql.EngineOpts{MaxSamples: 1e6, Timeout: time.Minute, Parser: parserFor()})
+	q, err := eng.NewInstantQuery(context.Background(), db, nil, expr, time.Now())
+	require.NoError(t, err)
+	defer q.Close()
+	res := q.Exec(context.Background())
+	require.NoError(t, res.Err)
+	vec, err := res.Vector()
+	require.NoError(t, err)
+	out := map[string]float64{}
+	for _, s := range vec {
+		out[s.Metric.String()] = s.F
+	}
+	return out
+}
+
+func writeRuleFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	return p
+}
+
+// TestRunEvaluatesPacksAndUserFiles runs the engine on the wall clock over a
+// real TSDB: the embedded agent pack and a user file both record, a bad
+// reload keeps them running, a good one swaps the user rules.
+func TestRunEvaluatesPacksAndUserFiles(t *testing.T) {
+	db := openDB(t)
+	appendAgents(t, db, 12)
+	dir := t.TempDir()
+	user := writeRuleFile(t, dir, "user.yml", "groups:\n- name: user\n  rules:\n  - record: user:up:sum\n    expr: sum(up)\n")
+	e, err := New(Options{Appendable: db, Queryable: db, Interval: 500 * time.Millisecond, Files: []string{filepath.Join(dir, "*.yml")}})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- e.Run(ctx) }()
+	defer func() { cancel(); require.NoError(t, <-runErr) }()
+
+	// 12 agents, 6 per district, offline when i%3 == 0: two in each.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		got := query(t, db, "swanwatch:agent_online:ratio")
+		assert.Len(c, got, 2)
+		for k, v := range got {
+			assert.InDelta(c, 4.0/6, v, 1e-9, k)
+		}
+	}, 15*time.Second, 100*time.Millisecond)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, map[string]float64{`{__name__="user:up:sum"}`: 8}, query(t, db, "user:up:sum"))
+	}, 15*time.Second, 100*time.Millisecond)
+	require.Len(t, e.Groups(), 2)
+
+	bad := writeRuleFile(t, dir, "bad.yml", "groups:\n- name: bad\n  rules:\n  - record: bad\n    expr: sum(up\n")
+	err = e.Reload([]string{user, bad})
+	require.ErrorContains(t, err, bad+":5:")
+	assert.Len(t, e.Groups(), 2, "a bad reload keeps the running groups")
+
+	other := writeRuleFile(t, t.TempDir(), "other.yml", "groups:\n- name: other\n  rules:\n  - record: other:up:count\n    expr: count(up)\n")
+	require.NoError(t, e.Reload([]string{other}))
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, map[string]float64{`{__name__="other:up:count"}`: 12}, query(t, db, "other:up:count"))
+	}, 15*time.Second, 100*time.Millisecond)
+	names := map[string]bool{}
+	for _, g := range e.Groups() {
+		names[g.Name()] = true
+	}
+	assert.Equal(t, map[string]bool{"swanwatch-agent": true, "other": true}, names)
+}
+
+func TestRunOnce(t *testing.T) {
+	db := openDB(t)
+	e := newEngine(t, db, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.NoError(t, e.Run(ctx))
+	require.ErrorContains(t, e.Run(context.Background()), "already ran")
+	// Reload after the end is accepted and changes nothing running.
+	require.NoError(t, e.Reload(nil))
+}
+
+func TestNewRejects(t *testing.T) {
+	db := openDB(t)
+	dir := t.TempDir()
+	badExpr := writeRuleFile(t, dir, "expr.yml", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: sum(up\n")
+	unknown := writeRuleFile(t, dir, "unknown.yml", "groups:\n- name: g\n  interval: 1m\n  rulez: []\n")
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"no storage", Options{}, "needs an appendable"},
+		{"bad url", Options{Appendable: db, Queryable: db, ExternalURL: "http://[::1"}, "parse external url"},
+		{"missing file", Options{Appendable: db, Queryable: db, Files: []string{filepath.Join(dir, "none.yml")}}, "none.yml"},
+		{"bad glob", Options{Appendable: db, Queryable: db, Files: []string{"[x"}}, "pattern"},
+		{"bad promql", Options{Appendable: db, Queryable: db, Files: []string{badExpr}}, badExpr + ":5:"},
+		{"unknown field", Options{Appendable: db, Queryable: db, Files: []string{unknown}}, unknown + ":4: field rulez not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.opts)
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}

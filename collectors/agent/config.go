@@ -3,6 +3,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
@@ -13,7 +14,8 @@ type Config struct {
 	collectors.Schedule `yaml:",inline"`
 
 	// Keep lists the metric families kept from each agent; everything else is
-	// dropped before it reaches the TSDB, so that a VM costs ~50 series.
+	// dropped before it reaches the TSDB, so that a VM costs ~50 series. An entry
+	// ending in `*` keeps every family with that prefix.
 	Keep []string `yaml:"keep"`
 	// MaxBodyBytes bounds one scrape; a larger answer fails the round.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
@@ -49,9 +51,23 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("max_body_bytes %d is below 1024", c.MaxBodyBytes))
 	}
 	for i, k := range c.Keep {
-		if k == "" {
-			errs = append(errs, fmt.Errorf("keep[%d] is empty", i))
+		if err := validKeep(k); err != nil {
+			errs = append(errs, fmt.Errorf("keep[%d]: %w", i, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validKeep accepts a metric family name or a prefix followed by one trailing `*`.
+func validKeep(k string) error {
+	name, prefix := strings.CutSuffix(k, "*")
+	switch {
+	case k == "":
+		return errors.New("empty family name")
+	case prefix && name == "":
+		return nil // "*": keep everything, the operator's explicit choice
+	case !collectors.ValidMetricName(name):
+		return fmt.Errorf("%q is not a metric family name (a `*` may only end a prefix)", k)
+	}
+	return nil
 }

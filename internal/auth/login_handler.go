@@ -46,7 +46,7 @@ func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := Principal{User: u.name, Role: u.role, Via: ViaPassword, csrf: csrfToken(id)}
-	publish(r.Context(), p) // lets the audit middleware name who logged in
+	track(r.Context(), p) // lets the audit middleware name who logged in
 	s.setCookies(w, r, id, p.csrf, expires.Sub(s.now()))
 	if isForm {
 		http.Redirect(w, r, safeNext(req.Next), http.StatusSeeOther)

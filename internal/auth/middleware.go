@@ -43,6 +43,7 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, min Role, next h
 		s.deny(w, r, err)
 		return
 	}
+	track(r.Context(), p)
 	if !p.Role.Allows(min) {
 		rejectCounter(p.Via, "role").Inc()
 		writeError(w, http.StatusForbidden, "forbidden", "权限不足：此操作需要"+min.Label()+"或更高角色")
@@ -53,7 +54,7 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, min Role, next h
 		writeError(w, http.StatusForbidden, "forbidden", "缺少或错误的CSRF令牌，请刷新页面后重试")
 		return
 	}
-	next.ServeHTTP(w, r.WithContext(publish(r.Context(), p)))
+	next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 }
 
 // authenticate finds and checks the request's credentials.

@@ -61,12 +61,13 @@ func TrackPrincipal(ctx context.Context) (context.Context, func() (Principal, bo
 	return context.WithValue(ctx, slotKey{}, &slot), get
 }
 
-// publish puts p in ctx and in the tracking slot if an outer middleware set one.
-func publish(ctx context.Context, p Principal) context.Context {
+// track stores p in the slot of an outer TrackPrincipal, if any. It runs as soon
+// as a request is authenticated, so a request then refused (role, CSRF) is still
+// attributed to its user in the audit trail.
+func track(ctx context.Context, p Principal) {
 	if slot, ok := ctx.Value(slotKey{}).(*atomic.Pointer[Principal]); ok {
 		slot.Store(&p)
 	}
-	return WithPrincipal(ctx, p)
 }
 
 // csrfToken derives a session's CSRF token: one-way, so it can sit in a

@@ -1,0 +1,128 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRoleAllows(t *testing.T) {
+	tests := []struct {
+		role, min Role
+		want      bool
+	}{
+		{RoleViewer, RoleViewer, true},
+		{RoleViewer, RoleOperator, false},
+		{RoleOperator, RoleViewer, true},
+		{RoleOperator, RoleAdmin, false},
+		{RoleAdmin, RoleOperator, true},
+		{"", RoleViewer, false},
+		{"root", RoleViewer, false},
+		{RoleAdmin, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.role)+">="+string(tt.min), func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.role.Allows(tt.min))
+		})
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for _, s := range []string{"viewer", "operator", "admin"} {
+		r, err := ParseRole(s)
+		require.NoError(t, err)
+		assert.Equal(t, Role(s), r)
+	}
+	for _, s := range []string{"", "Admin", "root", "admin "} {
+		_, err := ParseRole(s)
+		assert.ErrorContains(t, err, "unknown role", s)
+	}
+}
+
+func TestDefaultArgon2Hash(t *testing.T) {
+	h, err := hashPassword(goodPassword, DefaultArgon2)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=3,p=2$"), h)
+	ok, p, err := verifyPassword(h, goodPassword)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, DefaultArgon2, p)
+	ok, _, err = verifyPassword(h, goodPassword+"x")
+	require.NoError(t, err)
+	assert.False(t, ok)
+	h2, err := hashPassword(goodPassword, DefaultArgon2)
+	require.NoError(t, err)
+	assert.NotEqual(t, h, h2, "salted")
+}
+
+func TestDecodeHashRejects(t *testing.T) {
+	good, err := hashPassword("x", fastArgon)
+	require.NoError(t, err)
+	parts := strings.Split(good, "$")
+	with := func(i int, v string) string {
+		p := append([]string(nil), parts...)
+		p[i] = v
+		return strings.Join(p, "$")
+	}
+	tests := map[string]string{
+		"empty":          "",
+		"bcrypt":         "$2a$10$abcdefghijklmnopqrstuv",
+		"argon2i":        with(1, "argon2i"),
+		"old version":    with(2, "v=16"),
+		"trailing junk":  with(3, "m=1024,t=1,p=1x"),
+		"huge memory":    with(3, "m=4294967295,t=1,p=1"),
+		"zero time":      with(3, "m=1024,t=0,p=1"),
+		"many passes":    with(3, "m=1024,t=99,p=1"),
+		"overflow lanes": with(3, "m=1024,t=1,p=300"),
+		"bad salt":       with(4, "!!!"),
+		"short key":      with(5, "AAAA"),
+		"extra field":    good + "$x",
+	}
+	for name, h := range tests {
+		t.Run(name, func(t *testing.T) {
+			ok, _, err := verifyPassword(h, "x")
+			assert.ErrorIs(t, err, errBadHash)
+			assert.False(t, ok)
+		})
+	}
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	tests := []struct {
+		user, password, wantMsg string
+	}{
+		{"wangfang", "Short1!", "至少为10个字符"},
+		{"wangfang", "abcdefghijkl", "不能只包含一类字符"},
+		{"wangfang", "1234567890123", "不能只包含一类字符"},
+		{"wangfang", "xxWangFang2026", "不能包含用户名"},
+		{"wangfang", strings.Repeat("aB", 600), "密码过长"},
+		{"wangfang", "\xff\xfeabcdefgh12", "无效字符"},
+		{"wangfang", "三门峡天鹅湖abcd", ""},
+		{"wangfang", "correct horse", ""},
+		{"wangfang", goodPassword, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.password, func(t *testing.T) {
+			err := CheckPassword(tt.user, tt.password)
+			if tt.wantMsg == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var pe *PolicyError
+			require.ErrorAs(t, err, &pe)
+			assert.Contains(t, pe.Message, tt.wantMsg)
+			assert.True(t, strings.HasPrefix(err.Error(), "policy: "))
+		})
+	}
+}
+
+func TestCheckUserName(t *testing.T) {
+	for _, ok := range []string{"admin1", "zhang.wei", "王芳", "ops@smx"} {
+		assert.NoError(t, CheckUserName(ok), ok)
+	}
+	for _, bad := range []string{"", "a:b", "a b", "x\n", strings.Repeat("a", 65)} {
+		assert.Error(t, CheckUserName(bad), bad)
+	}
+}

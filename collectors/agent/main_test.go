@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"net"
 	"testing"
 	"time"
 
@@ -32,4 +33,13 @@ func scrape(t testing.TB, c *Collector, tgt collectors.Target) (*collectortest.R
 	err := c.Collect(ctx, tgt, rec.Emit)
 	rec.Close()
 	return rec, err
+}
+
+// silentClosed returns a loopback address where nothing listens.
+func silentClosed(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
 }

@@ -18,8 +18,11 @@ import (
 // emitBody parses a text exposition and emits the kept families. A malformed
 // body fails the whole round: half an exposition would look like vanished series.
 func (c *Collector) emitBody(body []byte, t collectors.Target, emit collectors.Emit) error {
+	kept := c.getBuf()
+	defer c.putBuf(kept)
+	kept.Write(c.keep.prefilter(kept.AvailableBuffer(), body))
 	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
+	fams, err := p.TextToMetricFamilies(kept)
 	if err != nil {
 		return fail(reasonParse, parseError(body, err))
 	}

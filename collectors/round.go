@@ -51,18 +51,11 @@ func (l *loop) round(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
-	if err == nil && rctx.Err() != nil { // returned nil, but too late to trust
-		err = rctx.Err()
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = fmt.Errorf("round timed out after %s: %w", l.sched.Timeout, err)
-	}
-	l.k.m.rounds.Inc()
-	l.k.m.duration.Update(dur.Seconds())
+	err = l.verdict(rctx, err)
+	l.count(err, dur)
 	up := 1.0
 	if err != nil {
 		up = 0
-		l.k.m.failed.Inc()
 	}
 	samples := l.ser.finish(err == nil, up, dur.Seconds())
 	accepted, drops, firstDrop := l.ser.stats()
@@ -70,6 +63,26 @@ func (l *loop) round(ctx context.Context) {
 	l.warnDrops(drops, firstDrop)
 	l.r.append(ctx, l.k, ts, samples, l.sched.Timeout)
 	l.record(ts, dur, err, accepted)
+}
+
+// verdict is the round's error: a round that returned nil after its deadline is
+// not trusted, and a timeout says which limit was hit.
+func (l *loop) verdict(rctx context.Context, err error) error {
+	if err == nil && rctx.Err() != nil {
+		err = rctx.Err()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("round timed out after %s: %w", l.sched.Timeout, err)
+	}
+	return err
+}
+
+func (l *loop) count(err error, dur time.Duration) {
+	l.k.m.rounds.Inc()
+	l.k.m.duration.Update(dur.Seconds())
+	if err != nil {
+		l.k.m.failed.Inc()
+	}
 }
 
 // collect calls the collector; a panic becomes the round's error, with its stack

@@ -187,3 +187,15 @@ func TestTargetsGaugeFollowsStates(t *testing.T) {
 		assert.Equal(t, 0.0, g[StateUp].Get())
 	})
 }
+
+func TestKindWithBadScheduleIsDisabled(t *testing.T) {
+	logs := &logBuf{}
+	r := NewRunner(RunnerOptions{Sink: &memSink{}, Logger: logs.logger(), Kinds: map[string]Kind{
+		"rt_nosched": {Collector: CollectorFunc(func(context.Context, Target, Emit) error { return nil })}}})
+	unknown := `swanwatch_collector_targets_rejected_total{reason="unknown_kind"}`
+	before := counter(unknown)
+	r.SetTargets([]Target{{Kind: "rt_nosched", Name: "a"}})
+	assert.Empty(t, r.Targets())
+	assert.Equal(t, before+1, counter(unknown))
+	assert.Equal(t, 1, logs.count("collector kind disabled"))
+}

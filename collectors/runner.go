@@ -20,7 +20,7 @@ type Kind struct {
 
 // RunnerOptions configure a Runner.
 type RunnerOptions struct {
-	// Sink receives every round. It must not keep the samples slice after Append
+	// Sink (required) receives every round. It must not keep the samples slice after Append
 	// returns (the Runner reuses it); the Labels slices are immutable and may be kept.
 	Sink   Sink
 	Logger *slog.Logger
@@ -69,8 +69,14 @@ func NewRunner(opts RunnerOptions) *Runner {
 	}
 	r := &Runner{opts: opts, log: opts.Logger, kinds: map[string]*kindState{}, loops: map[string]*loop{}}
 	for name, k := range opts.Kinds {
-		r.kinds[name] = &kindState{name: name, c: k.Collector, sched: k.Schedule,
-			sem: make(chan struct{}, max(k.Schedule.Concurrency, 1)), m: newKindMetrics(name)}
+		sched := k.Schedule.WithDefaults(Schedule{Concurrency: 1})
+		if err := sched.Validate(); err != nil || k.Collector == nil {
+			// Config validation catches this first; here it only must not crash.
+			r.log.Error("collector kind disabled: bad schedule or no collector", "kind", name, "err", err)
+			continue
+		}
+		r.kinds[name] = &kindState{name: name, c: k.Collector, sched: sched,
+			sem: make(chan struct{}, sched.Concurrency), m: newKindMetrics(name)}
 	}
 	return r
 }

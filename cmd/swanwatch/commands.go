@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/swanwatch/swanwatch/internal/app"
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/rules"
+)
+
+func newFlags(name string, io cmdIO) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+func cmdRun(ctx context.Context, args []string, io cmdIO) error {
+	fs := newFlags("run", io)
+	file := fs.String("config", "swanwatch.yaml", "configuration file")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*file)
+	if err != nil {
+		printProblems(io, err)
+		return fmt.Errorf("configuration %s is not valid", *file)
+	}
+	logger := newLogger(io.err, cfg.Log.Level, cfg.Log.Format)
+	return app.Run(ctx, app.Options{ConfigFile: *file, Config: cfg, Logger: logger, Reload: hangups(ctx)})
+}
+
+func cmdDemo(ctx context.Context, args []string, io cmdIO) error {
+	fs := newFlags("demo", io)
+	opts := app.DemoOptions{}
+	fs.StringVar(&opts.DataDir, "data", "", "data directory (default: a new temporary directory)")
+	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:9330", "address of the web server")
+	fs.IntVar(&opts.VMs, "vms", 3000, "number of simulated cloud VMs")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	opts.Out = io.out
+	opts.Logger = newLogger(io.err, "info", "text")
+	opts.Reload = hangups(ctx)
+	return app.Demo(ctx, opts)
+}
+
+func cmdCheckConfig(args []string, io cmdIO) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	if _, err := config.Load(args[0]); err != nil {
+		printProblems(io, err)
+		return fmt.Errorf("%s is not valid", args[0])
+	}
+	fmt.Fprintf(io.out, "%s: ok\n", args[0])
+	return nil
+}
+
+// printProblems writes one problem per line (file:line: message).
+func printProblems(io cmdIO, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(io.err, line)
+	}
+}
+
+func cmdCheckRules(args []string, io cmdIO) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	errs := rules.CheckFiles(args...)
+	for _, e := range errs {
+		fmt.Fprintln(io.err, e)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d problem(s) in rule files", len(errs))
+	}
+	fmt.Fprintf(io.out, "%d rule file(s): ok\n", len(args))
+	return nil
+}
+
+func cmdInventory(args []string, io cmdIO) error {
+	if len(args) == 0 || args[0] != "template" || len(args) > 2 {
+		return errUsage
+	}
+	path := "资产清单模板.xlsx"
+	if len(args) == 2 {
+		path = args[1]
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("create template: %w", err)
+	}
+	if err := inventory.WriteTemplate(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write template: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write template: %w", err)
+	}
+	fmt.Fprintf(io.out, "wrote %s\n", path)
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, io cmdIO) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errUsage
+	}
+	fs := newFlags("user add", io)
+	file := fs.String("config", "swanwatch.yaml", "configuration file (for the state store path)")
+	name := fs.String("name", "", "user name")
+	role := fs.String("role", "viewer", "viewer, operator or admin")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *name == "" {
+		return fmt.Errorf("--name is required: %w", errUsage)
+	}
+	pw, err := readPassword(io, *fromStdin)
+	if err != nil {
+		return err
+	}
+	if err := app.AddUser(ctx, *file, *name, *role, pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "user %s added with role %s\n", *name, *role)
+	return nil
+}
+
+// readPassword asks twice on a terminal, or reads one line from stdin.
+func readPassword(io cmdIO, fromStdin bool) (string, error) {
+	f, isFile := io.in.(*os.File)
+	if fromStdin || !isFile || !term.IsTerminal(int(f.Fd())) {
+		line, err := bufio.NewReader(io.in).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("read password from stdin: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	fmt.Fprint(io.err, "密码: ")
+	a, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprint(io.err, "\n再次输入密码: ")
+	b, err2 := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(io.err)
+	if err = errors.Join(err, err2); err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	if string(a) != string(b) {
+		return "", errors.New("the two passwords differ")
+	}
+	return string(a), nil
+}
+
+func cmdBackup(ctx context.Context, args []string, io cmdIO) error {
+	fs := newFlags("backup", io)
+	file := fs.String("config", "swanwatch.yaml", "configuration file")
+	out := fs.String("out", "", "backup file to write (must not exist)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("--out is required: %w", errUsage)
+	}
+	if err := app.Backup(ctx, *file, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "state store backed up to %s\n", *out)
+	return nil
+}

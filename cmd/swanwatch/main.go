@@ -1,0 +1,123 @@
+// Command swanwatch is the SwanWatch operations command center: one binary that
+// collects, stores, evaluates rules, answers Prometheus-compatible queries and
+// serves the operators' pages. main parses flags, builds the logger, turns signals
+// into context cancellation and reload requests, and hands over to internal/app.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `swanwatch — 三门峡市新型智慧城市运维指挥中心
+
+Usage:
+  swanwatch run --config FILE             run the server
+  swanwatch demo [--data DIR] [--listen ADDR] [--vms N]
+                                          simulated estate + server, prints URL and login
+  swanwatch check-config FILE             validate a configuration, every problem as file:line
+  swanwatch check-rules FILE...           validate Prometheus rule files
+  swanwatch inventory template [FILE]     write the Excel inventory template (default 资产清单模板.xlsx)
+  swanwatch user add --config FILE --name NAME --role viewer|operator|admin [--password-stdin]
+  swanwatch backup --config FILE --out FILE   online backup of the state store
+  swanwatch version
+`
+
+// exitUsage is returned for wrong command lines (exit code 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := dispatch(ctx, args[0], args[1:], cmdIO{stdin, stdout, stderr})
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprint(stderr, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "swanwatch %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+type cmdIO struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+func dispatch(ctx context.Context, cmd string, args []string, io cmdIO) error {
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, args, io)
+	case "demo":
+		return cmdDemo(ctx, args, io)
+	case "check-config":
+		return cmdCheckConfig(args, io)
+	case "check-rules":
+		return cmdCheckRules(args, io)
+	case "inventory":
+		return cmdInventory(args, io)
+	case "user":
+		return cmdUser(ctx, args, io)
+	case "backup":
+		return cmdBackup(ctx, args, io)
+	case "version", "--version", "-v":
+		fmt.Fprintln(io.out, versionString())
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(io.out, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+}
+
+// newLogger builds the process logger; level and format come from the config.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// hangups turns SIGHUP into reload requests for the app.
+func hangups(ctx context.Context) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(sig)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+				select {
+				case out <- struct{}{}:
+				default: // a reload is already pending
+				}
+			}
+		}
+	}()
+	return out
+}

@@ -1,0 +1,157 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+		"time"
+
+	"github.com/oklog/run"
+
+	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/internal/audit"
+	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/internal/logstore"
+	"github.com/swanwatch/swanwatch/internal/statestore"
+	"github.com/swanwatch/swanwatch/internal/storage"
+	"github.com/swanwatch/swanwatch/rules"
+)
+
+// Options start one SwanWatch server.
+type Options struct {
+	ConfigFile string         // reloaded on SIGHUP and POST /-/reload; empty: Config is fixed
+	Config     *config.Config // the loaded configuration
+	Logger     *slog.Logger
+	Reload     <-chan struct{} // SIGHUP
+	// Ready, when set, is called once the HTTP server listens, with its base URL.
+	Ready func(url string)
+	// Extra actors (the demo's simulator) run and stop with the server.
+	Extra []Actor
+}
+
+// Actor is one member of the run group.
+type Actor struct {
+	Run  func() error
+	Stop func(error)
+}
+
+// system holds the opened parts of a running server.
+type system struct {
+	opts    Options
+	cfg     *config.Config
+	logger  *slog.Logger
+	store   *storage.Storage
+	state   *statestore.DB
+	auth    *auth.Service
+	audit   *audit.Log
+	events  *logstore.Store
+	runner  *collectors.Runner
+	agent   *agent.Collector
+	rules   *rules.Engine
+	reload  *reloader
+}
+
+// Run starts the server and blocks until ctx ends or a part fails. Stores are
+// closed (WAL flushed) before it returns.
+func Run(ctx context.Context, opts Options) error {
+	s := &system{opts: opts, cfg: opts.Config, logger: opts.Logger}
+	defer s.close()
+	if err := s.open(); err != nil {
+		return err
+	}
+	var g run.Group
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g.Add(func() error { <-ctx.Done(); return nil }, func(error) { cancel() })
+	s.addActors(ctx, &g)
+	err := g.Run()
+	s.logger.Info("swanwatch stopped", "reason", err)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func (s *system) open() error {
+	var err error
+	dir := s.cfg.Storage.Path
+	if s.store, err = storage.Open(storageOptions(s.cfg, s.logger)); err != nil {
+		return fmt.Errorf("open metrics storage in %s: %w", dir, err)
+	}
+	if s.state, err = statestore.Open(stateFile(s.cfg), s.logger.With("part", "state")); err != nil {
+		return fmt.Errorf("open state store: %w", err)
+	}
+	s.audit = audit.New(s.state, s.logger)
+	s.auth = auth.New(s.state, auth.Options{SessionTTL: s.cfg.Server.SessionTTL, Logger: s.logger, Audit: s.audit})
+	if s.events, err = logstore.Open(logstoreOptions(s.cfg, s.logger)); err != nil {
+		return fmt.Errorf("open event store: %w", err)
+	}
+	return s.openPipeline()
+}
+
+func (s *system) openPipeline() error {
+	ks, ac, err := kinds(s.cfg, s.logger)
+	if err != nil {
+		return err
+	}
+	s.agent = ac
+	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
+		OnStateChange: s.stateEvent})
+	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
+		Logger: s.logger, Interval: s.cfg.Rules.EvaluationInterval, Files: s.cfg.Rules.Files,
+		ExternalURL: s.cfg.Server.ExternalURL})
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	s.reload = newReloader(s)
+	return nil
+}
+
+func (s *system) close() {
+	for _, c := range []io.Closer{closerOf(s.events), closerOf(s.state), closerOf(s.store)} {
+		if c == nil {
+			continue
+		}
+		if err := c.Close(); err != nil {
+			s.logger.Error("close store", "err", err)
+		}
+	}
+}
+
+// closerOf returns nil for a nil pointer so close() skips parts that never opened.
+func closerOf[T any, P interface {
+	*T
+	io.Closer
+}](p P) io.Closer {
+	if p == nil {
+		return nil
+	}
+	return p
+}
+
+// inventoryChanged hands a new estate to the Runner and logs the bad rows once.
+func (s *system) inventoryChanged(targets []inventory.Target, problems []inventory.Problem) {
+	for _, p := range problems {
+		s.logger.Warn("inventory problem", "problem", p.String())
+	}
+	s.runner.SetTargets(toCollectorTargets(targets))
+	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
+}
+
+// stateEvent records a target going down or coming back as an event.
+func (s *system) stateEvent(prev collectors.State, st collectors.TargetStatus) {
+	ev := stateChangeEvent(prev, st)
+	if ev == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.events.Append(ctx, *ev); err != nil {
+		s.logger.Error("record state change event", "target", st.Target.Key(), "err", err)
+	}
+}

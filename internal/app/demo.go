@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/internal/sim"
+	"github.com/swanwatch/swanwatch/internal/statestore"
+)
+
+// DemoOptions start the simulated estate and a server that watches it.
+type DemoOptions struct {
+	DataDir string // "" makes a temporary directory
+	Listen  string
+	VMs     int
+	Out     io.Writer // where the URL and the one-time login are printed
+	Logger  *slog.Logger
+	Reload  <-chan struct{}
+	// Ready, when set, is called with the base URL and the admin password (tests).
+	Ready func(url, password string)
+}
+
+// demoAdmin is the account the demo prints a one-time password for.
+const demoAdmin = "admin"
+
+// Demo runs the simulator and the server in one process on a built-in
+// configuration, printing the URL and a freshly generated admin password.
+func Demo(ctx context.Context, o DemoOptions) error {
+	dir, err := demoDir(o.DataDir)
+	if err != nil {
+		return err
+	}
+	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"), FaultEvery: 3 * time.Minute})
+	if err != nil {
+		return fmt.Errorf("build the simulated estate: %w", err)
+	}
+	if err := s.Start(); err != nil {
+		return fmt.Errorf("start the simulated estate: %w", err)
+	}
+	cfg := demoConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory")
+	password, err := resetDemoAdmin(ctx, cfg, o.Logger)
+	if err != nil {
+		return err
+	}
+	simCtx, stopSim := context.WithCancel(context.Background())
+	return Run(ctx, Options{Config: cfg, Logger: o.Logger, Reload: o.Reload,
+		Ready: func(url string) { printDemo(o, url, password, dir, s.Addr()) },
+		Extra: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }}}})
+}
+
+func demoDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, os.MkdirAll(dir, 0o750)
+	}
+	dir, err := os.MkdirTemp("", "swanwatch-demo-")
+	if err != nil {
+		return "", fmt.Errorf("create a data directory: %w", err)
+	}
+	return dir, nil
+}
+
+// demoConfig is the built-in configuration: the defaults, the estate from the
+// simulator's inventory export, and shorter intervals so the city comes alive
+// within a minute.
+func demoConfig(dir, listen, inventoryURL string) *config.Config {
+	cfg := config.Default()
+	cfg.Storage.Path = dir
+	cfg.Server.Listen = listen
+	cfg.Inventory.HTTP = []inventory.HTTPSource{{URL: inventoryURL, Interval: time.Minute}}
+	cfg.Collectors.Agent.Interval = 15 * time.Second
+	cfg.Collectors.Agent.Timeout = 5 * time.Second
+	cfg.Rules.EvaluationInterval = 15 * time.Second
+	return cfg
+}
+
+// resetDemoAdmin creates the admin user, or gives it a new password when the
+// data directory is reused; the password is only ever printed, never stored clear.
+func resetDemoAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (string, error) {
+	if err := os.MkdirAll(cfg.Storage.Path, 0o750); err != nil {
+		return "", fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
+	}
+	db, err := statestore.Open(stateFile(cfg), logger)
+	if err != nil {
+		return "", fmt.Errorf("open state store: %w", err)
+	}
+	defer db.Close()
+	svc := auth.New(db, auth.Options{Logger: logger})
+	password := oneTimePassword()
+	err = svc.AddUser(ctx, demoAdmin, auth.RoleAdmin, password)
+	if errors.Is(err, auth.ErrUserExists) {
+		err = svc.SetPassword(ctx, demoAdmin, password)
+	}
+	if err != nil {
+		return "", fmt.Errorf("set up the demo administrator: %w", err)
+	}
+	return password, nil
+}
+
+// oneTimePassword returns 16 characters from an alphabet without look-alikes,
+// always with upper, lower and digits so it passes the password policy.
+func oneTimePassword() string {
+	const lower, upper, digits = "abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
+	all := lower + upper + digits
+	b := []byte(rand.Text()) // 26 base32 characters of crypto randomness
+	out := make([]byte, 16)
+	for i := range out {
+		out[i] = all[int(b[i])%len(all)]
+	}
+	out[0], out[1], out[2] = lower[int(b[16])%len(lower)], upper[int(b[17])%len(upper)], digits[int(b[18])%len(digits)]
+	return string(out)
+}
+
+func printDemo(o DemoOptions, url, password, dir, simAddr string) {
+	if o.Ready != nil {
+		o.Ready(url, password)
+	}
+	if o.Out == nil {
+		return
+	}
+	fmt.Fprintf(o.Out, `
+SwanWatch 演示环境已启动 (demo running)
+  运行概况 status page : %[1]s/
+  采集目标 targets     : %[1]s/targets
+  登录 login           : user %[2]s, one-time password %[3]s
+  查询 query           : curl -u %[2]s:%[3]s '%[1]s/api/v1/query?query=swanwatch:agent_online:ratio'
+  模拟设备 simulator   : http://%[4]s/inventory  (%[5]d VMs)
+  数据目录 data dir    : %[6]s
+Stop with Ctrl-C.
+`, url, demoAdmin, password, simAddr, o.VMs, dir)
+}

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+)
+
+// KindNames lists the collector kinds this build knows, for inventory validation.
+var KindNames = []string{"agent"}
+
+// kinds builds one collector per kind from the configuration. This switch is the
+// single place where a kind name meets its constructor.
+func kinds(cfg *config.Config, logger *slog.Logger) (map[string]collectors.Kind, *agent.Collector, error) {
+	out := map[string]collectors.Kind{}
+	var agentColl *agent.Collector
+	for _, name := range KindNames {
+		switch name {
+		case "agent":
+			ac := cfg.Collectors.Agent.WithDefaults()
+			agentColl = agent.New(ac, logger.With("kind", "agent"))
+			out[name] = collectors.Kind{Collector: agentColl, Schedule: ac.Schedule}
+		default:
+			return nil, nil, fmt.Errorf("kind %q has no constructor", name)
+		}
+	}
+	return out, agentColl, nil
+}
+
+// toCollectorTargets maps inventory targets to what the Runner schedules.
+func toCollectorTargets(in []inventory.Target) []collectors.Target {
+	out := make([]collectors.Target, 0, len(in))
+	for _, t := range in {
+		out = append(out, collectors.Target{Kind: t.Kind, Name: t.Name, Address: t.Address,
+			Labels: t.AllLabels(), Params: t.Params})
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+)
+
+var (
+	reloadOK       = metrics.NewGauge("swanwatch_config_last_reload_successful", nil)
+	reloadTotal    = metrics.NewCounter("swanwatch_config_reloads_total")
+	reloadFailures = metrics.NewCounter("swanwatch_config_reload_failures_total")
+)
+
+// reloader owns the inventory watcher (restarted with each new inventory
+// configuration) and applies reloads requested by SIGHUP or POST /-/reload.
+type reloader struct {
+	s        *system
+	mu       sync.Mutex // one reload at a time
+	requests chan chan error
+}
+
+func newReloader(s *system) *reloader {
+	reloadOK.Set(1)
+	return &reloader{s: s, requests: make(chan chan error)}
+}
+
+// run keeps an inventory watcher running for the current configuration and
+// serves reload requests until ctx ends.
+func (r *reloader) run(ctx context.Context) error {
+	stopWatcher := r.startWatcher(ctx, r.s.cfg.Inventory)
+	defer func() { stopWatcher() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.s.opts.Reload:
+			if err := r.apply(ctx, &stopWatcher); err != nil {
+				r.s.logger.Error("reload configuration on SIGHUP failed; keeping the old one", "err", err)
+			}
+		case reply := <-r.requests:
+			reply <- r.apply(ctx, &stopWatcher)
+		}
+	}
+}
+
+// startWatcher runs an inventory watcher until the returned stop is called.
+func (r *reloader) startWatcher(ctx context.Context, cfg inventory.Config) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	w := inventory.NewWatcher(cfg, inventory.Options{Kinds: KindNames}, r.s.inventoryChanged)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+			r.s.logger.Error("inventory watcher stopped", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// apply loads the file again; on success it swaps the parts that can change
+// at run time (inventory sources, rule files) and says which need a restart.
+func (r *reloader) apply(ctx context.Context, stopWatcher *func()) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	reloadTotal.Inc()
+	if r.s.opts.ConfigFile == "" {
+		return r.fail(fmt.Errorf("this server runs on a built-in configuration: nothing to reload"))
+	}
+	cfg, err := config.Load(r.s.opts.ConfigFile)
+	if err != nil {
+		return r.fail(err)
+	}
+	if err := r.s.rules.Reload(cfg.Rules.Files); err != nil {
+		return r.fail(fmt.Errorf("reload rules: %w", err))
+	}
+	(*stopWatcher)()
+	*stopWatcher = r.startWatcher(ctx, cfg.Inventory)
+	for _, section := range restartSections(r.s.cfg, cfg) {
+		r.s.logger.Warn("configuration section changed; it takes effect after a restart", "section", section)
+	}
+	r.s.cfg.Inventory, r.s.cfg.Rules = cfg.Inventory, cfg.Rules
+	reloadOK.Set(1)
+	r.s.logger.Info("configuration reloaded", "file", r.s.opts.ConfigFile)
+	return nil
+}
+
+func (r *reloader) fail(err error) error {
+	reloadOK.Set(0)
+	reloadFailures.Inc()
+	return err
+}
+
+// restartSections names the sections whose change needs a restart.
+func restartSections(old, cur *config.Config) []string {
+	var out []string
+	for name, pair := range map[string][2]any{
+		"server": {old.Server, cur.Server}, "storage": {old.Storage, cur.Storage},
+		"events": {old.Events, cur.Events}, "collectors": {old.Collectors, cur.Collectors},
+	} {
+		a, _ := json.Marshal(pair[0])
+		b, _ := json.Marshal(pair[1])
+		if string(a) != string(b) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// handle serves POST /-/reload (admin): 200 on success, 400 with the problems.
+func (r *reloader) handle(w http.ResponseWriter, req *http.Request) {
+	reply := make(chan error, 1)
+	select {
+	case r.requests <- reply:
+	case <-req.Context().Done():
+		return
+	}
+	if err := <-reply; err != nil {
+		http.Error(w, "配置重新加载失败，继续使用原配置：\n"+err.Error(), http.StatusBadRequest)
+		return
+	}
+	fmt.Fprintln(w, "配置已重新加载")
+}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-		"time"
+	"time"
 
 	"github.com/oklog/run"
 
@@ -42,18 +42,18 @@ type Actor struct {
 
 // system holds the opened parts of a running server.
 type system struct {
-	opts    Options
-	cfg     *config.Config
-	logger  *slog.Logger
-	store   *storage.Storage
-	state   *statestore.DB
-	auth    *auth.Service
-	audit   *audit.Log
-	events  *logstore.Store
-	runner  *collectors.Runner
-	agent   *agent.Collector
-	rules   *rules.Engine
-	reload  *reloader
+	opts   Options
+	cfg    *config.Config
+	logger *slog.Logger
+	store  *storage.Storage
+	state  *statestore.DB
+	auth   *auth.Service
+	audit  *audit.Log
+	events *logstore.Store
+	runner *collectors.Runner
+	agent  *agent.Collector
+	rules  *rules.Engine
+	reload *reloader
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are

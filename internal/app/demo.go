@@ -25,8 +25,11 @@ type DemoOptions struct {
 	Out     io.Writer // where the URL and the one-time login are printed
 	Logger  *slog.Logger
 	Reload  <-chan struct{}
-	// Ready, when set, is called with the base URL and the admin password (tests).
-	Ready func(url, password string)
+	// Interval of agent rounds and rule evaluation; default 15s.
+	Interval time.Duration
+	// Ready, when set, is called with the server's and the simulator's base URLs and the
+	// admin password (tests).
+	Ready func(url, simURL, password string)
 }
 
 // demoAdmin is the account the demo prints a one-time password for.
@@ -46,7 +49,7 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	if err := s.Start(); err != nil {
 		return fmt.Errorf("start the simulated estate: %w", err)
 	}
-	cfg := demoConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory")
+	cfg := demoConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
 	password, err := resetDemoAdmin(ctx, cfg, o.Logger)
 	if err != nil {
 		return err
@@ -71,14 +74,17 @@ func demoDir(dir string) (string, error) {
 // demoConfig is the built-in configuration: the defaults, the estate from the
 // simulator's inventory export, and shorter intervals so the city comes alive
 // within a minute.
-func demoConfig(dir, listen, inventoryURL string) *config.Config {
+func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *config.Config {
+	if interval <= 0 {
+		interval = 15 * time.Second
+	}
 	cfg := config.Default()
 	cfg.Storage.Path = dir
 	cfg.Server.Listen = listen
 	cfg.Inventory.HTTP = []inventory.HTTPSource{{URL: inventoryURL, Interval: time.Minute}}
-	cfg.Collectors.Agent.Interval = 15 * time.Second
-	cfg.Collectors.Agent.Timeout = 5 * time.Second
-	cfg.Rules.EvaluationInterval = 15 * time.Second
+	cfg.Collectors.Agent.Interval = interval
+	cfg.Collectors.Agent.Timeout = interval / 3
+	cfg.Rules.EvaluationInterval = interval
 	return cfg
 }
 
@@ -121,7 +127,7 @@ func oneTimePassword() string {
 
 func printDemo(o DemoOptions, url, password, dir, simAddr string) {
 	if o.Ready != nil {
-		o.Ready(url, password)
+		o.Ready(url, "http://"+simAddr, password)
 	}
 	if o.Out == nil {
 		return

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/web"
+)
+
+type demoRun struct{ url, sim, password string }
+
+func startDemo(t *testing.T, dir string, vms int) (*demoRun, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan demoRun, 1)
+	done := make(chan error, 1)
+	var out strings.Builder
+	go func() {
+		done <- Demo(ctx, DemoOptions{DataDir: dir, Listen: "127.0.0.1:0", VMs: vms, Interval: 2 * time.Second,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
+			Ready: func(u, s, p string) { ready <- demoRun{u, s, p} }})
+	}()
+	select {
+	case r := <-ready:
+		return &r, func() { cancel(); require.NoError(t, <-done) }
+	case err := <-done:
+		t.Fatalf("demo stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not start within 30s")
+	}
+	return nil, nil
+}
+
+func (d *demoRun) get(t *testing.T, path string, into any) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, d.url+path, nil)
+	req.SetBasicAuth(demoAdmin, d.password)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	if into != nil {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(into))
+	}
+	return resp.StatusCode
+}
+
+type rates struct {
+	Data struct {
+		City      web.DistrictRate
+		Districts []web.DistrictRate
+	}
+}
+
+func TestDemoShowsEveryDistrictAndTheRateMovesWhenAgentsDrop(t *testing.T) {
+	d, stop := startDemo(t, t.TempDir(), 60)
+	defer stop()
+
+	var q struct {
+		Data struct{ Result []struct{ Metric map[string]string } }
+	}
+	require.Eventually(t, func() bool {
+		d.get(t, "/api/v1/query?query=swanwatch:agent_online:ratio", &q)
+		return len(q.Data.Result) == 10
+	}, 40*time.Second, 500*time.Millisecond, "per-district agent online rate for the ten districts")
+
+	var before rates
+	d.get(t, "/api/v1/agents/online_rate", &before)
+	require.Equal(t, 60, before.Data.City.Total)
+	var inv struct{ Targets []struct{ Name, District string } }
+	resp, err := http.Get(d.sim + "/inventory")
+	require.NoError(t, err)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&inv))
+	resp.Body.Close()
+	for _, vm := range inv.Targets[:5] {
+		r, err := http.Post(d.sim+"/control/vm/"+vm.Name+"/offline?mode=503", "", nil)
+		require.NoError(t, err)
+		r.Body.Close()
+	}
+	require.Eventually(t, func() bool {
+		var now rates
+		d.get(t, "/api/v1/agents/online_rate", &now)
+		return now.Data.City.Offline >= 5 && now.Data.City.Ratio < before.Data.City.Ratio
+	}, 20*time.Second, 250*time.Millisecond, "forcing five agents offline lowers the city's rate")
+}
+
+func TestDemoPasswordIsOneTime(t *testing.T) {
+	dir := t.TempDir()
+	first, stop := startDemo(t, dir, 10)
+	require.Equal(t, http.StatusOK, first.get(t, "/api/v1/targets", nil))
+	stop()
+	second, stop := startDemo(t, dir, 10)
+	defer stop()
+	assert.NotEqual(t, first.password, second.password)
+	assert.Equal(t, http.StatusOK, second.get(t, "/api/v1/targets", nil))
+	second.password = first.password
+	assert.Equal(t, http.StatusUnauthorized, second.get(t, "/api/v1/targets", nil), "the old password no longer works")
+}

@@ -65,7 +65,9 @@ func TestDemoShowsEveryDistrictAndTheRateMovesWhenAgentsDrop(t *testing.T) {
 	defer stop()
 
 	var q struct {
-		Data struct{ Result []struct{ Metric map[string]string } }
+		Data struct {
+			Result []struct{ Metric map[string]string }
+		}
 	}
 	require.Eventually(t, func() bool {
 		d.get(t, "/api/v1/query?query=swanwatch:agent_online:ratio", &q)
@@ -75,7 +77,9 @@ func TestDemoShowsEveryDistrictAndTheRateMovesWhenAgentsDrop(t *testing.T) {
 	var before rates
 	d.get(t, "/api/v1/agents/online_rate", &before)
 	require.Equal(t, 60, before.Data.City.Total)
-	var inv struct{ Targets []struct{ Name, District string } }
+	var inv struct {
+		Targets []struct{ Name, District string }
+	}
 	resp, err := http.Get(d.sim + "/inventory")
 	require.NoError(t, err)
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&inv))

@@ -64,11 +64,23 @@ func cmdCheckConfig(args []string, io cmdIO) error {
 	if len(args) != 1 {
 		return errUsage
 	}
-	if _, err := config.Load(args[0]); err != nil {
+	cfg, err := config.Load(args[0])
+	if err != nil {
 		printProblems(io, err)
 		return fmt.Errorf("%s is not valid", args[0])
 	}
-	fmt.Fprintf(io.out, "%s: ok\n", args[0])
+	// The inventory's files are part of the configuration; the control plane's
+	// HTTP export is not fetched here (it is checked when the server polls it).
+	inv := cfg.Inventory
+	inv.HTTP = nil
+	targets, problems := inventory.Load(context.Background(), inv, inventory.Options{Kinds: app.KindNames})
+	for _, p := range problems {
+		fmt.Fprintln(io.err, p.String())
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %d inventory problem(s)", args[0], len(problems))
+	}
+	fmt.Fprintf(io.out, "%s: ok (%d inventory targets)\n", args[0], len(targets))
 	return nil
 }
 
@@ -106,7 +118,7 @@ func cmdInventory(args []string, io cmdIO) error {
 	if err != nil {
 		return fmt.Errorf("create template: %w", err)
 	}
-	if err := inventory.WriteTemplate(f); err != nil {
+	if err := inventory.WriteTemplate(f, app.KindNames...); err != nil {
 		f.Close()
 		return fmt.Errorf("write template: %w", err)
 	}

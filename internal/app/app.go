@@ -113,6 +113,9 @@ func (s *system) openPipeline() error {
 }
 
 func (s *system) close() {
+	if s.agent != nil {
+		_ = s.agent.Close() // idle scrape connections
+	}
 	for _, c := range []io.Closer{closerOf(s.events), closerOf(s.state), closerOf(s.store)} {
 		if c == nil {
 			continue

@@ -1,3 +1,11 @@
+// Package auth owns who may use SwanWatch: users and their roles, argon2id
+// password hashes and the password policy, login sessions with lockout, API tokens,
+// and the HTTP middleware that turns a session cookie, a bearer token or HTTP Basic
+// credentials into a Principal in the request context. It also serves the login
+// page and the login, logout, whoami and token-management API.
+//
+// Security events (failed logins, lockouts, user and token changes) go to an
+// Auditor; package audit implements it, so auth imports no audit code.
 package auth
 
 import (
@@ -6,9 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/internal/statestore"
 )
@@ -100,7 +111,7 @@ func (e *LockedError) Error() string {
 	return "user locked after repeated failed logins until " + e.Until.UTC().Format(time.RFC3339)
 }
 
-// now returns the service clock in unix milliseconds, the unit of the tables.
+// now is the service clock (Options.Now).
 func (s *Service) now() time.Time { return s.opts.Now() }
 
 // hash runs argon2id under the concurrency bound.
@@ -133,4 +144,71 @@ func (s *Service) dummy() string {
 		s.dummyHash = h
 	})
 	return s.dummyHash
+}
+
+// Event is a security event for the audit trail: a login attempt, a lockout, a
+// change to a user or a token. User is who acted, Object what was acted on.
+type Event struct {
+	Time       time.Time
+	User       string
+	Role       Role
+	Action     string // login, logout, user.add, user.password, user.disable, token.create, token.revoke
+	Object     string
+	RemoteAddr string
+	Result     string // success, failure, locked
+	Detail     string // never a secret
+}
+
+// Auditor records security events. It must not block for long: it runs inside
+// the request.
+type Auditor interface {
+	AuthEvent(ctx context.Context, ev Event)
+}
+
+type nopAuditor struct{}
+
+func (nopAuditor) AuthEvent(context.Context, Event) {}
+
+// consoleActor names the actor of a change made without an HTTP principal: the
+// CLI (`swanwatch user add`) run by someone with access to the host.
+const consoleActor = "console"
+
+// event records a change made by the principal in ctx (or the console).
+func (s *Service) event(ctx context.Context, action, object, result, detail string) {
+	ev := Event{Time: s.now(), User: consoleActor, Action: action, Object: object, Result: result, Detail: detail}
+	if p, ok := PrincipalFrom(ctx); ok {
+		ev.User, ev.Role = p.User, p.Role
+	}
+	s.opts.Audit.AuthEvent(ctx, ev)
+}
+
+// loginEvent records a login attempt by name (with password or Basic).
+func (s *Service) loginEvent(ctx context.Context, u userRow, remote, result, detail string) {
+	s.opts.Audit.AuthEvent(ctx, Event{Time: s.now(), User: u.name, Role: u.role, Action: "login",
+		Object: u.name, RemoteAddr: remote, Result: result, Detail: detail})
+}
+
+// hostOnly strips the port of a RemoteAddr: the port is noise in the audit trail.
+func hostOnly(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
+}
+
+// Own metrics. Label values are fixed sets (via, result, reason, kind).
+func loginCounter(via Via, result string) *metrics.Counter {
+	return metrics.GetOrCreateCounter(fmt.Sprintf(`swanwatch_auth_logins_total{via=%q,result=%q}`, via, result))
+}
+
+func rejectCounter(via Via, reason string) *metrics.Counter {
+	return metrics.GetOrCreateCounter(fmt.Sprintf(`swanwatch_auth_rejected_total{via=%q,reason=%q}`, via, reason))
+}
+
+func badInputCounter(kind string) *metrics.Counter {
+	return metrics.GetOrCreateCounter(fmt.Sprintf(`swanwatch_auth_bad_input_total{kind=%q}`, kind))
+}
+
+func basicCacheCounter(result string) *metrics.Counter {
+	return metrics.GetOrCreateCounter(fmt.Sprintf(`swanwatch_auth_basic_cache_total{result=%q}`, result))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,4 +72,12 @@ func FuzzRuleFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFileErrorsCounted(t *testing.T) {
+	c := metrics.GetOrCreateCounter(`swanwatch_rules_file_errors_total`)
+	before := c.Get()
+	path := writeRuleFile(t, t.TempDir(), "bad.yml", "groups:\n- name: g\n  rulez: []\n  evalz: 1\n")
+	require.Len(t, CheckFiles(path), 2)
+	assert.Equal(t, before+2, c.Get())
 }

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
+	promrules "github.com/prometheus/prometheus/rules"
 	"github.com/prometheus/prometheus/tsdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -140,4 +142,26 @@ func TestNewRejects(t *testing.T) {
 			require.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+func TestNotifyCountsByState(t *testing.T) {
+	e := newEngine(t, openDB(t), nil)
+	firing := metrics.GetOrCreateCounter(`swanwatch_rules_alert_notifications_total{state="firing"}`)
+	resolved := metrics.GetOrCreateCounter(`swanwatch_rules_alert_notifications_total{state="resolved"}`)
+	f0, r0 := firing.Get(), resolved.Get()
+	ls := labels.FromStrings("alertname", "AgentOffline", "instance", "vm-1:9100")
+	e.notify(context.Background(), "up == 0",
+		&promrules.Alert{Labels: ls, State: promrules.StateFiring},
+		&promrules.Alert{Labels: ls, ResolvedAt: time.Now()},
+		&promrules.Alert{Labels: ls, State: promrules.StateFiring})
+	assert.Equal(t, f0+2, firing.Get())
+	assert.Equal(t, r0+1, resolved.Get())
+}
+
+func TestReloadCounted(t *testing.T) {
+	e := newEngine(t, openDB(t), nil)
+	failed := metrics.GetOrCreateCounter(`swanwatch_rules_reloads_total{result="failure"}`)
+	before := failed.Get()
+	require.Error(t, e.Reload([]string{filepath.Join(t.TempDir(), "none.yml")}))
+	assert.Equal(t, before+1, failed.Get())
 }

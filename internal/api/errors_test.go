@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/stretchr/testify/assert"
@@ -165,4 +166,14 @@ func TestEngineErrorMapping(t *testing.T) {
 			assert.ErrorIs(t, ae, tt.err)
 		})
 	}
+}
+
+// Bad input is counted by endpoint and error type, never by query text.
+func TestBadInputCounted(t *testing.T) {
+	f := newFixture(t)
+	c := metrics.GetOrCreateCounter(`swanwatch_api_requests_total{endpoint="query_range",outcome="bad_data"}`)
+	before := c.Get()
+	code, _ := getError(t, f, "GET", "/api/v1/query_range", url.Values{"query": {"up"}, "start": {"x"}})
+	require.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, before+1, c.Get())
 }

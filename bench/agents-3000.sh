@@ -23,7 +23,7 @@ inventory:
     - url: http://127.0.0.1:$simport/inventory
       interval: 5m
 YAML
-pw=Bench-$(date +%s)-pw
+pw=Swan-$(date +%s)-W4tch
 echo "$pw" | "$work/swanwatch" user add --config "$work/swanwatch.yaml" --name bench --role viewer --password-stdin >/dev/null
 /usr/bin/time -v "$work/swanwatch" run --config "$work/swanwatch.yaml" > "$work/run.log" 2> "$work/time.log" &
 tpid=$!

@@ -87,7 +87,8 @@ func (s *system) open() error {
 		return fmt.Errorf("open state store: %w", err)
 	}
 	s.audit = audit.New(s.state, s.logger)
-	s.auth = auth.New(s.state, auth.Options{SessionTTL: s.cfg.Server.SessionTTL, Logger: s.logger, Audit: s.audit})
+	s.auth = auth.New(s.state, auth.Options{SessionTTL: s.cfg.Server.SessionTTL, Logger: s.logger,
+		Audit: s.audit, SecureCookies: s.cfg.Server.TLS.Enabled()})
 	if s.events, err = logstore.Open(logstoreOptions(s.cfg, s.logger)); err != nil {
 		return fmt.Errorf("open event store: %w", err)
 	}

@@ -19,7 +19,15 @@ type Config struct {
 	Keep []string `yaml:"keep"`
 	// MaxBodyBytes bounds one scrape; a larger answer fails the round.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// SumWithout sums the series of a counter or gauge family over the listed
+	// labels before they are stored. The default folds node_cpu_seconds_total's
+	// per-CPU series into one per mode: an 8-vCPU VM costs 8 CPU series instead
+	// of 64, and the CPU count survives as agent_summed_label_values.
+	SumWithout map[string][]string `yaml:"sum_without"`
 }
+
+// DefaultSumWithout is applied when sum_without is not set.
+var DefaultSumWithout = map[string][]string{"node_cpu_seconds_total": {"cpu"}}
 
 // DefaultKeep is the default keep-list: CPU, memory, disk, filesystem, network
 // and load of node_exporter, enough for water levels and idle findings (R-A2).
@@ -41,6 +49,12 @@ func (c Config) WithDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 4 << 20
 	}
+	if c.SumWithout == nil {
+		c.SumWithout = map[string][]string{}
+		for k, v := range DefaultSumWithout {
+			c.SumWithout[k] = append([]string(nil), v...)
+		}
+	}
 	return c
 }
 
@@ -53,6 +67,16 @@ func (c Config) Validate() error {
 	for i, k := range c.Keep {
 		if err := validKeep(k); err != nil {
 			errs = append(errs, fmt.Errorf("keep[%d]: %w", i, err))
+		}
+	}
+	for fam, labels := range c.SumWithout {
+		if !collectors.ValidMetricName(fam) || len(labels) == 0 {
+			errs = append(errs, fmt.Errorf("sum_without: %q needs a family name and at least one label", fam))
+		}
+		for _, l := range labels {
+			if !collectors.ValidLabelName(l) {
+				errs = append(errs, fmt.Errorf("sum_without.%s: %q is not a label name", fam, l))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -32,6 +32,10 @@ func (c *Collector) emitBody(body []byte, t collectors.Target, emit collectors.E
 			continue
 		}
 		c.meta.note(name, mf)
+		if drop := c.cfg.SumWithout[name]; len(drop) > 0 && summable(mf.GetType()) {
+			e.summed(name, mf, newSummer(drop))
+			continue
+		}
 		for _, m := range mf.GetMetric() {
 			e.metric(name, mf.GetType(), m)
 		}
@@ -88,6 +92,25 @@ func (e *emitter) metric(name string, typ dto.MetricType, m *dto.Metric) {
 	default:
 		e.emit(name, m.GetUntyped().GetValue(), e.kv...)
 	}
+}
+
+// summed emits a family folded over its sum_without labels.
+func (e *emitter) summed(name string, mf *dto.MetricFamily, s *summer) {
+	for _, m := range mf.GetMetric() {
+		e.labels(m.GetLabel())
+		s.add(e.kv, plainValue(mf.GetType(), m))
+	}
+	s.flush(name, e.emit)
+}
+
+func plainValue(t dto.MetricType, m *dto.Metric) float64 {
+	switch t {
+	case dto.MetricType_COUNTER:
+		return m.GetCounter().GetValue()
+	case dto.MetricType_GAUGE:
+		return m.GetGauge().GetValue()
+	}
+	return m.GetUntyped().GetValue()
 }
 
 func (e *emitter) summary(name string, s *dto.Summary) {

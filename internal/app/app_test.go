@@ -39,6 +39,7 @@ type started struct {
 	url, dir, file string
 	api            v1.API
 	stop           func() error
+	hup            chan struct{} // what SIGHUP sends
 }
 
 // startServer writes cfgYAML (with {{dir}} and {{node}} filled in), adds an
@@ -61,10 +62,11 @@ func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started 
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := &started{dir: dir, file: file, hup: make(chan struct{})}
 	go func() {
-		done <- Run(ctx, Options{ConfigFile: file, Config: cfg, Logger: logger, Ready: func(u string) { ready <- u }})
+		done <- Run(ctx, Options{ConfigFile: file, Config: cfg, Logger: logger, Reload: s.hup,
+			Ready: func(u string) { ready <- u }})
 	}()
-	s := &started{dir: dir, file: file}
 	select {
 	case s.url = <-ready:
 	case err := <-done:

@@ -46,3 +46,25 @@ func TestReloadKeepsOldConfigOnBadFileAndAppliesGoodOne(t *testing.T) {
 	}, 10*time.Second, 100*time.Millisecond, "the new inventory reaches the runner")
 	assert.Contains(t, getJSON(t, s, "/api/v1/audit"), "POST /-/reload", "reloads are audited")
 }
+
+func TestSIGHUPReloadsAndABadFileKeepsTheOldConfig(t *testing.T) {
+	s := startServer(t, agentConfig, map[string]string{"{{node}}": "http://127.0.0.1:1/metrics"})
+	good, err := os.ReadFile(s.file)
+	require.NoError(t, err)
+
+	require.NoError(t, os.WriteFile(s.file, []byte("storage: [not, a, map]\n"), 0o600))
+	s.hup <- struct{}{}
+	require.Eventually(t, func() bool {
+		return strings.Contains(getJSON(t, s, "/metrics"), "swanwatch_config_last_reload_successful 0")
+	}, 5*time.Second, 50*time.Millisecond)
+	assert.Contains(t, getJSON(t, s, "/api/v1/targets"), "vm-gone")
+
+	renamed := strings.Replace(string(good), "vm-gone", "vm-renamed", 1)
+	require.NoError(t, os.WriteFile(s.file, []byte(renamed), 0o600))
+	s.hup <- struct{}{}
+	require.Eventually(t, func() bool {
+		body := getJSON(t, s, "/api/v1/targets")
+		return strings.Contains(body, "vm-renamed") && !strings.Contains(body, "vm-gone")
+	}, 10*time.Second, 100*time.Millisecond)
+	assert.Contains(t, getJSON(t, s, "/metrics"), "swanwatch_config_last_reload_successful 1")
+}

@@ -138,7 +138,7 @@ func (s *seriesSet) lookup(metric string, kv []string) (*series, string) {
 		return nil, reason
 	}
 	raw := string(s.key)
-	canon := string(appendLabelsKey(nil, labels))
+	canon := string(s.appendOwnLabelsKey(nil, labels))
 	e := s.byLabels[canon]
 	if e == nil {
 		e = &series{labels: labels}
@@ -188,9 +188,14 @@ func appendKey(b []byte, metric string, kv []string) []byte {
 	return b
 }
 
-func appendLabelsKey(b []byte, ls []Label) []byte {
+// appendOwnLabelsKey encodes the labels the collector chose, leaving out the
+// target's own (the same on every series of the set), so the canonical key of a
+// series costs tens of bytes rather than hundreds.
+func (s *seriesSet) appendOwnLabelsKey(b []byte, ls []Label) []byte {
 	for _, l := range ls {
-		b = appendString(appendString(b, l.Name), l.Value)
+		if !slices.Contains(s.tlabels, l) {
+			b = appendString(appendString(b, l.Name), l.Value)
+		}
 	}
 	return b
 }

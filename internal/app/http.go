@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -53,6 +54,9 @@ func (s *system) routes() http.Handler {
 	admin := s.auth.Middleware(auth.RoleAdmin)
 	mux.Handle("POST /-/reload", admin(http.HandlerFunc(s.reload.handle)))
 	mux.Handle("GET /api/v1/audit", admin(s.audit.QueryHandler()))
+	// Profiles for whoever must explain a CPU or memory figure; admin only.
+	mux.Handle("GET /debug/pprof/", admin(http.HandlerFunc(pprof.Index)))
+	mux.Handle("GET /debug/pprof/profile", admin(http.HandlerFunc(pprof.Profile)))
 	return auditWrites(s.audit.Middleware(mux), mux)
 }
 

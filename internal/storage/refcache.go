@@ -97,9 +97,10 @@ func sameLabels(a, b []collectors.Label) bool {
 	return true
 }
 
-// put stores a copy of the label slice: the caller may reuse its own.
+// put keeps the label slice itself: collectors.Sink makes label slices
+// immutable, and a copy would cost ~500 bytes per active series.
 func (c *refCache) put(h uint64, ref storage.SeriesRef, ls []collectors.Label) {
-	e := refEntry{ref: ref, labels: append([]collectors.Label(nil), ls...)}
+	e := refEntry{ref: ref, labels: ls}
 	sh := &c.shards[h%refShards]
 	sh.mu.Lock()
 	sh.m[h] = e

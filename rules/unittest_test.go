@@ -17,7 +17,7 @@ import (
 	promrules "github.com/prometheus/prometheus/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // unitFile is the subset of promtool's rule unit-test format that the packs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-peers.sh — installs the real third-party peers the tests run against:
-# node_exporter and VictoriaMetrics from Debian, VictoriaLogs (the Loki-protocol
+# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap) from Debian, VictoriaLogs (the Loki-protocol
 # receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
 # that is already there is not touched. Tests FAIL, never skip, without them.
 set -euo pipefail
@@ -10,6 +10,10 @@ VICTORIA_LOGS=github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1
 apt_pkgs=()
 [ -x /usr/bin/prometheus-node-exporter ] || apt_pkgs+=(prometheus-node-exporter)
 [ -x /usr/bin/victoria-metrics ] || apt_pkgs+=(victoria-metrics)
+[ -x /usr/sbin/snmpd ] || apt_pkgs+=(snmpd)
+[ -x /usr/bin/snmptrap ] || apt_pkgs+=(snmp)
+command -v ip >/dev/null || apt_pkgs+=(iproute2)
+command -v python3 >/dev/null || apt_pkgs+=(python3-minimal)
 command -v curl >/dev/null || apt_pkgs+=(curl)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then

@@ -1,0 +1,135 @@
+package snmptrap
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gosnmp/gosnmp"
+)
+
+// decoder checks and decodes trap packets. It is used by the receive goroutine
+// only: gosnmp's GoSNMP values are not meant for concurrent decoding.
+type decoder struct {
+	communities [][]byte
+	users       map[string]usmUser
+	v2          *gosnmp.GoSNMP // v1 and v2c
+	v3          *gosnmp.GoSNMP // v3 through the per-user credential table
+}
+
+func newDecoder(o Options) (*decoder, error) {
+	table, users, err := usmTable(o.V3Users)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{users: users,
+		v2: &gosnmp.GoSNMP{Version: gosnmp.Version2c},
+		v3: &gosnmp.GoSNMP{Version: gosnmp.Version3, SecurityModel: gosnmp.UserSecurityModel}}
+	d.v3.SetTrapSecurityParametersTable(table)
+	for _, c := range o.Communities {
+		d.communities = append(d.communities, []byte(c.Reveal()))
+	}
+	return d, nil
+}
+
+// errDrop is a refused packet with its drop reason.
+type errDrop struct {
+	reason string
+	err    error
+}
+
+func (e *errDrop) Error() string { return e.reason + ": " + e.err.Error() }
+func (e *errDrop) Unwrap() error { return e.err }
+
+func drop(reason string, err error) error { return &errDrop{reason: reason, err: err} }
+
+// reasonOf returns the drop reason of an error from decode.
+func reasonOf(err error) string {
+	if d, ok := errors.AsType[*errDrop](err); ok {
+		return d.reason
+	}
+	return reasonDecode
+}
+
+// decode checks one packet and decodes it into a Trap (without Source and
+// Time). Every error is an *errDrop. gosnmp's decoder runs on bytes from the
+// network, so a panic in it is a dropped packet, not a dead receiver.
+func (d *decoder) decode(pkt []byte) (t Trap, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = Trap{}, drop(reasonDecode, fmt.Errorf("decoder panic: %v", r))
+		}
+	}()
+	h, err := readHeader(pkt)
+	if err != nil {
+		return Trap{}, drop(reasonDecode, fmt.Errorf("read header: %w", err))
+	}
+	if err := d.admit(h); err != nil {
+		return Trap{}, err
+	}
+	p, err := d.unmarshal(h, pkt)
+	if err != nil {
+		return Trap{}, err
+	}
+	if p.PDUType != gosnmp.SNMPv2Trap && p.PDUType != gosnmp.Trap && p.PDUType != gosnmp.InformRequest {
+		return Trap{}, drop(reasonNotTrap, fmt.Errorf("PDU type %s is not a trap", p.PDUType))
+	}
+	t, err = fromPacket(p)
+	if err != nil {
+		return Trap{}, drop(reasonDecode, err)
+	}
+	t.User = h.user
+	return t, nil
+}
+
+// admit checks the header against the accepted communities and users before
+// any costly decoding or cryptography.
+func (d *decoder) admit(h header) error {
+	if h.version != 3 {
+		for _, c := range d.communities {
+			if subtle.ConstantTimeCompare(c, []byte(h.community)) == 1 {
+				return nil
+			}
+		}
+		return drop(reasonBadCommunity, errors.New("community not accepted"))
+	}
+	if h.secModel != int(gosnmp.UserSecurityModel) {
+		return drop(reasonBadAuth, fmt.Errorf("security model %d is not USM", h.secModel))
+	}
+	if n := len(h.engineID); n < 5 || n > 32 {
+		return drop(reasonUnknownEngine, fmt.Errorf("engine id of %d octets (RFC 3411: 5 to 32)", n))
+	}
+	u, ok := d.users[h.user]
+	if !ok {
+		return drop(reasonBadAuth, fmt.Errorf("unknown user %q", clip(h.user)))
+	}
+	if len(u.engines) > 0 && !u.engines[h.engineID] {
+		return drop(reasonUnknownEngine, fmt.Errorf("engine %x is not allowed for user %q", h.engineID, h.user))
+	}
+	if !u.level(gosnmp.SnmpV3MsgFlags(h.flags)) {
+		return drop(reasonBadAuth, fmt.Errorf("user %q: message flags 0x%x below the user's security level", h.user, h.flags))
+	}
+	return nil
+}
+
+// unmarshal runs gosnmp's decoder. For v3, an authentic message that does not
+// decrypt to a valid PDU is counted as bad_auth: it almost always means a
+// wrong privacy password (only the key holder could have built it).
+func (d *decoder) unmarshal(h header, pkt []byte) (*gosnmp.SnmpPacket, error) {
+	if h.version != 3 {
+		p, err := d.v2.UnmarshalTrap(pkt, false)
+		if err != nil {
+			return nil, drop(reasonDecode, fmt.Errorf("decode v%d trap: %w", h.version+1, err))
+		}
+		return p, nil
+	}
+	p, err := d.v3.UnmarshalTrap(pkt, true)
+	if err == nil {
+		return p, nil
+	}
+	if strings.Contains(err.Error(), "authentic") || h.flags&byte(gosnmp.AuthPriv) == byte(gosnmp.AuthPriv) {
+		return nil, drop(reasonBadAuth, fmt.Errorf("user %q: authentication or decryption failed", h.user))
+	}
+	return nil, drop(reasonDecode, fmt.Errorf("decode v3 trap: %w", err))
+}

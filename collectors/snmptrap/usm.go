@@ -1,0 +1,81 @@
+package snmptrap
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/gosnmp/gosnmp"
+)
+
+var authProtos = map[string]gosnmp.SnmpV3AuthProtocol{
+	"": gosnmp.NoAuth, "MD5": gosnmp.MD5, "SHA": gosnmp.SHA, "SHA224": gosnmp.SHA224,
+	"SHA256": gosnmp.SHA256, "SHA384": gosnmp.SHA384, "SHA512": gosnmp.SHA512,
+}
+
+var privProtos = map[string]gosnmp.SnmpV3PrivProtocol{
+	"": gosnmp.NoPriv, "DES": gosnmp.DES, "AES": gosnmp.AES, "AES192": gosnmp.AES192,
+	"AES256": gosnmp.AES256, "AES192C": gosnmp.AES192C, "AES256C": gosnmp.AES256C,
+}
+
+func authProto(s string) (gosnmp.SnmpV3AuthProtocol, error) {
+	p, ok := authProtos[strings.ToUpper(s)]
+	if !ok {
+		return 0, fmt.Errorf("unknown auth protocol %q", s)
+	}
+	return p, nil
+}
+
+func privProto(s string) (gosnmp.SnmpV3PrivProtocol, error) {
+	p, ok := privProtos[strings.ToUpper(s)]
+	if !ok {
+		return 0, fmt.Errorf("unknown privacy protocol %q", s)
+	}
+	return p, nil
+}
+
+func decodeHex(s string) ([]byte, error) { return hex.DecodeString(s) }
+
+// usmUser is a validated V3User as the decoder checks it.
+type usmUser struct {
+	auth, priv bool
+	engines    map[string]bool // empty: any engine
+}
+
+// usmTable builds gosnmp's per-user credential table and our own view of each
+// user (security level, allowed engines). Options are validated already.
+func usmTable(users []V3User) (*gosnmp.SnmpV3SecurityParametersTable, map[string]usmUser, error) {
+	table := gosnmp.NewSnmpV3SecurityParametersTable(gosnmp.Logger{})
+	byName := make(map[string]usmUser, len(users))
+	for _, u := range users {
+		ap, _ := authProto(u.AuthProto)
+		pp, _ := privProto(u.PrivProto)
+		sp := &gosnmp.UsmSecurityParameters{
+			UserName:                 u.Name,
+			AuthenticationProtocol:   ap,
+			AuthenticationPassphrase: u.AuthPass.Reveal(),
+			PrivacyProtocol:          pp,
+			PrivacyPassphrase:        u.PrivPass.Reveal(),
+		}
+		if err := table.Add(u.Name, sp); err != nil {
+			// gosnmp's error names the user at most, never the passphrase.
+			return nil, nil, fmt.Errorf("add v3 user %q: %w", u.Name, err)
+		}
+		uu := usmUser{auth: ap != gosnmp.NoAuth, priv: pp != gosnmp.NoPriv, engines: map[string]bool{}}
+		for _, e := range u.EngineIDs {
+			id, _ := parseEngineID(e)
+			uu.engines[id] = true
+		}
+		byName[u.Name] = uu
+	}
+	return table, byName, nil
+}
+
+// level checks the message flags against the user's security level: a trap
+// with less protection than the user is configured for is not accepted.
+func (u usmUser) level(flags gosnmp.SnmpV3MsgFlags) bool {
+	if u.auth && flags&gosnmp.AuthNoPriv == 0 {
+		return false
+	}
+	return !u.priv || flags&gosnmp.AuthPriv == gosnmp.AuthPriv
+}

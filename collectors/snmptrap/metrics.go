@@ -25,6 +25,7 @@ var (
 	packetsTotal   = metrics.NewCounter("swanwatch_snmptrap_packets_total")
 	eventsTotal    = metrics.NewCounter("swanwatch_snmptrap_events_total")
 	sinkErrors     = metrics.NewCounter("swanwatch_snmptrap_sink_errors_total")
+	badVarbinds    = metrics.NewCounter("swanwatch_snmptrap_bad_varbinds_total")
 	sourcesEvicted = metrics.NewCounter("swanwatch_snmptrap_sources_evicted_total")
 	dropped        = map[string]*metrics.Counter{}
 	accepted       = map[string]*metrics.Counter{}

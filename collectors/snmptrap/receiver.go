@@ -57,6 +57,9 @@ func New(opts Options) (*Receiver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen udp %s: %w", o.Listen, err)
 	}
+	if err := conn.SetReadBuffer(readBuffer); err != nil {
+		o.Logger.Warn("snmp trap receive buffer not enlarged", "bytes", readBuffer, "err", err)
+	}
 	return &Receiver{opts: o, conn: conn, dec: dec, profiles: profiles,
 		limit: newLimiter(o.RatePerSource, o.Burst, o.MaxSources),
 		queue: make(chan Trap, o.QueueSize), log: o.Logger, now: time.Now}, nil
@@ -96,6 +99,12 @@ func (r *Receiver) Run(ctx context.Context) error {
 
 // drainTimeout bounds the delivery of queued traps at shutdown.
 const drainTimeout = 2 * time.Second
+
+// readBuffer is the socket receive buffer asked for: a burst of several
+// thousand traps (kernel truesize ~1 KiB each) waits there while the loop
+// decodes, instead of being lost before it is counted. Linux caps it at
+// net.core.rmem_max.
+const readBuffer = 4 << 20
 
 // maxPacket is the largest UDP payload; one buffer is reused for every read.
 const maxPacket = 65535

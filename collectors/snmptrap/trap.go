@@ -74,6 +74,9 @@ func fromPacket(p *gosnmp.SnmpPacket) (Trap, error) {
 			s, _ := v.Value.(string)
 			t.OID = strings.TrimPrefix(s, ".")
 		case len(t.Vars) < maxVars:
+			if v.Type == gosnmp.UnknownType && v.Value == nil {
+				badVarbinds.Inc() // an undefined BER tag: kept, empty, counted
+			}
 			t.Vars = append(t.Vars, Var{OID: oid, Type: v.Type.String(), Value: render(v)})
 		}
 	}

@@ -106,16 +106,7 @@ func checkRequired(t *Target, kinds []string, add func(string, string, ...any)) 
 }
 
 func checkMaps(t Target, add func(string, string, ...any)) {
-	for _, k := range sortedKeys(t.Labels) {
-		switch {
-		case !labelName.MatchString(k) || strings.HasPrefix(k, "__"):
-			add("labels", "label name %q is not a valid Prometheus label name", k)
-		case slices.Contains(reservedLabels, k):
-			add("labels", "label %q is reserved: use the %s field or drop it", k, k)
-		case badText(t.Labels[k]) != "":
-			add("labels", "label %q %s", k, badText(t.Labels[k]))
-		}
-	}
+	checkLabels(t.Labels, nil, add)
 	for _, k := range sortedKeys(t.Params) {
 		if strings.TrimSpace(k) == "" || badText(k) != "" || badText(t.Params[k]) != "" {
 			add("params", "param %q is empty, too long or contains a control character", k)
@@ -152,4 +143,21 @@ func parseKV(s string) (map[string]string, error) {
 		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	return out, nil
+}
+
+// checkLabels checks extra labels: valid names, none reserved by the inventory
+// fields (or by the series of a link: more), values within bounds.
+func checkLabels(labels map[string]string, more []string, add func(string, string, ...any)) {
+	for _, k := range sortedKeys(labels) {
+		switch {
+		case !labelName.MatchString(k) || strings.HasPrefix(k, "__"):
+			add("labels", "label name %q is not a valid Prometheus label name", k)
+		case slices.Contains(reservedLabels, k):
+			add("labels", "label %q is reserved: use the %s field or drop it", k, k)
+		case slices.Contains(more, k):
+			add("labels", "label %q is reserved for the series of a link: drop it", k)
+		case badText(labels[k]) != "":
+			add("labels", "label %q %s", k, badText(labels[k]))
+		}
+	}
 }

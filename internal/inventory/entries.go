@@ -10,23 +10,35 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// entry is one target as a source read it, with a way to place a problem about
-// one of its fields (an Excel cell, a YAML line, a JSON entry).
+// entry is one target or one link (l set) as a source read it, with a way to
+// place a problem about one of its fields (an Excel cell, a YAML line, a JSON
+// entry).
 type entry struct {
 	t     Target
+	l     *Link
 	where func(field string) Problem
 }
 
 // accept normalizes the entries of one source: an entry with any problem is
 // reported and skipped, the rest load.
-func accept(entries []entry, kinds []string) ([]Target, []Problem) {
+func accept(entries []entry, kinds []string) ([]Target, []Link, []Problem) {
 	var out []Target
+	var links []Link
 	var probs []Problem
 	for _, e := range entries {
-		t, issues := normalize(e.t, kinds)
-		if len(issues) == 0 {
-			out = append(out, t)
-			continue
+		var issues []issue
+		if e.l != nil {
+			var l Link
+			l, issues = normalizeLink(*e.l)
+			if len(issues) == 0 {
+				links = append(links, l)
+			}
+		} else {
+			var t Target
+			t, issues = normalize(e.t, kinds)
+			if len(issues) == 0 {
+				out = append(out, t)
+			}
 		}
 		for _, is := range issues {
 			p := e.where(is.Field)
@@ -34,7 +46,7 @@ func accept(entries []entry, kinds []string) ([]Target, []Problem) {
 			probs = append(probs, p)
 		}
 	}
-	return out, probs
+	return out, links, probs
 }
 
 // fieldNames are the keys a YAML or JSON entry may have.
@@ -42,8 +54,9 @@ var fieldNames = []string{"name", "kind", "address", "district", "level", "site"
 
 var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
-// yamlEntries reads the `targets:` list of one YAML document strictly: unknown
-// keys and bad types are problems with their line, and only that entry is lost.
+// yamlEntries reads the `targets:` and `links:` lists of one YAML document
+// strictly: unknown keys and bad types are problems with their line, and only
+// that entry is lost.
 func yamlEntries(name string, data []byte) ([]entry, []Problem) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -52,10 +65,17 @@ func yamlEntries(name string, data []byte) ([]entry, []Problem) {
 	if len(doc.Content) == 0 {
 		return nil, nil // an empty file is an empty estate
 	}
-	list, probs := targetsList(name, doc.Content[0])
+	targets, links, probs := docLists(name, doc.Content[0])
 	var out []entry
-	for _, item := range list {
+	for _, item := range targets {
 		e, ps := yamlEntry(name, item)
+		probs = append(probs, ps...)
+		if ps == nil {
+			out = append(out, e)
+		}
+	}
+	for _, item := range links {
+		e, ps := yamlLinkEntry(name, item)
 		probs = append(probs, ps...)
 		if ps == nil {
 			out = append(out, e)
@@ -64,24 +84,30 @@ func yamlEntries(name string, data []byte) ([]entry, []Problem) {
 	return out, probs
 }
 
-func targetsList(name string, root *yaml.Node) ([]*yaml.Node, []Problem) {
+func docLists(name string, root *yaml.Node) (targets, links []*yaml.Node, probs []Problem) {
 	if root.Kind != yaml.MappingNode {
-		return nil, []Problem{{Source: name, Row: root.Line, Msg: "expected a mapping with a `targets:` list"}}
+		return nil, nil, []Problem{{Source: name, Row: root.Line, Msg: "expected a mapping with a `targets:` and/or a `links:` list"}}
 	}
-	var list []*yaml.Node
-	var probs []Problem
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		var list *[]*yaml.Node
+		switch k.Value {
+		case "targets":
+			list = &targets
+		case "links":
+			list = &links
+		default:
+			probs = append(probs, Problem{Source: name, Row: k.Line, Msg: fmt.Sprintf("unknown field %q (only `targets:` and `links:` are allowed)", k.Value)})
+			continue
+		}
 		switch {
-		case k.Value != "targets":
-			probs = append(probs, Problem{Source: name, Row: k.Line, Msg: fmt.Sprintf("unknown field %q (only `targets:` is allowed)", k.Value)})
 		case v.Kind == yaml.SequenceNode:
-			list = v.Content
+			*list = v.Content
 		case v.Tag != "!!null":
-			probs = append(probs, Problem{Source: name, Row: v.Line, Msg: "targets must be a list"})
+			probs = append(probs, Problem{Source: name, Row: v.Line, Msg: k.Value + " must be a list"})
 		}
 	}
-	return list, probs
+	return targets, links, probs
 }
 
 func yamlEntry(name string, item *yaml.Node) (entry, []Problem) {

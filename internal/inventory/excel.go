@@ -63,7 +63,8 @@ func excelFrom(src ExcelSource, r io.Reader, max int64) ([]entry, []Problem) {
 	return sheetEntries(src.Path, wb, src.Sheet)
 }
 
-// sheetEntries reads one sheet: header row first, then one target per row.
+// sheetEntries reads the source's sheet — as links when it is LinkSheet, else
+// as targets — and the workbook's LinkSheet besides, when it has one.
 func sheetEntries(name string, wb *excelize.File, sheet string) ([]entry, []Problem) {
 	if sheet == "" {
 		if list := wb.GetSheetList(); len(list) > 0 {
@@ -73,20 +74,36 @@ func sheetEntries(name string, wb *excelize.File, sheet string) ([]entry, []Prob
 	if idx, err := wb.GetSheetIndex(sheet); err != nil || idx < 0 {
 		return nil, []Problem{{Source: name, Msg: fmt.Sprintf("no sheet %q (sheets: %s)", sheet, strings.Join(wb.GetSheetList(), ", "))}}
 	}
+	if sheet == LinkSheet {
+		return readSheet(name, wb, sheet, LinkColumns, (*sheetReader).linkEntry)
+	}
+	entries, probs := readSheet(name, wb, sheet, Columns, (*sheetReader).entry)
+	if idx, err := wb.GetSheetIndex(LinkSheet); err == nil && idx >= 0 {
+		links, more := readSheet(name, wb, LinkSheet, LinkColumns, (*sheetReader).linkEntry)
+		entries, probs = append(entries, links...), append(probs, more...)
+	}
+	return entries, probs
+}
+
+// readSheet reads one sheet: header row first, then one entry per row, built
+// by build from the row's cells.
+func readSheet(name string, wb *excelize.File, sheet string, cols []column, build func(*sheetReader, int) (entry, bool)) ([]entry, []Problem) {
 	rows, err := wb.GetRows(sheet)
 	if err != nil {
 		return nil, []Problem{{Source: name, Sheet: sheet, Msg: fmt.Sprintf("read sheet: %v", err)}}
 	}
-	s := &sheetReader{name: name, sheet: sheet, rows: rows}
+	s := &sheetReader{name: name, sheet: sheet, rows: rows, columns: cols, build: build}
 	return s.read(wb)
 }
 
 type sheetReader struct {
 	name, sheet string
 	rows        [][]string
-	header      int            // 0-based index of the header row
-	cols        map[string]int // field -> 0-based column
-	bad         map[int]bool   // 0-based rows lost to a multi-column merge
+	columns     []column                              // the fields this sheet may have
+	build       func(*sheetReader, int) (entry, bool) // one data row to an entry
+	header      int                                   // 0-based index of the header row
+	cols        map[string]int                        // field -> 0-based column
+	bad         map[int]bool                          // 0-based rows lost to a multi-column merge
 	probs       []Problem
 }
 
@@ -104,7 +121,7 @@ func (s *sheetReader) read(wb *excelize.File) ([]entry, []Problem) {
 		if blank(s.rows[i]) || s.bad[i] {
 			continue
 		}
-		if e, ok := s.entry(i); ok {
+		if e, ok := s.build(s, i); ok {
 			out = append(out, e)
 		}
 	}

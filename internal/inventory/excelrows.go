@@ -7,16 +7,16 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// headerField maps one header cell to a field, or "" for a column we ignore
-// (operations teams add remarks columns such as 备注).
-func headerField(cell string) string {
+// headerField maps one header cell to a field of cols, or "" for a column we
+// ignore (operations teams add remarks columns such as 备注).
+func headerField(cell string, cols []column) string {
 	h := strings.TrimSpace(cell)
 	if i := strings.IndexAny(h, "(（"); i > 0 {
 		h = strings.TrimSpace(h[:i])
 	}
-	h = strings.ToLower(strings.TrimRight(h, "*＊ "))
-	for _, c := range Columns {
-		if h == c.Field || h == c.Chinese || (c.Field == "dept" && h == "department") {
+	h = strings.TrimRight(h, "*＊ ")
+	for _, c := range cols {
+		if strings.EqualFold(h, c.Field) || strings.EqualFold(h, c.Chinese) || (c.Field == "dept" && strings.EqualFold(h, "department")) {
 			return c.Field
 		}
 	}
@@ -29,7 +29,7 @@ func (s *sheetReader) mapHeader() bool {
 	s.cols = map[string]int{}
 	ok := true
 	for i, cell := range s.rows[s.header] {
-		f := headerField(cell)
+		f := headerField(cell, s.columns)
 		if f == "" {
 			continue
 		}
@@ -39,7 +39,7 @@ func (s *sheetReader) mapHeader() bool {
 		}
 		s.cols[f] = i
 	}
-	for _, c := range Columns {
+	for _, c := range s.columns {
 		if _, found := s.cols[c.Field]; c.Required && !found {
 			s.probs = append(s.probs, Problem{Source: s.name, Sheet: s.sheet, Row: s.header + 1,
 				Msg: fmt.Sprintf("missing required column %s (%s): nothing loaded from this sheet", c.Chinese, c.Field)})
@@ -92,20 +92,8 @@ var cellErrors = []string{"#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUL
 // entry builds the target of one data row; a cell error or a bad k=v list is a
 // problem for that cell and loses the row.
 func (s *sheetReader) entry(i int) (entry, bool) {
-	row := s.rows[i]
-	get := func(f string) string {
-		if c, ok := s.cols[f]; ok && c < len(row) {
-			return row[c]
-		}
-		return ""
-	}
-	ok := true
-	for _, col := range Columns {
-		if v := strings.TrimSpace(get(col.Field)); isCellError(v) {
-			s.problem(i, s.cols[col.Field], "cell error %s in column %s (%s)", v, col.Chinese, col.Field)
-			ok = false
-		}
-	}
+	get := s.getter(i)
+	ok := s.noCellErrors(i)
 	t := Target{Name: get("name"), Kind: get("kind"), Address: get("address"), District: get("district"),
 		Level: get("level"), Site: get("site"), System: get("system"), Dept: get("dept"), Parent: get("parent")}
 	var err error
@@ -120,6 +108,29 @@ func (s *sheetReader) entry(i int) (entry, bool) {
 	}
 	t.Source = fmt.Sprintf("%s:%s!R%d", s.name, s.sheet, i+1)
 	return entry{t: t, where: s.where(i)}, ok
+}
+
+// getter returns the cell of row i for a field ("" when the column is absent).
+func (s *sheetReader) getter(i int) func(string) string {
+	row := s.rows[i]
+	return func(f string) string {
+		if c, ok := s.cols[f]; ok && c < len(row) {
+			return row[c]
+		}
+		return ""
+	}
+}
+
+// noCellErrors reports each formula error of row i; false loses the row.
+func (s *sheetReader) noCellErrors(i int) bool {
+	get, ok := s.getter(i), true
+	for _, col := range s.columns {
+		if v := strings.TrimSpace(get(col.Field)); isCellError(v) {
+			s.problem(i, s.cols[col.Field], "cell error %s in column %s (%s)", v, col.Chinese, col.Field)
+			ok = false
+		}
+	}
+	return ok
 }
 
 func (s *sheetReader) where(i int) func(string) Problem {

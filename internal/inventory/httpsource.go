@@ -14,6 +14,7 @@ import (
 // Export is the control plane's JSON export format, also served by the simulator.
 type Export struct {
 	Targets []Target `json:"targets"`
+	Links   []Link   `json:"links,omitempty"`
 }
 
 // fetch GETs one HTTP source and returns its entries. A failed fetch is one
@@ -58,16 +59,17 @@ func readBounded(r io.Reader, max int64) ([]byte, error) {
 	return body, nil
 }
 
-// jsonEntries decodes an Export strictly, one entry at a time.
+// jsonEntries decodes an Export strictly, one entry (target or link) at a time.
 func jsonEntries(src string, body []byte) ([]entry, []Problem, error) {
 	var doc struct {
 		Targets []json.RawMessage `json:"targets"`
+		Links   []json.RawMessage `json:"links"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, nil, fmt.Errorf("decode export: %w", err)
 	}
-	if doc.Targets == nil {
-		return nil, nil, errors.New(`decode export: no "targets" list`)
+	if doc.Targets == nil && doc.Links == nil {
+		return nil, nil, errors.New(`decode export: no "targets" list (nor "links")`)
 	}
 	var out []entry
 	var probs []Problem
@@ -85,7 +87,8 @@ func jsonEntries(src string, body []byte) ([]entry, []Problem, error) {
 			return Problem{Source: src, Msg: fmt.Sprintf("%s (%q): ", at, t.Name)}
 		}})
 	}
-	return out, probs, nil
+	links, more := jsonLinkEntries(src, doc.Links)
+	return append(out, links...), append(probs, more...), nil
 }
 
 // redact drops a password in the URL's user info: problems and logs carry it.

@@ -64,12 +64,14 @@ func (t Target) AllLabels() map[string]string {
 // relative paths and *_file secrets before the inventory sees it.
 type Config struct {
 	Targets []Target      `yaml:"targets,omitempty"` // inline in swanwatch.yaml
-	Files   []string      `yaml:"files,omitempty"`   // YAML files with a `targets:` list
+	Links   []Link        `yaml:"links,omitempty"`   // inline in swanwatch.yaml
+	Files   []string      `yaml:"files,omitempty"`   // YAML files with `targets:` and `links:` lists
 	Excel   []ExcelSource `yaml:"excel,omitempty"`
 	HTTP    []HTTPSource  `yaml:"http,omitempty"`
 }
 
-// ExcelSource is one sheet of one workbook.
+// ExcelSource is one sheet of one workbook. The workbook's sheet 链路清单
+// (LinkSheet), when it has one, is read as links as well.
 type ExcelSource struct {
 	Path  string `yaml:"path"`
 	Sheet string `yaml:"sheet,omitempty"` // empty: the first sheet
@@ -108,6 +110,8 @@ func (c Config) WithDefaults() Config {
 // Options are what the caller knows and the inventory does not.
 type Options struct {
 	// Kinds are the collector kinds the binary has; any other kind is a problem.
+	// A link makes targets only of the kinds listed here (nil: all of them),
+	// so a build without the netprobe kind still loads its links.
 	Kinds []string
 	// Logger receives reload and fetch messages; nil discards them.
 	Logger *slog.Logger

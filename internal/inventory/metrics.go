@@ -8,6 +8,7 @@ var (
 	httpFetchErrors = metrics.GetOrCreateCounter(`swanwatch_inventory_http_fetch_errors_total`)
 	duplicates      = metrics.GetOrCreateCounter(`swanwatch_inventory_problems_total{source="duplicate"}`)
 	targetsGauge    = metrics.GetOrCreateGauge(`swanwatch_inventory_targets`, nil)
+	linksGauge      = metrics.GetOrCreateGauge(`swanwatch_inventory_links`, nil)
 	reloads         = metrics.GetOrCreateCounter(`swanwatch_inventory_reloads_total`)
 
 	problemCounters = func() map[string]*metrics.Counter {

@@ -19,7 +19,7 @@ func TestTemplate(t *testing.T) {
 	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 	require.NoError(t, err)
 	defer f.Close()
-	assert.Equal(t, []string{TemplateSheet, HelpSheet}, f.GetSheetList())
+	assert.Equal(t, []string{TemplateSheet, LinkSheet, HelpSheet}, f.GetSheetList())
 	header, err := f.GetRows(TemplateSheet)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"名称", "类型", "地址", "区县", "层级", "站点", "系统", "部门", "上级", "标签", "参数"}, header[0])
@@ -35,7 +35,7 @@ func TestTemplate(t *testing.T) {
 	help, err := f.GetRows(HelpSheet)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"列名", "英文列名", "必填", "说明"}, help[0])
-	assert.Len(t, help, 1+len(Columns)+3)
+	assert.Len(t, help, 1+len(Columns)+2+len(LinkColumns)+4)
 
 	path := writeFile(t, "t.xlsx", buf.String())
 	ts, ps := Load(context.Background(), Config{Excel: []ExcelSource{{Path: path}}}, agentOnly)

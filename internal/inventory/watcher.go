@@ -45,7 +45,7 @@ func NewWatcher(cfg Config, opts Options, onChange func([]Target, []Problem)) *W
 // Run loads every source, reports, and then watches until ctx is done. It
 // returns nil when ctx is cancelled; every goroutine it starts has ended.
 func (w *Watcher) Run(ctx context.Context) error {
-	w.results[0] = loadInline(w.cfg.Targets, w.opts)
+	w.results[0] = loadInline(w.cfg.Targets, w.cfg.Links, w.opts)
 	w.pollFiles(true)
 	for i := range w.cfg.HTTP {
 		w.pollHTTP(ctx, i)
@@ -119,7 +119,7 @@ func (w *Watcher) pollHTTP(ctx context.Context, i int) {
 		w.opts.Logger.Warn("inventory source failed, keeping its last good targets",
 			"url", redact(src.URL), "err", err)
 		w.mu.Lock()
-		r.targets = w.results[idx].targets
+		r.targets, r.links = w.results[idx].targets, w.results[idx].links
 		w.mu.Unlock()
 	}
 	w.set(idx, r)
@@ -135,7 +135,7 @@ func (w *Watcher) set(idx int, r result) {
 func (w *Watcher) emit() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	ts, ps := merge(w.results)
+	ts, ps := merge(w.results, w.opts.Kinds)
 	if w.emitted && reflect.DeepEqual(ts, w.lastT) && reflect.DeepEqual(ps, w.lastP) {
 		return
 	}

@@ -52,9 +52,9 @@ func TestYAMLFileWhole(t *testing.T) {
 		name, content, want string
 	}{
 		{"syntax", "targets:\n  - name: a\n   kind: b\n", ":1: did not find expected '-' indicator"},
-		{"unknown top", "target:\n  - name: a\n", ":1: unknown field \"target\" (only `targets:` is allowed)"},
+		{"unknown top", "target:\n  - name: a\n", ":1: unknown field \"target\" (only `targets:` and `links:` are allowed)"},
 		{"not a list", "targets: yes\n", ":1: targets must be a list"},
-		{"not a mapping", "- a\n", ":1: expected a mapping with a `targets:` list"},
+		{"not a mapping", "- a\n", ":1: expected a mapping with a `targets:` and/or a `links:` list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -146,7 +146,7 @@ func v2cPacket(t testing.TB, community string, vars []gosnmp.SnmpPDU) []byte {
 // v3Sender is a gosnmp trap sender for the test user.
 func v3Sender(t testing.TB, addr, engineID, authPass, privPass string) *gosnmp.GoSNMP {
 	t.Helper()
-	ap := netip.MustParseAddrPort(addr)
+	ap := addrPort(t, addr)
 	eid, err := decodeHex(strings.TrimPrefix(engineID, "0x")) // any length: tests send bad ones
 	require.NoError(t, err)
 	x := &gosnmp.GoSNMP{
@@ -185,3 +185,10 @@ func v3Packet(t testing.TB, engineID, authPass, privPass string) []byte {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func addrPort(t testing.TB, addr string) netip.AddrPort {
+	t.Helper()
+	ap, err := netip.ParseAddrPort(addr)
+	require.NoError(t, err)
+	return ap
+}

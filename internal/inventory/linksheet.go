@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -35,7 +36,7 @@ func (s *sheetReader) linkEntry(i int) (entry, bool) {
 		A:     End{Device: get("a_device"), Interface: get("a_interface")},
 		B:     End{Device: get("b_device"), Interface: get("b_interface")},
 		Group: get("group"), ISP: get("isp"), IPv4: get("ipv4"), IPv6: get("ipv6")}
-	if bw := get("bandwidth"); bw != "" {
+	if bw := get("bandwidth"); bw != "" && !isCellError(strings.TrimSpace(bw)) {
 		v, err := ParseBandwidth(bw)
 		if err != nil {
 			s.problem(i, s.cols["bandwidth"], "%v", err)

@@ -1,0 +1,141 @@
+package snmp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+)
+
+// session is one round's conversation with one device. gosnmp has no
+// per-call context, so the session makes the round's ctx win: every request's
+// timeout is cut to what is left of the deadline, and the socket is closed the
+// moment ctx is done, which ends any read that is under way.
+type session struct {
+	g        *gosnmp.GoSNMP
+	ctx      context.Context
+	timeout  time.Duration // per request, before the deadline cut
+	maxReps  int
+	maxOIDs  int
+	stopConn func() bool
+	pdus     int // requests sent, for the benchmark figures
+	oids     int // varbinds received
+}
+
+// dial opens a UDP socket to the device of a parsed target.
+func dial(ctx context.Context, tp targetParams, cfg Config) (*session, error) {
+	g := &gosnmp.GoSNMP{
+		Target: tp.host, Port: tp.port, Transport: "udp", Version: tp.version,
+		Community: tp.community, Context: ctx, Retries: cfg.retries(), Timeout: cfg.RequestTimeout,
+		MaxOids: 255, MaxRepetitions: uint32(tp.maxReps),
+	}
+	if tp.version == gosnmp.Version3 {
+		g.SecurityModel, g.MsgFlags, g.SecurityParameters = gosnmp.UserSecurityModel, tp.msgFlags, tp.usm()
+	}
+	s := &session{g: g, ctx: ctx, timeout: cfg.RequestTimeout, maxReps: tp.maxReps, maxOIDs: cfg.MaxOIDsPerWalk}
+	g.OnSent = func(*gosnmp.GoSNMP) { s.pdus++; mPDUsSent.Inc() }
+	if err := g.Connect(); err != nil {
+		return nil, fmt.Errorf("dial %s: %w", net.JoinHostPort(tp.host, fmt.Sprint(tp.port)), err)
+	}
+	conn := g.Conn
+	s.stopConn = context.AfterFunc(ctx, func() { conn.Close() })
+	return s, nil
+}
+
+// close releases the socket.
+func (s *session) close() {
+	s.stopConn()
+	s.g.Conn.Close()
+}
+
+// prepare cuts the next request's timeout so that all its tries fit in what is
+// left of the round; gosnmp itself also stops a try at the ctx deadline.
+func (s *session) prepare() error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	t := s.timeout
+	if dl, ok := s.ctx.Deadline(); ok {
+		if left := time.Until(dl) / time.Duration(s.g.Retries+1); left < t {
+			t = max(left, time.Millisecond)
+		}
+	}
+	s.g.Timeout = t
+	return nil
+}
+
+// get fetches scalar OIDs; a missing one comes back as NoSuchObject/Instance.
+func (s *session) get(oids []string) ([]gosnmp.SnmpPDU, error) {
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	pkt, err := s.g.Get(oids)
+	if err != nil {
+		return nil, s.classify(err)
+	}
+	if pkt.Error != gosnmp.NoError {
+		return nil, fmt.Errorf("agent answered %s", pkt.Error)
+	}
+	if len(pkt.Variables) != len(oids) {
+		return nil, fmt.Errorf("agent answered %d varbinds to a get of %d", len(pkt.Variables), len(oids))
+	}
+	s.oids += len(pkt.Variables)
+	mOIDs.Add(len(pkt.Variables))
+	return pkt.Variables, nil
+}
+
+// Errors a round may end with, for errors.Is and for the own metrics.
+var (
+	ErrAuth    = errors.New("authentication failed")
+	ErrTimeout = errors.New("no answer (timeout)")
+	ErrLoop    = errors.New("endless walk")
+)
+
+// classify turns gosnmp's errors into ones an operator can act on: the USM
+// report PDUs (wrong digest, unknown user, ...) mean wrong credentials, not a
+// slow device.
+func (s *session) classify(err error) error {
+	switch {
+	case s.ctx.Err() != nil:
+		mTimeouts.Inc()
+		return fmt.Errorf("%w: round deadline reached: %w", ErrTimeout, s.ctx.Err())
+	case errors.Is(err, gosnmp.ErrWrongDigest), errors.Is(err, gosnmp.ErrUnknownUsername),
+		errors.Is(err, gosnmp.ErrDecryption), errors.Is(err, gosnmp.ErrUnknownSecurityLevel),
+		errors.Is(err, gosnmp.ErrUnknownEngineID), errors.Is(err, gosnmp.ErrNotInTimeWindow):
+		mAuthFailures.Inc()
+		return fmt.Errorf("%w: %w (check user, protocols and pass phrases)", ErrAuth, err)
+	case strings.Contains(err.Error(), "not authentic"):
+		// gosnmp checks the agent's unauthenticated usmStatsWrongDigests report
+		// against our keys and has no sentinel for the failure: the agent did
+		// answer, so the keys differ.
+		mAuthFailures.Inc()
+		return fmt.Errorf("%w: the agent's answer does not verify with our keys (wrong user, auth pass phrase or protocol?): %w", ErrAuth, err)
+	case s.discovered() && isTimeout(err):
+		// net-snmp drops a request it cannot decrypt without a report (snmpget
+		// times out too), but it did answer the unencrypted engine discovery.
+		mAuthFailures.Inc()
+		return fmt.Errorf("%w: the agent answered engine discovery, then dropped the encrypted request "+
+			"(wrong priv pass phrase or protocol?): %w", ErrAuth, err)
+	case isTimeout(err):
+		mTimeouts.Inc()
+		return fmt.Errorf("%w after %d tries: %w", ErrTimeout, s.g.Retries+1, err)
+	}
+	return fmt.Errorf("request: %w", err)
+}
+
+func isTimeout(err error) bool {
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, gosnmp.ErrMaxRetriesExceeded) ||
+		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "timeout")
+}
+
+// discovered reports whether a v3 session learnt the agent's engine ID, i.e.
+// the agent is alive and speaks USM.
+func (s *session) discovered() bool {
+	usm, ok := s.g.SecurityParameters.(*gosnmp.UsmSecurityParameters)
+	return ok && s.g.Version == gosnmp.Version3 && usm.AuthoritativeEngineID != ""
+}

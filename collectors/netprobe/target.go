@@ -114,6 +114,9 @@ func (s *spec) parseHTTP(t collectors.Target) error {
 		if f != FamilyV4 && f != FamilyV6 {
 			errs = append(errs, fmt.Errorf("http probe: family %q must be %s or %s", f, FamilyV4, FamilyV6))
 		}
+		if s.family != "" && s.family != f {
+			errs = append(errs, fmt.Errorf("http probe: family %s contradicts the %s address in %q", f, s.family, t.Address))
+		}
 		s.family = f
 	}
 	s.match = t.Params["match"]

@@ -35,6 +35,7 @@ func (r *round) lldp() {
 	t, err := r.walkTable(lldpRoots)
 	if err != nil {
 		r.fail("lldp", err)
+		return
 	}
 	seen := map[[3]string]bool{}
 	for _, idx := range t.order {

@@ -149,7 +149,10 @@ func (r *round) interfaces(now time.Time) {
 	r.stage("if")
 	rows, err := r.walkInterfaces()
 	if err != nil {
+		// Rows from a walk that broke off (loop, garbage, timeout) are not
+		// trusted: none are emitted, and the error gauge says why.
 		r.fail("if", err)
+		rows = nil
 	}
 	elapsed := 0.0
 	if !r.st.lastRound.IsZero() {

@@ -10,6 +10,7 @@ import (
 // GET /inventory.
 type Export struct {
 	Targets []ExportTarget `json:"targets"`
+	Links   []ExportLink   `json:"links,omitempty"` // WAN links, with Options.WANScale
 }
 
 // ExportTarget is one monitored thing of the export.
@@ -44,6 +45,9 @@ func (s *Sim) Inventory() Export {
 			Labels: map[string]string{"role": v.Role, "spec": v.Spec},
 			Params: map[string]string{},
 		})
+	}
+	if s.wan != nil {
+		s.wan.export(&out)
 	}
 	return out
 }

@@ -41,6 +41,15 @@ type Options struct {
 	// HangMax bounds how long a ModeHang request is held (default 2 min), so
 	// that a client without a deadline does not pin a goroutine forever.
 	HangMax time.Duration
+	// WANScale, when > 0, adds the e-government WAN: SNMP agents of ~2,500
+	// network devices and ~1,800 WAN links at 1 (the reference estate), villages
+	// scaling with it (0.1 is a demo's ~400 devices); at most 4. FaultEvery also
+	// takes a WAN link down, bursts errors or reboots a device in turn.
+	WANScale float64
+	// SNMPHost is the address the agents bind (default 127.0.0.1). SNMPBasePort,
+	// when > 0, puts device i on port SNMPBasePort+i; else each takes a free port.
+	SNMPHost     string
+	SNMPBasePort int
 }
 
 // maxVMs keeps a typo from allocating a city a hundred times too large.
@@ -96,6 +105,8 @@ type Sim struct {
 	base     string // http://host:port
 	invCache []byte
 	stopOnce sync.Once
+
+	wan *wanServer // nil without Options.WANScale
 }
 
 // New builds the estate; nothing listens until Start or Run.
@@ -110,6 +121,12 @@ func New(opts Options) (*Sim, error) {
 		v.body = newBodyTemplate(v)
 	}
 	s.est.offlineBase = offlineBase(s.est, opts.OfflineShare)
+	if opts.WANScale != 0 {
+		var err error
+		if s.wan, err = newWANServer(opts); err != nil {
+			return nil, err
+		}
+	}
 	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	return s, nil
 }
@@ -134,8 +151,16 @@ func (s *Sim) Start() error {
 	if s.ln != nil {
 		return nil
 	}
+	if s.wan != nil {
+		if err := s.wan.listen(); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", s.opts.Listen)
 	if err != nil {
+		if s.wan != nil {
+			s.wan.unlisten()
+		}
 		return fmt.Errorf("listen %s: %w", s.opts.Listen, err)
 	}
 	s.ln, s.base = ln, "http://"+ln.Addr().String()
@@ -161,6 +186,9 @@ func (s *Sim) Addr() string {
 func (s *Sim) Run(ctx context.Context) error {
 	if err := s.Start(); err != nil {
 		return err
+	}
+	if s.wan != nil {
+		defer s.wan.serve()() // closes the sockets and waits for their goroutines
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(s.ln) }()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -163,10 +164,13 @@ func TestICMPDeadlineWins(t *testing.T) {
 func TestICMPLateRepliesCountLost(t *testing.T) {
 	h := tunhost.Start(t, tunhost.Options{V4Delay: 400 * time.Millisecond, V6Delay: 10 * time.Millisecond})
 	c := newTestCollector(t, Config{Packets: 3, Spacing: 10 * time.Millisecond, ReplyWait: 150 * time.Millisecond})
+	late := metrics.GetOrCreateCounter(`swanwatch_netprobe_icmp_ignored_total{family="ipv4",reason="late"}`)
+	before := late.Get()
 	rec, err, _ := collect(t, c, dualTarget("slow-v4", h), 5*time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, 1.0, value(t, rec, series("probe_loss_ratio", FamilyV4)))
 	assert.Equal(t, 0.0, value(t, rec, series("probe_loss_ratio", FamilyV6)))
 	assert.False(t, math.IsNaN(value(t, rec, series("probe_jitter_seconds", FamilyV6))))
-	time.Sleep(400 * time.Millisecond) // let the late v4 replies reach the closed round
+	require.Eventually(t, func() bool { return late.Get() >= before+3 }, 2*time.Second, 20*time.Millisecond,
+		"the three late replies reach the socket and are counted, not matched")
 }

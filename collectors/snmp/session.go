@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gosnmp/gosnmp"
@@ -121,6 +122,9 @@ func (s *session) classify(err error) error {
 		mAuthFailures.Inc()
 		return fmt.Errorf("%w: the agent answered engine discovery, then dropped the encrypted request "+
 			"(wrong priv pass phrase or protocol?): %w", ErrAuth, err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		mTimeouts.Inc()
+		return fmt.Errorf("%w: port unreachable, no SNMP agent listening: %w", ErrTimeout, err)
 	case isTimeout(err):
 		mTimeouts.Inc()
 		return fmt.Errorf("%w after %d tries: %w", ErrTimeout, s.g.Retries+1, err)

@@ -26,12 +26,13 @@ type table struct {
 	order []string // row indexes of column 0
 }
 
-func (r *round) walkTable(roots []string) (*table, error) {
+// walkTable walks roots side by side; stage names the walk for its row hint.
+func (r *round) walkTable(stage string, roots []string) (*table, error) {
 	t := &table{cols: make([]map[string]gosnmp.SnmpPDU, len(roots))}
 	for i := range t.cols {
 		t.cols[i] = map[string]gosnmp.SnmpPDU{}
 	}
-	err := r.s.walk(roots, func(col int, index string, pdu gosnmp.SnmpPDU) {
+	err := r.s.walk(roots, r.st.rowsHint(stage), func(col int, index string, pdu gosnmp.SnmpPDU) {
 		if len(t.cols[col]) >= maxInterfaces {
 			return
 		}
@@ -40,6 +41,9 @@ func (r *round) walkTable(roots []string) (*table, error) {
 			t.order = append(t.order, index)
 		}
 	})
+	if err == nil {
+		r.st.rows[stage] = max(len(t.order), len(t.cols[len(t.cols)-1]))
+	}
 	return t, err
 }
 
@@ -55,7 +59,7 @@ func (r *round) profileMetric(m ProfileMetric, stage string) error {
 		iLabel = len(roots)
 		roots = append(roots, m.LabelOID)
 	}
-	t, err := r.walkTable(roots)
+	t, err := r.walkTable(stage, roots)
 	if err != nil {
 		return err
 	}
@@ -144,7 +148,7 @@ func (r *round) entityNames() (map[string]string, error) {
 		return r.entNames, r.entErr
 	}
 	r.entNames = map[string]string{}
-	t, err := r.walkTable([]string{oidEntPhysicalName})
+	t, err := r.walkTable("entity-names", []string{oidEntPhysicalName})
 	if err != nil {
 		r.entErr = fmt.Errorf("entPhysicalName: %w", err)
 	}

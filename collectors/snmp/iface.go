@@ -92,7 +92,7 @@ func (r *round) walkInterfaces() ([]*ifRow, error) {
 	}
 	rows := map[string]*ifRow{}
 	var order []*ifRow
-	err := r.s.walk(roots, func(i int, index string, pdu gosnmp.SnmpPDU) {
+	err := r.s.walk(roots, r.st.rowsHint("if"), func(i int, index string, pdu gosnmp.SnmpPDU) {
 		row := rows[index]
 		if row == nil {
 			if len(rows) >= maxInterfaces {
@@ -105,6 +105,7 @@ func (r *round) walkInterfaces() ([]*ifRow, error) {
 		row.vals[cols[i]] = pdu
 		row.have |= 1 << cols[i]
 	})
+	r.st.rows["if"] = len(order)
 	return order, err
 }
 

@@ -32,7 +32,7 @@ const (
 // without LLDP-MIB yields no series and no error.
 func (r *round) lldp() {
 	r.stage("lldp")
-	t, err := r.walkTable(lldpRoots)
+	t, err := r.walkTable("lldp", lldpRoots)
 	if err != nil {
 		r.fail("lldp", err)
 		return

@@ -20,6 +20,8 @@ type targetState struct {
 	// and packet columns are not walked (a third fewer varbinds).
 	ifSkip    uint32
 	lastRound time.Time
+	// rows found by each stage's walk last round, to size max-repetitions.
+	rows map[string]int
 }
 
 type ctrKey struct {
@@ -32,7 +34,17 @@ type ctr32 struct {
 	total uint64
 }
 
-func newTargetState() *targetState { return &targetState{counters: map[ctrKey]*ctr32{}} }
+func newTargetState() *targetState {
+	return &targetState{counters: map[ctrKey]*ctr32{}, rows: map[string]int{}}
+}
+
+// rowsHint returns the rows a stage's walk found last round, or -1.
+func (s *targetState) rowsHint(stage string) int {
+	if n, ok := s.rows[stage]; ok {
+		return n
+	}
+	return -1
+}
 
 // ticksPerSecond of sysUpTime (TimeTicks are hundredths of a second).
 const ticksPerSecond = 100

@@ -24,14 +24,18 @@ type column struct {
 // Only the columns asked for travel, never whole tables. An OID that does not
 // increase within a column ends the walk with ErrLoop; a walk longer than
 // maxOIDs ends with an error that names the limit.
-func (s *session) walk(roots []string, fn walkFunc) error {
+//
+// rowsHint is the row count this walk found last round (-1: unknown): asking
+// for one row more than that ends every column in one answer, where a fixed
+// max-repetitions of 25 on a 4-row table would fetch six times the varbinds.
+func (s *session) walk(roots []string, rowsHint int, fn walkFunc) error {
 	active := make([]*column, len(roots))
 	for i, r := range roots {
 		active[i] = &column{col: i, root: r, last: r}
 	}
 	total := 0
 	for len(active) > 0 {
-		vbs, reps, err := s.next(active)
+		vbs, reps, err := s.next(active, rowsHint)
 		if err != nil {
 			return err
 		}
@@ -50,12 +54,16 @@ func (s *session) walk(roots []string, fn walkFunc) error {
 
 // next sends one GETBULK (GETNEXT for v1) for the active columns. A tooBig
 // answer halves max-repetitions and tries again.
-func (s *session) next(active []*column) ([]gosnmp.SnmpPDU, int, error) {
+func (s *session) next(active []*column, rowsHint int) ([]gosnmp.SnmpPDU, int, error) {
 	oids := make([]string, len(active))
 	for i, c := range active {
 		oids[i] = c.last
 	}
-	for reps := s.maxReps; ; reps /= 2 {
+	reps := s.maxReps
+	if rowsHint >= 0 {
+		reps = min(reps, rowsHint+1)
+	}
+	for ; ; reps /= 2 {
 		if err := s.prepare(); err != nil {
 			return nil, 0, s.classify(err)
 		}

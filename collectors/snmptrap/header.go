@@ -104,7 +104,22 @@ func (h *header) readUSM(msg []byte) error {
 	if err != nil {
 		return err
 	}
-	var flags []byte
+	if err := h.readGlobal(global); err != nil {
+		return err
+	}
+	sp, _, err := expect(msg, tagOctets, "msgSecurityParameters")
+	if err != nil {
+		return err
+	}
+	usm, _, err := expect(sp, tagSeq, "UsmSecurityParameters")
+	if err != nil {
+		return err
+	}
+	return h.readSecurity(usm)
+}
+
+// readGlobal reads msgFlags and msgSecurityModel of msgGlobalData.
+func (h *header) readGlobal(global []byte) error {
 	_, global, err1 := expect(global, tagInt, "msgID")
 	_, global, err2 := expect(global, tagInt, "msgMaxSize")
 	flags, global, err3 := expect(global, tagOctets, "msgFlags")
@@ -116,23 +131,21 @@ func (h *header) readUSM(msg []byte) error {
 		return fmt.Errorf("msgFlags of %d octets", len(flags))
 	}
 	h.flags = flags[0]
+	var err error
 	if h.secModel, err = smallInt(model); err != nil {
 		return fmt.Errorf("read msgSecurityModel: %w", err)
 	}
-	sp, _, err := expect(msg, tagOctets, "msgSecurityParameters")
-	if err != nil {
-		return err
-	}
-	usm, _, err := expect(sp, tagSeq, "UsmSecurityParameters")
-	if err != nil {
-		return err
-	}
+	return nil
+}
+
+// readSecurity reads the engine ID and user name of UsmSecurityParameters.
+func (h *header) readSecurity(usm []byte) error {
 	engine, usm, err := expect(usm, tagOctets, "msgAuthoritativeEngineID")
 	if err != nil {
 		return err
 	}
-	_, usm, err1 = expect(usm, tagInt, "msgAuthoritativeEngineBoots")
-	_, usm, err2 = expect(usm, tagInt, "msgAuthoritativeEngineTime")
+	_, usm, err1 := expect(usm, tagInt, "msgAuthoritativeEngineBoots")
+	_, usm, err2 := expect(usm, tagInt, "msgAuthoritativeEngineTime")
 	user, _, err3 := expect(usm, tagOctets, "msgUserName")
 	h.engineID, h.user = string(engine), string(user)
 	return errors.Join(err1, err2, err3)

@@ -97,8 +97,14 @@ func (o Options) validate() error {
 			errs = append(errs, fmt.Errorf("communities[%d] is empty", i))
 		}
 	}
+	errs = append(errs, validateUsers(o.V3Users))
+	return errors.Join(errs...)
+}
+
+func validateUsers(users []V3User) error {
+	var errs []error
 	seen := map[string]bool{}
-	for i, u := range o.V3Users {
+	for i, u := range users {
 		if seen[u.Name] {
 			errs = append(errs, fmt.Errorf("v3_users[%d]: user %q appears twice", i, u.Name))
 		}

@@ -45,8 +45,6 @@ var (
 // errDrop marks a request that gets no answer.
 var errDrop = errors.New("request dropped")
 
-// decoder is gosnmp's packet decoder; v1/v2c decoding keeps no state in it.
-var decoder = &gosnmp.GoSNMP{Version: gosnmp.Version2c}
 
 // handle answers one datagram for device d at t; a nil answer means none.
 func (n *wanNet) handle(d *wanDevice, m *deviceMIB, req []byte, t float64) (out []byte, err error) {
@@ -60,7 +58,8 @@ func (n *wanNet) handle(d *wanDevice, m *deviceMIB, req []byte, t float64) (out 
 		dropOversize.Inc()
 		return nil, fmt.Errorf("request of %d bytes: %w", len(req), errDrop)
 	}
-	pkt, err := decoder.SnmpDecodePacket(req)
+	// A decoder per request: gosnmp's decoder sets defaults in itself.
+	pkt, err := (&gosnmp.GoSNMP{Version: gosnmp.Version2c}).SnmpDecodePacket(req)
 	if err != nil {
 		dropDecode.Inc()
 		return nil, fmt.Errorf("decode: %w: %w", err, errDrop)

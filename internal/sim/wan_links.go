@@ -57,7 +57,7 @@ func (b *builder) figures(l *wanLink) {
 	for dir := range l.flow {
 		share := []float64{1, 0.35 + 0.4*b.g.Float64()}[dir] // downstream is the busier way
 		l.flow[dir] = signal{base: 0.06 * peak * share, amp: 0.9 * peak * share, curve: office,
-			waves:  [2]wave{{0.02 * peak * share, 2 * math.Pi / 3600, b.g.Float64() * 6}},
+			waves:  [2]wave{{0.02 * peak * share, 2 * math.Pi / 3600, b.g.Float64() * 6}, {0, 1, 0}}, // w ≠ 0: integral divides by it
 			jitter: 0.02 * peak * share, key: hash3(l.key, uint64(dir), saltJitter)}
 		l.pktSize[dir] = []float64{850, 420}[dir] * (0.8 + 0.4*b.g.Float64())
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -203,7 +204,7 @@ func (b *builder) device(name, role, district, level, site, parent string) *wanD
 		idx: len(b.n.devs), vendor: v}
 	d.key = hash3(b.seed, uint64(d.idx), saltParam)
 	d.cpu = signal{base: 0.04 + 0.06*b.g.Float64(), amp: 0.05 + 0.25*b.g.Float64(), curve: office,
-		waves: [2]wave{{0.01, 2 * 3.14159 / 1800, b.g.Float64() * 6}}, jitter: 0.02, key: d.key}
+		waves: [2]wave{{0.01, 2 * math.Pi / 1800, b.g.Float64() * 6}, {0, 1, 0}}, jitter: 0.02, key: d.key}
 	d.memory = 0.3 + 0.4*b.g.Float64()
 	d.temp = 32 + 14*b.g.Float64()
 	for i, n := range v.logical {

@@ -18,10 +18,10 @@ import (
 // packages agree on the params without importing each other.
 func TestInventoryLinks(t *testing.T) {
 	links := []inventory.Link{
-		{Name: "city-hubin-1", Level: "county", District: "湖滨区", A: inventory.End{Device: "sx-core-01", Interface: "GE1/0/1"},
-			B: inventory.End{Device: "hubin-agg-01", Interface: "GE0/0/1"}, BandwidthBps: 20e9, Group: "city-hubin",
+		{Name: "city-hubin-1", Level: "county", District: "湖滨区", ADevice: "sx-core-01", AInterface: "GE1/0/1",
+			BDevice: "hubin-agg-01", BInterface: "GE0/0/1", BandwidthBps: 20e9, Group: "city-hubin",
 			IPv4: "10.4.0.1", Labels: map[string]string{"owner": "市大数据局"}},
-		{Name: "exit-unicom", Level: "city", District: "市本级", A: inventory.End{Device: "sx-exit-02", Interface: "XGE0/0/1"},
+		{Name: "exit-unicom", Level: "city", District: "市本级", ADevice: "sx-exit-02", AInterface: "XGE0/0/1",
 			BandwidthBps: 500e6, Group: "internet-exit", ISP: "联通"},
 	}
 	ts, probs := inventory.Load(context.Background(), inventory.Config{Links: links}, inventory.Options{Kinds: []string{"link"}})

@@ -107,8 +107,12 @@ func checkRequired(t *Target, kinds []string, add func(string, string, ...any)) 
 
 func checkMaps(t Target, add func(string, string, ...any)) {
 	checkLabels(t.Labels, nil, add)
-	for _, k := range sortedKeys(t.Params) {
-		if strings.TrimSpace(k) == "" || badText(k) != "" || badText(t.Params[k]) != "" {
+	checkParams(t.Params, add)
+}
+
+func checkParams(params map[string]string, add func(string, string, ...any)) {
+	for _, k := range sortedKeys(params) {
+		if strings.TrimSpace(k) == "" || badText(k) != "" || badText(params[k]) != "" {
 			add("params", "param %q is empty, too long or contains a control character", k)
 		}
 	}

@@ -32,7 +32,7 @@ func FuzzHTTPJSON(f *testing.F) {
 	f.Add([]byte(exportJSON))
 	f.Add([]byte(`{"targets":null}`))
 	f.Add([]byte(`{"targets":[{"labels":{"a":1}}]}`))
-	f.Add([]byte(`{"links":[{"name":"l","level":"town","district":"hubin","a":{"device":"d","interface":"i"},"bandwidth":"2x10G"}]}`))
+	f.Add([]byte(`{"links":[{"name":"l","level":"town","district":"hubin","a_device":"d","a_interface":"i","bandwidth":"2x10G"}]}`))
 	f.Add([]byte(`{"links":[{"bandwidth":1e99,"a":{"x":1}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		entries, probs, err := jsonEntries("http://cp/export", data)
@@ -51,7 +51,7 @@ func FuzzYAMLFile(f *testing.F) {
 	}
 	f.Add([]byte("targets:\n  - &a {name: x}\n  - *a\n"))
 	f.Add([]byte("targets: [{name: a, labels: [1]}]\n"))
-	f.Add([]byte("links:\n  - {name: l, level: town, district: hubin, a: {device: d, interface: i}, bandwidth: 1G}\n  - {a: [1], b: {devic: x}, bandwidth: {}}\n"))
+	f.Add([]byte("links:\n  - {name: l, level: town, district: hubin, a_device: d, a_interface: i, bandwidth: 1G}\n  - {a: [1], b: {devic: x}, bandwidth: {}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		entries, probs := yamlEntries("f.yaml", data)
 		targets, links, more := accept(entries, []string{"agent"})
@@ -67,7 +67,7 @@ func checkLoaded(t *testing.T, targets []Target, links []Link, probs []Problem, 
 		}
 	}
 	for _, l := range links {
-		if _, is := normalizeLink(l); len(is) > 0 || l.BandwidthBps <= 0 || l.A.Device == "" {
+		if _, is := normalizeLink(l); len(is) > 0 || l.BandwidthBps <= 0 || l.ADevice == "" {
 			t.Fatalf("a link that fails the checks loaded: %+v (%v)", l, is)
 		}
 		if _, ok := NormalizeLevel(l.Level); !ok {

@@ -11,11 +11,15 @@ type Link struct {
 	Level    string `yaml:"level" json:"level"`       // city, county, town or village
 	District string `yaml:"district" json:"district"` // Chinese name, one of Districts
 
-	// A and B are the ends: the inventory name of an SNMP device and the
+	// The A and B ends: the inventory name of an SNMP device and the
 	// interface's ifName as the device reports it. Utilisation is measured at
 	// A; B may be empty for an exit to a carrier, whose far end is not ours.
-	A End `yaml:"a" json:"a"`
-	B End `yaml:"b,omitempty" json:"b,omitempty"`
+	// The keys are flat (a_device, ...) as the Excel columns and the control
+	// plane's export have them.
+	ADevice    string `yaml:"a_device" json:"a_device"`
+	AInterface string `yaml:"a_interface" json:"a_interface"`
+	BDevice    string `yaml:"b_device,omitempty" json:"b_device,omitempty"`
+	BInterface string `yaml:"b_interface,omitempty" json:"b_interface,omitempty"`
 
 	// BandwidthBps is the contracted rate, the same in both directions (R-B2).
 	BandwidthBps Bandwidth `yaml:"bandwidth" json:"bandwidth"`
@@ -30,15 +34,12 @@ type Link struct {
 	IPv6 string `yaml:"ipv6,omitempty" json:"ipv6,omitempty"`
 
 	Labels map[string]string `yaml:"labels,omitempty" json:"labels,omitempty"`
+	// Params go to the link's netprobe target (e.g. count=20); its own
+	// probe, ipv4 and ipv6 win over them.
+	Params map[string]string `yaml:"params,omitempty" json:"params,omitempty"`
 
 	// Source says where the link came from; set by the loader, never read from input.
 	Source string `yaml:"-" json:"-"`
-}
-
-// End is one end of a link.
-type End struct {
-	Device    string `yaml:"device" json:"device"`
-	Interface string `yaml:"interface" json:"interface"`
 }
 
 // Kinds of the targets a link becomes.
@@ -76,12 +77,12 @@ func (l Link) Targets() []Target {
 
 func (l Link) infoTarget() Target {
 	params := nonEmpty(map[string]string{
-		ParamADevice: l.A.Device, ParamAIfName: l.A.Interface,
-		ParamBDevice: l.B.Device, ParamBIfName: l.B.Interface,
+		ParamADevice: l.ADevice, ParamAIfName: l.AInterface,
+		ParamBDevice: l.BDevice, ParamBIfName: l.BInterface,
 		ParamGroup: l.Group, ParamISP: l.ISP,
 		ParamBandwidthBps: strconv.FormatInt(int64(l.BandwidthBps), 10),
 	})
-	return Target{Name: l.Name, Kind: KindLink, Address: l.A.Device + ":" + l.A.Interface,
+	return Target{Name: l.Name, Kind: KindLink, Address: l.ADevice + ":" + l.AInterface,
 		District: l.District, Level: l.Level, Labels: copyMap(l.Labels), Params: params, Source: l.Source}
 }
 
@@ -100,9 +101,13 @@ func (l Link) probeTarget() Target {
 	if addr == "" {
 		addr = l.IPv6
 	}
+	params := copyMap(l.Params)
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["probe"], params["ipv4"], params["ipv6"] = "icmp", l.IPv4, l.IPv6
 	return Target{Name: l.Name, Kind: KindNetprobe, Address: addr, District: l.District, Level: l.Level,
-		Labels: labels, Params: nonEmpty(map[string]string{"probe": "icmp", "ipv4": l.IPv4, "ipv6": l.IPv6}),
-		Source: l.Source}
+		Labels: labels, Params: nonEmpty(params), Source: l.Source}
 }
 
 func nonEmpty(m map[string]string) map[string]string {

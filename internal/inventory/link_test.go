@@ -52,7 +52,7 @@ func TestParseBandwidth(t *testing.T) {
 
 func TestLinkTargets(t *testing.T) {
 	l := Link{Name: "city-hubin-1", Level: "county", District: "湖滨区",
-		A: End{"sx-core-01", "GE1/0/1"}, B: End{"hubin-agg-01", "GE0/0/1"}, BandwidthBps: 1e9,
+		ADevice: "sx-core-01", AInterface: "GE1/0/1", BDevice: "hubin-agg-01", BInterface: "GE0/0/1", BandwidthBps: 1e9,
 		Group: "city-hubin", IPv4: "10.4.0.1", IPv6: "fd00:4::1", Labels: map[string]string{"carrier": "政务外网"}, Source: "e.yaml:3"}
 	ts := l.Targets()
 	require.Len(t, ts, 2)
@@ -65,51 +65,55 @@ func TestLinkTargets(t *testing.T) {
 		Params: map[string]string{"probe": "icmp", "ipv4": "10.4.0.1", "ipv6": "fd00:4::1"}, Source: "e.yaml:3"}, ts[1])
 	assert.Equal(t, map[string]string{"carrier": "政务外网"}, l.Labels, "Targets does not touch the link's own labels")
 
-	v6 := Link{Name: "v6only", A: End{"d", "i"}, BandwidthBps: 1e6, IPv6: "2001:db8::1"}
+	v6 := Link{Name: "v6only", ADevice: "d", AInterface: "i", BandwidthBps: 1e6, IPv6: "2001:db8::1"}
 	assert.Equal(t, "2001:db8::1", v6.Targets()[1].Address, "no IPv4: the probe dials IPv6")
-	assert.Len(t, Link{Name: "noprobe", A: End{"d", "i"}, BandwidthBps: 1e6}.Targets(), 1, "no probe address, no netprobe target")
+	assert.Len(t, Link{Name: "noprobe", ADevice: "d", AInterface: "i", BandwidthBps: 1e6}.Targets(), 1, "no probe address, no netprobe target")
 }
 
 const linksYAML = `links:
   - name: city-hubin-1
     level: 县级
     district: hubin
-    a: {device: sx-core-01, interface: GE1/0/1}
-    b: {device: hubin-agg-01, interface: GE0/0/1}
+    a_device: sx-core-01
+    a_interface: GE1/0/1
+    b_device: hubin-agg-01
+    b_interface: GE0/0/1
     bandwidth: 2x10G
     group: city-hubin
     ipv4: 10.4.0.1
     ipv6: fd00:4::1
-  - name: exit-telecom
-    level: city
-    district: 市本级
-    a: {device: sx-exit-01, interface: GE0/0/24}
-    bandwidth: 1000000000
-    isp: 电信
+    params: {count: "50"}
+  - {name: exit-telecom, level: city, district: 市本级, a_device: sx-exit-01, a_interface: GE0/0/24, bandwidth: 1000000000, isp: 电信}
   - name: bad-bw
     level: town
     district: 湖滨区
-    a: {device: d, interface: i}
+    a_device: d
+    a_interface: i
     bandwidth: 100MB
+  - name: bad-key
+    level: town
+    district: 湖滨区
+    a: {device: d, interface: i}
+    bandwidth: 1G
   - name: bad-end
     level: town
     district: 湖滨区
-    a:
-      device: d
-      interfase: i
-    b: {device: x}
+    a_device: d
+    b_interface: x
     bandwidth: 1G
   - name: bad-addr
     level: province
     district: 湖滨区
-    a: {device: d, interface: i}
+    a_device: d
+    a_interface: i
     bandwidth: 1G
     ipv4: fd00::1
     ipv6: 10.0.0.1
     labels: {group: x, link: y}
   - name: no bw
     district: 湖滨区
-    a: {device: d, interface: i}
+    a_device: d
+    a_interface: i
 `
 
 func TestLinksYAML(t *testing.T) {
@@ -121,33 +125,36 @@ func TestLinksYAML(t *testing.T) {
 	assert.Equal(t, "湖滨区", ts[0].District)
 	assert.Equal(t, path+":2", ts[0].Source)
 	assert.Equal(t, "电信", ts[2].Params["isp"])
+	assert.Equal(t, map[string]string{"probe": "icmp", "ipv4": "10.4.0.1", "ipv6": "fd00:4::1", "count": "50"}, ts[1].Params, "params go to the probe")
 	assert.Equal(t, []string{
-		path + `:21: bandwidth "100MB": B means bytes; write the rate in bits (e.g. 100M or 100Mbps)`,
-		path + `:27: unknown field "interfase" (valid: device, interface)`,
-		path + `:31: unknown level "province" (city/county/town/village or 市级/县级/乡镇级/村级)`,
-		path + `:35: ipv4 "fd00::1" is not an IPv4 address`,
-		path + `:36: ipv6 "10.0.0.1" is not an IPv6 address`,
-		path + `:37: label "group" is reserved for the series of a link: drop it`,
-		path + `:37: label "link" is reserved for the series of a link: drop it`,
-		path + `:38: link name "no bw" contains white space`,
-		path + `:38: level is empty (city/county/town/village or 市级/县级/乡镇级/村级)`,
-		path + `:38: bandwidth is empty: the contracted rate, e.g. 100M, 1G or 2x10G`,
+		path + `:20: bandwidth "100MB": B means bytes; write the rate in bits (e.g. 100M or 100Mbps)`,
+		path + `:24: unknown field "a" (valid: name, level, district, a_device, a_interface, b_device, b_interface, bandwidth, group, isp, ipv4, ipv6, labels, params)`,
+		path + `:26: a_interface is empty (the ifName as the device reports it)`,
+		path + `:26: b_device is empty but b_interface is set (the interface of which device?)`,
+		path + `:33: unknown level "province" (city/county/town/village or 市级/县级/乡镇级/村级)`,
+		path + `:38: ipv4 "fd00::1" is not an IPv4 address`,
+		path + `:39: ipv6 "10.0.0.1" is not an IPv6 address`,
+		path + `:40: label "group" is reserved for the series of a link: drop it`,
+		path + `:40: label "link" is reserved for the series of a link: drop it`,
+		path + `:41: link name "no bw" contains white space`,
+		path + `:41: level is empty (city/county/town/village or 市级/县级/乡镇级/村级)`,
+		path + `:41: bandwidth is empty: the contracted rate, e.g. 100M, 1G or 2x10G`,
 	}, problemStrings(ps))
 }
 
 func TestLinksKindsAndDuplicates(t *testing.T) {
 	path := writeFile(t, "links.yaml", linksYAML)
-	cfg := Config{Links: []Link{{Name: "exit-telecom", Level: "city", District: "市本级", A: End{"sx-exit-09", "GE0/0/1"},
+	cfg := Config{Links: []Link{{Name: "exit-telecom", Level: "city", District: "市本级", ADevice: "sx-exit-09", AInterface: "GE0/0/1",
 		BandwidthBps: 1e9, IPv6: "2001:db8::1"}}, Files: []string{path}}
 	ts, ps := Load(context.Background(), cfg, Options{Kinds: []string{"agent", "link"}})
 	assert.Equal(t, []string{"link/exit-telecom", "link/city-hubin-1"}, keys(ts), "no netprobe kind: no probe targets, links still load")
 	assert.Equal(t, "sx-exit-09", ts[0].Params["a_device"], "inline first: the first of a duplicate wins")
-	assert.Contains(t, problemStrings(ps), path+`:11: duplicate link exit-telecom: already defined at inventory.links[0], this one is ignored`)
+	assert.Contains(t, problemStrings(ps), path+`:14: duplicate link exit-telecom: already defined at inventory.links[0], this one is ignored`)
 
 	ts, _ = Load(context.Background(), Config{Links: cfg.Links}, Options{})
 	assert.Equal(t, []string{"link/exit-telecom", "netprobe/exit-telecom"}, keys(ts), "nil kinds: every target of a link")
 
-	ts, ps = Load(context.Background(), Config{Links: []Link{{Name: "x", A: End{"d", "i"}}}}, wanKinds)
+	ts, ps = Load(context.Background(), Config{Links: []Link{{Name: "x", ADevice: "d", AInterface: "i"}}}, wanKinds)
 	assert.Empty(t, ts)
 	assert.Equal(t, []string{
 		"inventory.links[0]: district is empty",
@@ -161,7 +168,7 @@ func TestLinksExcel(t *testing.T) {
 	path := book(t, LinkSheet, [][]any{
 		header,
 		{"l-1", "村级", "lushi", "lushi-agg", "GE0/0/3", "cun-01", "GE0/0/1", "100M", "", "", "10.7.3.1", "", "owner=卢氏县"},
-		{"l-2", "村级", "卢氏县", "lushi-agg", "GE0/0/4", "cun-02", "", "100M"},
+		{"l-2", "村级", "卢氏县", "lushi-agg", "GE0/0/4", "", "GE0/0/1", "100M"},
 		{"l-3", "村级", "卢氏县", "lushi-agg", "GE0/0/5", "", "", "#REF!"},
 		{"l-4", "村级", "卢氏县", "lushi-agg", "GE0/0/6", "", "", "10X"},
 		{"l-5", "村级", "卢氏县", "lushi-agg", "GE0/0/7", "", "", "10M", "", "", "", "", "oops"},
@@ -173,7 +180,7 @@ func TestLinksExcel(t *testing.T) {
 	assert.Equal(t, "卢氏县", ts[1].District)
 	assert.Equal(t, map[string]string{"owner": "卢氏县", "link": "l-1"}, ts[1].Labels)
 	assert.Equal(t, []string{
-		path + ":链路清单!G3: b end: interface is empty but device is set (give both or neither)",
+		path + ":链路清单!F3: b_device is empty but b_interface is set (the interface of which device?)",
 		path + ":链路清单!H4: cell error #REF! in column 带宽 (bandwidth)",
 		path + `:链路清单!H5: bandwidth "10X": unknown unit "X" (write e.g. 100M, 1G or 2x10G)`,
 		path + `:链路清单!M6: labels: "oops" is not key=value (write k=v;k=v)`,
@@ -206,10 +213,10 @@ func TestTemplateLinks(t *testing.T) {
 func TestLinksHTTP(t *testing.T) {
 	url := exportServer(t, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"links":[
- {"name":"l-1","level":"town","district":"灵宝市","a":{"device":"lb-agg","interface":"GE0/0/1"},"bandwidth":"100M","ipv4":"10.30.1.1"},
- {"name":"l-2","level":"town","district":"灵宝市","a":{"device":"lb-agg","interface":"GE0/0/2","vlan":3},"bandwidth":100000000},
- {"name":"l-3","level":"town","district":"灵宝市","a":{"device":"lb-agg","interface":"GE0/0/3"},"bandwidth":"fast"},
- {"name":"l-4","level":"town","district":"灵宝市","a":{"device":"lb-agg","interface":"GE0/0/4"},"bandwidth":100000000,"ipv6":"x"}
+ {"name":"l-1","level":"town","district":"灵宝市","a_device":"lb-agg","a_interface":"GE0/0/1","bandwidth":"100M","ipv4":"10.30.1.1"},
+ {"name":"l-2","level":"town","district":"灵宝市","a_device":"lb-agg","a_interface":"GE0/0/2","vlan":3,"bandwidth":100000000},
+ {"name":"l-3","level":"town","district":"灵宝市","a_device":"lb-agg","a_interface":"GE0/0/3","bandwidth":"fast"},
+ {"name":"l-4","level":"town","district":"灵宝市","a_device":"lb-agg","a_interface":"GE0/0/4","bandwidth":100000000,"ipv6":"x"}
 ]}`)
 	})
 	ts, ps := Load(context.Background(), Config{HTTP: []HTTPSource{{URL: url, Timeout: 5 * time.Second}}}, wanKinds)
@@ -247,7 +254,7 @@ func TestWatcherKeepsLastGoodLinks(t *testing.T) {
 			http.Error(w, "down", http.StatusBadGateway)
 			return
 		}
-		io.WriteString(w, `{"links":[{"name":"l-1","level":"town","district":"灵宝市","a":{"device":"d","interface":"i"},"bandwidth":"100M","ipv6":"fd00::1"}]}`)
+		io.WriteString(w, `{"links":[{"name":"l-1","level":"town","district":"灵宝市","a_device":"d","a_interface":"i","bandwidth":"100M","ipv6":"fd00::1"}]}`)
 	})
 	rec := newRecorder()
 	cfg := Config{HTTP: []HTTPSource{{URL: url, Interval: 30 * time.Millisecond, Timeout: 2 * time.Second}}}

@@ -7,11 +7,6 @@ import (
 	"unicode"
 )
 
-// linkFields are the fields of a link as issues name them; the Excel columns
-// use the same names, YAML and JSON nest the ends (a.device -> a_device).
-var linkFields = []string{"name", "level", "district", "a_device", "a_interface", "b_device", "b_interface",
-	"bandwidth", "group", "isp", "ipv4", "ipv6", "labels"}
-
 // normalizeLink trims l, maps district and level to their stored values and
 // checks every field, as normalize does for a target.
 func normalizeLink(l Link) (Link, []issue) {
@@ -37,14 +32,15 @@ func normalizeLink(l Link) (Link, []issue) {
 	}
 	l.checkAddrs(add)
 	checkLabels(l.Labels, linkLabels, add)
+	checkParams(l.Params, add)
 	return l, is
 }
 
 func (l *Link) textFields() []textField {
 	return []textField{
 		{"name", &l.Name}, {"level", &l.Level}, {"district", &l.District},
-		{"a_device", &l.A.Device}, {"a_interface", &l.A.Interface},
-		{"b_device", &l.B.Device}, {"b_interface", &l.B.Interface},
+		{"a_device", &l.ADevice}, {"a_interface", &l.AInterface},
+		{"b_device", &l.BDevice}, {"b_interface", &l.BInterface},
 		{"group", &l.Group}, {"isp", &l.ISP}, {"ipv4", &l.IPv4}, {"ipv6", &l.IPv6},
 	}
 }
@@ -74,21 +70,21 @@ func (l *Link) checkPlace(add func(string, string, ...any)) {
 	}
 }
 
-// checkEnds: the A end is required; the B end is both fields or none.
+// checkEnds: the A end is required. The B end may be missing (an exit to a
+// carrier) or name only its device (the carrier's router, not polled: no
+// interface to join); an interface without its device is a problem.
 func (l *Link) checkEnds(add func(string, string, ...any)) {
-	if l.A.Device == "" {
-		add("a_device", "a end: device is empty (the inventory name of the SNMP device)")
+	if l.ADevice == "" {
+		add("a_device", "a_device is empty (the inventory name of the SNMP device)")
 	}
-	if l.A.Interface == "" {
-		add("a_interface", "a end: interface is empty (the ifName as the device reports it)")
+	if l.AInterface == "" {
+		add("a_interface", "a_interface is empty (the ifName as the device reports it)")
 	}
 	switch {
-	case l.B.Device == "" && l.B.Interface != "":
-		add("b_device", "b end: device is empty but interface is set (give both or neither)")
-	case l.B.Device != "" && l.B.Interface == "":
-		add("b_interface", "b end: interface is empty but device is set (give both or neither)")
-	case l.B.Device != "" && l.B == l.A:
-		add("b_device", "b end is the same interface as the a end")
+	case l.BDevice == "" && l.BInterface != "":
+		add("b_device", "b_device is empty but b_interface is set (the interface of which device?)")
+	case l.BDevice != "" && l.BDevice == l.ADevice && l.BInterface == l.AInterface:
+		add("b_device", "the b end is the same interface as the a end")
 	}
 }
 

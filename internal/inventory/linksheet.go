@@ -18,8 +18,8 @@ var LinkColumns = []column{
 	{"district", "区县", true, "十个区县之一（中文名称或拼音简称）"},
 	{"a_device", "A端设备", true, "A 端网络设备在资产清单中的名称（SNMP 采集目标）；带宽利用率在 A 端接口上计算"},
 	{"a_interface", "A端接口", true, "A 端接口名称（设备上报的 ifName），例如 GE1/0/1"},
-	{"b_device", "B端设备", false, "B 端网络设备名称；互联网出口的运营商侧可不填"},
-	{"b_interface", "B端接口", false, "B 端接口名称（ifName）；与 B端设备 同时填写或同时留空"},
+	{"b_device", "B端设备", false, "B 端网络设备名称；互联网出口可不填，或只填运营商设备名称"},
+	{"b_interface", "B端接口", false, "B 端接口名称（ifName）；填写时 B端设备 必填"},
 	{"bandwidth", "带宽", true, "合同带宽（上下行对称），例如 100M、1G、2x10G"},
 	{"group", "冗余组", false, "冗余组名称：互为备份的物理分离链路，或多运营商出口，填同一组名"},
 	{"isp", "运营商", false, "互联网出口的运营商，例如 电信、联通、移动"},
@@ -33,8 +33,7 @@ func (s *sheetReader) linkEntry(i int) (entry, bool) {
 	get := s.getter(i)
 	ok := s.noCellErrors(i)
 	l := Link{Name: get("name"), Level: get("level"), District: get("district"),
-		A:     End{Device: get("a_device"), Interface: get("a_interface")},
-		B:     End{Device: get("b_device"), Interface: get("b_interface")},
+		ADevice: get("a_device"), AInterface: get("a_interface"), BDevice: get("b_device"), BInterface: get("b_interface"),
 		Group: get("group"), ISP: get("isp"), IPv4: get("ipv4"), IPv6: get("ipv6")}
 	if bw := get("bandwidth"); bw != "" && !isCellError(strings.TrimSpace(bw)) {
 		v, err := ParseBandwidth(bw)

@@ -45,7 +45,6 @@ var (
 // errDrop marks a request that gets no answer.
 var errDrop = errors.New("request dropped")
 
-
 // handle answers one datagram for device d at t; a nil answer means none.
 func (n *wanNet) handle(d *wanDevice, m *deviceMIB, req []byte, t float64) (out []byte, err error) {
 	defer func() {

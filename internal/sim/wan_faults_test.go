@@ -110,3 +110,83 @@ func TestWANInjectedLinkDown(t *testing.T) {
 	assert.Less(t, spike, 2*next, "no catch-up spike after the outage")
 	assert.Greater(t, during, before, "traffic before the outage")
 }
+
+// sysUpTime reads a device's sysUpTime in ticks.
+func sysUpTime(t *testing.T, g *gosnmp.GoSNMP) uint32 {
+	t.Helper()
+	res, err := g.Get([]string{".1.3.6.1.2.1.1.3.0"})
+	require.NoError(t, err)
+	return res.Variables[0].Value.(uint32)
+}
+
+func TestWANInjectedReboot(t *testing.T) {
+	every := 10 * time.Minute
+	t0 := mustTime(t, "2026-11-25 09:58:00")
+	clock := newClock(t0)
+	s := wanSim(t, 0.1, clock, every)
+	n := s.wan.net
+	at := faultPeriod(every, t0, 2)
+	n.faults.extend(float64(at.Unix()))
+	var d *wanDevice
+	for idx, rs := range n.faults.devs {
+		if len(rs) > 0 {
+			d = n.devs[idx]
+		}
+	}
+	require.NotNil(t, d, "a device reboots in the period starting %v", at)
+	var port int // a WAN port of d that is up before the reboot
+	for i, p := range d.ports {
+		if p.link >= 0 && n.links[p.link].WAN {
+			port = i + 1
+			break
+		}
+	}
+	require.NotZero(t, port)
+	g := snmpClient(t, s, d.Name, gosnmp.Version2c)
+	clock.Set(at.Add(-time.Minute))
+	upBefore := sysUpTime(t, g)
+	octetsBefore, _ := hcIn(t, g, port)
+
+	clock.Set(at.Add(30 * time.Second))
+	g.Timeout, g.Retries = 300*time.Millisecond, 0
+	_, err := g.Get([]string{".1.3.6.1.2.1.1.3.0"})
+	require.Error(t, err, "no answer while booting")
+	g.Timeout, g.Retries = 2*time.Second, 1
+
+	clock.Set(at.Add(5 * time.Minute))
+	up := sysUpTime(t, g)
+	assert.InDelta(t, 300*100, float64(up), 1, "sysUpTime counts from the reboot")
+	assert.Less(t, up, upBefore)
+	octets, _ := hcIn(t, g, port)
+	assert.Less(t, octets, octetsBefore, "counters restart after a reboot")
+}
+
+func TestWANInjectedErrorBurst(t *testing.T) {
+	every := 10 * time.Minute
+	t0 := mustTime(t, "2026-11-25 09:58:00")
+	clock := newClock(t0)
+	s := wanSim(t, 0.1, clock, every)
+	n := s.wan.net
+	at := faultPeriod(every, t0, 1)
+	n.faults.extend(float64(at.Unix()))
+	var l *wanLink
+	for idx, es := range n.faults.links {
+		if len(es) > 0 && !es[0].down {
+			l = n.links[idx]
+		}
+	}
+	require.NotNil(t, l, "an error burst in the period starting %v", at)
+	b := n.devs[l.B.dev]
+	g := snmpClient(t, s, b.Name, gosnmp.Version2c)
+	inErrors := func(when time.Time) uint32 {
+		clock.Set(when)
+		res, err := g.Get([]string{fmt.Sprintf(".1.3.6.1.2.1.2.2.1.14.%d", l.B.port+1)})
+		require.NoError(t, err)
+		return uint32(res.Variables[0].Value.(uint))
+	}
+	quiet := inErrors(at.Add(-time.Second)) - inErrors(at.Add(-4*time.Minute))
+	burst := inErrors(at.Add(4*time.Minute)) - inErrors(at.Add(time.Second))
+	t.Logf("%s: %d errors in 4 quiet minutes, %d in 4 minutes of burst", l.Name, quiet, burst)
+	assert.Greater(t, burst, uint32(10))
+	assert.Greater(t, burst, 10*quiet)
+}

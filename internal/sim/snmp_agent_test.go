@@ -2,12 +2,16 @@ package sim
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/gosnmp/gosnmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestSNMPWalkShapes(t *testing.T) {
@@ -130,4 +134,49 @@ func TestSNMPLLDPMatchesLinks(t *testing.T) {
 	}
 	assert.Equal(t, 120, checked)
 	t.Logf("%d links seen from both ends, %d down at this instant", checked, down)
+}
+
+// TestSNMPServesCollectorProfiles walks, on a device of each vendor, every OID
+// the SNMP collector's shipped profile for that vendor reads.
+func TestSNMPServesCollectorProfiles(t *testing.T) {
+	clock := newClock(mustTime(t, "2026-11-25 10:00:00"))
+	s := wanSim(t, 0.1, clock, 0)
+	for _, vn := range []string{"huawei", "h3c", "ruijie", "zte", "cisco"} {
+		t.Run(vn, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("..", "..", "collectors", "snmp", "profiles", vn+".yaml"))
+			require.NoError(t, err)
+			var prof struct {
+				Metrics []struct {
+					ID       string   `yaml:"id"`
+					OID      string   `yaml:"oid"`
+					DivideBy []string `yaml:"divide_by"`
+					LabelOID string   `yaml:"label_oid"`
+					Filter   struct {
+						OID string `yaml:"oid"`
+					} `yaml:"filter"`
+				} `yaml:"metrics"`
+			}
+			require.NoError(t, yaml.Unmarshal(raw, &prof))
+			require.NotEmpty(t, prof.Metrics)
+			name := devicesOf(s, "", vn)[0]
+			for _, n := range devicesOf(s, "", vn) { // one with fibre ports, for the optics
+				d := s.wan.net.byName[n]
+				if slices.ContainsFunc(d.ports, func(p wanPort) bool { return s.wan.net.fibre(&p) }) {
+					name = n
+					break
+				}
+			}
+			g := snmpClient(t, s, name, gosnmp.Version2c)
+			for _, m := range prof.Metrics {
+				for _, oid := range append([]string{m.OID, m.LabelOID, m.Filter.OID}, m.DivideBy...) {
+					if oid == "" {
+						continue
+					}
+					pdus, err := g.BulkWalkAll("." + oid)
+					require.NoError(t, err)
+					assert.NotEmpty(t, pdus, "%s serves %s (%s)", name, oid, m.ID)
+				}
+			}
+		})
+	}
 }

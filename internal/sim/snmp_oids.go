@@ -23,28 +23,36 @@ import (
 //	                                                     TimeMark 0, LocalPortNum = ifIndex, Index 1;
 //	                                                     .4 ChassisIdSubtype 4 (MAC), .5 ChassisId,
 //	                                                     .6 PortIdSubtype 5 (ifName), .7 PortId, .8 PortDesc, .9 SysName)
+//	ENTITY-MIB   entPhysicalEntry       1.3.6.1.2.1.47.1.1.1.1 (.2 Descr, .5 Class, .7 Name) of the boards and,
+//	                                                     on Huawei, of the transceiver ports (Name = ifName)
 //	ENTITY-SENSOR-MIB entPhySensorEntry 1.3.6.1.2.1.99.1.1.1 (.1 type 8 = celsius, .2 scale 9 = units,
-//	                                                     .4 value) — temperature of Ruijie and ZTE devices
+//	                                                     .3 precision 0, .4 value) — temperature of ZTE devices
 //
-// Vendor MIBs (CPU and memory in percent, temperature in °C):
+// Vendor MIBs (CPU and memory in percent, temperature in °C), as the SNMP
+// collector's profiles read them:
 //
 //	HUAWEI-ENTITY-EXTENT-MIB hwEntityStateEntry 1.3.6.1.4.1.2011.5.25.31.1.1.1.1 (index entPhysicalIndex;
 //	                             .5 hwEntityCpuUsage, .7 hwEntityMemUsage, .11 hwEntityTemperature)
-//	HUAWEI-ENTITY-EXTENT-MIB hwOpticalModuleInfoEntry 1.3.6.1.4.1.2011.5.25.31.1.1.3.1 (index entPhysicalIndex;
-//	                             .8 hwEntityOpticalRxPower, .9 hwEntityOpticalTxPower, in 0.01 dBm)
+//	HUAWEI-ENTITY-EXTENT-MIB hwOpticalModuleInfoEntry 1.3.6.1.4.1.2011.5.25.31.1.1.3.1 (index the port's
+//	                             entPhysicalIndex; .8 hwEntityOpticalRxPower, .9 hwEntityOpticalTxPower, in µW)
 //	HH3C-ENTITY-EXT-MIB hh3cEntityExtStateEntry 1.3.6.1.4.1.25506.2.6.1.1.1.1 (index entPhysicalIndex;
 //	                             .6 hh3cEntityExtCpuUsage, .8 hh3cEntityExtMemUsage, .12 hh3cEntityExtTemperature)
 //	HH3C-TRANSCEIVER-INFO-MIB hh3cTransceiverInfoEntry 1.3.6.1.4.1.25506.2.70.1.1.1 (index ifIndex;
 //	                             .9 hh3cTransceiverCurTXPower, .12 hh3cTransceiverCurRXPower, in 0.01 dBm)
 //	CISCO-PROCESS-MIB cpmCPUTotalEntry 1.3.6.1.4.1.9.9.109.1.1.1.1 (index cpmCPUTotalIndex;
 //	                             .8 cpmCPUTotal5minRev)
-//	CISCO-MEMORY-POOL-MIB ciscoMemoryPoolEntry 1.3.6.1.4.1.9.9.48.1.1.1 (index pool type 1 = processor;
-//	                             .5 ciscoMemoryPoolUsed, .6 ciscoMemoryPoolFree, in bytes)
-//	CISCO-ENVMON-MIB ciscoEnvMonTemperatureStatusEntry 1.3.6.1.4.1.9.9.13.1.3.1 (index sensor;
-//	                             .3 ciscoEnvMonTemperatureStatusValue)
-//	RUIJIE-PROCESS-MIB ruijieCPUUtilization5Min 1.3.6.1.4.1.4881.1.1.10.2.36.1.1.3.0
-//	RUIJIE-MEMORY-MIB ruijieMemoryPoolEntry 1.3.6.1.4.1.4881.1.1.10.2.35.1.1.1 (index pool 1;
-//	                             .3 ruijieMemoryPoolCurrentUtilization)
+//	CISCO-MEMORY-POOL-MIB ciscoMemoryPoolEntry 1.3.6.1.4.1.9.9.48.1.1.1 (index pool 1 = processor;
+//	                             .2 Name, .5 ciscoMemoryPoolUsed, .6 ciscoMemoryPoolFree, in bytes)
+//	CISCO-ENTITY-SENSOR-MIB entSensorValueEntry 1.3.6.1.4.1.9.9.91.1.1.1.1 (index entPhysicalIndex;
+//	                             .1 type 8 = celsius, .2 scale, .3 precision, .4 entSensorValue)
+//	RUIJIE-PROCESS-MIB ruijieNodeCPUTotalEntry 1.3.6.1.4.1.4881.1.1.10.2.36.1.2.1 (index node;
+//	                             .5 ruijieNodeCPUTotal5min)
+//	RUIJIE-MEMORY-MIB ruijieMemoryPoolEntry 1.3.6.1.4.1.4881.1.1.10.2.35.1.1.1 (index pool;
+//	                             .2 Name, .3 ruijieMemoryPoolCurrentUtilization)
+//	RUIJIE-SYSTEM-MIB ruijieSystemMultipleTemperatureEntry 1.3.6.1.4.1.4881.1.1.10.2.1.1.44.1 (index;
+//	                             .5 ruijieSystemMultipleTemperatureCurrent)
+//	RUIJIE-FIBER-MIB ruijieFiberEntry 1.3.6.1.4.1.4881.1.1.10.2.105.1.1.1 (index ifIndex;
+//	                             .76 RXpower, .81 TXpower, in 0.01 dBm)
 //	ZXR10-MIB zxr10SystemUnitEntry 1.3.6.1.4.1.3902.3.3.1.1 (index unit 1; .4 zxr10SystemMemUsed,
 //	                             .12 zxr10SystemCpuUtility5m)
 var (
@@ -62,8 +70,11 @@ var (
 	oidH3cTransceivr = mustOID("1.3.6.1.4.1.25506.2.70.1.1.1")
 	oidCiscoCPU      = mustOID("1.3.6.1.4.1.9.9.109.1.1.1.1")
 	oidCiscoMemPool  = mustOID("1.3.6.1.4.1.9.9.48.1.1.1")
-	oidCiscoTemp     = mustOID("1.3.6.1.4.1.9.9.13.1.3.1")
-	oidRuijieCPU     = mustOID("1.3.6.1.4.1.4881.1.1.10.2.36.1.1")
+	oidCiscoSensor   = mustOID("1.3.6.1.4.1.9.9.91.1.1.1.1")
+	oidEntPhysical   = mustOID("1.3.6.1.2.1.47.1.1.1.1")
+	oidRuijieCPU     = mustOID("1.3.6.1.4.1.4881.1.1.10.2.36.1.2.1")
+	oidRuijieTemp    = mustOID("1.3.6.1.4.1.4881.1.1.10.2.1.1.44.1")
+	oidRuijieFiber   = mustOID("1.3.6.1.4.1.4881.1.1.10.2.105.1.1.1")
 	oidRuijieMem     = mustOID("1.3.6.1.4.1.4881.1.1.10.2.35.1.1.1")
 	oidZteUnit       = mustOID("1.3.6.1.4.1.3902.3.3.1.1")
 )

@@ -16,6 +16,9 @@ func (s *system) addActors(ctx context.Context, g interface {
 	} {
 		g.Add(func() error { return untilDone(ctx, runFn) }, stop)
 	}
+	if s.traps != nil {
+		g.Add(func() error { return untilDone(ctx, s.traps.Run) }, stop)
+	}
 	srv := s.newServer()
 	g.Add(func() error { return srv.serve(ctx) }, stop)
 	for _, a := range s.opts.Extra {

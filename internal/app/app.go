@@ -12,6 +12,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/config"
@@ -42,18 +43,20 @@ type Actor struct {
 
 // system holds the opened parts of a running server.
 type system struct {
-	opts   Options
-	cfg    *config.Config
-	logger *slog.Logger
-	store  *storage.Storage
-	state  *statestore.DB
-	auth   *auth.Service
-	audit  *audit.Log
-	events *logstore.Store
-	runner *collectors.Runner
-	agent  *agent.Collector
-	rules  *rules.Engine
-	reload *reloader
+	opts    Options
+	cfg     *config.Config
+	logger  *slog.Logger
+	store   *storage.Storage
+	state   *statestore.DB
+	auth    *auth.Service
+	audit   *audit.Log
+	events  *logstore.Store
+	runner  *collectors.Runner
+	agent   *agent.Collector
+	rules   *rules.Engine
+	traps   *snmptrap.Receiver
+	devices deviceIndex
+	reload  *reloader
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
@@ -109,6 +112,9 @@ func (s *system) openPipeline() error {
 	if err != nil {
 		return fmt.Errorf("load rules: %w", err)
 	}
+	if s.traps, err = s.newTrapReceiver(); err != nil {
+		return fmt.Errorf("start the trap receiver on %s: %w", s.cfg.Traps.Listen, err)
+	}
 	s.reload = newReloader(s)
 	return nil
 }
@@ -143,6 +149,7 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	for _, p := range problems {
 		s.logger.Warn("inventory problem", "problem", p.String())
 	}
+	s.devices.update(targets)
 	s.runner.SetTargets(toCollectorTargets(targets))
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
 }

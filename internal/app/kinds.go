@@ -6,12 +6,13 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
 // KindNames lists the collector kinds this build knows, for inventory validation.
-var KindNames = []string{"agent"}
+var KindNames = []string{"agent", "link"}
 
 // kinds builds one collector per kind from the configuration. This switch is the
 // single place where a kind name meets its constructor.
@@ -24,6 +25,9 @@ func kinds(cfg *config.Config, logger *slog.Logger) (map[string]collectors.Kind,
 			ac := cfg.Collectors.Agent.WithDefaults()
 			agentColl = agent.New(ac, logger.With("kind", "agent"))
 			out[name] = collectors.Kind{Collector: agentColl, Schedule: ac.Schedule}
+		case "link":
+			lc := cfg.Collectors.Link.WithDefaults()
+			out[name] = collectors.Kind{Collector: link.New(lc), Schedule: lc.Schedule}
 		default:
 			return nil, nil, fmt.Errorf("kind %q has no constructor", name)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
@@ -23,6 +24,7 @@ type Config struct {
 	Events     Events           `yaml:"events"`
 	Rules      Rules            `yaml:"rules"`
 	Collectors Collectors       `yaml:"collectors"`
+	Traps      Traps            `yaml:"traps"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`
 
@@ -104,6 +106,7 @@ type Rules struct {
 // Collectors holds each collector kind's section.
 type Collectors struct {
 	Agent agent.Config `yaml:"agent"`
+	Link  link.Config  `yaml:"link"`
 }
 
 // Log configures the process log.

@@ -41,6 +41,8 @@ func (c *Config) applyDefaults() {
 	}
 	c.Rules.EvaluationInterval = or(c.Rules.EvaluationInterval, DefaultEvaluationInterval)
 	c.Collectors.Agent = c.Collectors.Agent.WithDefaults()
+	c.Collectors.Link = c.Collectors.Link.WithDefaults()
+	c.Traps.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = or(c.Log.Level, "info")
 	c.Log.Format = or(c.Log.Format, "text")

@@ -29,6 +29,8 @@ func (c *collector) validate(cfg *Config) {
 	c.events(cfg.Events)
 	c.rules(cfg.Rules)
 	c.sub("collectors.agent", cfg.Collectors.Agent.Validate())
+	c.sub("collectors.link", cfg.Collectors.Link.Validate())
+	c.traps(cfg.Traps)
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	c.oneOf("log.format", cfg.Log.Format, "text", "json")

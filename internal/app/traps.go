@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"net/url"
+	"sync/atomic"
+
+	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/snmptrap"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/internal/logstore"
+)
+
+// device is what a trap's source address resolves to.
+type device struct {
+	name   string
+	labels map[string]string
+}
+
+// deviceIndex maps the addresses of inventory targets to their names, so that
+// a trap from 10.1.2.3 is labelled with the switch the inventory knows there.
+// It is swapped whole on every inventory change and read without locks.
+type deviceIndex struct {
+	m atomic.Pointer[map[netip.Addr]device]
+}
+
+func (d *deviceIndex) update(targets []inventory.Target) {
+	m := map[netip.Addr]device{}
+	for _, t := range targets {
+		if a, ok := targetAddr(t.Address); ok {
+			if _, dup := m[a]; !dup || t.Kind == "snmp" { // an SNMP device wins over a probe of the same host
+				m[a] = device{name: t.Name, labels: t.AllLabels()}
+			}
+		}
+	}
+	d.m.Store(&m)
+}
+
+func (d *deviceIndex) resolve(a netip.Addr) (string, map[string]string, bool) {
+	m := d.m.Load()
+	if m == nil {
+		return "", nil, false
+	}
+	dev, ok := (*m)[a.Unmap()]
+	return dev.name, dev.labels, ok
+}
+
+// targetAddr extracts the IP of "host:port", "host" or a URL; names are not resolved.
+func targetAddr(addr string) (netip.Addr, bool) {
+	if u, err := url.Parse(addr); err == nil && u.Host != "" {
+		addr = u.Host
+	}
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		addr = h
+	}
+	a, err := netip.ParseAddr(addr)
+	return a.Unmap(), err == nil
+}
+
+// eventSink stores listener events in the event store.
+type eventSink struct{ store *logstore.Store }
+
+func (e eventSink) AppendEvents(ctx context.Context, evs []collectors.Event) error {
+	out := make([]logstore.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = logstore.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
+	}
+	return e.store.Append(ctx, out...)
+}
+
+// newTrapReceiver builds the receiver when traps.listen is set.
+func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
+	t := s.cfg.Traps
+	if t.Listen == "" {
+		return nil, nil
+	}
+	users := make([]snmptrap.V3User, len(t.V3Users))
+	for i, u := range t.V3Users {
+		users[i] = snmptrap.V3User{Name: u.Name, AuthProto: u.AuthProto, AuthPass: u.AuthPassword,
+			PrivProto: u.PrivProto, PrivPass: u.PrivPassword, EngineIDs: u.EngineIDs}
+	}
+	return snmptrap.New(snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
+		Resolve: s.devices.resolve, Sink: eventSink{s.events}, Logger: s.logger.With("part", "traps"),
+		RatePerSource: t.RatePerSource, Burst: t.Burst})
+}

@@ -68,8 +68,12 @@ func (b *builder) figures(l *wanLink) {
 		return
 	}
 	n := uint32(l.idx + 1)
-	l.IPv4 = fmt.Sprintf("10.%d.%d.%d", 64+n>>16, n>>8&255, n&255)
-	l.IPv6 = fmt.Sprintf("2001:db8:%x:%x::2", n>>16, n&0xffff)
+	// Probe addresses are loopback, so the demo's probes never leave the machine:
+	// a distinct 127/8 address per link for IPv4 (all of it answers) and ::1,
+	// the only IPv6 loopback address. The figures a real path would show are in
+	// the sim_v4_*/sim_v6_* params.
+	l.IPv4 = fmt.Sprintf("127.%d.%d.%d", 64+n>>16, n>>8&255, n&255)
+	l.IPv6 = "::1"
 	l.V4 = b.quality(f, 1)
 	l.V6 = l.V4
 	if b.g.Float64() < 0.12 { // a tunnelled or badly peered v6 path

@@ -69,8 +69,8 @@ func (c *Collector) collectHTTP(ctx context.Context, s spec, emit collectors.Emi
 	start := time.Now()
 	r := c.fetch(pctx, s)
 	took := time.Since(start)
-	if r.err != nil && ctx.Err() != nil {
-		return fmt.Errorf("http probe %s: %w", s.url, ctx.Err())
+	if r.err != nil && roundOver(ctx) != nil {
+		return fmt.Errorf("http probe %s: %w", s.url, roundOver(ctx))
 	}
 	if r.err != nil {
 		c.log.Debug("http probe failed", "url", s.url, "err", r.err)

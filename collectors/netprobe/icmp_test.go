@@ -131,7 +131,8 @@ func TestICMPDeadHost(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rec, err, took := collect(t, c, tgt, 10*time.Second)
 			require.NoError(t, err, "a dead host is a result, not a failed round")
-			assert.InDelta(t, c.cfg.EchoRoundLength().Seconds(), took.Seconds(), 0.25, "round length")
+			assert.GreaterOrEqual(t, took, c.cfg.EchoRoundLength(), "waited the full reply wait")
+			assert.Less(t, took, c.cfg.EchoRoundLength()+deadlineSlack, "ended on its own schedule, long before the ctx")
 			fams := []string{FamilyV4, FamilyV6}
 			if tgt.Params["ipv4"] == "" {
 				fams = fams[:1]
@@ -156,7 +157,7 @@ func TestICMPDeadlineWins(t *testing.T) {
 	c := newTestCollector(t, Config{})
 	_, err, took := collect(t, c, dualTarget("short", h), 700*time.Millisecond)
 	require.ErrorContains(t, err, "cut short")
-	assert.Less(t, took, 700*time.Millisecond+100*time.Millisecond)
+	assert.Less(t, took, 700*time.Millisecond+deadlineSlack)
 }
 
 // TestICMPLateRepliesCountLost: replies slower than the reply wait are lost

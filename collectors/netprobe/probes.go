@@ -88,8 +88,8 @@ func (c *Collector) connect(ctx context.Context, d dest, port uint16) (tcpResult
 	start := time.Now()
 	conn, err := (&net.Dialer{}).DialContext(pctx, "tcp", addr)
 	took := time.Since(start)
-	if err != nil && ctx.Err() != nil {
-		return tcpResult{}, fmt.Errorf("tcp connect to %s: %w", addr, ctx.Err())
+	if err != nil && roundOver(ctx) != nil {
+		return tcpResult{}, fmt.Errorf("tcp connect to %s: %w", addr, roundOver(ctx))
 	}
 	if err != nil {
 		c.log.Debug("tcp probe failed", "addr", addr, "err", err)
@@ -97,4 +97,17 @@ func (c *Collector) connect(ctx context.Context, d dest, port uint16) (tcpResult
 	}
 	conn.Close()
 	return tcpResult{dest: d, ok: true, took: took}, nil
+}
+
+// roundOver reports whether the round's ctx has ended. A dial or read bounded
+// by the ctx deadline can return a few microseconds before the ctx's own timer
+// marks it done, so the deadline is compared with the clock as well.
+func roundOver(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }

@@ -27,7 +27,9 @@
 // TCP (param port) connects to each address; HTTP(S) GETs Address with
 // match/match_regexp on the first max_body_bytes of the body, expect_status
 // (default 2xx) and, for https, probe_tls_cert_days_left (also with
-// insecure_skip_verify, meant for test certificates). A TCP or HTTP probe that
+// insecure_skip_verify, meant for test certificates). HTTP series carry the
+// family label when the URL's host is an IP literal or param family (ipv4,
+// ipv6) pins the dial; otherwise only probe. A TCP or HTTP probe that
 // fails or exceeds probe_timeout emits probe_success 0; it fails the round only
 // when ctx ends first.
 package netprobe

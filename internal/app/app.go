@@ -53,6 +53,7 @@ type system struct {
 	events  *logstore.Store
 	runner  *collectors.Runner
 	agent   *agent.Collector
+	kinds   map[string]collectors.Kind
 	rules   *rules.Engine
 	traps   *snmptrap.Receiver
 	devices deviceIndex
@@ -103,7 +104,7 @@ func (s *system) openPipeline() error {
 	if err != nil {
 		return err
 	}
-	s.agent = ac
+	s.agent, s.kinds = ac, ks
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
@@ -120,8 +121,12 @@ func (s *system) openPipeline() error {
 }
 
 func (s *system) close() {
-	if s.agent != nil {
-		_ = s.agent.Close() // idle scrape connections
+	for name, k := range s.kinds { // sockets and idle connections of the collectors
+		if c, ok := k.Collector.(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				s.logger.Warn("close collector", "kind", name, "err", err)
+			}
+		}
 	}
 	for _, c := range []io.Closer{closerOf(s.events), closerOf(s.state), closerOf(s.store)} {
 		if c == nil {

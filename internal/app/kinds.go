@@ -7,12 +7,13 @@ import (
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
 	"github.com/swanwatch/swanwatch/collectors/link"
+	"github.com/swanwatch/swanwatch/collectors/netprobe"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
 // KindNames lists the collector kinds this build knows, for inventory validation.
-var KindNames = []string{"agent", "link"}
+var KindNames = []string{"agent", "link", "netprobe"}
 
 // kinds builds one collector per kind from the configuration. This switch is the
 // single place where a kind name meets its constructor.
@@ -28,6 +29,13 @@ func kinds(cfg *config.Config, logger *slog.Logger) (map[string]collectors.Kind,
 		case "link":
 			lc := cfg.Collectors.Link.WithDefaults()
 			out[name] = collectors.Kind{Collector: link.New(lc), Schedule: lc.Schedule}
+		case "netprobe":
+			nc := cfg.Collectors.Netprobe.WithDefaults()
+			np, err := netprobe.New(nc, logger.With("kind", name))
+			if err != nil {
+				return nil, nil, fmt.Errorf("network probes: %w", err)
+			}
+			out[name] = collectors.Kind{Collector: np, Schedule: nc.Schedule}
 		default:
 			return nil, nil, fmt.Errorf("kind %q has no constructor", name)
 		}

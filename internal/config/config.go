@@ -10,6 +10,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors/agent"
 	"github.com/swanwatch/swanwatch/collectors/link"
+	"github.com/swanwatch/swanwatch/collectors/netprobe"
 	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
@@ -105,8 +106,9 @@ type Rules struct {
 
 // Collectors holds each collector kind's section.
 type Collectors struct {
-	Agent agent.Config `yaml:"agent"`
-	Link  link.Config  `yaml:"link"`
+	Agent    agent.Config    `yaml:"agent"`
+	Link     link.Config     `yaml:"link"`
+	Netprobe netprobe.Config `yaml:"netprobe"`
 }
 
 // Log configures the process log.

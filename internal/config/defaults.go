@@ -42,6 +42,7 @@ func (c *Config) applyDefaults() {
 	c.Rules.EvaluationInterval = or(c.Rules.EvaluationInterval, DefaultEvaluationInterval)
 	c.Collectors.Agent = c.Collectors.Agent.WithDefaults()
 	c.Collectors.Link = c.Collectors.Link.WithDefaults()
+	c.Collectors.Netprobe = c.Collectors.Netprobe.WithDefaults()
 	c.Traps.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = or(c.Log.Level, "info")

@@ -30,6 +30,7 @@ func (c *collector) validate(cfg *Config) {
 	c.rules(cfg.Rules)
 	c.sub("collectors.agent", cfg.Collectors.Agent.Validate())
 	c.sub("collectors.link", cfg.Collectors.Link.Validate())
+	c.sub("collectors.netprobe", cfg.Collectors.Netprobe.Validate())
 	c.traps(cfg.Traps)
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")

@@ -44,8 +44,8 @@ inventory:
 	}
 	assert.Equal(t, map[model.LabelValue]bool{"ipv4": true, "ipv6": true}, families)
 
-	res, _, _, err := s.api.Query(ctx, `swanwatch_link_bandwidth_bits_per_second{link="city-lingbao-1"}`, time.Now())
-	require.NoError(t, err)
-	require.Len(t, res.(model.Vector), 1)
-	assert.Equal(t, 1e10, float64(res.(model.Vector)[0].Value))
+	require.Eventually(t, func() bool { // the link collector's first round has its own phase
+		res, _, _, err := s.api.Query(ctx, `swanwatch_link_bandwidth_bits_per_second{link="city-lingbao-1"}`, time.Now())
+		return err == nil && len(res.(model.Vector)) == 1 && float64(res.(model.Vector)[0].Value) == 1e10
+	}, 10*time.Second, 100*time.Millisecond, "contracted 10G from the inventory")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
@@ -106,16 +107,21 @@ func TestSNMPDv3WrongCredentials(t *testing.T) {
 func TestSNMPDIPv6(t *testing.T) {
 	peer := testpeer.SNMPD(t)
 	c := newTestCollector(t)
-	for _, tgt := range []struct{ name, addr string }{{"v2c", peer.Addr6}} {
-		t.Run(tgt.name, func(t *testing.T) {
-			rec, err := poll(t, c, v2Target(t, "core-sw-v6", tgt.addr))
+	cases := []struct {
+		name string
+		tgt  collectors.Target
+	}{
+		{"v2c", v2Target(t, "core-sw-v6", peer.Addr6)},
+		{"v3 authPriv", v3Target(t, peer.Addr6, testpeer.SNMPDV3Auth, testpeer.SNMPDV3Priv)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, "[::1]", tc.tgt.Address[:5])
+			rec, err := poll(t, c, tc.tgt)
 			require.NoError(t, err)
 			assert.Equal(t, 1.0, value(t, rec, "snmp_if_oper_status"+ge1))
 		})
 	}
-	rec, err := poll(t, c, v3Target(t, peer.Addr6, testpeer.SNMPDV3Auth, testpeer.SNMPDV3Priv))
-	require.NoError(t, err, "v3 over IPv6")
-	assert.Equal(t, 1.0, value(t, rec, "snmp_if_oper_status"+ge1))
 }
 
 func seriesNames(series []string) []string {

@@ -136,3 +136,19 @@ func seriesNames(series []string) []string {
 	}
 	return out
 }
+
+func TestSNMPD32BitOnlyDevice(t *testing.T) {
+	peer := testpeer.SNMPD(t, map[string]any{"index": 1, "name": "GE0/0/1", "speed_mbps": 100,
+		"in_bps": 50000000, "out_bps": 1000000, "no_hc": true})
+	c := newTestCollector(t)
+	tgt := v2Target(t, "old-sw", peer.Addr)
+	rec, err := poll(t, c, tgt)
+	require.NoError(t, err)
+	in1 := value(t, rec, "snmp_if_in_octets_total"+if1)
+	assert.Equal(t, 1e8, value(t, rec, "snmp_if_speed_bits_per_second"+if1))
+	time.Sleep(time.Second)
+	rec, err = poll(t, c, tgt)
+	require.NoError(t, err)
+	assert.Greater(t, value(t, rec, "snmp_if_in_octets_total"+if1)-in1, 3e6, "the 32-bit counter moves (50 Mbit/s)")
+	assert.Zero(t, c.states[tgt.Key()].ifSkip&skip32Unicast, "no 64-bit counters: the 32-bit columns stay")
+}

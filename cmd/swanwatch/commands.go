@@ -51,6 +51,7 @@ func cmdDemo(ctx context.Context, args []string, io cmdIO) error {
 	fs.StringVar(&opts.DataDir, "data", "", "data directory (default: a new temporary directory)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:9330", "address of the web server")
 	fs.IntVar(&opts.VMs, "vms", 3000, "number of simulated cloud VMs")
+	fs.Float64Var(&opts.WANScale, "wan-scale", 0.1, "size of the simulated WAN (1 = reference estate, 0 = none)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ const usage = `swanwatch — 三门峡市新型智慧城市运维指挥中心
 
 Usage:
   swanwatch run --config FILE             run the server
-  swanwatch demo [--data DIR] [--listen ADDR] [--vms N]
+  swanwatch demo [--data DIR] [--listen ADDR] [--vms N] [--wan-scale F]
                                           simulated estate + server, prints URL and login
   swanwatch check-config FILE             validate a configuration, every problem as file:line
   swanwatch check-rules FILE...           validate Prometheus rule files

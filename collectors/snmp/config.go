@@ -14,7 +14,7 @@ type Config struct {
 
 	// Profiles lists extra device profile files or directories of *.yaml; a
 	// profile with the name of a built-in one replaces it.
-	Profiles []string `yaml:"profiles"`
+	Profiles []string `yaml:"profiles,omitempty"`
 	// MaxRepetitions is the GETBULK max-repetitions; a target's
 	// `max_repetitions` param overrides it for old or fragile gear.
 	MaxRepetitions int `yaml:"max_repetitions"`

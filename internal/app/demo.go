@@ -22,6 +22,9 @@ type DemoOptions struct {
 	DataDir string // "" makes a temporary directory
 	Listen  string
 	VMs     int
+	// WANScale sizes the simulated WAN: 1 is the reference estate (~2,500
+	// devices, ~1,800 links), 0 none; the demo default is 0.1.
+	WANScale float64
 	Out     io.Writer // where the URL and the one-time login are printed
 	Logger  *slog.Logger
 	Reload  <-chan struct{}
@@ -42,7 +45,8 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"), FaultEvery: 3 * time.Minute})
+	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"),
+		FaultEvery: 3 * time.Minute, WANScale: o.WANScale})
 	if err != nil {
 		return fmt.Errorf("build the simulated estate: %w", err)
 	}
@@ -84,6 +88,12 @@ func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *confi
 	cfg.Inventory.HTTP = []inventory.HTTPSource{{URL: inventoryURL, Interval: time.Minute}}
 	cfg.Collectors.Agent.Interval = interval
 	cfg.Collectors.Agent.Timeout = interval / 3
+	cfg.Collectors.SNMP.Interval = interval
+	cfg.Collectors.SNMP.Timeout = interval * 2 / 3
+	cfg.Collectors.Link.Interval = interval
+	cfg.Collectors.Link.Timeout = interval / 3
+	cfg.Collectors.Netprobe.Interval = interval
+	cfg.Collectors.Netprobe.Timeout = interval * 2 / 3
 	cfg.Rules.EvaluationInterval = interval
 	return cfg
 }

@@ -8,12 +8,13 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/agent"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
+	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
 // KindNames lists the collector kinds this build knows, for inventory validation.
-var KindNames = []string{"agent", "link", "netprobe"}
+var KindNames = []string{"agent", "link", "netprobe", "snmp"}
 
 // kinds builds one collector per kind from the configuration. This switch is the
 // single place where a kind name meets its constructor.
@@ -36,6 +37,13 @@ func kinds(cfg *config.Config, logger *slog.Logger) (map[string]collectors.Kind,
 				return nil, nil, fmt.Errorf("network probes: %w", err)
 			}
 			out[name] = collectors.Kind{Collector: np, Schedule: nc.Schedule}
+		case "snmp":
+			sc := cfg.Collectors.SNMP.WithDefaults()
+			sn, err := snmp.New(sc, logger.With("kind", name))
+			if err != nil {
+				return nil, nil, fmt.Errorf("snmp collector: %w", err)
+			}
+			out[name] = collectors.Kind{Collector: sn, Schedule: sc.Schedule}
 		default:
 			return nil, nil, fmt.Errorf("kind %q has no constructor", name)
 		}

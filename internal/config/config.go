@@ -11,6 +11,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/agent"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
+	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
@@ -109,6 +110,7 @@ type Collectors struct {
 	Agent    agent.Config    `yaml:"agent"`
 	Link     link.Config     `yaml:"link"`
 	Netprobe netprobe.Config `yaml:"netprobe"`
+	SNMP     snmp.Config     `yaml:"snmp"`
 }
 
 // Log configures the process log.

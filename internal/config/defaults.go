@@ -43,6 +43,7 @@ func (c *Config) applyDefaults() {
 	c.Collectors.Agent = c.Collectors.Agent.WithDefaults()
 	c.Collectors.Link = c.Collectors.Link.WithDefaults()
 	c.Collectors.Netprobe = c.Collectors.Netprobe.WithDefaults()
+	c.Collectors.SNMP = c.Collectors.SNMP.WithDefaults()
 	c.Traps.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = or(c.Log.Level, "info")

@@ -31,6 +31,7 @@ func (c *collector) validate(cfg *Config) {
 	c.sub("collectors.agent", cfg.Collectors.Agent.Validate())
 	c.sub("collectors.link", cfg.Collectors.Link.Validate())
 	c.sub("collectors.netprobe", cfg.Collectors.Netprobe.Validate())
+	c.sub("collectors.snmp", cfg.Collectors.SNMP.Validate())
 	c.traps(cfg.Traps)
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")

@@ -25,9 +25,9 @@ type DemoOptions struct {
 	// WANScale sizes the simulated WAN: 1 is the reference estate (~2,500
 	// devices, ~1,800 links), 0 none; the demo default is 0.1.
 	WANScale float64
-	Out     io.Writer // where the URL and the one-time login are printed
-	Logger  *slog.Logger
-	Reload  <-chan struct{}
+	Out      io.Writer // where the URL and the one-time login are printed
+	Logger   *slog.Logger
+	Reload   <-chan struct{}
 	// Interval of agent rounds and rule evaluation; default 15s.
 	Interval time.Duration
 	// Ready, when set, is called with the server's and the simulator's base URLs and the

@@ -32,7 +32,7 @@ q() { curl -fsS -u "bench:$pw" --data-urlencode "query=$1" "http://127.0.0.1:$po
 echo "targets up:        $(q 'sum(up{kind="agent"})') of $(q 'count(up{kind="agent"})')"
 echo "series in head:    $(q 'count({__name__=~".+"})')"
 echo "mean round (s):    $(q 'avg(collect_duration_seconds{kind="agent"})')"
-pkill -TERM -f "$work/swanwatch run" || true
+pkill -TERM -f "^$work/swanwatch run" || true
 wait $tpid || true
 grep -E "User time|System time|Maximum resident|Elapsed" "$work/time.log"
 awk -v s="$secs" '/User time/{u=$4}/System time/{k=$4}END{printf "CPU share of one core over the run: %.1f%%\n", 100*(u+k)/s}' "$work/time.log"

@@ -92,8 +92,10 @@ func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *confi
 	cfg.Collectors.SNMP.Timeout = interval * 2 / 3
 	cfg.Collectors.Link.Interval = interval
 	cfg.Collectors.Link.Timeout = interval / 3
-	cfg.Collectors.Netprobe.Interval = interval
-	cfg.Collectors.Netprobe.Timeout = interval * 2 / 3
+	// A probe round sends 20 packets 100 ms apart and waits for the last reply.
+	probe := max(interval, 10*time.Second)
+	cfg.Collectors.Netprobe.Interval = probe
+	cfg.Collectors.Netprobe.Timeout = probe * 2 / 3
 	cfg.Rules.EvaluationInterval = interval
 	return cfg
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -18,14 +19,18 @@ import (
 
 type demoRun struct{ url, sim, password string }
 
-func startDemo(t *testing.T, dir string, vms int) (*demoRun, func()) {
+func startDemo(t *testing.T, dir string, vms int, wan ...float64) (*demoRun, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan demoRun, 1)
 	done := make(chan error, 1)
 	var out strings.Builder
+	scale := 0.0
+	if len(wan) > 0 {
+		scale = wan[0]
+	}
 	go func() {
-		done <- Demo(ctx, DemoOptions{DataDir: dir, Listen: "127.0.0.1:0", VMs: vms, Interval: 2 * time.Second,
+		done <- Demo(ctx, DemoOptions{DataDir: dir, Listen: "127.0.0.1:0", VMs: vms, Interval: 2 * time.Second, WANScale: scale,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
 			Ready: func(u, s, p string) { ready <- demoRun{u, s, p} }})
 	}()
@@ -107,4 +112,26 @@ func TestDemoPasswordIsOneTime(t *testing.T) {
 	assert.Equal(t, http.StatusOK, second.get(t, "/api/v1/targets", nil))
 	second.password = first.password
 	assert.Equal(t, http.StatusUnauthorized, second.get(t, "/api/v1/targets", nil), "the old password no longer works")
+}
+
+// The demo's simulated WAN reaches the API as per-link utilisation, redundancy
+// state and v6-versus-v4 figures (issue 3's done-when).
+func TestDemoWANFiguresAreQueryable(t *testing.T) {
+	d, stop := startDemo(t, t.TempDir(), 10, 0.05)
+	defer stop()
+	for _, q := range []string{
+		"swanwatch:link_utilisation_in:ratio", "swanwatch:link_redundancy_state",
+		"swanwatch:link_v6_minus_v4_latency_seconds", `probe_loss_ratio{family="ipv6"}`,
+		`snmp_if_oper_status`,
+	} {
+		var res struct {
+			Data struct {
+				Result []struct{ Metric map[string]string }
+			}
+		}
+		require.Eventually(t, func() bool {
+			d.get(t, "/api/v1/query?query="+url.QueryEscape(q), &res)
+			return len(res.Data.Result) > 0
+		}, 45*time.Second, 500*time.Millisecond, q)
+	}
 }

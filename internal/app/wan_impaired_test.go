@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/testpeer/tunhost"
+)
+
+// Two links behind emulated impaired hosts (TUN devices answering echo after
+// the delays we choose): the per-link promise series must say which promise
+// each link breaks, and the v6-versus-v4 comparison must name the worse family.
+func TestLinkPromisesFollowTheImpairedPath(t *testing.T) {
+	slowV4 := tunhost.Start(t, tunhost.Options{V4Delay: 70 * time.Millisecond, V4Jitter: time.Millisecond,
+		V6Delay: 15 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 1})
+	slowV6 := tunhost.Start(t, tunhost.Options{V4Delay: 10 * time.Millisecond, V4Jitter: time.Millisecond,
+		V6Delay: 35 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 2})
+	cfg := `
+server: {listen: "127.0.0.1:{{port}}"}
+storage: {path: "{{dir}}/data"}
+rules: {evaluation_interval: 1s}
+collectors:
+  netprobe: {interval: 2s, packets: 5, spacing: 20ms}
+inventory:
+  links:
+    - {name: slow-v4, level: town, district: 卢氏县, a_device: ls-agg-01, a_interface: GE0/0/1, bandwidth: 100M, ipv4: "%s", ipv6: "%s"}
+    - {name: slow-v6, level: town, district: 卢氏县, a_device: ls-agg-01, a_interface: GE0/0/2, bandwidth: 100M, ipv4: "%s", ipv6: "%s"}
+`
+	cfg = fmt.Sprintf(cfg, slowV4.Addr4(), slowV4.Addr6(), slowV6.Addr4(), slowV6.Addr6())
+	s := startServer(t, cfg, map[string]string{})
+
+	want := map[string]float64{ // link/promise → met
+		"slow-v4/latency": 0, "slow-v4/v6_not_worse": 1, "slow-v4/loss": 1,
+		"slow-v6/latency": 1, "slow-v6/v6_not_worse": 0, "slow-v6/loss": 1,
+	}
+	got := map[string]float64{}
+	require.Eventually(t, func() bool {
+		res, _, _, err := s.api.Query(context.Background(), `swanwatch:link_promise_met{promise=~"latency|loss|v6_not_worse"}`, time.Now())
+		if err != nil {
+			return false
+		}
+		got = map[string]float64{}
+		for _, smp := range res.(model.Vector) {
+			got[string(smp.Metric["link"])+"/"+string(smp.Metric["promise"])] = float64(smp.Value)
+		}
+		return len(got) == len(want)
+	}, 30*time.Second, 250*time.Millisecond, "promise series for both links")
+	require.Equal(t, want, got)
+
+	res, _, _, err := s.api.Query(context.Background(), `swanwatch:link_v6_minus_v4_latency_seconds`, time.Now())
+	require.NoError(t, err)
+	delta := map[string]float64{}
+	for _, smp := range res.(model.Vector) {
+		delta[string(smp.Metric["link"])] = float64(smp.Value)
+	}
+	require.InDelta(t, -0.055, delta["slow-v4"], 0.01, "IPv4 is the worse family")
+	require.InDelta(t, 0.025, delta["slow-v6"], 0.01, "IPv6 is the worse family")
+}

@@ -111,30 +111,38 @@ func docLists(name string, root *yaml.Node) (targets, links []*yaml.Node, probs 
 }
 
 func yamlEntry(name string, item *yaml.Node) (entry, []Problem) {
+	var t Target
+	where, probs := decodeStrict(name, item, fieldNames, &t)
+	t.Source = fmt.Sprintf("%s:%d", name, item.Line)
+	return entry{t: t, where: where}, probs
+}
+
+// decodeStrict decodes one mapping of a YAML list into out, reporting every
+// key not in keys with its line, and returns where a problem about a field
+// points (its key's line, else the item's).
+func decodeStrict(name string, item *yaml.Node, keys []string, out any) (func(string) Problem, []Problem) {
 	lines := map[string]int{}
 	var probs []Problem
 	if item.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(item.Content); i += 2 {
 			k := item.Content[i]
 			lines[k.Value] = k.Line
-			if !slices.Contains(fieldNames, k.Value) {
+			if !slices.Contains(keys, k.Value) {
 				probs = append(probs, Problem{Source: name, Row: k.Line,
-					Msg: fmt.Sprintf("unknown field %q (valid: %s)", k.Value, strings.Join(fieldNames, ", "))})
+					Msg: fmt.Sprintf("unknown field %q (valid: %s)", k.Value, strings.Join(keys, ", "))})
 			}
 		}
 	}
-	var t Target
-	if err := item.Decode(&t); err != nil {
+	if err := item.Decode(out); err != nil {
 		probs = append(probs, yamlErrProblems(name, item.Line, err)...)
 	}
-	t.Source = fmt.Sprintf("%s:%d", name, item.Line)
 	where := func(field string) Problem {
 		if l, ok := lines[field]; ok {
 			return Problem{Source: name, Row: l}
 		}
 		return Problem{Source: name, Row: item.Line}
 	}
-	return entry{t: t, where: where}, probs
+	return where, probs
 }
 
 // yamlErrProblems splits a yaml error into one problem per line it names.

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -16,29 +14,9 @@ var linkKeys = []string{"name", "level", "district", "a_device", "a_interface", 
 
 // yamlLinkEntry reads one item of a `links:` list strictly.
 func yamlLinkEntry(name string, item *yaml.Node) (entry, []Problem) {
-	lines := map[string]int{}
-	var probs []Problem
-	if item.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(item.Content); i += 2 {
-			k := item.Content[i]
-			lines[k.Value] = k.Line
-			if !slices.Contains(linkKeys, k.Value) {
-				probs = append(probs, Problem{Source: name, Row: k.Line,
-					Msg: fmt.Sprintf("unknown field %q (valid: %s)", k.Value, strings.Join(linkKeys, ", "))})
-			}
-		}
-	}
 	var l Link
-	if err := item.Decode(&l); err != nil {
-		probs = append(probs, yamlErrProblems(name, item.Line, err)...)
-	}
+	where, probs := decodeStrict(name, item, linkKeys, &l)
 	l.Source = fmt.Sprintf("%s:%d", name, item.Line)
-	where := func(field string) Problem {
-		if ln, ok := lines[field]; ok {
-			return Problem{Source: name, Row: ln}
-		}
-		return Problem{Source: name, Row: item.Line}
-	}
 	return entry{l: &l, where: where}, probs
 }
 

@@ -1,0 +1,39 @@
+// Package channels defines what a notification channel is; each channel lives
+// in its own sub-package (wecom, dingtalk, feishu, sms, email, webhook,
+// alertmanager) and implements Sender.
+package channels
+
+import (
+	"context"
+	"errors"
+
+	"github.com/swanwatch/swanwatch/rules/alerting"
+)
+
+// Sender delivers one notification. It honours ctx's deadline, never logs
+// secrets (robot keys, tokens, passwords) and returns a Permanent error when a
+// retry cannot help (a 4xx other than 429, a rejected signature), so that the
+// outbox stops retrying and shows the failure on the incident.
+type Sender interface {
+	Send(ctx context.Context, n alerting.Notification) error
+}
+
+// permanent marks errors that retries cannot fix.
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }
+
+// Permanent wraps err so that IsPermanent reports true.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanent{err}
+}
+
+// IsPermanent reports whether retrying err is pointless.
+func IsPermanent(err error) bool {
+	var p permanent
+	return errors.As(err, &p)
+}

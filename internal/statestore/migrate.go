@@ -197,4 +197,37 @@ CREATE TRIGGER audit_log_retention BEFORE DELETE ON audit_log
 WHEN old.ts > (unixepoch() - 180 * 86400) * 1000000000
 BEGIN SELECT RAISE(ABORT, 'audit_log rows younger than 180 days cannot be deleted'); END;
 `},
+	{4, "incidents", `
+CREATE TABLE incidents (
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	fingerprint     TEXT    NOT NULL,
+	alertname       TEXT    NOT NULL,
+	severity        TEXT    NOT NULL,
+	labels          TEXT    NOT NULL,             -- JSON object
+	annotations     TEXT    NOT NULL,             -- JSON object
+	first_fired     INTEGER NOT NULL,
+	last_seen       INTEGER NOT NULL,
+	acked_by        TEXT    NOT NULL DEFAULT '',
+	acked_at        INTEGER NOT NULL DEFAULT 0,
+	escalation_step INTEGER NOT NULL DEFAULT 0,
+	resolved_at     INTEGER NOT NULL DEFAULT 0,   -- 0: open
+	suppressed_by   INTEGER NOT NULL DEFAULT 0    -- root incident (因上级故障抑制), 0: none
+);
+-- One open incident per alert; a new firing after resolution is a new incident.
+CREATE UNIQUE INDEX incidents_open ON incidents (fingerprint) WHERE resolved_at = 0;
+CREATE INDEX incidents_first_fired ON incidents (first_fired);
+CREATE TABLE incident_timeline (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	incident_id INTEGER NOT NULL REFERENCES incidents(id),
+	at          INTEGER NOT NULL,
+	kind        TEXT    NOT NULL,   -- fired, acked, escalated, notified, notify_failed, resolved, note, suppressed
+	actor       TEXT    NOT NULL,   -- a user name, or "system"
+	detail      TEXT    NOT NULL
+);
+CREATE INDEX incident_timeline_incident ON incident_timeline (incident_id, at);
+-- History is evidence for the SLA report: kept at least 180 days.
+CREATE TRIGGER incidents_retention BEFORE DELETE ON incidents
+WHEN old.first_fired > (unixepoch() - 180 * 86400) * 1000
+BEGIN SELECT RAISE(ABORT, 'incidents younger than 180 days cannot be deleted'); END;
+`},
 }

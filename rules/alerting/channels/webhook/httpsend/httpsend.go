@@ -36,6 +36,16 @@ type Request struct {
 	Header  http.Header // extra headers (auth, idempotency key)
 	Body    any         // marshalled as JSON
 	Secrets []string    // values scrubbed from anything the reply echoes
+	// Shown names the endpoint in errors; empty means Redact(URL). Set it when
+	// the secret is in the path (Feishu's hook token).
+	Shown string
+}
+
+func (r Request) shown() string {
+	if r.Shown != "" {
+		return r.Shown
+	}
+	return Redact(r.URL)
 }
 
 // PostJSON sends r and returns the reply body of a 2xx answer. A network
@@ -49,7 +59,7 @@ func PostJSON(ctx context.Context, c *http.Client, r Request) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(payload))
 	if err != nil {
 		// url.Parse errors quote the URL; never pass them on.
-		return nil, channels.Permanent(fmt.Errorf("%s: invalid url %s", r.Channel, Redact(r.URL)))
+		return nil, channels.Permanent(fmt.Errorf("%s: invalid url %s", r.Channel, r.shown()))
 	}
 	for k, vs := range r.Header {
 		req.Header[k] = vs
@@ -58,7 +68,7 @@ func PostJSON(ctx context.Context, c *http.Client, r Request) ([]byte, error) {
 	resp, err := c.Do(req)
 	if err != nil {
 		Count(r.Channel, "network")
-		return nil, fmt.Errorf("%s: post %s: %w", r.Channel, Redact(r.URL), unwrapURL(err))
+		return nil, fmt.Errorf("%s: post %s: %w", r.Channel, r.shown(), unwrapURL(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes))

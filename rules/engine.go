@@ -21,6 +21,8 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	promrules "github.com/prometheus/prometheus/rules"
 	"github.com/prometheus/prometheus/storage"
+
+	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
 // DefaultInterval is the evaluation interval of groups that set none.
@@ -36,6 +38,10 @@ type Options struct {
 	Interval    time.Duration // default 30s
 	Files       []string      // user rule files or globs, Prometheus format
 	ExternalURL string        // base of alert generator links
+	// OnAlerts receives the firing and recently resolved alerts after each
+	// evaluation (Prometheus re-sends them every minute; the incident store
+	// dedupes by fingerprint). Nil: alerts are only counted.
+	OnAlerts func(ctx context.Context, alerts []alerting.Alert)
 }
 
 // Engine runs the rule groups of the packs and the user's files.
@@ -190,9 +196,9 @@ func (e *Engine) reload(patterns []string) error {
 // Groups returns the loaded rule groups (empty before Run), for a rules page.
 func (e *Engine) Groups() []*promrules.Group { return e.mgr.RuleGroups() }
 
-// notify stands in for alert delivery until incidents exist: it counts by
-// state only (a bounded label) and logs at debug.
+// notify counts alerts by state (a bounded label) and hands them to OnAlerts.
 func (e *Engine) notify(ctx context.Context, _ string, alerts ...*promrules.Alert) {
+	out := make([]alerting.Alert, 0, len(alerts))
 	for _, a := range alerts {
 		state := "firing"
 		if !a.ResolvedAt.IsZero() {
@@ -200,6 +206,24 @@ func (e *Engine) notify(ctx context.Context, _ string, alerts ...*promrules.Aler
 		}
 		metrics.GetOrCreateCounter(`swanwatch_rules_alert_notifications_total{state="` + state + `"}`).Inc()
 		e.log.Log(ctx, slog.LevelDebug, "alert", "state", state, "labels", a.Labels.String())
+		out = append(out, toAlert(a, e.opts.ExternalURL))
+	}
+	if e.opts.OnAlerts != nil && len(out) > 0 {
+		e.opts.OnAlerts(ctx, out)
+	}
+}
+
+// toAlert converts Prometheus's alert to ours; the fingerprint is the label
+// set's hash, as Alertmanager's is, so the same alert keeps its incident.
+func toAlert(a *promrules.Alert, externalURL string) alerting.Alert {
+	return alerting.Alert{
+		Fingerprint:  fmt.Sprintf("%016x", a.Labels.Hash()),
+		Labels:       a.Labels.Map(),
+		Annotations:  a.Annotations.Map(),
+		Firing:       a.ResolvedAt.IsZero(),
+		StartsAt:     a.FiredAt,
+		EndsAt:       a.ResolvedAt,
+		GeneratorURL: externalURL,
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/statestore"
 	"github.com/swanwatch/swanwatch/internal/storage"
 	"github.com/swanwatch/swanwatch/rules"
+	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
 // Options start one SwanWatch server.
@@ -43,21 +44,22 @@ type Actor struct {
 
 // system holds the opened parts of a running server.
 type system struct {
-	opts    Options
-	cfg     *config.Config
-	logger  *slog.Logger
-	store   *storage.Storage
-	state   *statestore.DB
-	auth    *auth.Service
-	audit   *audit.Log
-	events  *logstore.Store
-	runner  *collectors.Runner
-	agent   *agent.Collector
-	kinds   map[string]collectors.Kind
-	rules   *rules.Engine
-	traps   *snmptrap.Receiver
-	devices deviceIndex
-	reload  *reloader
+	opts      Options
+	cfg       *config.Config
+	logger    *slog.Logger
+	store     *storage.Storage
+	state     *statestore.DB
+	auth      *auth.Service
+	audit     *audit.Log
+	events    *logstore.Store
+	runner    *collectors.Runner
+	agent     *agent.Collector
+	kinds     map[string]collectors.Kind
+	rules     *rules.Engine
+	traps     *snmptrap.Receiver
+	incidents *alerting.Incidents
+	devices   deviceIndex
+	reload    *reloader
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
@@ -105,11 +107,12 @@ func (s *system) openPipeline() error {
 		return err
 	}
 	s.agent, s.kinds = ac, ks
+	s.incidents = alerting.NewIncidents(s.state, nil)
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
 		Logger: s.logger, Interval: s.cfg.Rules.EvaluationInterval, Files: s.cfg.Rules.Files,
-		ExternalURL: s.cfg.Server.ExternalURL})
+		ExternalURL: s.cfg.Server.ExternalURL, OnAlerts: s.onAlerts})
 	if err != nil {
 		return fmt.Errorf("load rules: %w", err)
 	}

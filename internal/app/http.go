@@ -14,6 +14,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/api"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/web"
+	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
 type server struct {
@@ -48,8 +49,14 @@ func (s *system) routes() http.Handler {
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}}).Register(viewer)
 	viewer.Handle("GET /api/v1/events", s.events.Handler())
 	web.New(s.runner, s.logger, nil).Register(viewer)
+	incidents := alerting.NewIncidentAPI(s.incidents, userOf)
+	incidents.RegisterReads(viewer)
 	viewer.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { metrics.WritePrometheus(w, true) })
 	mux.Handle("/", s.auth.Middleware(auth.RoleViewer)(viewer))
+
+	operator := http.NewServeMux()
+	incidents.RegisterWrites(operator)
+	mux.Handle("POST /api/v1/incidents/", s.auth.Middleware(auth.RoleOperator)(operator))
 
 	admin := s.auth.Middleware(auth.RoleAdmin)
 	mux.Handle("POST /-/reload", admin(http.HandlerFunc(s.reload.handle)))
@@ -58,6 +65,12 @@ func (s *system) routes() http.Handler {
 	mux.Handle("GET /debug/pprof/", admin(http.HandlerFunc(pprof.Index)))
 	mux.Handle("GET /debug/pprof/profile", admin(http.HandlerFunc(pprof.Profile)))
 	return auditWrites(s.audit.Middleware(mux), mux)
+}
+
+// userOf names the authenticated user of a request (auth runs before).
+func userOf(r *http.Request) string {
+	p, _ := auth.PrincipalFrom(r.Context())
+	return p.User
 }
 
 // readOnlyPOST are the query endpoints Grafana calls with POST: reads, so they

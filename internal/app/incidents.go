@@ -1,0 +1,33 @@
+package app
+
+import (
+	"context"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/rules/alerting"
+)
+
+var incidentErrors = metrics.NewCounter("swanwatch_incident_store_errors_total")
+
+// onAlerts turns the rule engine's alerts into incidents: a firing alert opens
+// (or refreshes) its incident, a resolved one closes it.
+func (s *system) onAlerts(ctx context.Context, alerts []alerting.Alert) {
+	for _, a := range alerts {
+		var err error
+		if a.Firing {
+			var inc alerting.Incident
+			var created bool
+			if inc, created, err = s.incidents.Fire(ctx, a); err == nil && created {
+				s.logger.Info("incident opened", "incident", inc.ID, "alertname", inc.Alertname,
+					"district", inc.Labels["district"], "severity", inc.Severity)
+			}
+		} else {
+			_, _, err = s.incidents.Resolve(ctx, a.Fingerprint, a.EndsAt)
+		}
+		if err != nil {
+			incidentErrors.Inc()
+			s.logger.Error("record alert as incident", "fingerprint", a.Fingerprint, "err", err)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package alerting
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// IncidentAPI serves the incidents to the duty operator's page, the big
+// screen and scripts. Reads need the viewer role, acknowledgement the
+// operator role; the app mounts each behind auth and the audit trail.
+type IncidentAPI struct {
+	store *Incidents
+	who   func(*http.Request) string // the authenticated user of a request
+}
+
+// NewIncidentAPI builds the handlers; who names the user behind a request.
+func NewIncidentAPI(store *Incidents, who func(*http.Request) string) *IncidentAPI {
+	return &IncidentAPI{store: store, who: who}
+}
+
+// RegisterReads mounts the read endpoints.
+func (a *IncidentAPI) RegisterReads(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/incidents", a.list)
+	mux.HandleFunc("GET /api/v1/incidents/stats", a.stats)
+	mux.HandleFunc("GET /api/v1/incidents/{id}", a.get)
+}
+
+// RegisterWrites mounts the operator actions.
+func (a *IncidentAPI) RegisterWrites(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/incidents/{id}/ack", a.ack)
+}
+
+func (a *IncidentAPI) filter(r *http.Request) (IncidentFilter, error) {
+	q := r.URL.Query()
+	f := IncidentFilter{OpenOnly: q.Get("open") == "1" || q.Get("open") == "true", NewestFirst: true,
+		Labels: map[string]string{}}
+	for _, l := range []string{"district", "system", "severity", "level", "site", "alertname"} {
+		if v := q.Get(l); v != "" {
+			f.Labels[l] = v
+		}
+	}
+	var err error
+	if f.Since, err = parseTime(q.Get("since")); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseTime(q.Get("until")); err != nil {
+		return f, err
+	}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	return f, nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, errors.New("time must be RFC 3339, e.g. 2026-11-01T00:00:00+08:00")
+	}
+	return t, nil
+}
+
+func (a *IncidentAPI) list(w http.ResponseWriter, r *http.Request) {
+	f, err := a.filter(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	incs, err := a.store.List(r.Context(), f)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeData(w, map[string]any{"incidents": incs})
+}
+
+func (a *IncidentAPI) stats(w http.ResponseWriter, r *http.Request) {
+	f, err := a.filter(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	f.Limit = 10000
+	incs, err := a.store.List(r.Context(), f)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeData(w, map[string]any{"by": r.URL.Query().Get("by"), "stats": Aggregate(incs, r.URL.Query().Get("by"))})
+}
+
+func (a *IncidentAPI) get(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errors.New("incident id must be a number"))
+		return
+	}
+	inc, err := a.store.Get(r.Context(), id)
+	if err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	tl, err := a.store.Timeline(r.Context(), id)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeData(w, map[string]any{"incident": inc, "timeline": tl})
+}
+
+func (a *IncidentAPI) ack(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errors.New("incident id must be a number"))
+		return
+	}
+	inc, err := a.store.Ack(r.Context(), id, a.who(r))
+	if err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	writeData(w, map[string]any{"incident": inc})
+}
+
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, ErrNoIncident):
+		return http.StatusNotFound
+	case errors.Is(err, ErrNotOpen), errors.Is(err, ErrAlreadyAcked):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+func writeData(w http.ResponseWriter, data any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": "success", "data": data})
+}
+
+func writeError(w http.ResponseWriter, code int, err error) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": "error", "error": err.Error()})
+}

@@ -51,8 +51,8 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 		// The url is not echoed: a mistyped one may still hold a password.
 		return nil, errors.New("alertmanager: url: want http(s)://host[:port]")
 	}
-	if u.User != nil {
-		return nil, errors.New("alertmanager: url: put credentials in username/password, not in the url")
+	if u.User != nil || u.RawQuery != "" {
+		return nil, errors.New("alertmanager: url: no credentials or query; use username/password or bearer_token")
 	}
 	if cfg.BearerToken.IsSet() && cfg.Username != "" {
 		return nil, errors.New("alertmanager: bearer_token and username are exclusive")
@@ -93,7 +93,7 @@ func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
 	resp, err := s.client.Do(req)
 	if err != nil {
 		countError("transport")
-		return fmt.Errorf("alertmanager: post %s: %w", s.endpoint, err)
+		return fmt.Errorf("alertmanager: post %s: %w", s.endpoint, unwrapURL(err))
 	}
 	defer resp.Body.Close()
 	if err := checkStatus(resp); err != nil {
@@ -152,6 +152,15 @@ func checkStatus(resp *http.Response) error {
 	}
 	countError("rejected")
 	return channels.Permanent(err)
+}
+
+// unwrapURL drops *url.Error, whose text repeats the endpoint already named.
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // countError counts failures by kind; the kinds are a fixed set.

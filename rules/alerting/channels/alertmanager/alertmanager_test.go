@@ -164,6 +164,7 @@ func TestNewValidates(t *testing.T) {
 		{"no scheme", Config{URL: "alertmanager:9093"}},
 		{"ftp", Config{URL: "ftp://am:9093"}},
 		{"user in url", Config{URL: "http://u:p@am:9093"}},
+		{"query in url", Config{URL: "http://am:9093/?token=p"}},
 		{"two auths", Config{URL: "http://am:9093", BearerToken: "t", Username: "u", Password: secret.Secret("p")}},
 	}
 	for _, tc := range tests {

@@ -40,7 +40,7 @@ func TestGroups(t *testing.T) {
 		`0.3:{district="灵宝市",alertname="LinkDown"}`: {"a", "b"}, // lingbao-oncall
 		`0:{district="湖滨区",alertname="LinkDown"}`:   {"c"},
 		`0:{district="湖滨区",alertname="CPU"}`:        {"d"},
-		`0:{district="",alertname="CPU"}`:            {"e"},
+		`0:{district="",alertname="CPU"}`:           {"e"},
 	}, got)
 	g := gs[`0:{district="湖滨区",alertname="CPU"}`]
 	assert.Equal(t, map[string]string{"district": "湖滨区", "alertname": "CPU"}, g.Labels)

@@ -48,7 +48,7 @@ func (s *system) routes() http.Handler {
 	api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}}).Register(viewer)
 	viewer.Handle("GET /api/v1/events", s.events.Handler())
-	web.New(s.runner, s.logger, nil).Register(viewer)
+	web.New(s.runner, s.logger, nil).WithIncidents(s.incidents).Register(viewer)
 	incidents := alerting.NewIncidentAPI(s.incidents, userOf)
 	incidents.RegisterReads(viewer)
 	viewer.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { metrics.WritePrometheus(w, true) })

@@ -31,6 +31,8 @@ type Web struct {
 	logger *slog.Logger
 	now    func() time.Time
 	pages  *template.Template
+
+	incidents IncidentLister // nil: no incident page
 }
 
 // New builds the pages; now may be nil (time.Now).
@@ -45,6 +47,7 @@ func New(l Lister, logger *slog.Logger, now func() time.Time) *Web {
 		"dur":     func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 		"state":   stateName,
 		"level":   LevelName,
+		"dur2":    cst.FormatDuration,
 	}
 	pages := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	return &Web{lister: l, logger: logger, now: now, pages: pages}
@@ -57,11 +60,14 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/targets", w.targetsAPI)
 	mux.HandleFunc("GET /api/v1/agents/offline", w.offlineAPI)
 	mux.HandleFunc("GET /api/v1/agents/online_rate", w.rateAPI)
+	if w.incidents != nil {
+		w.registerIncidents(mux)
+	}
 }
 
 func (w *Web) render(rw http.ResponseWriter, name string, data any) {
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	rw.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
+	rw.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'")
 	if err := w.pages.ExecuteTemplate(rw, name, data); err != nil {
 		w.logger.Error("render page", "page", name, "err", err)
 	}

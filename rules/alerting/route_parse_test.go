@@ -3,6 +3,8 @@ package alerting
 import (
 	"testing"
 
+	"github.com/VictoriaMetrics/metrics"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -91,4 +93,25 @@ func FuzzParseMatchers(f *testing.F) {
 			t.Fatalf("round trip %q: %s != %s", s, ms, again)
 		}
 	})
+}
+
+func TestInvalidInputIsCounted(t *testing.T) {
+	for _, tc := range []struct {
+		kind string
+		bad  func() error
+	}{
+		{"matcher", func() error { _, err := ParseMatchers(`{a=~"("}`); return err }},
+		{"route", func() error { return (&Route{}).Compile() }},
+		{"silence", func() error { return (&Silence{}).Validate() }},
+		{"maintenance", func() error { return (&MaintenanceWindow{}).Compile() }},
+		{"topology", func() error { _, err := NewTopology(map[string]string{"a": "a"}); return err }},
+		{"inhibit", func() error { return InhibitRule{}.Validate() }},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			c := metrics.GetOrCreateCounter(`swanwatch_alerting_invalid_config_total{kind="` + tc.kind + `"}`)
+			before := c.Get()
+			require.Error(t, tc.bad())
+			assert.Equal(t, before+1, c.Get())
+		})
+	}
 }

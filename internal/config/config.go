@@ -27,6 +27,7 @@ type Config struct {
 	Rules      Rules            `yaml:"rules"`
 	Collectors Collectors       `yaml:"collectors"`
 	Traps      Traps            `yaml:"traps"`
+	Alerting   Alerting         `yaml:"alerting"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`
 

@@ -45,6 +45,7 @@ func (c *Config) applyDefaults() {
 	c.Collectors.Netprobe = c.Collectors.Netprobe.WithDefaults()
 	c.Collectors.SNMP = c.Collectors.SNMP.WithDefaults()
 	c.Traps.applyDefaults()
+	c.Alerting.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = or(c.Log.Level, "info")
 	c.Log.Format = or(c.Log.Format, "text")

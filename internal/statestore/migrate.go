@@ -230,4 +230,23 @@ CREATE TRIGGER incidents_retention BEFORE DELETE ON incidents
 WHEN old.first_fired > (unixepoch() - 180 * 86400) * 1000
 BEGIN SELECT RAISE(ABORT, 'incidents younger than 180 days cannot be deleted'); END;
 `},
+	{5, "outbox", `
+CREATE TABLE outbox (
+	id              TEXT    PRIMARY KEY,          -- Notification.ID: incident + step + channel; INSERT OR IGNORE dedupes
+	channel         TEXT    NOT NULL,
+	payload         TEXT    NOT NULL,             -- JSON of alerting.Notification
+	created_at      INTEGER NOT NULL,
+	next_attempt_at INTEGER NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+	last_error      TEXT    NOT NULL DEFAULT '',
+	sent_at         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_due ON outbox (channel, next_attempt_at, created_at) WHERE state = 'pending';
+CREATE INDEX outbox_created ON outbox (created_at);
+-- Deliveries are evidence next to the incidents they belong to: kept at least 180 days.
+CREATE TRIGGER outbox_retention BEFORE DELETE ON outbox
+WHEN old.created_at > (unixepoch() - 180 * 86400) * 1000
+BEGIN SELECT RAISE(ABORT, 'outbox rows younger than 180 days cannot be deleted'); END;
+`},
 }

@@ -1,0 +1,128 @@
+package alerting
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Directory resolves the roster and person names of escalation steps.
+type Directory struct {
+	rosters map[string]*Roster
+	people  map[string]Person
+}
+
+// NewDirectory indexes validated rosters; a person listed in several rosters
+// must be listed the same way, so a page never goes to a stale phone number.
+func NewDirectory(rosters ...*Roster) (*Directory, error) {
+	d := &Directory{rosters: map[string]*Roster{}, people: map[string]Person{}}
+	for _, r := range rosters {
+		if _, dup := d.rosters[r.Name]; dup {
+			invalid("roster")
+			return nil, fmt.Errorf("roster %q listed twice", r.Name)
+		}
+		d.rosters[r.Name] = r
+		for _, p := range r.People {
+			if old, ok := d.people[p.Name]; ok && old != p {
+				invalid("roster")
+				return nil, fmt.Errorf("person %q differs between rosters", p.Name)
+			}
+			d.people[p.Name] = p
+		}
+	}
+	return d, nil
+}
+
+// Check reports names in the policy's steps that the directory lacks.
+func (d *Directory) Check(p *Policy) error {
+	for i, s := range p.Steps {
+		if err := d.check(s.Rosters, s.People); err != nil {
+			invalid("escalation")
+			return fmt.Errorf("escalation policy %q step %d: %w", p.Name, i+1, err)
+		}
+	}
+	return nil
+}
+
+func (d *Directory) check(rosters, people []string) error {
+	for _, n := range rosters {
+		if _, ok := d.rosters[n]; !ok {
+			return fmt.Errorf("unknown roster %q", n)
+		}
+	}
+	for _, n := range people {
+		if _, ok := d.people[n]; !ok {
+			return fmt.Errorf("unknown person %q", n)
+		}
+	}
+	return nil
+}
+
+// Recipients are the people a step pages at t: each roster's people on duty
+// then the named people, each once, in that order.
+func (d *Directory) Recipients(s Step, t time.Time) []Person {
+	var out []Person
+	add := func(p Person) {
+		if !slices.ContainsFunc(out, func(q Person) bool { return q.Name == p.Name }) {
+			out = append(out, p)
+		}
+	}
+	for _, n := range s.Rosters {
+		if r, ok := d.rosters[n]; ok {
+			for _, p := range r.OnDuty(t) {
+				add(p)
+			}
+		}
+	}
+	for _, n := range s.People {
+		if p, ok := d.people[n]; ok {
+			add(p)
+		}
+	}
+	return out
+}
+
+// Page is one escalation page ready for the outbox: who and over which channels.
+type Page struct {
+	Step     int
+	Channels []string
+	People   []Person
+}
+
+// Page resolves page number step of p at t; ok is false past the last page.
+func (d *Directory) Page(p *Policy, step int, t time.Time) (Page, bool) {
+	s, ok := p.StepOf(step)
+	if !ok {
+		return Page{}, false
+	}
+	return Page{Step: step, Channels: s.Channels, People: d.Recipients(s, t)}, true
+}
+
+// Mentions are the phone numbers of the people paged.
+func (pg Page) Mentions() []string {
+	out := make([]string, 0, len(pg.People))
+	for _, p := range pg.People {
+		out = append(out, p.Phone)
+	}
+	return out
+}
+
+// Apply stamps the page on a notification: its step, mentions and a line
+// that says who is paged, e.g. "第2次升级，通知值班人员：张三、李四".
+func (pg Page) Apply(n *Notification) {
+	n.Step = pg.Step
+	n.Mentions = pg.Mentions()
+	names := make([]string, 0, len(pg.People))
+	for _, p := range pg.People {
+		names = append(names, p.Name)
+	}
+	line := fmt.Sprintf("第%d次升级，通知值班人员：%s", pg.Step, strings.Join(names, "、"))
+	if pg.Step == 0 {
+		line = "通知值班人员：" + strings.Join(names, "、")
+	}
+	if n.Text != "" {
+		line = n.Text + "\n" + line
+	}
+	n.Text = line
+}

@@ -201,8 +201,19 @@ func newAlert(r *Rule, ev collectors.Event, at time.Time) alerting.Alert {
 	return alerting.Alert{
 		Fingerprint: fmt.Sprintf("%016x", model.LabelsToSignature(labels)),
 		Labels:      labels,
-		Annotations: r.render(labels, ev.Text, at),
+		Annotations: r.render(templateLabels(ev.Labels, labels), ev.Text, at),
 		Firing:      true,
 		StartsAt:    at,
 	}
+}
+
+// templateLabels is what $labels holds: every event label (varbinds such as
+// ifAlias are useful in a description), overridden by the alert's own.
+func templateLabels(event, alert map[string]string) map[string]string {
+	out := maps.Clone(event)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, alert)
+	return out
 }

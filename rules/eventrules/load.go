@@ -63,7 +63,7 @@ func Parse(file string, b []byte) ([]Rule, []error) {
 		countFileErrors(len(errs))
 		return nil, errs
 	}
-	rules, errs := compileAll(file, f.EventRules)
+	rules, errs := compileAll(file, f.EventRules, ruleLines(b))
 	if len(errs) > 0 {
 		countFileErrors(len(errs))
 		return nil, errs
@@ -71,15 +71,32 @@ func Parse(file string, b []byte) ([]Rule, []error) {
 	return rules, nil
 }
 
-func compileAll(file string, ys []ruleYAML) ([]Rule, []error) {
+func compileAll(file string, ys []ruleYAML, lines []int) ([]Rule, []error) {
 	var errs []error
 	rules := make([]Rule, 0, len(ys))
-	for _, y := range ys {
+	for i, y := range ys {
+		if i < len(lines) {
+			y.defaultLines(lines[i])
+		}
 		r, rerrs := y.compile(file)
 		errs = append(errs, rerrs...)
 		rules = append(rules, r)
 	}
 	return rules, errs
+}
+
+// ruleLines finds where each rule starts, so a problem with a field that is
+// missing still points at its rule. The strict decode already succeeded.
+func ruleLines(b []byte) []int {
+	var f struct {
+		EventRules []yaml.Node `yaml:"event_rules"`
+	}
+	_ = yaml.Unmarshal(b, &f) // same document: cannot fail now
+	lines := make([]int, len(f.EventRules))
+	for i, n := range f.EventRules {
+		lines[i] = n.Line
+	}
+	return lines
 }
 
 func readBounded(path string) ([]byte, error) {

@@ -60,6 +60,16 @@ type fileYAML struct {
 	EventRules []ruleYAML `yaml:"event_rules"`
 }
 
+// defaultLines points fields that are absent at the rule's first line.
+func (y *ruleYAML) defaultLines(line int) {
+	for _, l := range []*int{&y.Alert.Line, &y.Match.Line, &y.Text.Line, &y.Key.Line,
+		&y.ResolveOn.Line, &y.ResolveAfter.Line, &y.Labels.Line, &y.Annotations.Line} {
+		if *l == 0 {
+			*l = line
+		}
+	}
+}
+
 // compile turns one written rule into a Rule; every error carries its line.
 func (y ruleYAML) compile(file string) (Rule, []error) {
 	var errs []error

@@ -15,7 +15,8 @@ import (
 
 // templatePrefix defines the variables Prometheus rule authors know, so
 // `{{ $labels.ifname }}` works here as it does in PromQL rule annotations.
-// $text is the event's text and $time its time in Asia/Shanghai.
+// $labels holds the event labels overridden by the alert labels, $text is
+// the event text and $time its time in Asia/Shanghai.
 const templatePrefix = `{{$labels := .Labels}}{{$text := .Text}}{{$time := .Time}}`
 
 // maxAnnotationBytes bounds one rendered annotation: event text comes from

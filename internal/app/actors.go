@@ -12,7 +12,7 @@ func (s *system) addActors(ctx context.Context, g interface {
 	ctx, cancel := context.WithCancel(ctx)
 	stop := func(error) { cancel() }
 	for _, runFn := range []func(context.Context) error{
-		s.store.Run, s.events.Run, s.runner.Run, s.rules.Run, s.reload.run,
+		s.store.Run, s.events.Run, s.runner.Run, s.rules.Run, s.reload.run, s.evrules.Run,
 	} {
 		g.Add(func() error { return untilDone(ctx, runFn) }, stop)
 	}

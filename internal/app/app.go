@@ -22,6 +22,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/storage"
 	"github.com/swanwatch/swanwatch/rules"
 	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/eventrules"
 )
 
 // Options start one SwanWatch server.
@@ -58,6 +59,7 @@ type system struct {
 	rules     *rules.Engine
 	traps     *snmptrap.Receiver
 	incidents *alerting.Incidents
+	evrules   *eventrules.Engine
 	devices   deviceIndex
 	reload    *reloader
 }
@@ -108,6 +110,11 @@ func (s *system) openPipeline() error {
 	}
 	s.agent, s.kinds = ac, ks
 	s.incidents = alerting.NewIncidents(s.state, nil)
+	pack, err := eventrules.Pack()
+	if err != nil {
+		return fmt.Errorf("load the event rule pack: %w", err)
+	}
+	s.evrules = eventrules.New(pack, s.onAlerts, eventrules.Options{Log: s.logger.With("part", "eventrules")})
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),

@@ -11,6 +11,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/logstore"
+	"github.com/swanwatch/swanwatch/rules/eventrules"
 )
 
 // device is what a trap's source address resolves to.
@@ -70,6 +71,18 @@ func (e eventSink) AppendEvents(ctx context.Context, evs []collectors.Event) err
 	return e.store.Append(ctx, out...)
 }
 
+// teeSink stores events and hands them to the event rules at once, so a trap
+// raises its alert without waiting for an evaluation interval.
+type teeSink struct {
+	store collectors.EventSink
+	rules *eventrules.Engine
+}
+
+func (t teeSink) AppendEvents(ctx context.Context, evs []collectors.Event) error {
+	t.rules.Handle(ctx, evs)
+	return t.store.AppendEvents(ctx, evs)
+}
+
 // newTrapReceiver builds the receiver when traps.listen is set.
 func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 	t := s.cfg.Traps
@@ -82,6 +95,6 @@ func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 			PrivProto: u.PrivProto, PrivPass: u.PrivPassword, EngineIDs: u.EngineIDs}
 	}
 	return snmptrap.New(snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
-		Resolve: s.devices.resolve, Sink: eventSink{s.events}, Logger: s.logger.With("part", "traps"),
+		Resolve: s.devices.resolve, Sink: teeSink{eventSink{s.events}, s.evrules}, Logger: s.logger.With("part", "traps"),
 		RatePerSource: t.RatePerSource, Burst: t.Burst})
 }

@@ -48,4 +48,16 @@ inventory:
 	t.Logf("trap stored and queryable %s after the send", time.Since(sent).Round(time.Millisecond))
 	require.Contains(t, body, "linkDown")
 	require.Contains(t, body, "灵宝市")
+
+	// The event rule raised an incident at once, without an evaluation interval…
+	require.Eventually(t, func() bool {
+		return strings.Contains(getJSON(t, s, "/api/v1/incidents?open=1&alertname=InterfaceDown"), "GE0/0/2")
+	}, 2*time.Second, 20*time.Millisecond, "linkDown opens an InterfaceDown incident")
+	// …and linkUp on the same interface resolves it.
+	testpeer.SNMPTrap(t).V2c(t, fmt.Sprintf("udp:127.0.0.1:%d", port), "wan-public", "1.3.6.1.6.3.1.1.5.4",
+		"1.3.6.1.2.1.2.2.1.1.2", "i", "2", "1.3.6.1.2.1.31.1.1.1.1.2", "s", "GE0/0/2")
+	require.Eventually(t, func() bool {
+		return !strings.Contains(getJSON(t, s, "/api/v1/incidents?open=1&alertname=InterfaceDown"), "GE0/0/2")
+	}, 2*time.Second, 20*time.Millisecond, "linkUp resolves it")
+	require.Contains(t, getJSON(t, s, "/api/v1/incidents?alertname=InterfaceDown"), "resolved_at")
 }

@@ -16,10 +16,13 @@ import (
 // the delays we choose): the per-link promise series must say which promise
 // each link breaks, and the v6-versus-v4 comparison must name the worse family.
 func TestLinkPromisesFollowTheImpairedPath(t *testing.T) {
-	slowV4 := tunhost.Start(t, tunhost.Options{V4Delay: 70 * time.Millisecond, V4Jitter: time.Millisecond,
-		V6Delay: 15 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 1})
+	// Margins are wide (30 ms over or 20 ms under the 50 ms promise) because a
+	// loaded CI machine adds scheduling delay to every reply; the netprobe tests
+	// compare measured figures with the emulator's record precisely.
+	slowV4 := tunhost.Start(t, tunhost.Options{V4Delay: 80 * time.Millisecond, V4Jitter: time.Millisecond,
+		V6Delay: 10 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 1})
 	slowV6 := tunhost.Start(t, tunhost.Options{V4Delay: 10 * time.Millisecond, V4Jitter: time.Millisecond,
-		V6Delay: 35 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 2})
+		V6Delay: 30 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 2})
 	cfg := `
 server: {listen: "127.0.0.1:{{port}}"}
 storage: {path: "{{dir}}/data"}
@@ -58,6 +61,8 @@ inventory:
 	for _, smp := range res.(model.Vector) {
 		delta[string(smp.Metric["link"])] = float64(smp.Value)
 	}
-	require.InDelta(t, -0.055, delta["slow-v4"], 0.01, "IPv4 is the worse family")
-	require.InDelta(t, 0.025, delta["slow-v6"], 0.01, "IPv6 is the worse family")
+	// Both families of a link are probed in the same round, so load shifts
+	// them alike: the sign and rough size of the difference stay (70 and 20 ms).
+	require.Less(t, delta["slow-v4"], -0.04, "IPv4 is the worse family")
+	require.Greater(t, delta["slow-v6"], 0.01, "IPv6 is the worse family")
 }

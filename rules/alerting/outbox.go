@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -47,6 +48,11 @@ type Outbox struct {
 	senders map[string]OutboxSender
 	opts    OutboxOptions
 	wake    map[string]chan struct{}
+	// writeMu queues this process's outbox writes in Go: SQLite's busy handler
+	// polls with growing sleeps, so a dispatcher recording a delivery could
+	// starve behind a stream of enqueues, widening the window in which a crash
+	// repeats a notification.
+	writeMu sync.Mutex
 }
 
 // NewOutbox builds an outbox over the state database for the named channels.
@@ -118,6 +124,8 @@ func (o *Outbox) Enqueue(ctx context.Context, channel string, n Notification) (a
 		return false, fmt.Errorf("enqueue %s: %w", n.ID, err)
 	}
 	now := o.opts.Now().UnixMilli()
+	o.writeMu.Lock()
+	defer o.writeMu.Unlock()
 	res, err := o.db.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (id, channel, payload, created_at,
 		next_attempt_at) VALUES (?, ?, ?, ?, ?)`, n.ID, channel, string(payload), now, now)
 	if err != nil {

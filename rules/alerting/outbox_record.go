@@ -20,9 +20,11 @@ func (o *Outbox) record(ctx context.Context, channel string, r outboxRow, sendEr
 	default:
 		lastErr = outboxTruncate(sendErr.Error(), maxLastError)
 	}
+	o.writeMu.Lock()
 	_, err := o.db.ExecContext(ctx, `UPDATE outbox SET attempts = ?, state = ?, last_error = ?,
 		next_attempt_at = ?, sent_at = ? WHERE id = ? AND state = 'pending'`,
 		attempts, state, lastErr, next, sentAt, r.id)
+	o.writeMu.Unlock()
 	if err != nil {
 		o.opts.Logger.Error("outbox: record attempt", "channel", channel, "id", r.id, "err", err)
 		return false

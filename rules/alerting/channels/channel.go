@@ -24,6 +24,10 @@ type permanent struct{ err error }
 func (p permanent) Error() string { return p.err.Error() }
 func (p permanent) Unwrap() error { return p.err }
 
+// Permanent lets packages that cannot import channels (the outbox in
+// rules/alerting) recognise a permanent error by this method alone.
+func (p permanent) Permanent() bool { return true }
+
 // Permanent wraps err so that IsPermanent reports true.
 func Permanent(err error) error {
 	if err == nil {

@@ -147,6 +147,7 @@ func printDemo(o DemoOptions, url, password, dir, simAddr string) {
 	fmt.Fprintf(o.Out, `
 SwanWatch 演示环境已启动 (demo running)
   运行概况 status page : %[1]s/
+  故障事件 incidents   : %[1]s/incidents
   采集目标 targets     : %[1]s/targets
   登录 login           : user %[2]s, one-time password %[3]s
   查询 query           : curl -u %[2]s:%[3]s '%[1]s/api/v1/query?query=swanwatch:agent_online:ratio'

@@ -75,6 +75,9 @@ func (a *IncidentAPI) list(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err)
 		return
 	}
+	if incs == nil {
+		incs = []Incident{} // an empty list, not null, for the big screen's scripts
+	}
 	writeData(w, map[string]any{"incidents": incs})
 }
 

@@ -2,6 +2,8 @@ package alerting
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -154,4 +156,20 @@ func TestListAndAggregate(t *testing.T) {
 	assert.Equal(t, 0, stats[0].Acked)
 	assert.Equal(t, ResponseStats{Key: "灵宝市", Count: 2, Acked: 2, Resolved: 2, MTTA: 3 * time.Minute,
 		MTTR: 15 * time.Minute, BySeverity: map[Severity]int{Critical: 2}}, stats[1])
+}
+
+func TestIncidentAPIListsEmptyAsEmptyArray(t *testing.T) {
+	s, _ := openStore(t, newClock())
+	mux := http.NewServeMux()
+	NewIncidentAPI(s, func(*http.Request) string { return "x" }).RegisterReads(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/incidents?open=1", nil))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.JSONEq(t, `{"status":"success","data":{"incidents":[]}}`, rec.Body.String())
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/incidents/abc", nil))
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/incidents/42", nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code)
 }

@@ -69,7 +69,9 @@ func (s *Storage) appendOne(app storage.AppenderV2, b *labels.ScratchBuilder, t 
 	if err != nil {
 		return err
 	}
+	s.create.Lock()
 	ref, err := app.Append(0, ls, 0, t, smp.Value, nil, nil, storage.AOptions{})
+	s.create.Unlock()
 	if err != nil {
 		return err
 	}

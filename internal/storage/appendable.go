@@ -61,6 +61,10 @@ type forwardAppender struct {
 }
 
 func (a *forwardAppender) Append(ref storage.SeriesRef, ls labels.Labels, t int64, v float64) (storage.SeriesRef, error) {
+	if ref == 0 { // may create a series: see Storage.create
+		a.fwd.s.create.Lock()
+		defer a.fwd.s.create.Unlock()
+	}
 	r, err := a.Appender.Append(ref, ls, t, v)
 	if err == nil {
 		a.fwd.add(ls, t, v)
@@ -84,6 +88,10 @@ type forwardAppenderV2 struct {
 func (a *forwardAppenderV2) Append(ref storage.SeriesRef, ls labels.Labels, st, t int64, v float64,
 	h *histogram.Histogram, fh *histogram.FloatHistogram, opts storage.AOptions,
 ) (storage.SeriesRef, error) {
+	if ref == 0 { // may create a series: see Storage.create
+		a.fwd.s.create.Lock()
+		defer a.fwd.s.create.Unlock()
+	}
 	r, err := a.AppenderV2.Append(ref, ls, st, t, v, h, fh, opts)
 	if err == nil && h == nil && fh == nil {
 		a.fwd.add(ls, t, v)

@@ -52,6 +52,14 @@ type Storage struct {
 
 	mu     sync.RWMutex // Append holds it shared, Close exclusively
 	closed bool
+
+	// create serialises the creation of new series. The head allocates series
+	// IDs and inserts them into its postings lists separately; two appenders
+	// creating series at once can insert IDs out of order, and the head's
+	// in-place repair of that order races with queries reading the same list
+	// (seen with -race: tsdb/index MemPostings.addFor against listPostings).
+	// New series are rare after the first round, so the lock costs little.
+	create sync.Mutex
 }
 
 // Open opens (or creates) the TSDB in opts.Dir and prepares the remote_write

@@ -7,6 +7,8 @@ import (
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
 
 // MaxTextBytes keeps markdown.text under DingTalk's 20000-byte message limit.
@@ -46,7 +48,7 @@ func newMessage(n alerting.Notification) message {
 		b.WriteString("\n\n")
 		for _, m := range n.Mentions {
 			b.WriteString("@" + m + " ")
-			if isPhone(m) {
+			if channels.IsPhone(m) {
 				a.AtMobiles = append(a.AtMobiles, m)
 			} else {
 				a.AtUserIDs = append(a.AtUserIDs, m)
@@ -55,19 +57,6 @@ func newMessage(n alerting.Notification) message {
 	}
 	text := httpsend.Truncate(strings.TrimRight(b.String(), " "), MaxTextBytes)
 	return message{MsgType: "markdown", Markdown: markdown{Title: httpsend.Truncate(n.Title, 256), Text: text}, At: a}
-}
-
-func isPhone(m string) bool {
-	m = strings.TrimPrefix(m, "+")
-	if len(m) < 5 {
-		return false
-	}
-	for _, c := range m {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Reply is the robot API's answer, e.g. {"errcode":0,"errmsg":"ok"}.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
 
 func TestField(t *testing.T) {
@@ -65,7 +67,7 @@ func FuzzPhones(f *testing.F) {
 		assert.LessOrEqual(t, len(got)+bad, 3)
 		seen := map[string]bool{}
 		for _, p := range got {
-			assert.True(t, isPhone(p), p)
+			assert.True(t, channels.IsPhone(p), p)
 			assert.False(t, seen[p], p)
 			seen[p] = true
 		}

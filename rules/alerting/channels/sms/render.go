@@ -10,6 +10,8 @@ import (
 	"text/template"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
 
 // request is what the body template sees.
@@ -69,7 +71,7 @@ func phones(mentions []string) (out []string, bad int) {
 	seen := map[string]bool{}
 	for _, m := range mentions {
 		p := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(m))
-		if !isPhone(p) {
+		if !channels.IsPhone(p) {
 			bad++
 			continue
 		}
@@ -79,19 +81,6 @@ func phones(mentions []string) (out []string, bad int) {
 		}
 	}
 	return out, bad
-}
-
-func isPhone(p string) bool {
-	digits := strings.TrimPrefix(p, "+")
-	if len(digits) < 5 || len(digits) > 20 {
-		return false
-	}
-	for _, c := range digits {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // batches splits phones into groups of at most size.

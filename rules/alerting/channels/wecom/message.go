@@ -7,6 +7,8 @@ import (
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
 
 // ErrRateLimited is WeCom's errcode for more than 20 messages a minute per
@@ -55,7 +57,7 @@ func markdownMessage(n alerting.Notification) message {
 func mentionMessage(n alerting.Notification) message {
 	t := &text{Content: httpsend.Truncate("请值班人员处理："+n.Title, MaxTextBytes)}
 	for _, m := range n.Mentions {
-		if isPhone(m) {
+		if channels.IsPhone(m) {
 			t.MentionedMobileList = append(t.MentionedMobileList, m)
 		} else {
 			t.MentionedList = append(t.MentionedList, m)

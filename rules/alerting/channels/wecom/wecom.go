@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -105,19 +104,4 @@ func (s *Sender) check(body []byte) error {
 	}
 	httpsend.Count("wecom", "api")
 	return channels.Permanent(err)
-}
-
-// isPhone tells a phone number (mentioned_mobile_list) from a WeCom user id
-// (mentioned_list); "@all" is a user id.
-func isPhone(m string) bool {
-	m = strings.TrimPrefix(m, "+")
-	if len(m) < 5 {
-		return false
-	}
-	for _, c := range m {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

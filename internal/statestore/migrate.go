@@ -249,4 +249,23 @@ CREATE TRIGGER outbox_retention BEFORE DELETE ON outbox
 WHEN old.created_at > (unixepoch() - 180 * 86400) * 1000
 BEGIN SELECT RAISE(ABORT, 'outbox rows younger than 180 days cannot be deleted'); END;
 `},
+	{6, "notifications and silences", `
+-- What the notifier has announced of an incident: 0 nothing yet, 1 the firing,
+-- 2 the resolution (or nothing is owed: it was never announced).
+ALTER TABLE incidents ADD COLUMN notify_state INTEGER NOT NULL DEFAULT 0;
+-- Why the incident is held back from paging (因上级故障抑制, 被抑制), with suppressed_by.
+ALTER TABLE incidents ADD COLUMN suppress_reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX incidents_notify ON incidents (notify_state) WHERE notify_state = 1 AND resolved_at != 0;
+CREATE TABLE silences (
+	id          TEXT    PRIMARY KEY,
+	matchers    TEXT    NOT NULL,             -- {name="value",...} as alerting.Matchers prints it
+	starts_at   INTEGER NOT NULL,             -- unix ms
+	ends_at     INTEGER NOT NULL,
+	created_by  TEXT    NOT NULL,
+	comment     TEXT    NOT NULL,
+	created_at  INTEGER NOT NULL,
+	expired_by  TEXT    NOT NULL DEFAULT ''   -- who ended it early, '' if nobody
+);
+CREATE INDEX silences_ends ON silences (ends_at);
+`},
 }

@@ -15,6 +15,7 @@ type Silence struct {
 	EndsAt    time.Time `json:"ends_at" yaml:"ends_at"`
 	CreatedBy string    `json:"created_by" yaml:"created_by"`
 	Comment   string    `json:"comment" yaml:"comment"`
+	ExpiredBy string    `json:"expired_by,omitempty" yaml:"expired_by,omitempty"` // who ended it early
 }
 
 // Validate applies Alertmanager's rules: an end after the start, an author,

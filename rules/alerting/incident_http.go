@@ -3,9 +3,13 @@ package alerting
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // IncidentAPI serves the incidents to the duty operator's page, the big
@@ -31,6 +35,7 @@ func (a *IncidentAPI) RegisterReads(mux *http.ServeMux) {
 // RegisterWrites mounts the operator actions.
 func (a *IncidentAPI) RegisterWrites(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/incidents/{id}/ack", a.ack)
+	mux.HandleFunc("POST /api/v1/incidents/{id}/notes", a.note)
 }
 
 func (a *IncidentAPI) filter(r *http.Request) (IncidentFilter, error) {
@@ -129,12 +134,65 @@ func (a *IncidentAPI) ack(w http.ResponseWriter, r *http.Request) {
 	writeData(w, map[string]any{"incident": inc})
 }
 
+// maxNote bounds an operator's note (处置记录), in runes.
+const maxNote = 2000
+
+// note appends an operator's note (处置记录) to an incident's timeline; the
+// author is the session's user, never the body.
+func (a *IncidentAPI) note(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errors.New("incident id must be a number"))
+		return
+	}
+	text, err := decodeNote(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		badRequest(w, "incident_note", err)
+		return
+	}
+	if _, err := a.store.Get(r.Context(), id); err != nil {
+		writeError(w, statusOf(err), err)
+		return
+	}
+	if err := a.store.Note(r.Context(), id, "note", a.who(r), text); err != nil {
+		writeError(w, http.StatusInternalServerError, fmt.Errorf("add note to incident %d: %w", id, err))
+		return
+	}
+	tl, err := a.store.Timeline(r.Context(), id)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeData(w, map[string]any{"incident_id": id, "timeline": tl})
+}
+
+func decodeNote(body io.Reader) (string, error) {
+	var req struct {
+		Text string `json:"text"`
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		return "", err
+	}
+	text := strings.TrimSpace(req.Text)
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		return "", errors.New("text is required: 处置记录不能为空")
+	case n > maxNote:
+		return "", fmt.Errorf("text is %d characters, at most %d", n, maxNote)
+	}
+	return text, nil
+}
+
 func statusOf(err error) int {
 	switch {
 	case errors.Is(err, ErrNoIncident):
 		return http.StatusNotFound
-	case errors.Is(err, ErrNotOpen), errors.Is(err, ErrAlreadyAcked):
+	case errors.Is(err, ErrNoSilence):
+		return http.StatusNotFound
+	case errors.Is(err, ErrNotOpen), errors.Is(err, ErrAlreadyAcked), errors.Is(err, ErrSilenceEnded):
 		return http.StatusConflict
+	case errors.Is(err, ErrInvalidSilence):
+		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
 }

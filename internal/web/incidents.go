@@ -23,11 +23,6 @@ func (w *Web) WithIncidents(l IncidentLister) *Web {
 	return w
 }
 
-func (w *Web) registerIncidents(mux *http.ServeMux) {
-	mux.Handle("GET /static/", http.FileServerFS(staticFS))
-	mux.HandleFunc("GET /incidents", w.incidentsPage)
-}
-
 // incidentRow is one line of the page.
 type incidentRow struct {
 	alerting.Incident

@@ -33,6 +33,7 @@ type Web struct {
 	pages  *template.Template
 
 	incidents IncidentLister // nil: no incident page
+	silences  SilenceLister  // nil: no silence page
 }
 
 // New builds the pages; now may be nil (time.Now).
@@ -60,8 +61,14 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/targets", w.targetsAPI)
 	mux.HandleFunc("GET /api/v1/agents/offline", w.offlineAPI)
 	mux.HandleFunc("GET /api/v1/agents/online_rate", w.rateAPI)
+	if w.incidents != nil || w.silences != nil {
+		mux.Handle("GET /static/", http.FileServerFS(staticFS))
+	}
 	if w.incidents != nil {
-		w.registerIncidents(mux)
+		mux.HandleFunc("GET /incidents", w.incidentsPage)
+	}
+	if w.silences != nil {
+		mux.HandleFunc("GET /silences", w.silencesPage)
 	}
 }
 

@@ -2,8 +2,11 @@
 // evaluating recording and alerting rules over the embedded TSDB, with the
 // shipped rule packs (packs/*.yml, each rule citing the requirement it
 // proves) loaded alongside the user's rule files, which work unchanged from
-// Prometheus. Alerts are only counted here; a later stage turns them into
-// incidents.
+// Prometheus. It also owns what bad input does to the engine: a rule file in
+// error is reported and skipped (or keeps its last good rules), an alerting
+// rule that explodes into too many alerts is refused, and a slow consumer of
+// alerts never stalls the evaluation. Alerts are handed to OnAlerts; a later
+// stage turns them into incidents.
 package rules
 
 import (
@@ -15,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -40,46 +42,75 @@ type Options struct {
 	ExternalURL string        // base of alert generator links
 	// OnAlerts receives the firing and recently resolved alerts after each
 	// evaluation (Prometheus re-sends them every minute; the incident store
-	// dedupes by fingerprint). Nil: alerts are only counted.
+	// dedupes by fingerprint). It is called from one goroutine of the
+	// engine, never from a rule group's, and must return once ctx ends.
+	// Nil: alerts are only counted.
 	OnAlerts func(ctx context.Context, alerts []alerting.Alert)
+	// AlertLimit caps the alerts one alerting rule may produce in one
+	// evaluation, for groups that set no `limit` of their own; a rule over
+	// it is refused (see cap.go). Default DefaultAlertLimit.
+	AlertLimit int
+	// NotifyQueue bounds the alerts waiting for OnAlerts; past it the oldest
+	// batches are dropped (and re-sent by Prometheus a minute later).
+	// Default DefaultNotifyQueue.
+	NotifyQueue int
 }
 
 // Engine runs the rule groups of the packs and the user's files.
 type Engine struct {
-	opts   Options
-	log    *slog.Logger
-	loader loader
-	mgr    *promrules.Manager
+	opts    Options
+	log     *slog.Logger
+	loader  *loader
+	mgr     *promrules.Manager
+	capper  *capper
+	handoff *handoff
 
-	mu      sync.Mutex
-	files   []string // resolved: packs first, then user files
-	running bool
-	stopped bool
+	mu       sync.Mutex
+	files    []string // what the manager runs: packs first, then user files
+	problems []error  // of the last load, each naming its file
+	running  bool
+	stopped  bool
 }
 
-// New checks the options and every rule file; a bad file is an error here,
-// before anything runs.
+// New checks the options and loads every rule file. A rule file in error
+// does not stop the engine: its problems are logged and kept for Problems,
+// the file is skipped and every other file runs (a command center had better
+// watch the city with the good rules than not at all; `swanwatch
+// check-rules` stays strict). The error is only for unusable options.
 func New(opts Options) (*Engine, error) {
 	if opts.Appendable == nil || opts.Queryable == nil {
 		return nil, errors.New("rules engine needs an appendable and a queryable storage")
 	}
+	ext, err := url.Parse(opts.ExternalURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse external url: %w", err)
+	}
+	opts = withDefaults(opts)
+	e := &Engine{opts: opts, log: opts.Logger, loader: newLoader(opts.Logger)}
+	e.handoff = newHandoff(opts.OnAlerts, opts.NotifyQueue)
+	e.mgr = promrules.NewManager(e.managerOptions(ext))
+	res := e.prepare(opts.Files)
+	e.logProblems(res)
+	if err := e.apply(res); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func withDefaults(opts Options) Options {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	ext, err := url.Parse(opts.ExternalURL)
-	if err != nil {
-		return nil, fmt.Errorf("parse external url: %w", err)
+	if opts.AlertLimit <= 0 {
+		opts.AlertLimit = DefaultAlertLimit
 	}
-	e := &Engine{opts: opts, log: opts.Logger}
-	e.loader = newLoader(opts.Logger)
-	e.mgr = promrules.NewManager(e.managerOptions(ext))
-	if e.files, err = e.prepare(opts.Files); err != nil {
-		return nil, err
+	if opts.NotifyQueue <= 0 {
+		opts.NotifyQueue = DefaultNotifyQueue
 	}
-	return e, nil
+	return opts
 }
 
 func (e *Engine) managerOptions(ext *url.URL) *promrules.ManagerOptions {
@@ -93,10 +124,11 @@ func (e *Engine) managerOptions(ext *url.URL) *promrules.ManagerOptions {
 		EnableNegativeOffset: true,
 		Parser:               p,
 	})
+	e.capper = newCapper(promrules.EngineQueryFunc(eng, e.opts.Queryable), e.opts.Appendable, e.log)
 	// Grace, tolerance and resend delay are Prometheus's defaults.
 	return &promrules.ManagerOptions{
 		ExternalURL:     ext,
-		QueryFunc:       promrules.EngineQueryFunc(eng, e.opts.Queryable),
+		QueryFunc:       e.capper.query,
 		NotifyFunc:      e.notify,
 		AppendableV2:    e.opts.Appendable,
 		Queryable:       e.opts.Queryable,
@@ -109,36 +141,21 @@ func (e *Engine) managerOptions(ext *url.URL) *promrules.ManagerOptions {
 	}
 }
 
-// prepare resolves globs, puts the packs first and checks every file.
-func (e *Engine) prepare(patterns []string) ([]string, error) {
-	user, err := expand(patterns)
-	if err != nil {
-		return nil, err
-	}
-	files := append(Packs(), user...)
-	if err := errors.Join(check(e.loader, files)...); err != nil {
-		return nil, err
-	}
-	return files, nil
-}
-
 // Run evaluates the rules until ctx ends, then stops every group. It runs
 // once per Engine: Prometheus's manager cannot be restarted.
 func (e *Engine) Run(ctx context.Context) error {
 	if err := e.start(); err != nil {
 		return err
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		e.mgr.Run()
-	}()
+	var wg sync.WaitGroup
+	wg.Go(e.mgr.Run)
+	wg.Go(func() { e.handoff.run(ctx) })
 	<-ctx.Done()
 	e.mu.Lock()
 	e.running, e.stopped = false, true
 	e.mu.Unlock()
 	e.mgr.Stop()
-	<-done
+	wg.Wait()
 	return nil
 }
 
@@ -164,68 +181,8 @@ func (e *Engine) update(files []string) error {
 	return nil
 }
 
-// Reload replaces the user's rule files. A bad file keeps the running rules
-// and returns every problem found; the result is counted in own metrics.
-func (e *Engine) Reload(files []string) error {
-	err := e.reload(files)
-	result := "success"
-	if err != nil {
-		result = "failure"
-		e.log.Warn("rule reload failed, previous rules kept", "err", err)
-	}
-	metrics.GetOrCreateCounter(`swanwatch_rules_reloads_total{result="` + result + `"}`).Inc()
-	return err
-}
-
-func (e *Engine) reload(patterns []string) error {
-	files, err := e.prepare(patterns)
-	if err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.running {
-		if err := e.update(files); err != nil {
-			return err
-		}
-	}
-	e.files = files
-	return nil
-}
-
 // Groups returns the loaded rule groups (empty before Run), for a rules page.
 func (e *Engine) Groups() []*promrules.Group { return e.mgr.RuleGroups() }
-
-// notify counts alerts by state (a bounded label) and hands them to OnAlerts.
-func (e *Engine) notify(ctx context.Context, _ string, alerts ...*promrules.Alert) {
-	out := make([]alerting.Alert, 0, len(alerts))
-	for _, a := range alerts {
-		state := "firing"
-		if !a.ResolvedAt.IsZero() {
-			state = "resolved"
-		}
-		metrics.GetOrCreateCounter(`swanwatch_rules_alert_notifications_total{state="` + state + `"}`).Inc()
-		e.log.Log(ctx, slog.LevelDebug, "alert", "state", state, "labels", a.Labels.String())
-		out = append(out, toAlert(a, e.opts.ExternalURL))
-	}
-	if e.opts.OnAlerts != nil && len(out) > 0 {
-		e.opts.OnAlerts(ctx, out)
-	}
-}
-
-// toAlert converts Prometheus's alert to ours; the fingerprint is the label
-// set's hash, as Alertmanager's is, so the same alert keeps its incident.
-func toAlert(a *promrules.Alert, externalURL string) alerting.Alert {
-	return alerting.Alert{
-		Fingerprint:  fmt.Sprintf("%016x", a.Labels.Hash()),
-		Labels:       a.Labels.Map(),
-		Annotations:  a.Annotations.Map(),
-		Firing:       a.ResolvedAt.IsZero(),
-		StartsAt:     a.FiredAt,
-		EndsAt:       a.ResolvedAt,
-		GeneratorURL: externalURL,
-	}
-}
 
 // parserFor keeps one PromQL dialect for loading and evaluating.
 func parserFor() parser.Parser { return parser.NewParser(parser.Options{}) }

@@ -64,8 +64,8 @@ func writeRuleFile(t *testing.T, dir, name, body string) string {
 }
 
 // TestRunEvaluatesPacksAndUserFiles runs the engine on the wall clock over a
-// real TSDB: the embedded agent pack and a user file both record, a bad
-// reload keeps them running, a good one swaps the user rules.
+// real TSDB: the embedded agent pack and a user file both record, a new bad
+// file is skipped on reload, a good reload swaps the user rules.
 func TestRunEvaluatesPacksAndUserFiles(t *testing.T) {
 	db := openDB(t)
 	appendAgents(t, db, 12)
@@ -94,8 +94,11 @@ func TestRunEvaluatesPacksAndUserFiles(t *testing.T) {
 
 	bad := writeRuleFile(t, dir, "bad.yml", "groups:\n- name: bad\n  rules:\n  - record: bad\n    expr: sum(up\n")
 	err = e.Reload([]string{user, bad})
+	var fp *FileProblems
+	require.ErrorAs(t, err, &fp)
 	require.ErrorContains(t, err, bad+":5:")
-	assert.Len(t, e.Groups(), packs+1, "a bad reload keeps the running groups")
+	assert.Equal(t, 1, fp.Files)
+	assert.Len(t, e.Groups(), packs+1, "a new bad file is skipped, the running groups stay")
 
 	other := writeRuleFile(t, t.TempDir(), "other.yml", "groups:\n- name: other\n  rules:\n  - record: other:up:count\n    expr: count(up)\n")
 	require.NoError(t, e.Reload([]string{other}))
@@ -124,9 +127,6 @@ func TestRunOnce(t *testing.T) {
 
 func TestNewRejects(t *testing.T) {
 	db := openDB(t)
-	dir := t.TempDir()
-	badExpr := writeRuleFile(t, dir, "expr.yml", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: sum(up\n")
-	unknown := writeRuleFile(t, dir, "unknown.yml", "groups:\n- name: g\n  interval: 1m\n  rulez: []\n")
 	tests := []struct {
 		name string
 		opts Options
@@ -134,10 +134,6 @@ func TestNewRejects(t *testing.T) {
 	}{
 		{"no storage", Options{}, "needs an appendable"},
 		{"bad url", Options{Appendable: db, Queryable: db, ExternalURL: "http://[::1"}, "parse external url"},
-		{"missing file", Options{Appendable: db, Queryable: db, Files: []string{filepath.Join(dir, "none.yml")}}, "none.yml"},
-		{"bad glob", Options{Appendable: db, Queryable: db, Files: []string{"[x"}}, "pattern"},
-		{"bad promql", Options{Appendable: db, Queryable: db, Files: []string{badExpr}}, badExpr + ":5:"},
-		{"unknown field", Options{Appendable: db, Queryable: db, Files: []string{unknown}}, unknown + ":4: field rulez not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +141,39 @@ func TestNewRejects(t *testing.T) {
 			require.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+// TestNewSkipsBadFiles: a file in error at startup is reported with its
+// position and skipped; the packs and the good file still load.
+func TestNewSkipsBadFiles(t *testing.T) {
+	db := openDB(t)
+	dir := t.TempDir()
+	good := writeRuleFile(t, dir, "good.yml", "groups:\n- name: good\n  rules:\n  - record: r\n    expr: up\n")
+	badExpr := writeRuleFile(t, dir, "expr.yml", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: sum(up\n")
+	unknown := writeRuleFile(t, dir, "unknown.yml", "groups:\n- name: g\n  interval: 1m\n  rulez: []\n")
+	tests := []struct {
+		name, file, want string
+	}{
+		{"missing file", filepath.Join(dir, "none.yml"), "none.yml: file does not exist"},
+		{"bad glob", "[x", "pattern"},
+		{"bad promql", badExpr, badExpr + ":5:11: group \"g\", rule 1, \"r\": could not parse expression"},
+		{"unknown field", unknown, unknown + ":4: field rulez not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(Options{Appendable: db, Queryable: db, Files: []string{good, tt.file}})
+			require.NoError(t, err)
+			probs := e.Problems()
+			require.Len(t, probs, 1)
+			assert.ErrorContains(t, probs[0], tt.want)
+			assert.Equal(t, 1.0, filesInError.Get())
+			assert.Equal(t, append(Packs(), good), e.files, "the bad file is left out, the others load")
+		})
+	}
+	e, err := New(Options{Appendable: db, Queryable: db, Files: []string{good}})
+	require.NoError(t, err)
+	assert.Empty(t, e.Problems())
+	assert.Zero(t, filesInError.Get())
 }
 
 func TestNotifyCountsByState(t *testing.T) {
@@ -163,8 +192,20 @@ func TestNotifyCountsByState(t *testing.T) {
 
 func TestReloadCounted(t *testing.T) {
 	e := newEngine(t, openDB(t), nil)
-	failed := metrics.GetOrCreateCounter(`swanwatch_rules_reloads_total{result="failure"}`)
-	before := failed.Get()
-	require.Error(t, e.Reload([]string{filepath.Join(t.TempDir(), "none.yml")}))
-	assert.Equal(t, before+1, failed.Get())
+	tests := []struct {
+		result string
+		files  []string
+	}{
+		{"partial", []string{filepath.Join(t.TempDir(), "none.yml")}},
+		{"success", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.result, func(t *testing.T) {
+			c := metrics.GetOrCreateCounter(`swanwatch_rules_reloads_total{result="` + tt.result + `"}`)
+			before := c.Get()
+			err := e.Reload(tt.files)
+			assert.Equal(t, tt.result == "partial", err != nil, "%v", err)
+			assert.Equal(t, before+1, c.Get())
+		})
+	}
 }

@@ -41,6 +41,7 @@ type Alert struct {
 	StartsAt     time.Time         `json:"starts_at"`
 	EndsAt       time.Time         `json:"ends_at,omitempty"` // zero while firing
 	GeneratorURL string            `json:"generator_url,omitempty"`
+	IncidentID   int64             `json:"incident_id,omitempty"` // set once the alert is an incident
 }
 
 // Notification is one message to one channel: what the outbox stores and a

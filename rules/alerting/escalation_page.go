@@ -117,9 +117,13 @@ func (pg Page) Apply(n *Notification) {
 	for _, p := range pg.People {
 		names = append(names, p.Name)
 	}
-	line := fmt.Sprintf("第%d次升级，通知值班人员：%s", pg.Step, strings.Join(names, "、"))
+	who := strings.Join(names, "、")
+	if who == "" { // a roster with a gap must still be seen, in the channel, by someone
+		who = "当前无人值班，请检查值班表"
+	}
+	line := fmt.Sprintf("第%d次升级，通知值班人员：%s", pg.Step, who)
 	if pg.Step == 0 {
-		line = "通知值班人员：" + strings.Join(names, "、")
+		line = "通知值班人员：" + who
 	}
 	if n.Text != "" {
 		line = n.Text + "\n" + line

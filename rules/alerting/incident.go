@@ -26,7 +26,17 @@ type Incident struct {
 	EscalationStep int               `json:"escalation_step"`
 	ResolvedAt     time.Time         `json:"resolved_at,omitzero"`
 	SuppressedBy   int64             `json:"suppressed_by,omitempty"` // root incident id
+	SuppressReason string            `json:"suppress_reason,omitempty"`
+	// NotifyState is what the notifier has announced: NotifyNone, NotifyFiring, NotifyDone.
+	NotifyState int `json:"-"`
 }
+
+// What the notifier has announced of an incident (incidents.notify_state).
+const (
+	NotifyNone   = 0 // nothing yet
+	NotifyFiring = 1 // the firing; the resolution is owed
+	NotifyDone   = 2 // the resolution, or nothing is owed
+)
 
 // Open reports whether the incident is still going on.
 func (i Incident) Open() bool { return i.ResolvedAt.IsZero() }
@@ -50,7 +60,7 @@ func (i Incident) MTTR() (time.Duration, bool) {
 // TimelineEntry is one thing that happened to an incident.
 type TimelineEntry struct {
 	At     time.Time `json:"at"`
-	Kind   string    `json:"kind"`  // fired, acked, escalated, notified, notify_failed, resolved, note, suppressed
+	Kind   string    `json:"kind"`  // fired, acked, escalated, notified, notify_failed, resolved, note, suppressed, unsuppressed, silenced
 	Actor  string    `json:"actor"` // user name or "system"
 	Detail string    `json:"detail"`
 }
@@ -77,14 +87,14 @@ func NewIncidents(db *statestore.DB, now func() time.Time) *Incidents {
 }
 
 const incidentCols = `id, fingerprint, alertname, severity, labels, annotations, first_fired, last_seen,
-	acked_by, acked_at, escalation_step, resolved_at, suppressed_by`
+	acked_by, acked_at, escalation_step, resolved_at, suppressed_by, suppress_reason, notify_state`
 
 func scanIncident(row interface{ Scan(...any) error }) (Incident, error) {
 	var i Incident
 	var labels, annotations string
 	var first, last, acked, resolved int64
 	err := row.Scan(&i.ID, &i.Fingerprint, &i.Alertname, &i.Severity, &labels, &annotations, &first, &last,
-		&i.AckedBy, &acked, &i.EscalationStep, &resolved, &i.SuppressedBy)
+		&i.AckedBy, &acked, &i.EscalationStep, &resolved, &i.SuppressedBy, &i.SuppressReason, &i.NotifyState)
 	if err != nil {
 		return i, err
 	}

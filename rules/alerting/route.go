@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Alertmanager's defaults for the root route
@@ -30,9 +32,28 @@ type Route struct {
 	GroupInterval  time.Duration `yaml:"group_interval,omitempty"`
 	RepeatInterval time.Duration `yaml:"repeat_interval,omitempty"`
 	Continue       bool          `yaml:"continue,omitempty"`
-	Routes         []Route       `yaml:"routes,omitempty"`
+	// Escalation names the escalation policy (升级策略) of the incidents this
+	// route handles; inherited; empty: they are announced but never escalate.
+	Escalation string  `yaml:"escalation,omitempty"`
+	Routes     []Route `yaml:"routes,omitempty"`
 
-	id string // path in the tree, part of group keys; set by Compile
+	id      string // path in the tree, part of group keys; set by Compile
+	waitSet bool   // group_wait was written, so 0s means "at once", not "inherit"
+}
+
+// UnmarshalYAML notes whether group_wait was given: `group_wait: 0s` (notify
+// at once, what a trap-detected fault wants) must not become the default.
+func (r *Route) UnmarshalYAML(n *yaml.Node) error {
+	type plain Route
+	if err := n.Decode((*plain)(r)); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "group_wait" {
+			r.waitSet = true
+		}
+	}
+	return nil
 }
 
 // ID is the route's position in the tree ("0", "0.2.1"), stable while the
@@ -67,7 +88,7 @@ func (r *Route) checkRoot() error {
 }
 
 func (r *Route) fillDefaults() {
-	if r.GroupWait == 0 {
+	if r.GroupWait == 0 && !r.waitSet {
 		r.GroupWait = DefaultGroupWait
 	}
 	if r.GroupInterval == 0 {
@@ -116,8 +137,11 @@ func (r *Route) inherit(p *Route) {
 	if r.GroupBy == nil {
 		r.GroupBy = p.GroupBy
 	}
-	if r.GroupWait == 0 {
+	if r.GroupWait == 0 && !r.waitSet {
 		r.GroupWait = p.GroupWait
+	}
+	if r.Escalation == "" {
+		r.Escalation = p.Escalation
 	}
 	if r.GroupInterval == 0 {
 		r.GroupInterval = p.GroupInterval

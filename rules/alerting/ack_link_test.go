@@ -1,0 +1,120 @@
+package alerting
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAckLinkTokens(t *testing.T) {
+	c := newClock()
+	l, err := NewAckLinks([]byte(strings.Repeat("a", 32)), time.Hour, c.now)
+	require.NoError(t, err)
+	other, err := NewAckLinks([]byte(strings.Repeat("b", 32)), time.Hour, c.now)
+	require.NoError(t, err)
+	tok := l.Token(42)
+	id, err := l.Verify(tok)
+	require.NoError(t, err)
+	assert.Equal(t, int64(42), id)
+
+	parts := strings.Split(tok, ".")
+	for name, bad := range map[string]string{
+		"other key":        other.Token(42),
+		"other incident":   "43." + parts[1] + "." + parts[2],
+		"later expiry":     parts[0] + ".99999999999." + parts[2],
+		"no signature":     parts[0] + "." + parts[1],
+		"empty":            "",
+		"garbage":          "x.y.z",
+		"oversized":        strings.Repeat("1", 200),
+		"negative id":      "-1." + parts[1] + "." + parts[2],
+		"extra separators": tok + ".x",
+	} {
+		_, err := l.Verify(bad)
+		assert.ErrorIs(t, err, ErrBadAckLink, name)
+	}
+	c.add(time.Hour)
+	_, err = l.Verify(tok)
+	assert.ErrorIs(t, err, ErrBadAckLink, "expired")
+
+	_, err = NewAckLinks([]byte("short"), 0, nil)
+	assert.Error(t, err)
+}
+
+func TestAckKeyPersists(t *testing.T) {
+	path := t.TempDir() + "/keys/ack.key"
+	k1, err := LoadAckKey(path)
+	require.NoError(t, err)
+	k2, err := LoadAckKey(path)
+	require.NoError(t, err)
+	assert.Equal(t, k1, k2)
+	assert.Len(t, k1, 32)
+}
+
+// GET shows a button and acknowledges nothing (chat apps prefetch links);
+// POST acknowledges with the given name marked as coming from a link.
+func TestAckLinkHandler(t *testing.T) {
+	c := newClock()
+	s, _ := openStore(t, c)
+	inc, _, err := s.Fire(context.Background(), linkDown("lsx-t001-up", "卢氏县"))
+	require.NoError(t, err)
+	l, err := NewAckLinks([]byte(strings.Repeat("a", 32)), time.Hour, c.now)
+	require.NoError(t, err)
+	srv := httptest.NewServer(AckLinkHandler(l, s))
+	defer srv.Close()
+	link := l.URL(srv.URL, inc.ID)
+
+	resp, err := http.Get(link)
+	require.NoError(t, err)
+	body := readBody(t, resp)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "确认此事件")
+	got, _ := s.Get(context.Background(), inc.ID)
+	assert.Empty(t, got.AckedBy, "a GET must not acknowledge")
+
+	resp, err = http.PostForm(link, url.Values{"name": {"张三\x00<script>"}})
+	require.NoError(t, err)
+	body = readBody(t, resp)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "张三&lt;script&gt;（消息链接）")
+	got, _ = s.Get(context.Background(), inc.ID)
+	assert.Equal(t, "张三<script>（消息链接）", got.AckedBy)
+
+	resp, err = http.PostForm(link, nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusConflict, resp.StatusCode, "second acknowledgement")
+	resp.Body.Close()
+
+	resp, err = http.PostForm(srv.URL+"/ack/1.1.forged", nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, readBody(t, resp), "确认链接无效或已过期")
+}
+
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func FuzzAckLinkVerify(f *testing.F) {
+	l, err := NewAckLinks([]byte(strings.Repeat("a", 32)), time.Hour, nil)
+	require.NoError(f, err)
+	f.Add(l.Token(1))
+	f.Add("1.2.3")
+	f.Fuzz(func(t *testing.T, tok string) {
+		id, err := l.Verify(tok)
+		if err == nil && (id <= 0 || tok != strings.TrimSpace(tok)) {
+			t.Fatalf("accepted %q as %d", tok, id)
+		}
+	})
+}

@@ -55,12 +55,19 @@ type controlState struct {
 	OfflineCount int               `json:"offline_count"`
 	Offline      []OfflineAgent    `json:"offline"`
 	Forced       map[string]string `json:"forced"` // VM name → online or offline/<mode>
+	// With a WAN: link name → down or up for links not on auto, and the
+	// devices those leave with no path to the city.
+	ForcedLinks map[string]string `json:"forced_links,omitempty"`
+	CutOff      []string          `json:"cut_off,omitempty"`
 }
 
 func (s *Sim) serveControl(w http.ResponseWriter, _ *http.Request) {
 	now := s.opts.Now()
 	st := controlState{Time: now.In(shanghai), VMs: len(s.est.vms), Offline: s.Offline(now), Forced: map[string]string{}}
 	st.OfflineCount = len(st.Offline)
+	if s.wan != nil {
+		st.ForcedLinks, st.CutOff = s.forcedLinks(), s.CutOff()
+	}
 	for _, v := range s.est.vms {
 		switch f := v.forced.Load(); {
 		case f == forceOnline:

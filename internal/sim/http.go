@@ -30,9 +30,10 @@ func (s *Sim) routes() http.Handler {
 	mux.HandleFunc("GET /vm/{name}/metrics", s.serveVM)
 	mux.HandleFunc("GET /inventory", s.serveInventory)
 	mux.HandleFunc("GET /control", s.serveControl)
-	// /control/... is parsed by parseControlPath (fuzzed) rather than the mux, so
+	// /control/... is parsed by parseControlPath and parseLinkPath (fuzzed) rather than the mux, so
 	// a bad path gets a clear message and is counted.
 	mux.HandleFunc("/control/", s.serveControlAction)
+	mux.HandleFunc("/control/link/", s.serveLinkControl)
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
 		metrics.WritePrometheus(w, true)
 	})

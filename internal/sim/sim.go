@@ -46,10 +46,17 @@ type Options struct {
 	// scaling with it (0.1 is a demo's ~400 devices); at most 4. FaultEvery also
 	// takes a WAN link down, bursts errors or reboots a device in turn.
 	WANScale float64
-	// SNMPHost is the address the agents bind (default 127.0.0.1). SNMPBasePort,
-	// when > 0, puts device i on port SNMPBasePort+i; else each takes a free port.
+	// SNMPHost, when set, is the one address all agents bind; by default each
+	// device binds its own loopback address (127.32.0.1 onwards, Linux), so that
+	// traps and per-source limits can tell devices apart. SNMPBasePort, when > 0,
+	// puts device i on port SNMPBasePort+i; else each takes a free port.
 	SNMPHost     string
 	SNMPBasePort int
+	// TrapTarget (host:port, empty = off) receives the SNMPv2c linkDown/linkUp
+	// traps that a link forced through /control or ForceLink makes its ends
+	// send, from their own agent addresses, with TrapCommunity (default public).
+	TrapTarget    string
+	TrapCommunity string
 }
 
 // maxVMs keeps a typo from allocating a city a hundred times too large.

@@ -7,11 +7,15 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Listening: one UDP socket per device on SNMPHost (default 127.0.0.1), on port
-// SNMPBasePort+i when a base is given, else on a free port each. A socket per
+// Listening: one UDP socket per device, on its own loopback address (device i
+// on 127.32.0.0+i+1, see deviceIP) unless SNMPHost puts them all on one host, on
+// port SNMPBasePort+i when a base is given, else on a free port each. An address
+// per device is what a trap receiver or a per-source rate limit needs to tell
+// devices apart, as in the field; Linux answers on all of 127/8. A socket per
 // device is what a poller sees in the field (one address per agent, its own
 // timeouts, its own loss) and costs one descriptor and one goroutine parked in
 // the netpoller: 2,500 devices are 2,500 descriptors and ~10 MB of stacks and
@@ -26,10 +30,14 @@ const maxWANScale = 4
 type wanServer struct {
 	net  *wanNet
 	mibs []*deviceMIB
-	host string
+	host string // "" puts each device on its own address
 	base int
 	now  func() float64
 	log  *slog.Logger
+
+	trapTo        *net.UDPAddr // nil: traps off
+	trapCommunity string
+	trapID        atomic.Uint32
 
 	mu    sync.Mutex
 	conns []*net.UDPConn
@@ -56,9 +64,15 @@ func newWANServer(o Options) (*wanServer, error) {
 	}
 	n.faults.init(n, o.FaultEvery.Seconds(), float64(now().UnixNano())/1e9)
 	w := &wanServer{net: n, host: o.SNMPHost, base: o.SNMPBasePort, log: o.Logger,
-		now: func() float64 { return float64(now().UnixNano()) / 1e9 }}
-	if w.host == "" {
-		w.host = "127.0.0.1"
+		now: func() float64 { return float64(now().UnixNano()) / 1e9 }, trapCommunity: o.TrapCommunity}
+	if w.trapTo, err = resolveTrapTarget(o.TrapTarget); err != nil {
+		return nil, err
+	}
+	if w.trapCommunity == "" {
+		w.trapCommunity = defaultTrapCommty
+	}
+	if len(w.trapCommunity) > maxCommunity {
+		return nil, fmt.Errorf("sim options: trap community longer than %d bytes", maxCommunity)
 	}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
@@ -82,7 +96,7 @@ func (w *wanServer) listen() error {
 		if w.base > 0 {
 			port = w.base + i
 		}
-		addr := net.JoinHostPort(w.host, strconv.Itoa(port))
+		addr := net.JoinHostPort(w.hostOf(i), strconv.Itoa(port))
 		c, err := net.ListenPacket("udp", addr)
 		if err != nil {
 			for _, c := range conns {
@@ -93,8 +107,8 @@ func (w *wanServer) listen() error {
 		conns = append(conns, c.(*net.UDPConn))
 	}
 	w.conns = conns
-	w.log.Info("simulated network devices listening", "devices", len(conns), "host", w.host,
-		"first_port", conns[0].LocalAddr().(*net.UDPAddr).Port)
+	w.log.Info("simulated network devices listening", "devices", len(conns),
+		"first", conns[0].LocalAddr().String())
 	return nil
 }
 
@@ -115,7 +129,26 @@ func (w *wanServer) addr(i int) string {
 	if w.conns != nil {
 		return w.conns[i].LocalAddr().String()
 	}
-	return net.JoinHostPort(w.host, strconv.Itoa(w.base+i))
+	return net.JoinHostPort(w.hostOf(i), strconv.Itoa(w.base+i))
+}
+
+// maxCommunity keeps a community within what one length byte encodes.
+const maxCommunity = 64
+
+// hostOf is the address device i binds.
+func (w *wanServer) hostOf(i int) string {
+	if w.host != "" {
+		return w.host
+	}
+	return deviceIP(i)
+}
+
+// deviceIP is device i's own loopback address, 127.32.0.1 onwards: below the
+// links' probe addresses (127.64/10) and room for 2^21 devices, far above the
+// ~10,000 of maxWANScale.
+func deviceIP(i int) string {
+	n := uint32(i + 1)
+	return fmt.Sprintf("127.%d.%d.%d", 32+n>>16, n>>8&255, n&255)
 }
 
 // serve answers on every socket until stop is called; stop waits for the
@@ -150,6 +183,10 @@ func (w *wanServer) loop(i int, c *net.UDPConn) {
 				return
 			}
 			continue // ICMP errors from an earlier reply surface here; the socket is fine
+		}
+		if w.net.force.cutOff(i) {
+			snmpCutOff.Inc() // behind a link forced down: silence, as an unreachable device
+			continue
 		}
 		out, err := w.net.handle(d, m, buf[:n], w.now())
 		if err != nil {

@@ -192,12 +192,13 @@ func slotEpisodes(key, salt uint64, chance, minDur, span, from, to float64, down
 }
 
 // episodes returns l's episodes overlapping [from, to], the down ones merged so
-// that none overlaps another, sorted by start: flaps, bursts, injected faults and
-// the boots of both ends (a port is down while its device boots).
+// that none overlaps another, sorted by start: flaps, bursts, injected faults,
+// forced spans and the boots of both ends (a port is down while its device boots).
 func (n *wanNet) episodes(l *wanLink, from, to float64, out []episode) []episode {
 	out = slotEpisodes(l.key, saltFlap, l.downChance, flapMin, flapSpan, from, to, true, out)
 	out = slotEpisodes(l.key, saltBurst, l.burstChance, burstMin, burstSpan, from, to, false, out)
 	out = n.faults.linkEpisodes(l.idx, from, to, out)
+	out = n.force.applyForced(l.idx, from, to, out)
 	var buf [16]float64
 	for _, e := range []linkEnd{l.A, l.B} {
 		if e.dev < 0 {

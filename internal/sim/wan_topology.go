@@ -72,6 +72,10 @@ type wanNet struct {
 	links  []*wanLink
 	seed   int64
 	faults faultPlan
+
+	force      linkControl         // forced link states and what they cut off
+	linkByName map[string]*wanLink // links that can be forced
+	adj        [][]hop             // per device: its neighbours over links
 }
 
 // builder carries what placing the WAN needs.
@@ -101,6 +105,7 @@ func buildWAN(seed int64, scale float64) (*wanNet, error) {
 	b.spares(c1, 24, 10e9)
 	b.spares(c2, 24, 10e9)
 	b.spares(eg, 8, 1e9)
+	b.n.initControl()
 	return b.n, nil
 }
 

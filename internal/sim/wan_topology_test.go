@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -88,12 +89,16 @@ func TestWANInventoryExport(t *testing.T) {
 	var inv Export
 	require.NoError(t, json.Unmarshal(body, &inv))
 	require.Equal(t, s.Inventory(), inv)
-	snmp := map[string]ExportTarget{}
+	snmp, hosts := map[string]ExportTarget{}, map[string]bool{}
 	for _, tg := range inv.Targets {
 		if tg.Kind == "snmp" {
 			snmp[tg.Name] = tg
-			require.True(t, strings.HasPrefix(tg.Address, "127.0.0.1:"), tg.Address)
-			require.NotEqual(t, "127.0.0.1:0", tg.Address)
+			host, port, err := net.SplitHostPort(tg.Address)
+			require.NoError(t, err)
+			require.True(t, strings.HasPrefix(host, "127.32."), "own loopback address: %s", tg.Address)
+			require.False(t, hosts[host], "one address per device: %s", tg.Address)
+			hosts[host] = true
+			require.NotEqual(t, "0", port)
 			require.Equal(t, map[string]string{"version": "2c", "community": "public"}, tg.Params)
 			require.NotEmpty(t, tg.District+tg.Level+tg.Site)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -69,6 +70,10 @@ func cmdCheckConfig(args []string, io cmdIO) error {
 	if err != nil {
 		printProblems(io, err)
 		return fmt.Errorf("%s is not valid", args[0])
+	}
+	if _, err := app.BuildChannels(cfg, slog.New(slog.DiscardHandler)); err != nil {
+		printProblems(io, err)
+		return fmt.Errorf("%s: notification channels are not valid", args[0])
 	}
 	// The inventory's files are part of the configuration; the control plane's
 	// HTTP export is not fetched here (it is checked when the server polls it).

@@ -62,6 +62,7 @@ type system struct {
 	evrules   *eventrules.Engine
 	devices   deviceIndex
 	reload    *reloader
+	notify    notifying
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
@@ -110,6 +111,9 @@ func (s *system) openPipeline() error {
 	}
 	s.agent, s.kinds = ac, ks
 	s.incidents = alerting.NewIncidents(s.state, nil)
+	if err := s.openNotifier(); err != nil {
+		return fmt.Errorf("set up notifications: %w", err)
+	}
 	pack, err := eventrules.Pack()
 	if err != nil {
 		return fmt.Errorf("load the event rule pack: %w", err)
@@ -165,6 +169,7 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 		s.logger.Warn("inventory problem", "problem", p.String())
 	}
 	s.devices.update(targets)
+	s.inventoryTopology(targets)
 	s.runner.SetTargets(toCollectorTargets(targets))
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
 }

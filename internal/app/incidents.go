@@ -21,9 +21,13 @@ func (s *system) onAlerts(ctx context.Context, alerts []alerting.Alert) {
 			if inc, created, err = s.incidents.Fire(ctx, a); err == nil && created {
 				s.logger.Info("incident opened", "incident", inc.ID, "alertname", inc.Alertname,
 					"district", inc.Labels["district"], "severity", inc.Severity)
+				s.notify.notifier.Kick() // a trap-detected fault must not wait for the next tick
 			}
 		} else {
-			_, _, err = s.incidents.Resolve(ctx, a.Fingerprint, a.EndsAt)
+			var resolved bool
+			if _, resolved, err = s.incidents.Resolve(ctx, a.Fingerprint, a.EndsAt); resolved {
+				s.notify.notifier.Kick()
+			}
 		}
 		if err != nil {
 			incidentErrors.Inc()

@@ -87,6 +87,7 @@ func (r *reloader) apply(ctx context.Context, stopWatcher *func()) error {
 		r.s.logger.Warn("configuration section changed; it takes effect after a restart", "section", section)
 	}
 	r.s.cfg.Inventory, r.s.cfg.Rules = cfg.Inventory, cfg.Rules
+	r.s.reloadAlerting(cfg)
 	reloadOK.Set(1)
 	r.s.logger.Info("configuration reloaded", "file", r.s.opts.ConfigFile)
 	return nil

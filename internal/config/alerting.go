@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/alertmanager"
@@ -23,6 +24,14 @@ type Alerting struct {
 	// TopologyRoots are the alertnames whose firing on a node suppresses the
 	// alerts of every node behind it (因上级故障抑制).
 	TopologyRoots []string `yaml:"topology_roots,omitempty"`
+	// On call (值班): duty rosters, escalation policies (routes name them in
+	// `escalation`; steps name receivers in `channels`) and heightened-watch
+	// periods (重保期).
+	Rosters            []*alerting.Roster `yaml:"rosters,omitempty"`
+	EscalationPolicies []*alerting.Policy `yaml:"escalation_policies,omitempty"`
+	Watches            alerting.Watches   `yaml:"watches,omitempty"`
+	// AckLinkTTL is how long a 确认 link in a message works; default 24h.
+	AckLinkTTL time.Duration `yaml:"ack_link_ttl,omitempty"`
 }
 
 // Receiver is a named set of channels an alert group is sent to.
@@ -51,7 +60,10 @@ func (r Receiver) channelCount() int {
 
 func (a *Alerting) applyDefaults() {
 	if a.TopologyRoots == nil {
-		a.TopologyRoots = []string{"WanLinkDown", "SnmpTargetUnreachable"}
+		a.TopologyRoots = []string{"WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable"}
+	}
+	if a.AckLinkTTL == 0 {
+		a.AckLinkTTL = 24 * time.Hour
 	}
 }
 
@@ -87,6 +99,7 @@ func (c *collector) alerting(a *Alerting) {
 			c.at(fmt.Sprintf("alerting.maintenance[%d]", i), "%v", err)
 		}
 	}
+	c.oncall(a, names)
 }
 
 // routeReceivers checks that every route names a defined receiver.

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+)
+
+// notifying holds the parts between an incident and a phone: channels,
+// outbox, silences, 确认 links and the notifier.
+type notifying struct {
+	channels Channels
+	outbox   *alerting.Outbox
+	silences *alerting.Silences
+	links    *alerting.AckLinks
+	notifier *alerting.Notifier
+	mu       sync.Mutex                  // the inventory watcher and the reloader both update the notifier
+	topo     *alerting.TopologyInhibitor // of the current inventory
+}
+
+// ackKeyFile keeps the 确认 link key next to the state database, so links
+// in messages sent before a restart still work after it.
+func ackKeyFile(dir string) string { return filepath.Join(dir, "ack-link.key") }
+
+func (s *system) openNotifier() error {
+	var err error
+	n := &s.notify
+	if n.channels, err = BuildChannels(s.cfg, s.logger); err != nil {
+		return err
+	}
+	for _, chs := range n.channels.Receivers {
+		slices.Sort(chs)
+	}
+	n.silences = alerting.NewSilences(s.state, nil)
+	n.outbox = alerting.NewOutbox(s.state, n.channels.Senders, alerting.OutboxOptions{
+		Logger: s.logger.With("part", "outbox"), IsPermanent: channels.IsPermanent, OnResult: s.onDelivery})
+	key, err := alerting.LoadAckKey(ackKeyFile(s.cfg.Storage.Path))
+	if err != nil {
+		return err
+	}
+	if n.links, err = alerting.NewAckLinks(key, s.cfg.Alerting.AckLinkTTL, nil); err != nil {
+		return err
+	}
+	n.notifier = alerting.NewNotifier(alerting.NotifierOptions{Incidents: s.incidents, Outbox: n.outbox,
+		Silences: n.silences.Active, AckLinks: n.links, ExternalURL: s.cfg.Server.ExternalURL,
+		Logger: s.logger.With("part", "notifier")}, s.notifyConfig())
+	s.logger.Info("notifications", "receivers", len(n.channels.Receivers), "channels", len(n.channels.Senders),
+		"escalation_policies", len(s.cfg.Alerting.EscalationPolicies))
+	if s.cfg.Alerting.Route == nil {
+		s.logger.Warn("alerting.route is not set: incidents are recorded and shown, nobody is notified")
+	}
+	return nil
+}
+
+// notifyConfig is the notifier's view of the configuration and inventory;
+// callers after start hold s.notify.mu.
+func (s *system) notifyConfig() alerting.NotifyConfig {
+	a := s.cfg.Alerting
+	cfg := alerting.NotifyConfig{Route: a.Route, Receivers: s.notify.channels.Receivers, Topology: s.notify.topo,
+		InhibitRules: a.InhibitRules, Maintenance: a.Maintenance, Watches: a.Watches,
+		Policies: map[string]*alerting.Policy{}}
+	for _, p := range a.EscalationPolicies {
+		cfg.Policies[p.Name] = p
+	}
+	if len(a.Rosters) > 0 || len(a.EscalationPolicies) > 0 {
+		dir, err := alerting.NewDirectory(a.Rosters...)
+		if err != nil { // config validation makes this unreachable; keep paging the channels anyway
+			s.logger.Error("duty rosters unusable; escalation is off", "err", err)
+			cfg.Policies = nil
+		}
+		cfg.Directory = dir
+	}
+	return cfg
+}
+
+// inventoryTopology rebuilds topology inhibition from a new inventory.
+func (s *system) inventoryTopology(targets []inventory.Target) {
+	s.notify.mu.Lock()
+	defer s.notify.mu.Unlock()
+	s.notify.topo = s.topologyInhibitor(targets)
+	s.notify.notifier.Update(s.notifyConfig())
+}
+
+// onDelivery writes the outcome of a delivery on every incident it carried:
+// "notified" when it arrived, "notify_failed" when the outbox gave up.
+func (s *system) onDelivery(n alerting.Notification, channel string, err error, final bool) {
+	if err != nil && !final {
+		return // a retry is coming; the outbox metrics count the attempt
+	}
+	ids := make([]int64, 0, len(n.Alerts))
+	for _, a := range n.Alerts {
+		if a.IncidentID != 0 {
+			ids = append(ids, a.IncidentID)
+		}
+	}
+	kind, detail := "notified", fmt.Sprintf("已发送至 %s：%s", channel, n.Title)
+	if err != nil {
+		kind, detail = "notify_failed", fmt.Sprintf("发送至 %s 失败，已放弃重试：%v", channel, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.incidents.NoteMany(ctx, ids, kind, "system", detail); err != nil {
+		incidentErrors.Inc()
+		s.logger.Error("record delivery on incidents", "channel", channel, "err", err)
+	}
+}
+
+// reloadAlerting applies a reloaded alerting section: routes, inhibition,
+// maintenance, rosters, policies and watches at once; changed receivers
+// (robot addresses, gateways) need a restart, since the outbox's senders are
+// built at start, and keep working as they were until then.
+func (s *system) reloadAlerting(cfg *config.Config) {
+	s.notify.mu.Lock()
+	defer s.notify.mu.Unlock()
+	old, _ := json.Marshal(s.cfg.Alerting.Receivers)
+	cur, _ := json.Marshal(cfg.Alerting.Receivers)
+	if string(old) != string(cur) {
+		s.logger.Warn("alerting.receivers changed; the new channels take effect after a restart")
+		cfg.Alerting.Receivers = s.cfg.Alerting.Receivers
+	}
+	s.cfg.Alerting = cfg.Alerting
+	s.notify.notifier.Update(s.notifyConfig())
+}

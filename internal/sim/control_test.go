@@ -188,12 +188,14 @@ func TestParseControlPath(t *testing.T) {
 // FuzzControlPath drives the parser and the whole /control handler with any
 // path: no panic, a clean answer, and a parse that round-trips.
 func FuzzControlPath(f *testing.F) {
-	for _, p := range []string{"/control/vm/zwy-bdc-app-01/offline", "/control/vm/x/online", "/control/vm/%zz/auto", "/control/vm/a/b/c", "/control/"} {
+	for _, p := range []string{"/control/vm/zwy-bdc-app-01/offline", "/control/vm/x/online", "/control/vm/%zz/auto", "/control/vm/a/b/c", "/control/",
+		"/control/link/smx-core-01~smx-core-02/down", "/control/link/smx-core-01~isp-ct/up", "/control/link/a~b~c/auto", "/control/link/~/down"} {
 		f.Add(p, "hang")
 	}
-	s, err := New(Options{VMs: 20, Seed: 1})
+	s, err := New(Options{VMs: 20, Seed: 1, WANScale: 0.1})
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, p, mode string) {
+		fuzzLinkPath(t, s, p)
 		name, action, err := parseControlPath(p)
 		if err == nil {
 			require.True(t, validName(name))
@@ -206,4 +208,21 @@ func FuzzControlPath(f *testing.F) {
 		require.Equal(t, err != nil, rec.Code == 400 && !strings.Contains(rec.Body.String(), "bad mode"), rec.Body.String())
 		require.Less(t, rec.Body.Len(), 1024, "errors quote at most a short piece of the input")
 	})
+}
+
+// fuzzLinkPath drives the link parser and handler with p: a parse round-trips
+// into two device names, and the handler answers 400 exactly when it fails.
+func fuzzLinkPath(t *testing.T, s *Sim, p string) {
+	name, state, err := parseLinkPath(p)
+	if err == nil {
+		a, b, _ := strings.Cut(name, "~")
+		require.True(t, validName(a) && validName(b))
+		require.Equal(t, p, "/control/link/"+name+"/"+state)
+	}
+	req := &http.Request{Method: http.MethodPost, URL: &url.URL{Path: p}, Header: http.Header{}}
+	rec := httptest.NewRecorder()
+	s.serveLinkControl(rec, req.WithContext(context.Background()))
+	require.Contains(t, []int{200, 400, 404}, rec.Code)
+	require.Equal(t, err != nil, rec.Code == 400, rec.Body.String())
+	require.Less(t, rec.Body.Len(), 1024, "errors quote at most a short piece of the input")
 }

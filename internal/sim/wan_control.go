@@ -43,6 +43,7 @@ const maxSpans = 64
 var (
 	errUnknownLink = errors.New("unknown link")
 	errNoWAN       = errors.New("no simulated WAN (Options.WANScale is 0)")
+	errBadState    = errors.New("want down, up or auto")
 	linkForced     = metrics.NewCounter(`swanwatch_sim_link_changes_total`)
 	snmpCutOff     = metrics.NewCounter(`swanwatch_sim_snmp_unanswered_total{reason="unreachable"}`)
 )
@@ -215,7 +216,7 @@ func (w *wanServer) forceLink(name, state string) error {
 	switch state {
 	case LinkDown, LinkUp, LinkAuto:
 	default:
-		return fmt.Errorf("force link %s: bad state %q, want down, up or auto", l.Name, truncate(state, 40))
+		return fmt.Errorf("force link %s: bad state %q: %w", l.Name, truncate(state, 40), errBadState)
 	}
 	c := &w.net.force
 	c.mu.Lock()

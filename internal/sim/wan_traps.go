@@ -35,9 +35,9 @@ const (
 )
 
 var (
-	trapsSent   = metrics.NewCounter(`swanwatch_sim_traps_total{result="sent"}`)
-	trapsFailed = metrics.NewCounter(`swanwatch_sim_traps_total{result="failed"}`)
-	trapsCutOff = metrics.NewCounter(`swanwatch_sim_traps_total{result="cut_off"}`)
+	trapsSent        = metrics.NewCounter(`swanwatch_sim_traps_total{result="sent"}`)
+	trapsFailed      = metrics.NewCounter(`swanwatch_sim_traps_total{result="failed"}`)
+	trapsUnreachable = metrics.NewCounter(`swanwatch_sim_traps_total{result="unreachable"}`)
 )
 
 // linkTrap builds the trap device d sends about its port with ifIndex idx.
@@ -74,7 +74,7 @@ func (w *wanServer) sendTraps(l *wanLink, up bool, t float64) {
 		}
 		d := w.net.devs[e.dev]
 		if w.net.force.cutOff(d.idx) || w.net.booting(d, t) {
-			trapsCutOff.Inc()
+			trapsUnreachable.Inc()
 			continue
 		}
 		if err := w.sendTrap(d, e.port+1, up, t); err != nil {

@@ -66,7 +66,7 @@ func (s *system) openNotifier() error {
 func (s *system) notifyConfig() alerting.NotifyConfig {
 	a := s.cfg.Alerting
 	cfg := alerting.NotifyConfig{Route: a.Route, Receivers: s.notify.channels.Receivers, Topology: s.notify.topo,
-		InhibitRules: a.InhibitRules, Maintenance: a.Maintenance, Watches: a.Watches,
+		InhibitRules: append(builtinInhibitRules(), a.InhibitRules...), Maintenance: a.Maintenance, Watches: a.Watches,
 		Policies: map[string]*alerting.Policy{}}
 	for _, p := range a.EscalationPolicies {
 		cfg.Policies[p.Name] = p
@@ -129,4 +129,13 @@ func (s *system) reloadAlerting(cfg *config.Config) {
 	}
 	s.cfg.Alerting = cfg.Alerting
 	s.notify.notifier.Update(s.notifyConfig())
+}
+
+// builtinInhibitRules keep one fault from paging twice: the linkDown trap
+// (InterfaceDown, at once) and the polled confirmation two minutes later
+// (WanLinkDown) are the same broken link.
+func builtinInhibitRules() []alerting.InhibitRule {
+	src, _ := alerting.ParseMatchers(`{alertname="InterfaceDown"}`) // constant, valid
+	dst, _ := alerting.ParseMatchers(`{alertname="WanLinkDown"}`)
+	return []alerting.InhibitRule{{Source: src, Target: dst, Equal: []string{"link"}}}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/netip"
 	"net/url"
@@ -24,8 +25,15 @@ type device struct {
 // a trap from 10.1.2.3 is labelled with the switch the inventory knows there.
 // It is swapped whole on every inventory change and read without locks.
 type deviceIndex struct {
-	m atomic.Pointer[map[netip.Addr]device]
+	m     atomic.Pointer[map[netip.Addr]device]
+	links atomic.Pointer[map[linkEnd]linkRef]
 }
+
+// linkEnd is one end of an inventory link: device name and ifName.
+type linkEnd struct{ device, ifname string }
+
+// linkRef is the link an interface belongs to.
+type linkRef struct{ name, group string }
 
 func (d *deviceIndex) update(targets []inventory.Target) {
 	m := map[netip.Addr]device{}
@@ -37,6 +45,48 @@ func (d *deviceIndex) update(targets []inventory.Target) {
 		}
 	}
 	d.m.Store(&m)
+	ends := map[linkEnd]linkRef{}
+	for _, t := range targets {
+		if t.Kind != inventory.KindLink {
+			continue
+		}
+		ref := linkRef{name: t.Name, group: t.Params[inventory.ParamGroup]}
+		for _, e := range []linkEnd{{t.Params[inventory.ParamADevice], t.Params[inventory.ParamAIfName]},
+			{t.Params[inventory.ParamBDevice], t.Params[inventory.ParamBIfName]}} {
+			if e.device != "" && e.ifname != "" {
+				ends[e] = ref
+			}
+		}
+	}
+	d.links.Store(&ends)
+}
+
+// linkOf names the link whose end is the device's interface.
+func (d *deviceIndex) linkOf(device, ifname string) (linkRef, bool) {
+	m := d.links.Load()
+	if m == nil || device == "" || ifname == "" {
+		return linkRef{}, false
+	}
+	ref, ok := (*m)[linkEnd{device, ifname}]
+	return ref, ok
+}
+
+// withLink labels an interface event with its WAN link and group, so that a
+// linkDown trap is about a link — the node topology inhibition knows — and
+// not only about a port.
+func (d *deviceIndex) withLink(ev collectors.Event) collectors.Event {
+	ref, ok := d.linkOf(ev.Labels["instance"], ev.Labels["ifname"])
+	if !ok || ev.Labels["link"] != "" {
+		return ev
+	}
+	labels := make(map[string]string, len(ev.Labels)+2)
+	maps.Copy(labels, ev.Labels)
+	labels["link"] = ref.name
+	if ref.group != "" {
+		labels["group"] = ref.group
+	}
+	ev.Labels = labels
+	return ev
 }
 
 func (d *deviceIndex) resolve(a netip.Addr) (string, map[string]string, bool) {
@@ -74,11 +124,17 @@ func (e eventSink) AppendEvents(ctx context.Context, evs []collectors.Event) err
 // teeSink stores events and hands them to the event rules at once, so a trap
 // raises its alert without waiting for an evaluation interval.
 type teeSink struct {
-	store collectors.EventSink
-	rules *eventrules.Engine
+	store   collectors.EventSink
+	rules   *eventrules.Engine
+	devices *deviceIndex
 }
 
 func (t teeSink) AppendEvents(ctx context.Context, evs []collectors.Event) error {
+	labelled := make([]collectors.Event, len(evs)) // the caller's slice is not ours to change
+	for i, ev := range evs {
+		labelled[i] = t.devices.withLink(ev)
+	}
+	evs = labelled
 	t.rules.Handle(ctx, evs)
 	return t.store.AppendEvents(ctx, evs)
 }
@@ -95,6 +151,6 @@ func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 			PrivProto: u.PrivProto, PrivPass: u.PrivPassword, EngineIDs: u.EngineIDs}
 	}
 	return snmptrap.New(snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
-		Resolve: s.devices.resolve, Sink: teeSink{eventSink{s.events}, s.evrules}, Logger: s.logger.With("part", "traps"),
+		Resolve: s.devices.resolve, Sink: teeSink{eventSink{s.events}, s.evrules, &s.devices}, Logger: s.logger.With("part", "traps"),
 		RatePerSource: t.RatePerSource, Burst: t.Burst})
 }

@@ -60,7 +60,7 @@ func (r Receiver) channelCount() int {
 
 func (a *Alerting) applyDefaults() {
 	if a.TopologyRoots == nil {
-		a.TopologyRoots = []string{"WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable"}
+		a.TopologyRoots = []string{"InterfaceDown", "WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable"}
 	}
 	if a.AckLinkTTL == 0 {
 		a.AckLinkTTL = 24 * time.Hour

@@ -18,8 +18,9 @@ import (
 )
 
 // contextLabels are copied from the event onto the alert, so routing,
-// inhibition and the big screen see where it happened (inventory labels).
-var contextLabels = []string{"district", "level", "site", "system", "dept", "kind", "device", "instance"}
+// inhibition and the big screen see where it happened (inventory labels), and
+// which WAN link and redundancy group an interface event is about.
+var contextLabels = []string{"district", "level", "site", "system", "dept", "kind", "device", "instance", "link", "group"}
 
 // Options tune an Engine; the zero value is usable.
 type Options struct {

@@ -84,10 +84,22 @@ func ruleInfos(l *loader, files map[string]*rulefmt.RuleGroups, def int) map[str
 	return out
 }
 
+// setRules installs the rules of a new load. A rule that was over its cap
+// and is gone has its series marked stale now, so its alert resolves at once.
 func (c *capper) setRules(rules map[string]ruleInfo) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.rules = rules
+	var gone []labels.Labels
+	for key, ls := range c.capped {
+		if _, ok := rules[key]; !ok {
+			gone = append(gone, ls)
+			delete(c.capped, key)
+		}
+	}
+	c.mu.Unlock()
+	for _, ls := range gone {
+		c.write(context.Background(), ls, time.Now(), math.Float64frombits(value.StaleNaN))
+	}
 }
 
 // query is the manager's QueryFunc: the engine's query, refused for an

@@ -193,3 +193,18 @@ func TestAlertCapHoldsOnRealTSDB(t *testing.T) {
 	// adds is the query result of one evaluation at most (tens of MiB).
 	assert.Less(t, int64(after)-int64(before), int64(256<<20), "heap grew by more than 256 MiB")
 }
+
+// TestCapperStaleWhenRuleRemoved: a reload that removes a capped rule marks
+// its series stale at once rather than leaving it for the lookback window.
+func TestCapperStaleWhenRuleRemoved(t *testing.T) {
+	db := openDB(t)
+	c := newCapper(func(context.Context, string, time.Time) (promql.Vector, error) { return vectorOf(3), nil }, db, discard())
+	c.setRules(map[string]ruleInfo{ruleKey("Big", "big"): {group: "g", limit: 2}})
+	at := time.Now().Add(-time.Second)
+	_, err := c.query(promrules.NewOriginContext(context.Background(),
+		promrules.RuleDetail{Name: "Big", Query: "big", Kind: promrules.KindAlerting}), "big", at)
+	require.Error(t, err)
+	require.Len(t, queryAt(t, db, CappedMetric, at), 1)
+	c.setRules(map[string]ruleInfo{})
+	assert.Empty(t, query(t, db, CappedMetric))
+}

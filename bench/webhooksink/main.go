@@ -116,7 +116,8 @@ func report(out io.Writer, args []string) (bool, error) {
 	logPath := fs.String("log", "sink.jsonl", "the sink's log")
 	sendsPath := fs.String("sends", "", `faults caused: lines "PATH UNIX_NANOS label=value[,…]"`)
 	incPath := fs.String("incidents", "", "JSON array from GET /api/v1/incidents: every one must be announced")
-	maxDup := fs.Int("max-dup", 1, "repeats allowed per (alert, state) before the report fails")
+	maxDup := fs.Int("max-dup", 1, "repeats allowed per (alert, state) before the report fails; -1: not judged")
+	format := fs.String("format", "json", "json, or table: one latency line per path")
 	if err := fs.Parse(args); err != nil {
 		return false, err
 	}
@@ -124,7 +125,13 @@ func report(out io.Writer, args []string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	return rep.OK, enc.Encode(rep)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return rep.OK, enc.Encode(rep)
+	case "table":
+		return rep.OK, writeTable(out, rep)
+	}
+	return false, fmt.Errorf("unknown format %q (json or table)", *format)
 }

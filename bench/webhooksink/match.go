@@ -11,7 +11,9 @@ import (
 )
 
 // Send is one fault the benchmark caused: at At, on path Path, expected to be
-// announced by a firing alert carrying all of Labels.
+// announced by a firing alert carrying all of Labels. The pseudo-label
+// __path__ matches the URL path a notification was posted to, so that two
+// senders announcing alerts of the same name are told apart.
 type Send struct {
 	Path   string
 	At     time.Time
@@ -68,7 +70,7 @@ func firstArrival(recs []Record, s Send) (time.Duration, bool) {
 			continue
 		}
 		for _, a := range r.Alerts {
-			if a.Status == "firing" && hasAll(a.Labels, s.Labels) {
+			if a.Status == "firing" && hasAll(a.Labels, r.Path, s.Labels) {
 				return r.At.Sub(s.At), true
 			}
 		}
@@ -76,9 +78,13 @@ func firstArrival(recs []Record, s Send) (time.Duration, bool) {
 	return 0, false
 }
 
-func hasAll(have, want map[string]string) bool {
+func hasAll(have map[string]string, path string, want map[string]string) bool {
 	for k, v := range want {
-		if have[k] != v {
+		if k == "__path__" {
+			if path != v {
+				return false
+			}
+		} else if have[k] != v {
 			return false
 		}
 	}
@@ -117,12 +123,25 @@ type incident struct {
 	ResolvedAt  time.Time `json:"resolved_at"`
 }
 
+// parseIncidents reads the API's answer {"data":{"incidents":[…]}} or a bare array.
 func parseIncidents(r io.Reader) ([]incident, error) {
-	var incs []incident
-	if err := json.NewDecoder(r).Decode(&incs); err != nil {
+	var raw json.RawMessage
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
 		return nil, fmt.Errorf("decode incidents: %w", err)
 	}
-	return incs, nil
+	var incs []incident
+	if err := json.Unmarshal(raw, &incs); err == nil {
+		return incs, nil
+	}
+	var api struct {
+		Data *struct {
+			Incidents []incident `json:"incidents"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &api); err != nil || api.Data == nil {
+		return nil, fmt.Errorf("decode incidents: want an array or {\"data\":{\"incidents\":[…]}}")
+	}
+	return api.Data.Incidents, nil
 }
 
 // checkIncidents finds incidents with no announcement of a state they reached.

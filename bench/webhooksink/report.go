@@ -16,7 +16,7 @@ type Report struct {
 	DistinctKeys int                `json:"distinct_keys"`
 	BadPosts     int                `json:"bad_posts"`
 	AlertStates  Repeats            `json:"alert_states"` // per (fingerprint, status)
-	StepStates   Repeats            `json:"step_states"`  // per (incident, step, status)
+	StepStates   Repeats            `json:"step_states"`  // per (swanwatch.incident_id, step, status) of a payload
 	Incidents    *IncidentCheck     `json:"incidents,omitempty"`
 	Latency      map[string]Latency `json:"latency,omitempty"` // per path of the sends file
 	Problems     []string           `json:"problems"`

@@ -102,7 +102,12 @@ func TestReportLatencyUsesTheFirstAnnouncementAfterTheSend(t *testing.T) {
 		rec(400, "k2", 2, "resolved", "fb", b),
 	}
 	sends := fmt.Sprintf("trap %d ifname=GE0/0/1\ntrap %d ifname=GE0/0/2\n", t0.UnixNano(), t0.UnixNano())
-	rep, err := buildReport(writeInputs(t, recs, sends, ""))
+	in := writeInputs(t, recs, sends, "")
+	rep, err := buildReport(in)
+	require.NoError(t, err)
+	assert.Contains(t, rep.Problems, "1 (alert, state) announced in more than 2 POSTs (max 3)")
+	in.MaxDup = -1 // the two firings of GE0/0/1 are two faults here, not a repeat
+	rep, err = buildReport(in)
 	require.NoError(t, err)
 	assert.Equal(t, Latency{N: 1, Missing: 1, Min: .12, P50: .12, P90: .12, P99: .12, Max: .12}, rep.Latency["trap"])
 	assert.False(t, rep.OK)
@@ -164,6 +169,78 @@ func FuzzParseSend(f *testing.F) {
 		require.NotEmpty(t, s.Labels)
 		for k := range s.Labels {
 			require.NotEmpty(t, k)
+		}
+	})
+}
+
+// __path__ tells two senders of the same alert apart; the table lists one
+// line per path in name order.
+func TestReportPathMatcherAndTable(t *testing.T) {
+	l := map[string]string{"alertname": "AgentOffline", "instance": "vm-1"}
+	am := rec(2000, "", 0, "firing", "fp-am", l)
+	am.Path = "/am"
+	recs := []Record{rec(250, "k", 1, "firing", "fp-sw", l), am}
+	sends := fmt.Sprintf("poll-swanwatch %d __path__=/hook,instance=vm-1\npoll-anchor %d __path__=/am,instance=vm-1\n",
+		t0.UnixNano(), t0.UnixNano())
+	rep, err := buildReport(writeInputs(t, recs, sends, ""))
+	require.NoError(t, err)
+	assert.Equal(t, .25, rep.Latency["poll-swanwatch"].Max)
+	assert.Equal(t, 2.0, rep.Latency["poll-anchor"].Max)
+
+	var b strings.Builder
+	require.NoError(t, writeTable(&b, rep))
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	require.Len(t, lines, 3)
+	assert.Equal(t, []string{"poll-anchor", "1", "0", "2.000", "2.000", "2.000", "2.000", "2.000"}, strings.Fields(lines[1]))
+	assert.Equal(t, []string{"poll-swanwatch", "1", "0", "0.250", "0.250", "0.250", "0.250", "0.250"}, strings.Fields(lines[2]))
+}
+
+func TestParseIncidentsShapes(t *testing.T) {
+	cases := []struct {
+		name, in string
+		ids      []int64
+		err      string
+	}{
+		{"bare array", `[{"id":1,"fingerprint":"a"},{"id":2}]`, []int64{1, 2}, ""},
+		{"API answer", `{"data":{"incidents":[{"id":7,"resolved_at":"2026-01-01T00:00:00Z"}]}}`, []int64{7}, ""},
+		{"empty API answer", `{"data":{"incidents":[]}}`, []int64{}, ""},
+		{"no data", `{"status":"error"}`, nil, "want an array"},
+		{"not JSON", `[{"id":`, nil, "decode incidents"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			incs, err := parseIncidents(strings.NewReader(c.in))
+			if c.err != "" {
+				require.ErrorContains(t, err, c.err)
+				return
+			}
+			require.NoError(t, err)
+			ids := []int64{}
+			for _, i := range incs {
+				ids = append(ids, i.ID)
+			}
+			assert.Equal(t, c.ids, ids)
+		})
+	}
+}
+
+func FuzzParseIncidents(f *testing.F) {
+	f.Add(`{"data":{"incidents":[{"id":7,"fingerprint":"x","resolved_at":"2026-01-01T00:00:00Z"}]}}`)
+	f.Add(`[{"id":1}]`)
+	f.Fuzz(func(t *testing.T, in string) {
+		incs, err := parseIncidents(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		// What was read survives a round trip through the bare-array shape.
+		again, err := json.Marshal(incs)
+		require.NoError(t, err)
+		back, err := parseIncidents(strings.NewReader(string(again)))
+		require.NoError(t, err)
+		require.Len(t, back, len(incs))
+		for i := range incs {
+			require.Equal(t, incs[i].ID, back[i].ID)
+			require.Equal(t, incs[i].Fingerprint, back[i].Fingerprint)
 		}
 	})
 }

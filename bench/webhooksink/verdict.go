@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"text/tabwriter"
 )
 
 // Inputs names the files a report reads; empty optional paths are skipped.
@@ -11,7 +13,7 @@ type Inputs struct {
 	Log       string
 	Sends     string
 	Incidents string
-	MaxDup    int
+	MaxDup    int // < 0: repeats are counted but not judged
 }
 
 // buildReport reads the inputs and judges them.
@@ -61,8 +63,11 @@ func judge(rep Report, maxDup int) []string {
 		}
 	}
 	add(rep.BadPosts > 0, "%d POSTs were not valid Alertmanager v4 payloads", rep.BadPosts)
-	add(rep.StepStates.OverPosts > 0, "%d (incident, step, state) announced more than %d times (max %d POSTs)",
-		rep.StepStates.OverPosts, 1+maxDup, rep.StepStates.MaxPosts)
+	// Per alert, not per payload: a SwanWatch group notice carries only its
+	// news (each alert's new state once), so an alert in two POSTs of the same
+	// state is a repeat even when the two bodies differ.
+	add(maxDup >= 0 && rep.AlertStates.OverPosts > 0, "%d (alert, state) announced in more than %d POSTs (max %d)",
+		rep.AlertStates.OverPosts, 1+maxDup, rep.AlertStates.MaxPosts)
 	if i := rep.Incidents; i != nil {
 		add(len(i.LostFiring) > 0, "%d incidents never announced as firing: %v", len(i.LostFiring), i.LostFiring)
 		add(len(i.LostResolved) > 0, "%d resolved incidents never announced as resolved: %v",
@@ -72,4 +77,21 @@ func judge(rep Report, maxDup int) []string {
 		add(l.Missing > 0, "%s: %d of %d faults never announced", path, l.Missing, l.N+l.Missing)
 	}
 	return p
+}
+
+// writeTable prints one line per latency path, sorted by name, with seconds
+// to the millisecond: what the scripts put side by side.
+func writeTable(out io.Writer, rep Report) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "path\tn\tmissing\tmin_s\tp50_s\tp90_s\tp99_s\tmax_s")
+	paths := make([]string, 0, len(rep.Latency))
+	for p := range rep.Latency {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		l := rep.Latency[p]
+		fmt.Fprintf(w, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", p, l.N, l.Missing, l.Min, l.P50, l.P90, l.P99, l.Max)
+	}
+	return w.Flush()
 }

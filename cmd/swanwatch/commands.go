@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -53,6 +54,8 @@ func cmdDemo(ctx context.Context, args []string, io cmdIO) error {
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:9330", "address of the web server")
 	fs.IntVar(&opts.VMs, "vms", 3000, "number of simulated cloud VMs")
 	fs.Float64Var(&opts.WANScale, "wan-scale", 0.1, "size of the simulated WAN (1 = reference estate, 0 = none)")
+	fs.DurationVar(&opts.FaultAfter, "fault-after", 2*time.Minute, "when a town's uplink fails in the demo story (negative: never)")
+	fs.DurationVar(&opts.FaultFor, "fault-for", 10*time.Minute, "how long the town's uplink stays down")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -70,6 +73,12 @@ func cmdCheckConfig(args []string, io cmdIO) error {
 	if err != nil {
 		printProblems(io, err)
 		return fmt.Errorf("%s is not valid", args[0])
+	}
+	if errs := checkRuleFiles(cfg.Rules.Files); len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintln(io.err, e)
+		}
+		return fmt.Errorf("%s: %d rule file problem(s)", args[0], len(errs))
 	}
 	if _, err := app.BuildChannels(cfg, slog.New(slog.DiscardHandler)); err != nil {
 		printProblems(io, err)
@@ -200,4 +209,12 @@ func cmdBackup(ctx context.Context, args []string, io cmdIO) error {
 	}
 	fmt.Fprintf(io.out, "state store backed up to %s\n", *out)
 	return nil
+}
+
+// checkRuleFiles checks the user's rule files, if the configuration names any.
+func checkRuleFiles(files []string) []error {
+	if len(files) == 0 {
+		return nil
+	}
+	return rules.CheckFiles(files...)
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/auth"
@@ -33,6 +35,12 @@ type DemoOptions struct {
 	// Ready, when set, is called with the server's and the simulator's base URLs and the
 	// admin password (tests).
 	Ready func(url, simURL, password string)
+	// FaultAfter is when the demo's town uplink fails (default 2m; negative:
+	// never), FaultFor how long it stays down (default 10m).
+	FaultAfter, FaultFor time.Duration
+	// OnMessage, when set, sees every message the demo's robot and SMS
+	// gateway receive (tests).
+	OnMessage func(channel, text string)
 }
 
 // demoAdmin is the account the demo prints a one-time password for.
@@ -45,8 +53,18 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	if err != nil {
 		return err
 	}
+	o.Out = &lockedWriter{w: o.Out}
+	robot, err := startDemoRobot(o.Out, o.OnMessage)
+	if err != nil {
+		return err
+	}
+	defer robot.close()
+	trapAddr, err := freeUDPAddr()
+	if err != nil {
+		return err
+	}
 	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"),
-		FaultEvery: 3 * time.Minute, WANScale: o.WANScale})
+		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: demoCommunity})
 	if err != nil {
 		return fmt.Errorf("build the simulated estate: %w", err)
 	}
@@ -54,6 +72,10 @@ func Demo(ctx context.Context, o DemoOptions) error {
 		return fmt.Errorf("start the simulated estate: %w", err)
 	}
 	cfg := demoConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
+	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{demoCommunity}
+	if cfg.Alerting, err = demoAlerting(robot.url(), time.Now()); err != nil {
+		return err
+	}
 	password, err := resetDemoAdmin(ctx, cfg, o.Logger)
 	if err != nil {
 		return err
@@ -61,7 +83,43 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	simCtx, stopSim := context.WithCancel(context.Background())
 	return Run(ctx, Options{Config: cfg, Logger: o.Logger, Reload: o.Reload,
 		Ready: func(url string) { printDemo(o, url, password, dir, s.Addr()) },
-		Extra: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }}}})
+		Extra: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
+			demoUplinkFault(s, or(o.FaultAfter, 2*time.Minute), or(o.FaultFor, 10*time.Minute), o.Out)}})
+}
+
+// demoCommunity is the SNMP community the simulator's traps carry.
+const demoCommunity = "demo-traps"
+
+// freeUDPAddr picks a loopback UDP port for the demo's trap receiver.
+func freeUDPAddr() (string, error) {
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("pick a trap port: %w", err)
+	}
+	defer c.Close()
+	return c.LocalAddr().String(), nil
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// lockedWriter lets the robot, the scenario and the banner share one terminal.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.w == nil {
+		return len(p), nil
+	}
+	return l.w.Write(p)
 }
 
 func demoDir(dir string) (string, error) {
@@ -85,6 +143,7 @@ func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *confi
 	cfg := config.Default()
 	cfg.Storage.Path = dir
 	cfg.Server.Listen = listen
+	cfg.Server.ExternalURL = "http://" + listen // links in the demo's messages
 	cfg.Inventory.HTTP = []inventory.HTTPSource{{URL: inventoryURL, Interval: time.Minute}}
 	cfg.Collectors.Agent.Interval = interval
 	cfg.Collectors.Agent.Timeout = interval / 3
@@ -151,8 +210,11 @@ SwanWatch 演示环境已启动 (demo running)
   采集目标 targets     : %[1]s/targets
   登录 login           : user %[2]s, one-time password %[3]s
   查询 query           : curl -u %[2]s:%[3]s '%[1]s/api/v1/query?query=swanwatch:agent_online:ratio'
+  静默 silences        : %[1]s/silences
   模拟设备 simulator   : http://%[4]s/inventory  (%[5]d VMs)
+  链路故障 link fault  : curl -X POST http://%[4]s/control/link/<a~b>/down   (up / auto to end it)
   数据目录 data dir    : %[6]s
+Messages to the duty group's WeCom robot and SMS pages are printed below as they arrive.
 Stop with Ctrl-C.
 `, url, demoAdmin, password, simAddr, o.VMs, dir)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/rules"
 )
 
 var (
@@ -78,7 +80,9 @@ func (r *reloader) apply(ctx context.Context, stopWatcher *func()) error {
 	if err != nil {
 		return r.fail(err)
 	}
-	if err := r.s.rules.Reload(cfg.Rules.Files); err != nil {
+	// A rule file in error keeps its last good rules; everything else applies.
+	var partial *rules.FileProblems
+	if err := r.s.rules.Reload(cfg.Rules.Files); err != nil && !errors.As(err, &partial) {
 		return r.fail(fmt.Errorf("reload rules: %w", err))
 	}
 	(*stopWatcher)()
@@ -88,6 +92,10 @@ func (r *reloader) apply(ctx context.Context, stopWatcher *func()) error {
 	}
 	r.s.cfg.Inventory, r.s.cfg.Rules = cfg.Inventory, cfg.Rules
 	r.s.reloadAlerting(cfg)
+	if partial != nil {
+		r.s.logger.Warn("configuration reloaded except rule files in error", "file", r.s.opts.ConfigFile)
+		return r.fail(fmt.Errorf("reloaded, except rule files in error (their last good rules keep running):\n%w", partial))
+	}
 	reloadOK.Set(1)
 	r.s.logger.Info("configuration reloaded", "file", r.s.opts.ConfigFile)
 	return nil

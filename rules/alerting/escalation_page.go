@@ -108,8 +108,9 @@ func (pg Page) Mentions() []string {
 	return out
 }
 
-// Apply stamps the page on a notification: its step, mentions and a line
-// that says who is paged, e.g. "第2次升级，通知值班人员：张三、李四".
+// Apply stamps the page on a notification: its step, mentions and a first
+// line that says who is paged, e.g. "第2次升级，通知值班人员：张三、李四"
+// (page 0 is the first escalation).
 func (pg Page) Apply(n *Notification) {
 	n.Step = pg.Step
 	n.Mentions = pg.Mentions()
@@ -121,12 +122,10 @@ func (pg Page) Apply(n *Notification) {
 	if who == "" { // a roster with a gap must still be seen, in the channel, by someone
 		who = "当前无人值班，请检查值班表"
 	}
-	line := fmt.Sprintf("第%d次升级，通知值班人员：%s", pg.Step, who)
-	if pg.Step == 0 {
-		line = "通知值班人员：" + who
-	}
+	// First, so that an SMS cut at its length limit still says who must act.
+	line := fmt.Sprintf("第%d次升级，通知值班人员：%s", pg.Step+1, who)
 	if n.Text != "" {
-		line = n.Text + "\n" + line
+		line += "\n" + n.Text
 	}
 	n.Text = line
 }

@@ -93,9 +93,9 @@ func TestPolicyPages(t *testing.T) {
 		mentions []string
 		line     string
 	}{
-		{0, []string{"wecom"}, []string{"13800000002"}, "通知值班人员：李四"},
-		{3, []string{"wecom", "sms"}, []string{"13800000002", "13900000001"}, "第3次升级，通知值班人员：李四、主任"},
-		{4, []string{"phone"}, []string{"13900000002"}, "第4次升级，通知值班人员：局长"},
+		{0, []string{"wecom"}, []string{"13800000002"}, "第1次升级，通知值班人员：李四"},
+		{3, []string{"wecom", "sms"}, []string{"13800000002", "13900000001"}, "第4次升级，通知值班人员：李四、主任"},
+		{4, []string{"phone"}, []string{"13900000002"}, "第5次升级，通知值班人员：局长"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
 			pg, ok := d.Page(p, tc.step, at)
@@ -105,7 +105,7 @@ func TestPolicyPages(t *testing.T) {
 			pg.Apply(&n)
 			assert.Equal(t, tc.step, n.Step)
 			assert.Equal(t, tc.mentions, n.Mentions)
-			assert.Equal(t, "灵宝市 链路中断\n"+tc.line, n.Text)
+			assert.Equal(t, tc.line+"\n灵宝市 链路中断", n.Text)
 		})
 	}
 	_, ok := d.Page(p, 5, at)

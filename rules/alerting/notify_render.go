@@ -81,9 +81,6 @@ func detail(a Alert, held int, now time.Time) string {
 	fmt.Fprintf(&b, "告警：%s\n", summary(a))
 	fmt.Fprintf(&b, "区县：%s　站点：%s\n", orDash(a.Labels["district"]), orDash(a.Labels["site"]))
 	fmt.Fprintf(&b, "对象：%s\n", object(a))
-	if d := a.Annotations["description"]; d != "" {
-		fmt.Fprintf(&b, "详情：%s\n", d)
-	}
 	if a.Firing {
 		fmt.Fprintf(&b, "开始：%s（已持续%s）\n", cst.FormatTime(a.StartsAt), cst.FormatDuration(now.Sub(a.StartsAt)))
 	} else {
@@ -93,6 +90,10 @@ func detail(a Alert, held int, now time.Time) string {
 	fmt.Fprintf(&b, "事件编号：#%d", a.IncidentID)
 	if held > 0 {
 		fmt.Fprintf(&b, "\n另有%d条下级告警因上级故障抑制，已关联到本事件", held)
+	}
+	// The description is last: an SMS cut at its length loses only detail.
+	if d := a.Annotations["description"]; d != "" {
+		fmt.Fprintf(&b, "\n详情：%s", d)
 	}
 	return b.String()
 }

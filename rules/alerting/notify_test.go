@@ -52,7 +52,7 @@ func newNotifyEnv(t *testing.T) *ntEnv {
 	policy := ocPolicyOf(t, ocPolicy)
 	e.cfg = NotifyConfig{Route: &r,
 		Receivers: map[string][]string{"duty": {"duty/wecom"}, "wecom": {"duty/wecom"}, "sms": {"duty/sms"}, "phone": {"duty/sms"}},
-		Topology:  &TopologyInhibitor{Topology: topo, RootAlerts: []string{"WanLinkDown"}, NodeLabels: []string{"link", "instance"}},
+		Topology:  &TopologyInhibitor{Topology: topo, RootAlerts: []string{"WanLinkDown", "SnmpTargetUnreachable"}, NodeLabels: []string{"link", "instance"}},
 		Policies:  map[string]*Policy{policy.Name: policy}, Directory: ocDirectory(t)}
 	e.n = e.notifier()
 	return e
@@ -138,7 +138,7 @@ func TestNotifierTownUplinkStory(t *testing.T) {
 	assert.Equal(t, root.ID, notice.Alerts[0].IncidentID)
 	assert.True(t, strings.HasSuffix(q[0].id, "@duty/wecom"))
 	assert.Contains(t, q[1].n.Title, "【升级·紧急】")
-	assert.Contains(t, q[1].n.Text, "通知值班人员：张三")
+	assert.Contains(t, q[1].n.Text, "第1次升级，通知值班人员：张三")
 
 	for _, k := range kids {
 		got, err := e.store.Get(context.Background(), k.ID)
@@ -155,7 +155,7 @@ func TestNotifierTownUplinkStory(t *testing.T) {
 	e.tick()
 	q = e.queued()
 	require.Len(t, q, 4, "step 2 (10m) goes over wecom and sms")
-	assert.Contains(t, q[2].n.Text, "第1次升级")
+	assert.Contains(t, q[2].n.Text, "第2次升级")
 	assert.Contains(t, q[3].n.Mentions, "13900000001", "主任 is paged")
 	assert.Contains(t, timelineKinds(t, e.store, root.ID), "escalated")
 

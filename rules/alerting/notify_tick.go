@@ -61,6 +61,12 @@ func (n *Notifier) judge(ctx context.Context, cfg NotifyConfig, incs []Incident,
 		}
 	}
 	marked := Inhibit(alerts, cfg.Topology, cfg.InhibitRules)
+	rootOf := make(map[int64]int64)
+	for i, m := range marked {
+		if m.Suppressed && incs[i].Open() {
+			rootOf[incs[i].ID] = byFP[m.By]
+		}
+	}
 	vs := make([]verdict, len(incs))
 	children := map[int64]int{}
 	for i, inc := range incs {
@@ -68,10 +74,7 @@ func (n *Notifier) judge(ctx context.Context, cfg NotifyConfig, incs []Incident,
 		if !inc.Open() {
 			continue
 		}
-		root, reason := int64(0), ""
-		if m := marked[i]; m.Suppressed {
-			root, reason = byFP[m.By], m.Reason
-		}
+		root, reason := ultimateRoot(rootOf, inc.ID), marked[i].Reason
 		n.recordSuppression(ctx, &vs[i].inc, root, reason)
 		if root != 0 {
 			vs[i].held = reason
@@ -82,6 +85,21 @@ func (n *Notifier) judge(ctx context.Context, cfg NotifyConfig, incs []Incident,
 		n.recordMute(ctx, inc.ID, vs[i].held)
 	}
 	return vs, children
+}
+
+// ultimateRoot follows suppressions up to the incident that is itself not
+// suppressed: a village held back by its town router, which is held back by
+// the town's uplink, is linked to the uplink's incident. 0: not suppressed.
+func ultimateRoot(rootOf map[int64]int64, id int64) int64 {
+	root := rootOf[id]
+	for hops := 0; root != 0 && hops < 64; hops++ { // inhibit rules may form a cycle
+		next, ok := rootOf[root]
+		if !ok || next == 0 || next == id {
+			break
+		}
+		root = next
+	}
+	return root
 }
 
 func (n *Notifier) recordSuppression(ctx context.Context, inc *Incident, root int64, reason string) {

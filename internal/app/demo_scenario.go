@@ -1,0 +1,98 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/internal/sim"
+)
+
+// demoAlertingYAML routes the demo's incidents to the duty group's robot and
+// pages the engineer on duty by SMS when a WAN fault is not acknowledged in
+// two minutes, then the shift lead. {{robot}} and {{start}} are filled in.
+const demoAlertingYAML = `
+receivers:
+  - name: 值班群
+    wecom: {url: "{{robot}}/cgi-bin/webhook/send?key=demo"}
+  - name: 短信
+    sms: {url: "{{robot}}/sms", body: '{"to":{{json .Phones}},"text":{{json .Text}}}', success_field: code, success_value: "0"}
+route:
+  receiver: 值班群
+  group_by: [district, alertname]
+  group_wait: 10s
+  group_interval: 2m
+  routes:
+    - matchers: '{alertname=~"InterfaceDown|WanLinkDown|WanRedundancyDown|SnmpTargetUnreachable"}'
+      group_wait: 0s
+      escalation: 网络故障
+rosters:
+  - name: 网络值班
+    people:
+      - {name: 张三, phone: "13800000001"}
+      - {name: 李四, phone: "13800000002"}
+      - {name: 王五, phone: "13800000003"}
+      - {name: 赵六, phone: "13900000001"}
+    rotation: {kind: daily, handover: "08:30", start: "{{start}}", participants: [张三, 李四, 王五]}
+escalation_policies:
+  - name: 网络故障
+    steps:
+      - {after: 2m, rosters: [网络值班], channels: [短信]}
+      - {after: 5m, people: [赵六], channels: [短信, 值班群]}
+`
+
+// demoAlerting is the demo's alerting section, checked as a file would be.
+func demoAlerting(robotURL string, now time.Time) (config.Alerting, error) {
+	start := cst.StartOfDay(now).AddDate(0, 0, -1).Format("2006-01-02")
+	doc := strings.NewReplacer("{{robot}}", robotURL, "{{start}}", start).Replace(demoAlertingYAML)
+	file := "storage: {path: demo}\nalerting:\n  " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n  ") + "\n"
+	cfg, err := config.Parse("demo-alerting.yaml", []byte(file))
+	if err != nil {
+		return config.Alerting{}, fmt.Errorf("demo alerting: %w", err)
+	}
+	return cfg.Alerting, nil
+}
+
+// demoUplinkFault is the demo's story: after a while the uplink of a town
+// fails; the operator sees one root incident with the town's devices and
+// villages suppressed under it, the duty group gets one message, the
+// engineer on duty is paged by SMS when nobody acknowledges, and the link
+// comes back after the given time.
+func demoUplinkFault(s *sim.Sim, after, lasting time.Duration, out io.Writer) Actor {
+	ctx, cancel := context.WithCancel(context.Background())
+	return Actor{Run: func() error {
+		link, behind := s.DemoUplink()
+		if link == "" || after < 0 {
+			<-ctx.Done()
+			return nil
+		}
+		say(out, "演示场景：%s 后乡镇上联链路 %s 中断（其后 %d 台设备失联），%s 后恢复。\n", after, link, len(behind), after+lasting)
+		for _, step := range []struct {
+			wait  time.Duration
+			state string
+			line  string
+		}{{after, sim.LinkDown, "链路中断"}, {lasting, sim.LinkUp, "链路恢复"}} {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(step.wait):
+			}
+			if err := s.ForceLink(link, step.state); err != nil {
+				return fmt.Errorf("demo fault: %w", err)
+			}
+			say(out, "演示场景：%s %s（%s）\n", link, step.line, cst.FormatTime(time.Now()))
+		}
+		<-ctx.Done()
+		return nil
+	}, Stop: func(error) { cancel() }}
+}
+
+func say(out io.Writer, format string, args ...any) {
+	if out != nil {
+		fmt.Fprintf(out, format, args...)
+	}
+}

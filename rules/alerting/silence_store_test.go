@@ -148,7 +148,7 @@ func TestSilenceStoreActive(t *testing.T) {
 func TestSilenceStoreActiveUsesTheIndex(t *testing.T) {
 	c := newClock()
 	_, db := openSilences(t, c)
-	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN SELECT ` + silenceCols + ` FROM silences
+	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN SELECT `+silenceCols+` FROM silences
 		WHERE ends_at > ? AND starts_at <= ?`, 1, 1)
 	require.NoError(t, err)
 	defer rows.Close()

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
 // Why this walker exists: yaml.v3's KnownFields does not reach into types with
@@ -26,7 +28,7 @@ func (c *collector) checkFields(n *yaml.Node, t reflect.Type, path string, depth
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if depth > 64 || n.Kind == yaml.AliasNode || custom(t) {
+	if depth > 64 || n.Kind == yaml.AliasNode || (custom(t) && !walkThrough[t]) {
 		return // aliases: the decoder's KnownFields still checks them
 	}
 	switch {
@@ -54,6 +56,9 @@ func (c *collector) checkStruct(n *yaml.Node, t reflect.Type, path string, depth
 			continue
 		}
 		ft, ok := fields[k.Value]
+		if base, isFile := strings.CutSuffix(k.Value, "_file"); !ok && isFile && fields[base] == secretType {
+			continue // a secret's file, reported by inlineSecretFiles when it cannot be read
+		}
 		if !ok {
 			where := path
 			if where == "" {
@@ -65,6 +70,10 @@ func (c *collector) checkStruct(n *yaml.Node, t reflect.Type, path string, depth
 		c.checkFields(n.Content[i+1], ft, join(path, k.Value), depth+1)
 	}
 }
+
+// walkThrough are types with their own UnmarshalYAML that only note
+// something and decode the plain struct: their keys are still checked here.
+var walkThrough = map[reflect.Type]bool{reflect.TypeFor[alerting.Route](): true}
 
 // custom reports whether t decodes itself (Secret, Bytes, Retention, ...).
 func custom(t reflect.Type) bool {

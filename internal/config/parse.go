@@ -69,14 +69,15 @@ func parse(name string, data []byte) (*Config, error) {
 		return nil, c.err()
 	}
 	c := newCollector(name, &root)
-	c.checkFields(&root, reflect.TypeFor[Config](), "", 0)
-	cfg := &Config{File: name}
-	if err := decodeStrict(data, cfg); err != nil {
-		c.yamlError(err, c.unknownLines())
-	}
 	dir, err := filepath.Abs(filepath.Dir(name))
 	if err != nil {
 		c.at("", "resolve the config directory: %v", err)
+	}
+	inlined := c.inlineSecretFiles(&root, reflect.TypeFor[Config](), dir, 0)
+	c.checkFields(&root, reflect.TypeFor[Config](), "", 0)
+	cfg := &Config{File: name}
+	if err := decode(data, &root, inlined, cfg); err != nil {
+		c.yamlError(err, c.unknownLines())
 	}
 	cfg.Dir = dir
 	cfg.applyDefaults()
@@ -87,6 +88,16 @@ func parse(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// decode reads the file; once *_file secrets were inlined into the node tree
+// it decodes the tree instead (its lines are the file's; the walker above has
+// already reported unknown keys, which KnownFields would have).
+func decode(data []byte, root *yaml.Node, inlined bool, cfg *Config) error {
+	if inlined {
+		return root.Decode(cfg)
+	}
+	return decodeStrict(data, cfg)
 }
 
 func decodeStrict(data []byte, cfg *Config) error {

@@ -28,7 +28,7 @@ type Route struct {
 	Receiver       string        `yaml:"receiver,omitempty"`
 	Matchers       Matchers      `yaml:"matchers,omitempty"`
 	GroupBy        []string      `yaml:"group_by,omitempty"`
-	GroupWait      time.Duration `yaml:"group_wait,omitempty"`
+	GroupWait      time.Duration `yaml:"group_wait"` // no omitempty: 0s (at once) must survive a round trip
 	GroupInterval  time.Duration `yaml:"group_interval,omitempty"`
 	RepeatInterval time.Duration `yaml:"repeat_interval,omitempty"`
 	Continue       bool          `yaml:"continue,omitempty"`

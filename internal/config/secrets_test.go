@@ -115,8 +115,8 @@ func TestRoundTripYAML(t *testing.T) {
 	assert.Equal(t, Secret("<secret>"), again.Events.Loki.Password, "the masked value is what comes back")
 	again.Events.Loki.Password = cfg.Events.Loki.Password
 	again.Alerting.Receivers[0].Webhook.URL = cfg.Alerting.Receivers[0].Webhook.URL // a secret: masked too
-	again.Alerting.Maintenance, cfg.Alerting.Maintenance = nil, nil              // compiled schedules are funcs
-	again.Inventory.Targets, cfg.Inventory.Targets = nil, nil // Source points at other lines
+	again.Alerting.Maintenance, cfg.Alerting.Maintenance = nil, nil                 // compiled schedules are funcs
+	again.Inventory.Targets, cfg.Inventory.Targets = nil, nil                       // Source points at other lines
 	assert.Equal(t, cfg, again)
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,75 @@ type fixedIncidents []alerting.Incident
 
 func (f fixedIncidents) List(context.Context, alerting.IncidentFilter) ([]alerting.Incident, error) {
 	return f, nil
+}
+
+func (f fixedIncidents) Get(_ context.Context, id int64) (alerting.Incident, error) {
+	for _, inc := range f {
+		if inc.ID == id {
+			return inc, nil
+		}
+	}
+	return alerting.Incident{}, alerting.ErrNoIncident
+}
+
+func (f fixedIncidents) Timeline(_ context.Context, id int64) ([]alerting.TimelineEntry, error) {
+	return []alerting.TimelineEntry{
+		{At: t0.Add(-75 * time.Minute), Kind: "fired", Actor: "system", Detail: "链路中断"},
+		{At: t0.Add(-74 * time.Minute), Kind: "notified", Actor: "system", Detail: "已发送至 值班群/wecom"},
+		{At: t0.Add(-60 * time.Minute), Kind: "note", Actor: "lisi", Detail: "<script>alert(1)</script>已派人"},
+	}, nil
+}
+
+func getPage(t *testing.T, url string) (string, *http.Response) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return string(body), resp
+}
+
+// Held-back incidents are listed under their root, never dropped; the detail
+// page shows the chain, the children and the timeline in Chinese, escaped.
+func TestIncidentPagesShowTheSuppressionTree(t *testing.T) {
+	incs := fixedIncidents{
+		{ID: 1, Alertname: "InterfaceDown", Severity: alerting.Major, FirstFired: t0.Add(-75 * time.Minute),
+			Labels: map[string]string{"district": "湖滨区", "link": "hb-agg-02~hb-t201-rt"}, Annotations: map[string]string{"summary": "链路中断"}},
+		{ID: 3, Alertname: "SnmpTargetUnreachable", Severity: alerting.Major, FirstFired: t0.Add(-70 * time.Minute), SuppressedBy: 1,
+			SuppressReason: alerting.ReasonUpstream, Labels: map[string]string{"district": "湖滨区", "instance": "hb-t201-v01-rt"}},
+		{ID: 4, Alertname: "SnmpTargetUnreachable", Severity: alerting.Major, FirstFired: t0.Add(-70 * time.Minute), SuppressedBy: 1,
+			SuppressReason: alerting.ReasonUpstream, Labels: map[string]string{"district": "湖滨区", "instance": "hb-t201-v02-rt"}},
+		{ID: 9, Alertname: "AgentOffline", Severity: alerting.Minor, FirstFired: t0.Add(-5 * time.Minute),
+			Labels: map[string]string{"district": "卢氏县", "instance": "zwy-ls-01"}},
+	}
+	mux := http.NewServeMux()
+	New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithIncidents(incs).Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	page, _ := getPage(t, srv.URL+"/incidents")
+	assert.Contains(t, page, "其中 <b class=\"unk\">2</b> 起因上级故障抑制")
+	assert.Contains(t, page, "需确认 <b class=\"bad\">2</b> 起", "held-back incidents are not counted as needing acknowledgement")
+	assert.Contains(t, page, "（抑制下级告警 2 起）")
+	root, child, other := strings.Index(page, `?id=1"`), strings.Index(page, `?id=3"`), strings.Index(page, `?id=9"`)
+	assert.True(t, root < child && child < other, "children right under their root: %d %d %d", root, child, other)
+	assert.NotContains(t, page, `data-ack="3"`)
+
+	detail, resp := getPage(t, srv.URL+"/incidents?id=1")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, detail, "因本事件抑制的下级告警（2 起）")
+	assert.Contains(t, detail, "hb-t201-v02-rt")
+	assert.Contains(t, detail, "告警触发")
+	assert.Contains(t, detail, "处置记录")
+	assert.Contains(t, detail, "&lt;script&gt;")
+	assert.NotContains(t, detail, "<script>alert")
+	child3, _ := getPage(t, srv.URL+"/incidents?id=3")
+	assert.Contains(t, child3, `因上级故障抑制：根源事件 <a href="/incidents?id=1">#1</a>`)
+
+	_, resp = getPage(t, srv.URL+"/incidents?id=77")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	_, resp = getPage(t, srv.URL+"/incidents?id=x")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 }
 
 func TestIncidentPageShowsAckStateInChinese(t *testing.T) {
@@ -39,7 +109,7 @@ func TestIncidentPageShowsAckStateInChinese(t *testing.T) {
 	resp.Body.Close()
 	page := string(body)
 	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "script-src 'self'")
-	assert.Contains(t, page, "未确认 <b class=\"bad\">1</b>")
+	assert.Contains(t, page, "需确认 <b class=\"bad\">1</b>")
 	assert.Contains(t, page, `data-ack="7"`)
 	assert.Contains(t, page, "紧急")
 	assert.Contains(t, page, "1小时15分")

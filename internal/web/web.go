@@ -49,6 +49,7 @@ func New(l Lister, logger *slog.Logger, now func() time.Time) *Web {
 		"state":   stateName,
 		"level":   LevelName,
 		"dur2":    cst.FormatDuration,
+		"kind":    timelineKind,
 	}
 	pages := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	return &Web{lister: l, logger: logger, now: now, pages: pages}

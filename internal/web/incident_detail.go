@@ -1,0 +1,65 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/swanwatch/swanwatch/rules/alerting"
+)
+
+// timelineKinds are the glossary's words for what happened to an incident.
+var timelineKinds = map[string]string{
+	"fired": "告警触发", "acked": "已确认", "escalated": "升级", "notified": "已通知",
+	"notify_failed": "通知失败", "resolved": "已恢复", "note": "处置记录", "suppressed": "因上级故障抑制",
+	"unsuppressed": "解除抑制", "silenced": "静默",
+}
+
+// incidentDetail shows one incident: what, where, since when, who
+// acknowledged, the incidents it holds back and its whole timeline.
+func (w *Web) incidentDetail(rw http.ResponseWriter, r *http.Request, raw string) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(rw, "事件编号无效", http.StatusBadRequest)
+		return
+	}
+	inc, err := w.incidents.Get(r.Context(), id)
+	if errors.Is(err, alerting.ErrNoIncident) {
+		http.Error(rw, "事件不存在", http.StatusNotFound)
+		return
+	}
+	tl, err2 := w.incidents.Timeline(r.Context(), id)
+	if err != nil || err2 != nil {
+		w.logger.Error("read incident for the page", "incident", id, "err", errors.Join(err, err2))
+		http.Error(rw, "故障事件暂时无法读取，请稍后重试", http.StatusInternalServerError)
+		return
+	}
+	held, _ := w.incidents.List(r.Context(), alerting.IncidentFilter{OpenOnly: true, Limit: 1000})
+	var children []alerting.Incident
+	for _, c := range held {
+		if c.SuppressedBy == id {
+			children = append(children, c)
+		}
+	}
+	w.render(rw, "incident.html", map[string]any{"Inc": inc, "SeverityName": inc.Severity.Name(),
+		"Timeline": tl, "Children": children, "Now": w.now(), "Silence": silenceMatchers(inc)})
+}
+
+// silenceMatchers pre-fills the silence form for an incident like this one.
+func silenceMatchers(inc alerting.Incident) string {
+	parts := []string{`alertname="` + inc.Alertname + `"`}
+	for _, l := range []string{"link", "instance", "ifname"} {
+		if v := inc.Labels[l]; v != "" {
+			parts = append(parts, l+`="`+strings.ReplaceAll(v, `"`, `\"`)+`"`)
+		}
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+func timelineKind(k string) string {
+	if s, ok := timelineKinds[k]; ok {
+		return s
+	}
+	return k
+}

@@ -76,6 +76,8 @@ var (
 type Incidents struct {
 	db  *sql.DB
 	now func() time.Time
+
+	decoded decodeCache // Pending's decoded labels and annotations
 }
 
 // NewIncidents opens the store; now may be nil (time.Now).

@@ -277,3 +277,26 @@ func BenchmarkNotifierTick10k(b *testing.B) {
 	b.StopTimer()
 	require.Len(b, e.queued(), 1, "10k alerts of one district and alertname: one notice")
 }
+
+// BenchmarkNotifierTickSteady is a tick with 10,000 open incidents already
+// announced: the cost the notifier adds every second during a storm.
+func BenchmarkNotifierTickSteady(b *testing.B) {
+	e := &ntEnv{t: b, c: newClock()}
+	db, err := statestore.Open(b.TempDir()+"/state.db", nil)
+	require.NoError(b, err)
+	defer db.Close()
+	e.db, e.store = db, NewIncidents(db, e.c.now)
+	var r Route
+	require.NoError(b, yaml.Unmarshal([]byte(ntRoute), &r))
+	require.NoError(b, r.Compile())
+	e.cfg = NotifyConfig{Route: &r, Receivers: map[string][]string{"duty": {"duty/wecom"}}}
+	for i := range 10000 {
+		e.fire("WanLinkLossHigh", fmt.Sprintf("d%02d-n%05d", i%10, i), "major")
+	}
+	e.n = e.notifier()
+	require.NoError(b, e.n.Tick(context.Background()))
+	for b.Loop() {
+		require.NoError(b, e.n.Tick(context.Background()))
+	}
+	require.Len(b, e.queued(), 1)
+}

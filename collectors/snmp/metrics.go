@@ -13,3 +13,19 @@ var (
 	mBadValues    = metrics.NewCounter(`swanwatch_snmp_bad_values_total`)
 	mRestarts     = metrics.NewCounter(`swanwatch_snmp_device_restarts_detected_total`)
 )
+
+// Poll-detected link changes (linkevents.go).
+var (
+	mLinkEventsDown     = metrics.NewCounter(`swanwatch_snmp_poll_link_events_total{trap="linkDown"}`)
+	mLinkEventsUp       = metrics.NewCounter(`swanwatch_snmp_poll_link_events_total{trap="linkUp"}`)
+	mLinkEventsFailed   = metrics.NewCounter(`swanwatch_snmp_poll_link_events_failed_total`)
+	mLinkEventsDeferred = metrics.NewCounter(`swanwatch_snmp_poll_link_events_deferred_total`)
+)
+
+// linkEventsTotal is the delivered-events counter of a change to state to.
+func linkEventsTotal(to uint8) *metrics.Counter {
+	if to == operDown {
+		return mLinkEventsDown
+	}
+	return mLinkEventsUp
+}

@@ -3,6 +3,8 @@
 // (64-bit counters, 32-bit with wrap handling), sysUpTime with restart
 // detection, LLDP-MIB neighbours, and the entity figures (CPU, memory,
 // temperature, optical power) that a YAML device profile names by numeric OID.
+// It also turns an ifOperStatus change seen between two polls into a
+// linkDown/linkUp event (linkevents.go), for links whose traps never came.
 // SNMP v1, v2c and v3 (USM, SHA-2/AES) go through github.com/gosnmp/gosnmp,
 // wrapped so that the round's deadline always wins.
 //
@@ -40,6 +42,8 @@ type Collector struct {
 	profiles map[string]Profile
 	matchers []matcher
 
+	events collectors.EventSink // poll-detected link changes; nil: off
+
 	mu        sync.Mutex
 	states    map[string]*targetState
 	lastPrune time.Time
@@ -50,7 +54,7 @@ type matcher struct{ prefix, profile string }
 
 // New returns a Collector for an already defaulted and validated cfg; it loads
 // the built-in profiles and cfg.Profiles.
-func New(cfg Config, logger *slog.Logger) (*Collector, error) {
+func New(cfg Config, logger *slog.Logger, opts ...Option) (*Collector, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -59,6 +63,9 @@ func New(cfg Config, logger *slog.Logger) (*Collector, error) {
 		return nil, fmt.Errorf("load snmp profiles: %w", err)
 	}
 	c := &Collector{cfg: cfg, log: logger, profiles: profiles, states: map[string]*targetState{}}
+	for _, o := range opts {
+		o(c)
+	}
 	for _, p := range profiles {
 		for _, m := range p.Match {
 			c.matchers = append(c.matchers, matcher{m, p.Name})
@@ -98,7 +105,7 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, emit colle
 	st := c.state(t.Key(), now)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	r := &round{c: c, s: s, st: st, emit: emit, errs: map[string]error{}}
+	r := &round{c: c, s: s, st: st, ctx: ctx, target: t, emit: emit, errs: map[string]error{}}
 	err = r.run(tp, now)
 	return roundStats{s.pdus, s.oids}, err
 }
@@ -108,6 +115,8 @@ type round struct {
 	c      *Collector
 	s      *session
 	st     *targetState
+	ctx    context.Context // the round's, for the event sink
+	target collectors.Target
 	emit   collectors.Emit
 	stages []string
 	errs   map[string]error // stage → first error of this round
@@ -115,6 +124,7 @@ type round struct {
 	ifNames  map[string]string // ifIndex → ifName, for profiles and LLDP
 	entNames map[string]string // entPhysicalIndex → entPhysicalName, walked on demand
 	entErr   error
+	changes  []linkChange // poll-detected link changes of this round
 }
 
 func (r *round) run(tp targetParams, now time.Time) error {
@@ -138,6 +148,9 @@ func (r *round) run(tp targetParams, now time.Time) error {
 	r.emit("snmp_sys_uptime_seconds", float64(ticks)/ticksPerSecond)
 	r.emit("snmp_device_restarts_total", r.st.restarts)
 	r.interfaces(now)
+	// Delivered before the LLDP and entity walks, which may be slow: a link
+	// change is news only while it is fresh.
+	r.deliverLinkEvents(now)
 	r.lldp()
 	r.profile(prof)
 	r.emitErrors()
@@ -160,6 +173,9 @@ func (r *round) interfaces(now time.Time) {
 	}
 	r.st.lastRound = now
 	r.emitInterfaces(rows, elapsed)
+	if err == nil { // after a broken walk, a missing port is unknown, not gone
+		r.trackOper(rows)
+	}
 }
 
 // stage registers a stage so that snmp_errors{stage} is emitted (0 or 1)

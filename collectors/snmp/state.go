@@ -22,6 +22,10 @@ type targetState struct {
 	lastRound time.Time
 	// rows found by each stage's walk last round, to size max-repetitions.
 	rows map[string]int
+	// oper is the last up/down ifOperStatus per ifIndex (linkevents.go),
+	// polled at operAddr: a target moved to another address starts afresh.
+	oper     map[string]uint8
+	operAddr string
 }
 
 type ctrKey struct {

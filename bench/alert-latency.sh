@@ -10,7 +10,8 @@
 #                      alert, nothing waits — the path from trap to webhook itself
 #  poll-swanwatch  POLL_FAULTS real node_exporters, scraped by SwanWatch as agent targets every
 #                  AGENT_INTERVAL (15s), are killed; the shipped rule AgentOffline (rules/packs/agent.yml)
-#                  fires after its `for:`; rules are evaluated at SwanWatch's default interval.
+#                  fires after its `for:`; rules are evaluated at SwanWatch's default interval
+#                  (30s) unless RULES_EVAL is set.
 #  poll-anchor     the same exporters scraped by Prometheus 2.42 with its defaults (scrape and evaluation
 #                  every 1m) and the rule `up == 0` with the same `for:`, through Alertmanager 0.25 with its
 #                  default timings (group_wait 30s, group_interval 5m, repeat_interval 4h) grouped like
@@ -142,7 +143,7 @@ until report > "$WORK/table.txt" 2>/dev/null; do
 done
 
 echo
-echo "== fault → webhook latency, seconds (for: $FOR = ${FOR_S} s; agent interval ${AGENT_INTERVAL:-15s})"
+echo "== fault → webhook latency, seconds (for: $FOR = ${FOR_S} s; agent interval ${AGENT_INTERVAL:-15s}; rules every ${RULES_EVAL:-30s (default)})"
 awk -v f="$FOR_S" 'NR==1 {printf "%-16s %4s %8s %10s %10s %10s %10s %14s\n", "path", "n", "missing", "p50", "p90", "p99", "max", "p50 - for:"; next}
   { pf = ($1 ~ /^poll/) ? sprintf("%.3f", $5 - f) : "-"
     printf "%-16s %4d %8d %10.3f %10.3f %10.3f %10.3f %14s\n", $1, $2, $3, $5, $6, $7, $8, pf

@@ -87,9 +87,12 @@ start_sink() { # sets SINK (host:port)
 
 # write_sw_config FILE PORT TRAP_PORT DATA_DIR INVENTORY_YAML
 # The alerting section is the one of the brief: one webhook receiver, grouped
-# by alertname and instance, no group wait.
+# by alertname and instance, no group wait. RULES_EVAL (e.g. 15s) overrides the
+# rules' evaluation interval; unset, SwanWatch's default applies.
 write_sw_config() {
+  local rules=""; [ -z "${RULES_EVAL:-}" ] || rules="rules: {evaluation_interval: $RULES_EVAL}"
   cat > "$1" <<YAML
+$rules
 server: {listen: "127.0.0.1:$2"}
 storage: {path: "$4"}
 traps: {listen: "127.0.0.1:$3", communities: [$TRAP_COMMUNITY]}

@@ -116,7 +116,7 @@ func (r *round) deliverLinkEvents(now time.Time) {
 	r.rollback(r.changes[len(send):], mLinkEventsDeferred)
 	evs := make([]collectors.Event, len(send))
 	for i, ch := range send {
-		evs[i] = linkEvent(t, ch, now)
+		evs[i] = LinkEvent(t, ch.index, ch.name, ch.to == operDown, now)
 	}
 	if err := r.c.events.AppendEvents(r.ctx, evs); err != nil {
 		r.rollback(send, mLinkEventsFailed)
@@ -139,32 +139,27 @@ func (r *round) rollback(changes []linkChange, counter *metrics.Counter) {
 	}
 }
 
-// linkEvent builds the event of one change: the target's inventory labels
-// plus those of the trap receiver's linkDown/linkUp events.
-func linkEvent(t collectors.Target, ch linkChange, now time.Time) collectors.Event {
+// LinkEvent is the event a poll emits when interface ifName (ifIndex) of
+// target t is seen down (or back up) at time at: the target's inventory labels
+// plus those the trap receiver gives a linkDown/linkUp trap, with source
+// snmp_poll. It is exported so that the event rules are tested against the
+// very events the poll sends.
+func LinkEvent(t collectors.Target, ifIndex, ifName string, down bool, at time.Time) collectors.Event {
 	labels := make(map[string]string, len(t.Labels)+7)
 	maps.Copy(labels, t.Labels)
-	trap, severity, what := "linkUp", "info", "链路恢复"
-	if ch.to == operDown {
-		trap, severity, what = "linkDown", "major", "链路中断"
+	trap, severity, text := "linkUp", "info", "状态由 down 变为 up，链路恢复"
+	if down {
+		trap, severity, text = "linkDown", "major", "状态由 up 变为 down，链路中断"
 	}
 	labels["source"] = "snmp_poll"
 	labels["trap"] = trap
-	labels["severity"] = severity
+	labels["severity"] = severity // as the trap receiver's profile says
 	labels["instance"] = t.Name
-	labels["ifname"] = ch.name
-	labels["ifindex"] = ch.index
+	labels["ifname"] = ifName
+	labels["ifindex"] = ifIndex
 	labels["kind"] = Kind
-	text := fmt.Sprintf("设备 %s 接口 %s 状态由 %s 变为 %s，%s（轮询发现）",
-		t.Name, ch.name, operName(ch.from), operName(ch.to), what)
-	return collectors.Event{Time: now, Labels: labels, Text: text}
-}
-
-func operName(v uint8) string {
-	if v == operUp {
-		return "up"
-	}
-	return "down"
+	return collectors.Event{Time: at, Labels: labels,
+		Text: fmt.Sprintf("设备 %s 接口 %s %s（轮询发现）", t.Name, ifName, text)}
 }
 
 // SetTargets forgets the remembered state (link states, uptime, counters) of

@@ -25,7 +25,7 @@ func TestLinkDownFiresAtOnce(t *testing.T) {
 	assert.Equal(t, t0, a.StartsAt)
 	assert.True(t, a.EndsAt.IsZero())
 	assert.Equal(t, map[string]string{"alertname": "InterfaceDown", "severity": "major", "requirement": "R-B6",
-		"instance": "core-sw-01", "ifname": "GE0/0/1", "district": "灵宝市"}, a.Labels,
+		"instance": "core-sw-01", "ifname": "GE0/0/1", "district": "灵宝市", "kind": "snmp"}, a.Labels,
 		"rule labels win over the trap's own severity")
 	assert.Equal(t, "core-sw-01 接口 GE0/0/1 链路中断", a.Annotations["summary"])
 	assert.Contains(t, a.Annotations["description"], "设备 core-sw-01（灵宝市）接口 GE0/0/1 于 2026-11-27 14:05:09 上报链路中断")

@@ -52,7 +52,7 @@ type wanEstate struct {
 	links   map[string]sim.ExportLink
 }
 
-func startWAN(t *testing.T) *wanEstate {
+func startWAN(t testing.TB) *wanEstate {
 	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	s, err := sim.New(sim.Options{VMs: 10, Seed: 11, WANScale: 0.1, Now: func() time.Time { return at }})
 	require.NoError(t, err)
@@ -76,7 +76,7 @@ func startWAN(t *testing.T) *wanEstate {
 }
 
 // quickCollector gives up on a silent device within a second.
-func quickCollector(t *testing.T, sink collectors.EventSink) *Collector {
+func quickCollector(t testing.TB, sink collectors.EventSink) *Collector {
 	cfg := Config{RequestTimeout: 300 * time.Millisecond, Retries: -1}.WithDefaults()
 	require.NoError(t, cfg.Validate())
 	c, err := New(cfg, nil, WithEvents(sink))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
@@ -105,11 +106,6 @@ func (s *system) open() error {
 }
 
 func (s *system) openPipeline() error {
-	ks, ac, err := kinds(s.cfg, s.logger)
-	if err != nil {
-		return err
-	}
-	s.agent, s.kinds = ac, ks
 	s.incidents = alerting.NewIncidents(s.state, nil)
 	if err := s.openNotifier(); err != nil {
 		return fmt.Errorf("set up notifications: %w", err)
@@ -119,6 +115,11 @@ func (s *system) openPipeline() error {
 		return fmt.Errorf("load the event rule pack: %w", err)
 	}
 	s.evrules = eventrules.New(pack, s.onAlerts, eventrules.Options{Log: s.logger.With("part", "eventrules")})
+	ks, ac, err := kinds(s.cfg, s.logger, s.eventSink())
+	if err != nil {
+		return err
+	}
+	s.agent, s.kinds = ac, ks
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
@@ -170,7 +171,11 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	}
 	s.devices.update(targets)
 	s.inventoryTopology(targets)
-	s.runner.SetTargets(toCollectorTargets(targets))
+	ct := toCollectorTargets(targets)
+	if sn, ok := s.kinds["snmp"].Collector.(*snmp.Collector); ok {
+		sn.SetTargets(ct) // forget the port states of devices that left
+	}
+	s.runner.SetTargets(ct)
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
 }
 

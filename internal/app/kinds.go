@@ -18,7 +18,9 @@ var KindNames = []string{"agent", "link", "netprobe", "snmp"}
 
 // kinds builds one collector per kind from the configuration. This switch is the
 // single place where a kind name meets its constructor.
-func kinds(cfg *config.Config, logger *slog.Logger) (map[string]collectors.Kind, *agent.Collector, error) {
+// events receives what collectors notice between polls (an SNMP port that
+// went down), the same sink as the trap receiver's.
+func kinds(cfg *config.Config, logger *slog.Logger, events collectors.EventSink) (map[string]collectors.Kind, *agent.Collector, error) {
 	out := map[string]collectors.Kind{}
 	var agentColl *agent.Collector
 	for _, name := range KindNames {
@@ -39,7 +41,7 @@ func kinds(cfg *config.Config, logger *slog.Logger) (map[string]collectors.Kind,
 			out[name] = collectors.Kind{Collector: np, Schedule: nc.Schedule}
 		case "snmp":
 			sc := cfg.Collectors.SNMP.WithDefaults()
-			sn, err := snmp.New(sc, logger.With("kind", name))
+			sn, err := snmp.New(sc, logger.With("kind", name), snmp.WithEvents(events))
 			if err != nil {
 				return nil, nil, fmt.Errorf("snmp collector: %w", err)
 			}

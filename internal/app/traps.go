@@ -139,6 +139,12 @@ func (t teeSink) AppendEvents(ctx context.Context, evs []collectors.Event) error
 	return t.store.AppendEvents(ctx, evs)
 }
 
+// eventSink is where traps and poll-detected changes go: labelled with their
+// link, handed to the event rules at once, and stored.
+func (s *system) eventSink() collectors.EventSink {
+	return teeSink{eventSink{s.events}, s.evrules, &s.devices}
+}
+
 // newTrapReceiver builds the receiver when traps.listen is set.
 func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 	t := s.cfg.Traps
@@ -151,6 +157,6 @@ func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 			PrivProto: u.PrivProto, PrivPass: u.PrivPassword, EngineIDs: u.EngineIDs}
 	}
 	return snmptrap.New(snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
-		Resolve: s.devices.resolve, Sink: teeSink{eventSink{s.events}, s.evrules, &s.devices}, Logger: s.logger.With("part", "traps"),
+		Resolve: s.devices.resolve, Sink: s.eventSink(), Logger: s.logger.With("part", "traps"),
 		RatePerSource: t.RatePerSource, Burst: t.Burst})
 }

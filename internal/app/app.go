@@ -115,6 +115,9 @@ func (s *system) openPipeline() error {
 		return fmt.Errorf("load the event rule pack: %w", err)
 	}
 	s.evrules = eventrules.New(pack, s.onAlerts, eventrules.Options{Log: s.logger.With("part", "eventrules")})
+	if err := s.restoreEventAlerts(); err != nil {
+		return fmt.Errorf("take back the open event alerts: %w", err)
+	}
 	ks, ac, err := kinds(s.cfg, s.logger, s.eventSink())
 	if err != nil {
 		return err

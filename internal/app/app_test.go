@@ -42,29 +42,19 @@ type started struct {
 	hup            chan struct{} // what SIGHUP sends
 }
 
-// startServer writes cfgYAML (with {{dir}} and {{node}} filled in), adds an
-// admin, runs the server and waits until it listens.
-func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started {
+// run starts (or, after stop, restarts) the server on s.file and waits until
+// it listens; the same data directory is reused.
+func (s *started) run(t *testing.T) {
 	t.Helper()
-	dir := t.TempDir()
-	vars["{{dir}}"] = dir
-	vars["{{port}}"] = fmt.Sprint(testpeer.FreePort(t))
-	for k, v := range vars {
-		cfgYAML = strings.ReplaceAll(cfgYAML, k, v)
-	}
-	file := filepath.Join(dir, "swanwatch.yaml")
-	require.NoError(t, os.WriteFile(file, []byte(cfgYAML), 0o600))
-	cfg, err := config.Load(file)
+	cfg, err := config.Load(s.file)
 	require.NoError(t, err)
-	require.NoError(t, AddUser(context.Background(), file, "ops", "admin", testPassword))
-
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &started{dir: dir, file: file, hup: make(chan struct{})}
+	s.hup = make(chan struct{})
 	go func() {
-		done <- Run(ctx, Options{ConfigFile: file, Config: cfg, Logger: logger, Reload: s.hup,
+		done <- Run(ctx, Options{ConfigFile: s.file, Config: cfg, Logger: logger, Reload: s.hup,
 			Ready: func(u string) { ready <- u }})
 	}()
 	select {
@@ -84,6 +74,23 @@ func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started 
 		return <-done
 	}
 	t.Cleanup(func() { _ = s.stop() })
+}
+
+// startServer writes cfgYAML (with {{dir}} and {{node}} filled in), adds an
+// admin, runs the server and waits until it listens.
+func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started {
+	t.Helper()
+	dir := t.TempDir()
+	vars["{{dir}}"] = dir
+	vars["{{port}}"] = fmt.Sprint(testpeer.FreePort(t))
+	for k, v := range vars {
+		cfgYAML = strings.ReplaceAll(cfgYAML, k, v)
+	}
+	file := filepath.Join(dir, "swanwatch.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(cfgYAML), 0o600))
+	require.NoError(t, AddUser(context.Background(), file, "ops", "admin", testPassword))
+	s := &started{dir: dir, file: file}
+	s.run(t)
 	client, err := promapi.NewClient(promapi.Config{Address: s.url, RoundTripper: basicAuth{"ops", testPassword}})
 	require.NoError(t, err)
 	s.api = v1.NewAPI(client)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"maps"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 
@@ -34,4 +36,27 @@ func (s *system) onAlerts(ctx context.Context, alerts []alerting.Alert) {
 			s.logger.Error("record alert as incident", "fingerprint", a.Fingerprint, "err", err)
 		}
 	}
+}
+
+// restoreEventAlerts hands the event rules the alerts they had raised before
+// a restart (the open incidents), so that a linkUp after the restart closes
+// the incident its linkDown opened before it.
+func (s *system) restoreEventAlerts() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	incs, err := s.incidents.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	var open []alerting.Alert
+	for _, inc := range incs {
+		if inc.Open() {
+			open = append(open, alerting.Alert{Fingerprint: inc.Fingerprint, Labels: maps.Clone(inc.Labels),
+				Annotations: maps.Clone(inc.Annotations), Firing: true, StartsAt: inc.FirstFired, IncidentID: inc.ID})
+		}
+	}
+	if n := s.evrules.Restore(open); n > 0 {
+		s.logger.Info("event alerts taken back from open incidents", "alerts", n)
+	}
+	return nil
 }

@@ -166,3 +166,37 @@ func TestSilenceFromTheAPIMutesTheTrap(t *testing.T) {
 	}, 3*time.Second, 20*time.Millisecond, "the incident says it is silenced")
 	assert.Empty(t, sink.messages(), "silenced: nobody paged")
 }
+
+// A restart between the linkDown and the linkUp: the incident opened before
+// it is closed by the linkUp after it, and its recovery is announced once.
+func TestLinkUpAfterARestartClosesTheIncident(t *testing.T) {
+	sink := &hookSink{}
+	hook := httptest.NewServer(sink)
+	defer hook.Close()
+	port := freeUDP(t)
+	s := startServer(t, notifyConfig, map[string]string{"{{trap}}": fmt.Sprint(port), "{{hook}}": hook.URL + "/hook"})
+	waitTarget := func() {
+		require.Eventually(t, func() bool {
+			return strings.Contains(getJSON(t, s, "/api/v1/targets"), "lb-agg-01")
+		}, 10*time.Second, 50*time.Millisecond)
+	}
+	trap := func(oid string) {
+		testpeer.SNMPTrap(t).V2c(t, fmt.Sprintf("udp:127.0.0.1:%d", port), "wan-public", oid,
+			"1.3.6.1.2.1.2.2.1.1.5", "i", "5", "1.3.6.1.2.1.31.1.1.1.1.5", "s", "GE0/0/5")
+	}
+	waitTarget()
+	trap("1.3.6.1.6.3.1.1.5.3")
+	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 3*time.Second, 10*time.Millisecond)
+
+	require.NoError(t, s.stop())
+	s.run(t)
+	waitTarget()
+	trap("1.3.6.1.6.3.1.1.5.4")
+	require.Eventually(t, func() bool {
+		return !strings.Contains(getJSON(t, s, "/api/v1/incidents?open=1&alertname=InterfaceDown"), "GE0/0/5")
+	}, 3*time.Second, 20*time.Millisecond, "the linkUp after the restart closes the incident")
+	require.Eventually(t, func() bool { return len(sink.messages()) == 2 }, 3*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "resolved", sink.messages()[1].Status)
+	time.Sleep(1500 * time.Millisecond)
+	assert.Len(t, sink.messages(), 2, "the firing was not announced again after the restart")
+}

@@ -218,3 +218,51 @@ func templateLabels(event, alert map[string]string) map[string]string {
 	maps.Copy(out, alert)
 	return out
 }
+
+// Restore takes back the alerts that were active before a restart, from the
+// incident store's open incidents: without it a linkUp after a restart would
+// resolve nothing and the incident would stay open for good. An alert is
+// claimed by the rule that names it and whose labels it carries; resolve_after
+// counts again from now, so a restart never resolves anything early. It
+// returns how many alerts were taken back.
+func (e *Engine) Restore(alerts []alerting.Alert) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, a := range alerts {
+		i, ok := e.ruleOf(a)
+		if !ok || !a.Firing || len(e.active) >= e.opts.MaxActive {
+			continue
+		}
+		k := activeKey{i, keyOf(&e.rules[i], a.Labels)}
+		if e.active[k] == nil {
+			e.active[k] = &active{alert: a, lastSeen: e.opts.Now()}
+			n++
+		}
+	}
+	e.gauge()
+	return n
+}
+
+// ruleOf finds the rule that raised an alert: same alertname, its labels
+// present, every key label present.
+func (e *Engine) ruleOf(a alerting.Alert) (int, bool) {
+	for i := range e.rules {
+		r := &e.rules[i]
+		if r.Alert != a.Labels[model.AlertNameLabel] {
+			continue
+		}
+		match := true
+		for k, v := range r.Labels {
+			match = match && a.Labels[k] == v
+		}
+		for _, k := range r.Key {
+			_, has := a.Labels[k]
+			match = match && has
+		}
+		if match {
+			return i, true
+		}
+	}
+	return 0, false
+}

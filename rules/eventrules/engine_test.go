@@ -2,6 +2,7 @@ package eventrules
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -171,4 +172,32 @@ func TestAppendEventsIsHandle(t *testing.T) {
 	var sink collectors.EventSink = New(packRules(t), rec.onAlerts, Options{})
 	require.NoError(t, sink.AppendEvents(context.Background(), []collectors.Event{trap(t0, "linkDown", "sw-1", "GE0/0/1")}))
 	assert.Len(t, rec.all(), 1)
+}
+
+// After a restart the engine takes back its active alerts from the incident
+// store, so the linkUp that arrives later resolves the incident opened before.
+func TestRestoreAfterRestart(t *testing.T) {
+	pack, err := Pack()
+	require.NoError(t, err)
+	var got []alerting.Alert
+	first := New(pack, func(_ context.Context, as []alerting.Alert) { got = append(got, as...) }, Options{})
+	down := collectors.Event{Time: time.Unix(1000, 0), Labels: map[string]string{"source": "snmp_trap", "trap": "linkDown",
+		"instance": "lb-agg-01", "ifname": "GE0/0/7", "district": "灵宝市"}}
+	first.Handle(context.Background(), []collectors.Event{down})
+	require.Len(t, got, 1)
+	opened := got[0]
+
+	var after []alerting.Alert
+	second := New(pack, func(_ context.Context, as []alerting.Alert) { after = append(after, as...) }, Options{})
+	other := alerting.Alert{Firing: true, Labels: map[string]string{"alertname": "WanLinkDown", "link": "x"}}
+	assert.Equal(t, 1, second.Restore([]alerting.Alert{opened, other}), "only the event rule's own alert is taken back")
+	second.Handle(context.Background(), []collectors.Event{down})
+	assert.Empty(t, after, "the same linkDown again is not a new alert")
+	up := down
+	up.Labels = maps.Clone(down.Labels)
+	up.Labels["trap"] = "linkUp"
+	second.Handle(context.Background(), []collectors.Event{up})
+	require.Len(t, after, 1)
+	assert.False(t, after[0].Firing)
+	assert.Equal(t, opened.Fingerprint, after[0].Fingerprint, "resolves the incident opened before the restart")
 }

@@ -54,6 +54,7 @@ type Notifier struct {
 	groups map[GroupKey]*groupClock
 	muted  map[int64]string // incident → why it was last noted as muted
 	seeded bool
+	wakeAt time.Time // earliest moment something becomes due; zero: none known
 }
 
 // groupClock is what the notifier remembers of a group between ticks.
@@ -109,20 +110,39 @@ func (n *Notifier) Kick() {
 	}
 }
 
-// Run ticks until ctx ends.
+// Run ticks until ctx ends: every Interval, on Kick, and at the moment a
+// group_wait, group_interval or escalation delay runs out, so a notice is
+// not held up to a whole Interval past its time.
 func (n *Notifier) Run(ctx context.Context) error {
-	t := time.NewTicker(n.opts.Interval)
+	t := time.NewTimer(n.opts.Interval)
 	defer t.Stop()
 	for {
 		if err := n.Tick(ctx); err != nil && ctx.Err() == nil {
 			notifyErrors.Inc()
 			n.log.Error("notifier tick", "err", err)
 		}
+		t.Reset(n.sleep())
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		case <-n.kick:
 		}
+	}
+}
+
+// sleep is how long to wait for the next tick.
+func (n *Notifier) sleep() time.Duration {
+	d := n.opts.Interval
+	if !n.wakeAt.IsZero() {
+		d = min(d, max(n.wakeAt.Sub(n.opts.Now())+time.Millisecond, time.Millisecond))
+	}
+	return d
+}
+
+// wake notes that something becomes due at t.
+func (n *Notifier) wake(t time.Time) {
+	if n.wakeAt.IsZero() || t.Before(n.wakeAt) {
+		n.wakeAt = t
 	}
 }

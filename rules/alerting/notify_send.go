@@ -75,6 +75,8 @@ func (n *Notifier) escalate(ctx context.Context, cfg NotifyConfig, vs []verdict,
 		}
 		if step, due := p.Due(v.inc, v.inc.EscalationStep-1, now); due {
 			n.page(ctx, cfg, p, v.inc, step, children, watch, now)
+		} else if at, ok := p.NextAt(v.inc, v.inc.EscalationStep-1); ok {
+			n.wake(at)
 		}
 	}
 }

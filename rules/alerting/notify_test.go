@@ -300,3 +300,22 @@ func BenchmarkNotifierTickSteady(b *testing.B) {
 	}
 	require.Len(b, e.queued(), 1)
 }
+
+// The notifier wakes when a group_interval runs out, not a whole Interval
+// later: a second alert of a group goes out right at sentAt+group_interval.
+func TestNotifierWakesWhenDue(t *testing.T) {
+	e := newNotifyEnv(t)
+	e.cfg.Policies = nil
+	e.n = e.notifier()
+	e.n.opts.Interval = time.Hour
+	e.fire("WanLinkLossHigh", "a-up", "major")
+	e.tick()
+	e.c.add(10 * time.Second)
+	e.fire("WanLinkLossHigh", "b-up", "major")
+	e.tick()
+	assert.Equal(t, 50*time.Second+time.Millisecond, e.n.sleep(), "wake at sentAt + group_interval (1m)")
+	e.c.add(50 * time.Second)
+	e.tick()
+	assert.Len(t, e.queued(), 2)
+	assert.Equal(t, time.Hour, e.n.sleep(), "nothing pending: the plain interval")
+}

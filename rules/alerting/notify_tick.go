@@ -23,6 +23,7 @@ func (n *Notifier) Tick(ctx context.Context) error {
 	defer notifyTickDur.UpdateDuration(start)
 	notifyTicks.Inc()
 	cfg, now := n.config(), n.opts.Now()
+	n.wakeAt = time.Time{}
 	incs, err := n.opts.Incidents.Pending(ctx)
 	if err != nil {
 		return err
@@ -161,6 +162,9 @@ func (n *Notifier) announce(ctx context.Context, cfg NotifyConfig, vs []verdict,
 		c := n.clock(key, now, len(news) > 0)
 		repeat, due := c.due(g, len(news) > 0, now)
 		if !due {
+			if at, ok := c.dueAt(g, len(news) > 0); ok {
+				n.wake(at)
+			}
 			continue
 		}
 		n.send(ctx, cfg, g, news, repeat, children, now)
@@ -234,6 +238,20 @@ func (c *groupClock) due(g *Group, news bool, now time.Time) (repeat, due bool) 
 	}
 	firing := slices.ContainsFunc(g.Alerts, func(a Alert) bool { return a.Firing })
 	return true, firing && !now.Before(c.sentAt.Add(r.RepeatInterval))
+}
+
+// dueAt is when the group's next notice falls due, for the wake-up timer.
+func (c *groupClock) dueAt(g *Group, news bool) (time.Time, bool) {
+	r := g.Route
+	switch {
+	case news && c.sentAt.IsZero():
+		return c.seen.Add(r.GroupWait), true
+	case news:
+		return c.sentAt.Add(r.GroupInterval), true
+	case c.sentAt.IsZero():
+		return time.Time{}, false
+	}
+	return c.sentAt.Add(r.RepeatInterval), true
 }
 
 // noticeID is the outbox key of a group notice before the channel suffix:

@@ -1,4 +1,5 @@
-# alerting-lib.sh — shared by alert-latency.sh and kill-test.sh (sourced, not run).
+# alerting-lib.sh — shared by alert-latency.sh (and its latency-*.sh parts) and kill-test.sh
+# (sourced, not run).
 # Everything runs on 127.0.0.1 in $WORK; every process started here is recorded
 # in PIDS and stopped by its PID on exit (never by name: other benchmarks and
 # tests may run the same binaries on this machine).
@@ -8,6 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d "/tmp/swanwatch-bench.XXXXXX")
 PIDS=()
 TRAP_COMMUNITY=bench-public
+API_AUTH=""
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
@@ -73,9 +75,9 @@ wait_http() { # wait_http URL SECONDS [PID]   fails early when PID dies
   die "$1 did not answer within $2 s"
 }
 
-build_bins() { # swanwatch and the sink into $WORK/bin
-  log "building swanwatch and webhooksink"
-  (cd "$ROOT" && go build -o "$WORK/bin/" ./cmd/swanwatch ./bench/webhooksink)
+build_bins() { # build_bins [PACKAGE…]   swanwatch, the sink and PACKAGEs (./cmd/swansim) into $WORK/bin
+  log "building swanwatch, webhooksink${1:+ and $*}"
+  (cd "$ROOT" && go build -o "$WORK/bin/" ./cmd/swanwatch ./bench/webhooksink "$@")
 }
 
 start_sink() { # sets SINK (host:port)
@@ -85,28 +87,38 @@ start_sink() { # sets SINK (host:port)
   log "webhook sink on $SINK"
 }
 
-# write_sw_config FILE PORT TRAP_PORT DATA_DIR INVENTORY_YAML
-# The alerting section is the one of the brief: one webhook receiver, grouped
-# by alertname and instance, no group wait. RULES_EVAL (e.g. 15s) overrides the
+# sw_common PORT DATA_DIR GROUP_BY   the parts every benchmark's SwanWatch shares:
+# loopback listener, data directory, rules, and the alerting section of the
+# brief: one webhook receiver (the sink's /hook), grouped by GROUP_BY (e.g.
+# "alertname, instance"), no group wait. RULES_EVAL (e.g. 15s) overrides the
 # rules' evaluation interval; unset, SwanWatch's default applies.
-write_sw_config() {
-  local rules=""; [ -z "${RULES_EVAL:-}" ] || rules="rules: {evaluation_interval: $RULES_EVAL}"
-  cat > "$1" <<YAML
-$rules
-server: {listen: "127.0.0.1:$2"}
-storage: {path: "$4"}
-traps: {listen: "127.0.0.1:$3", communities: [$TRAP_COMMUNITY]}
-collectors:
-  agent: {interval: ${AGENT_INTERVAL:-15s}}
+sw_common() {
+  [ -z "${RULES_EVAL:-}" ] || echo "rules: {evaluation_interval: $RULES_EVAL}"
+  cat <<YAML
+server: {listen: "127.0.0.1:$1"}
+storage: {path: "$2"}
 alerting:
   receivers:
     - name: sink
       webhook: {url: "http://$SINK/hook"}
-  route: {receiver: sink, group_by: [alertname, instance], group_wait: 0s, group_interval: 1s, repeat_interval: 4h}
+  route: {receiver: sink, group_by: [$3], group_wait: 0s, group_interval: 1s, repeat_interval: 4h}
+YAML
+}
+
+# write_sw_config FILE PORT TRAP_PORT DATA_DIR INVENTORY_YAML
+# Traps on TRAP_PORT, agents every AGENT_INTERVAL (15s), the devices inline,
+# grouped by alertname and instance.
+write_sw_config() {
+  { sw_common "$2" "$4" "alertname, instance"
+    cat <<YAML
+traps: {listen: "127.0.0.1:$3", communities: [$TRAP_COMMUNITY]}
+collectors:
+  agent: {interval: ${AGENT_INTERVAL:-15s}}
 inventory:
   targets:
 $5
 YAML
+  } > "$1"
 }
 
 # switch_target NAME ADDRESS   the inventory device that traps from ADDRESS are named after
@@ -114,8 +126,9 @@ switch_target() {
   echo "    - {name: $1, kind: link, address: \"$2\", district: 灵宝市, level: county, params: {a_device: $1, a_ifname: GE0/0/0, bandwidth_bps: \"1000000000\"}}"
 }
 
-add_viewer() { # add_viewer CONFIG   sets API_AUTH for curl -u
-  local pw="Swan-$RANDOM$RANDOM-W4tch"
+add_viewer() { # add_viewer CONFIG   sets API_AUTH for curl -u (the same for every SwanWatch of a run)
+  local pw=${API_AUTH#bench:}  # API_AUTH is reset when this file is sourced
+  [ -n "${API_AUTH:-}" ] || pw="Swan-$RANDOM$RANDOM-W4tch"
   echo "$pw" | "$WORK/bin/swanwatch" user add --config "$1" --name bench --role viewer --password-stdin >/dev/null
   API_AUTH="bench:$pw"
 }
@@ -130,3 +143,17 @@ send_trap() {
 }
 
 now_ns() { date +%s%N; }
+
+# query URL AUTH PROMQL   the first value of an instant query, or nothing
+query() {
+  curl -fsS --max-time 5 ${2:+-u "$2"} --data-urlencode "query=$3" "$1/api/v1/query" 2>/dev/null |
+    sed -nE 's/.*"value":\[[^,]*,"([^"]*)".*/\1/p'
+}
+
+# dur_s DURATION   seconds of a Go-style duration made of whole s, m or h (15s, 1m, 5m)
+dur_s() {
+  case $1 in
+  *h) echo $(( ${1%h} * 3600 ));; *m) echo $(( ${1%m} * 60 ));; *s) echo "${1%s}";;
+  *) die "duration $1: want whole seconds, minutes or hours (15s, 1m)";;
+  esac
+}

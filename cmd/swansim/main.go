@@ -1,11 +1,13 @@
 // Command swansim runs the simulated estate of internal/sim on its own: 3,000
-// cloud VMs with monitoring agents by default, behind one loopback listener, for
-// benchmarks at reference-estate scale and for pointing a SwanWatch at by hand.
+// cloud VMs with monitoring agents by default, behind one loopback listener, and
+// optionally the e-government WAN (SNMP agents on their own loopback addresses),
+// for benchmarks and for pointing a SwanWatch or a Prometheus at by hand.
 //
 //	swansim -vms 3000 -listen 127.0.0.1:9400 -seed 1
+//	swansim -vms 1 -wan-scale 0.02 -traps 127.0.0.1:1162   # small WAN, traps to :1162
 //
 // It prints the inventory URL (the control plane's export shape) and runs until
-// SIGINT or SIGTERM.
+// SIGINT or SIGTERM. Links are forced down and up with POST /control/link/{a~b}/down|up|auto.
 package main
 
 import (
@@ -41,6 +43,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&o.Seed, "seed", 1, "seed: same seed, same estate and figures")
 	fs.DurationVar(&o.FaultEvery, "fault-every", 0, "take one host or county machine room down every period (0: natural schedule only)")
 	fs.Float64Var(&o.OfflineShare, "offline-share", 0.01, "mean share of agents in short outages (negative: none)")
+	fs.Float64Var(&o.WANScale, "wan-scale", 0, "size of the simulated WAN (1 = reference estate of ~2,500 devices, 0 = none)")
+	fs.StringVar(&o.TrapTarget, "traps", "", "host:port that receives the WAN's linkDown/linkUp traps (empty: no traps)")
+	fs.StringVar(&o.TrapCommunity, "trap-community", "public", "SNMPv2c community of the traps")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # alert-latency.sh [TRAPS=50] [POLL_FAULTS=3] [LINK_CUTS=3] — fault → webhook latency, side by side in
-# one run. PATHS (default trap,poll-agent,poll-link) runs only some of the paths, e.g. PATHS=poll-link.
+# one run. PATHS (default trap,poll-agent,poll-link) runs only some of the paths, e.g. PATHS=poll-link;
+# LINK_CUTS=N is the same as the third argument.
 #
 #  trap        SwanWatch only: TRAPS SNMPv2c linkDown traps (net-snmp snmptrap), one per ifIndex,
 #              ~TRAP_SPACING_MS (200) apart; latency = webhook arrival − the moment before snmptrap ran
@@ -19,11 +20,11 @@
 #
 # The anchor is Prometheus 2.42 (scrape and evaluation every 1m) → Alertmanager 0.25 (group_wait 30s),
 # all at their defaults, to the same webhook sink. The link cuts follow the kills, so they add nothing
-# to the default run (about 10 minutes, the `for: 5m` of the agent path plus the anchor's 1m ticks);
-# PATHS=poll-link alone takes about 5. Everything listens on 127.0.0.1 on free ports; KEEP=1 keeps the
+# to the default run (about 8 minutes, the `for: 5m` of the agent path plus the anchor's 1m ticks);
+# PATHS=poll-link alone takes about 4. Everything listens on 127.0.0.1 on free ports; KEEP=1 keeps the
 # work directory (logs, sink.jsonl, sends.txt).
 set -euo pipefail
-TRAPS=${1:-50}; POLL=${2:-3}; CUTS=${3:-3}
+TRAPS=${1:-50}; POLL=${2:-3}; CUTS=${3:-${LINK_CUTS:-3}}
 SPACING_MS=${TRAP_SPACING_MS:-200}
 PATHS=${PATHS:-trap,poll-agent,poll-link}
 HERE=$(dirname "$0")

@@ -28,6 +28,7 @@ type Config struct {
 	Collectors Collectors       `yaml:"collectors"`
 	Traps      Traps            `yaml:"traps"`
 	Alerting   Alerting         `yaml:"alerting"`
+	Bigscreen  Bigscreen        `yaml:"bigscreen"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`
 

@@ -46,6 +46,7 @@ func (c *Config) applyDefaults() {
 	c.Collectors.SNMP = c.Collectors.SNMP.WithDefaults()
 	c.Traps.applyDefaults()
 	c.Alerting.applyDefaults()
+	c.Bigscreen.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = or(c.Log.Level, "info")
 	c.Log.Format = or(c.Log.Format, "text")

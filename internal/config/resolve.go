@@ -22,6 +22,9 @@ func (c *collector) resolve(cfg *Config) {
 	for i := range cfg.Rules.Files {
 		abs(&cfg.Rules.Files[i])
 	}
+	for i := range cfg.Bigscreen.SceneFiles {
+		abs(&cfg.Bigscreen.SceneFiles[i])
+	}
 	for i := range cfg.Inventory.Files {
 		abs(&cfg.Inventory.Files[i])
 	}

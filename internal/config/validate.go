@@ -34,6 +34,7 @@ func (c *collector) validate(cfg *Config) {
 	c.sub("collectors.snmp", cfg.Collectors.SNMP.Validate())
 	c.traps(cfg.Traps)
 	c.alerting(&cfg.Alerting)
+	c.bigscreen(&cfg.Bigscreen)
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	c.oneOf("log.format", cfg.Log.Format, "text", "json")

@@ -1,0 +1,61 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/swanwatch/swanwatch/bigscreen"
+)
+
+// Bigscreen is the video wall (大屏): the screens and their playlists, and
+// extra scene files next to the shipped ones (dashboards/screens).
+type Bigscreen struct {
+	Screens    []bigscreen.ScreenConfig `yaml:"screens,omitempty"`
+	SceneFiles []string                 `yaml:"scene_files,omitempty"` // YAML scenes; globs allowed
+}
+
+// DefaultScreen is the wall a fresh install shows: the four shipped scenes.
+var DefaultScreen = bigscreen.ScreenConfig{Name: "大屏", Playlist: []string{"city", "wan", "cloud", "duty"},
+	Dwell: time.Minute, Fit: "height", ReloadEvery: 6 * time.Hour, StaleAfter: 30 * time.Second}
+
+func (b *Bigscreen) applyDefaults() {
+	if len(b.Screens) == 0 {
+		b.Screens = []bigscreen.ScreenConfig{DefaultScreen}
+		b.Screens[0].Playlist = append([]string(nil), DefaultScreen.Playlist...)
+	}
+	for i := range b.Screens {
+		s := &b.Screens[i]
+		s.Dwell = or(s.Dwell, DefaultScreen.Dwell)
+		s.Fit = or(s.Fit, DefaultScreen.Fit)
+		s.StaleAfter = or(s.StaleAfter, DefaultScreen.StaleAfter)
+		if len(s.Playlist) == 0 {
+			s.Playlist = append([]string(nil), DefaultScreen.Playlist...)
+		}
+	}
+}
+
+// bigscreen checks the screens; that the playlists name existing scenes is
+// checked when the scenes load (the server and check-config).
+func (c *collector) bigscreen(b *Bigscreen) {
+	names := map[string]bool{}
+	for i, s := range b.Screens {
+		path := fmt.Sprintf("bigscreen.screens[%d]", i)
+		switch {
+		case s.Name == "":
+			c.at(path+".name", "empty screen name")
+		case names[s.Name]:
+			c.at(path+".name", "screen %q is defined twice", s.Name)
+		}
+		names[s.Name] = true
+		c.oneOf(path+".fit", s.Fit, "width", "height", "stretch")
+		if s.Dwell < 5*time.Second {
+			c.at(path+".dwell", "%s is below the minimum 5s", s.Dwell)
+		}
+		if s.ReloadEvery != 0 && s.ReloadEvery < 10*time.Minute {
+			c.at(path+".reload_every", "%s is below the minimum 10m (0 turns reloads off)", s.ReloadEvery)
+		}
+		if s.StaleAfter < 5*time.Second {
+			c.at(path+".stale_after", "%s is below the minimum 5s", s.StaleAfter)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-peers.sh — installs the real third-party peers the tests run against:
-# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager from Debian, VictoriaLogs (the Loki-protocol
+# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, Chromium (+ CJK fonts) from Debian, VictoriaLogs (the Loki-protocol
 # receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
 # that is already there is not touched. Tests FAIL, never skip, without them.
 set -euo pipefail
@@ -16,6 +16,9 @@ apt_pkgs=()
 command -v ip >/dev/null || apt_pkgs+=(iproute2)
 command -v python3 >/dev/null || apt_pkgs+=(python3-minimal)
 command -v curl >/dev/null || apt_pkgs+=(curl)
+# The video wall's end-to-end tests drive headless Chromium; CJK fonts so the screenshots show Chinese.
+[ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || apt_pkgs+=(fonts-noto-cjk)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -268,4 +268,9 @@ CREATE TABLE silences (
 );
 CREATE INDEX silences_ends ON silences (ends_at);
 `},
+	{7, "screen tokens", `
+-- 1: the token of a video-wall screen (大屏): viewer at most, and only for
+-- GET /wall/... (its URL is written into kiosk configurations).
+ALTER TABLE api_tokens ADD COLUMN screen INTEGER NOT NULL DEFAULT 0;
+`},
 }

@@ -56,7 +56,7 @@ type env struct {
 
 // newEnv starts a real HTTP server with the auth routes and three protected
 // routes, one per role, and users viewer1, operator1 and admin1.
-func newEnv(t *testing.T, opts Options) *env {
+func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
 	db, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), slog.New(slog.DiscardHandler))
 	require.NoError(t, err)

@@ -24,7 +24,9 @@ const (
 
 // Middleware admits requests authenticated with at least role min: a session
 // cookie, `Authorization: Bearer swt_...` or HTTP Basic, tried in that order of
-// precedence: an Authorization header, when present, decides alone. Browsers
+// precedence: an Authorization header, when present, decides alone. On GET
+// /wall/... only, the swanwatch_screen cookie (a screen token) comes before
+// the session cookie; a screen token never opens anything else. Browsers
 // without credentials are sent to /login; API clients get 401 with a Basic
 // challenge; a role too low gets 403. Cookie-authenticated requests other than
 // GET, HEAD and OPTIONS must carry the CSRF header.
@@ -69,9 +71,15 @@ func (s *Service) authenticate(r *http.Request) (Principal, error) {
 			return Principal{}, rejected(viaNone, "malformed", ErrBadCredentials)
 		}
 		if c.via == ViaToken {
-			return s.tokenPrincipal(ctx, c.token)
+			return s.bearerPrincipal(r, c.token)
 		}
 		return s.basicPrincipal(ctx, c.user, c.password, hostOnly(r.RemoteAddr))
+	}
+	// On the wall the screen cookie goes first: a kiosk that once also held a
+	// session must not fall back to it and end up on the login page.
+	if ck, err := r.Cookie(ScreenCookie); err == nil && wallRead(r) {
+		p, _, err := s.screenToken(ctx, ck.Value)
+		return p, err
 	}
 	ck, err := r.Cookie(SessionCookie)
 	if err != nil {
@@ -91,6 +99,10 @@ func (s *Service) deny(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &locked):
 		writeLocked(w, locked, s.now())
+	case errors.Is(err, ErrScreenScope):
+		writeError(w, http.StatusForbidden, "forbidden", "大屏令牌只能用于打开监控大屏")
+	case errors.Is(err, errScreenRefused):
+		s.screenDenied(w, r)
 	case (errors.Is(err, ErrNoCredentials) || errors.Is(err, ErrSessionEnded)) && wantsHTML(r):
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 	case errors.Is(err, ErrNoCredentials):

@@ -2,7 +2,8 @@
 // password hashes and the password policy, login sessions with lockout, API tokens,
 // and the HTTP middleware that turns a session cookie, a bearer token or HTTP Basic
 // credentials into a Principal in the request context. It also serves the login
-// page and the login, logout, whoami and token-management API.
+// page and the login, logout, whoami and token-management API, and the video
+// wall's screen tokens: GET /wall/login and the swanwatch_screen cookie.
 //
 // Security events (failed logins, lockouts, user and token changes) go to an
 // Auditor; package audit implements it, so auth imports no audit code.

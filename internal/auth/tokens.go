@@ -26,6 +26,10 @@ type Token struct {
 // of zero or less makes a token that lasts until revoked. Only the token's
 // SHA-256 is stored.
 func (s *Service) CreateToken(ctx context.Context, user, tokenName string, ttl time.Duration) (string, error) {
+	return s.createToken(ctx, user, tokenName, ttl, false)
+}
+
+func (s *Service) createToken(ctx context.Context, user, tokenName string, ttl time.Duration, screen bool) (string, error) {
 	if err := CheckUserName(tokenName); err != nil {
 		return "", fmt.Errorf("create token: name: %w", err)
 	}
@@ -39,15 +43,19 @@ func (s *Service) CreateToken(ctx context.Context, user, tokenName string, ttl t
 	if ttl > 0 {
 		exp = now.Add(ttl).UnixMilli()
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, hash, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, u.id, tokenName, hashSecret(secret), now.UnixMilli(), exp)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, hash, created_at, expires_at, screen)
+		VALUES (?, ?, ?, ?, ?, ?)`, u.id, tokenName, hashSecret(secret), now.UnixMilli(), exp, screen)
 	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
 		return "", fmt.Errorf("create token %s for %s: %w", tokenName, user, ErrTokenExists)
 	}
 	if err != nil {
 		return "", fmt.Errorf("create token %s for %s: %w", tokenName, user, err)
 	}
-	s.event(ctx, "token.create", user+"/"+tokenName, "success", "ttl="+ttl.String())
+	detail := "ttl=" + ttl.String()
+	if screen {
+		detail += " screen"
+	}
+	s.event(ctx, "token.create", user+"/"+tokenName, "success", detail)
 	return secret, nil
 }
 
@@ -98,33 +106,76 @@ func unixMilliOrZero(ms int64) time.Time {
 	return time.UnixMilli(ms)
 }
 
-// tokenPrincipal validates a bearer token: known, not revoked or expired, user
-// enabled; it acts with the user's current role.
-func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal, error) {
-	var id, exp, revoked, used int64
-	var disabled bool
-	p := Principal{Via: ViaToken}
-	err := s.db.QueryRowContext(ctx, `SELECT t.id, t.expires_at, t.revoked_at, t.last_used, u.name, u.role,
-		u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hashSecret(secret)).
-		Scan(&id, &exp, &revoked, &used, &p.User, &p.Role, &disabled)
-	now := s.now()
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return p, rejected(ViaToken, "unknown", ErrBadCredentials)
-	case err != nil:
-		return p, fmt.Errorf("load token: %w", err)
-	case revoked != 0:
-		return p, rejected(ViaToken, "revoked", ErrBadCredentials)
-	case exp != 0 && now.UnixMilli() >= exp:
-		return p, rejected(ViaToken, "expired", ErrBadCredentials)
-	case disabled:
-		return p, rejected(ViaToken, "disabled", ErrBadCredentials)
+// tokenRow is what validating a token reads of it and its user.
+type tokenRow struct {
+	id, expires, revoked, lastUsed int64
+	user, name                     string
+	role                           Role
+	disabled, screen               bool
+}
+
+// loadToken finds a token by its secret's hash. Unknown is ErrBadCredentials.
+func (s *Service) loadToken(ctx context.Context, secret string) (tokenRow, error) {
+	var t tokenRow
+	err := s.db.QueryRowContext(ctx, `SELECT t.id, t.expires_at, t.revoked_at, t.last_used, t.name, t.screen,
+		u.name, u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
+		hashSecret(secret)).Scan(&t.id, &t.expires, &t.revoked, &t.lastUsed, &t.name, &t.screen,
+		&t.user, &t.role, &t.disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrBadCredentials
 	}
-	if now.Sub(time.UnixMilli(used)) >= sessionTouchEvery {
+	if err != nil {
+		return t, fmt.Errorf("load token: %w", err)
+	}
+	return t, nil
+}
+
+// refusal says why a known token may not be used now ("" when it may).
+func (t tokenRow) refusal(now time.Time) string {
+	switch {
+	case t.revoked != 0:
+		return "revoked"
+	case t.expires != 0 && now.UnixMilli() >= t.expires:
+		return "expired"
+	case t.disabled:
+		return "disabled"
+	}
+	return ""
+}
+
+// validToken validates a token: known, not revoked or expired, user enabled.
+// Failures are counted under via with their reason; the reason is returned
+// for the audit trail. last_used is written at most once a minute.
+func (s *Service) validToken(ctx context.Context, secret string, via Via) (tokenRow, string, error) {
+	t, err := s.loadToken(ctx, secret)
+	if errors.Is(err, ErrBadCredentials) {
+		return t, "unknown", rejected(via, "unknown", err)
+	}
+	if err != nil {
+		return t, "", err
+	}
+	now := s.now()
+	if reason := t.refusal(now); reason != "" {
+		return t, reason, rejected(via, reason, ErrBadCredentials)
+	}
+	if now.Sub(time.UnixMilli(t.lastUsed)) >= sessionTouchEvery {
 		if _, err := s.db.ExecContext(ctx, "UPDATE api_tokens SET last_used = ? WHERE id = ?",
-			now.UnixMilli(), id); err != nil {
-			return p, fmt.Errorf("touch token: %w", err)
+			now.UnixMilli(), t.id); err != nil {
+			return t, "", fmt.Errorf("touch token: %w", err)
 		}
 	}
-	return p, nil
+	return t, "", nil
+}
+
+// tokenPrincipal validates a bearer token; it acts with the user's current
+// role. A screen token is refused here: it opens the wall only (screenBearer).
+func (s *Service) tokenPrincipal(ctx context.Context, secret string) (Principal, error) {
+	t, _, err := s.validToken(ctx, secret, ViaToken)
+	if err != nil {
+		return Principal{Via: ViaToken}, err
+	}
+	if t.screen {
+		return Principal{Via: ViaScreen}, rejected(ViaScreen, "scope", ErrScreenScope)
+	}
+	return Principal{User: t.user, Role: t.role, Via: ViaToken}, nil
 }

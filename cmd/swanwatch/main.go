@@ -25,6 +25,9 @@ Usage:
   swanwatch check-rules FILE...           validate Prometheus rule files
   swanwatch inventory template [FILE]     write the Excel inventory template (default 资产清单模板.xlsx)
   swanwatch user add --config FILE --name NAME --role viewer|operator|admin [--password-stdin]
+  swanwatch screen token --config FILE --name NAME [--screen SCREEN] [--scene ID]
+                                          a video-wall screen token; prints the wall's login URL
+  swanwatch screen revoke --config FILE --name NAME
   swanwatch backup --config FILE --out FILE   online backup of the state store
   swanwatch version
 `
@@ -75,6 +78,8 @@ func dispatch(ctx context.Context, cmd string, args []string, io cmdIO) error {
 		return cmdInventory(args, io)
 	case "user":
 		return cmdUser(ctx, args, io)
+	case "screen":
+		return cmdScreen(ctx, args, io)
 	case "backup":
 		return cmdBackup(ctx, args, io)
 	case "version", "--version", "-v":

@@ -154,9 +154,12 @@ func (r *evalRound) responseStat(p *PanelDef) (KPIData, error) {
 	if n > 0 {
 		v = number(mean.Seconds())
 	}
+	// The sub-values are counts in a panel formatted as durations: the page
+	// takes a row's labels.format over the panel's.
 	count, done := float64(st.Count), float64(n)
+	asNumber := map[string]string{"format": "number"}
 	return KPIData{Value: v, State: stateOf(v, p), Sub: []Row{
-		{Name: "今日事件", Value: &count}, {Name: word, Value: &done},
+		{Name: "今日事件", Value: &count, Labels: asNumber}, {Name: word, Value: &done, Labels: asNumber},
 	}}, nil
 }
 

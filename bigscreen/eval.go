@@ -185,7 +185,7 @@ func (e *Evaluator) round(ctx context.Context, now time.Time) {
 				continue
 			}
 			touched[i] = true
-			p.next = e.alignedAfter(now, p.def.Refresh)
+			p.next = e.alignedAfter(now.Add(p.def.Refresh/2), p.def.Refresh)
 			e.sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-e.sem }()
@@ -209,7 +209,9 @@ func (e *Evaluator) tick(now time.Time) time.Time { return now.Truncate(time.Mil
 
 // alignedAfter is the first tick of refresh (aligned to the epoch, shifted by
 // this instance's offset) after now: panels with refreshes that divide each
-// other fall into the same rounds.
+// other fall into the same rounds. The round asks for the tick after half a
+// refresh from now, so that the first round, which runs at once, is not
+// followed by another a moment later at the first tick.
 func (e *Evaluator) alignedAfter(now time.Time, refresh time.Duration) time.Time {
 	base := now.Add(-e.offset).Truncate(refresh)
 	return base.Add(refresh + e.offset)

@@ -51,6 +51,8 @@ type Evaluator struct {
 	scenes []*evalScene
 	offset time.Duration // this instance's jitter of the aligned ticks
 	sem    chan struct{} // bounds the panels evaluated at once
+
+	topoLimit int // nodes a topology shows before it folds (topoMaxNodes)
 }
 
 type evalScene struct {
@@ -93,7 +95,7 @@ func NewEvaluator(opts EvalOptions) (*Evaluator, error) {
 		return nil, fmt.Errorf("evaluator: %w", err)
 	}
 	e := &Evaluator{opts: opts, log: opts.Logger, sem: make(chan struct{}, evalParallel),
-		offset: rand.N(maxJitter)}
+		offset: rand.N(maxJitter), topoLimit: topoMaxNodes}
 	for i := range defs {
 		s := &evalScene{def: defs[i]}
 		for j := range s.def.Panels {

@@ -52,7 +52,7 @@ func (r *evalRound) topology() (TopologyData, error) {
 		}
 	}
 	g := buildTopo(r.e.opts.Inventory(), vals[0], vals[1], vals[2], vals[3])
-	g.foldIfLarge(topoMaxNodes)
+	g.foldIfLarge(r.e.topoLimit)
 	return g.data(), nil
 }
 

@@ -83,10 +83,23 @@
   const mapReady = new Promise((resolve) => {
     const load = () => fetch(document.getElementById("geojson").href)
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status))))
-      .then((geo) => { echarts.registerMap(MAP, geo); resolve(); })
+      .then((geo) => { echarts.registerMap(MAP, nudge(geo)); resolve(); })
       .catch((err) => { console.warn("wall: map", err); setTimeout(load, 10000); });
     load();
   });
+
+  // LABEL_AT moves two labels off the districts' seats: 湖滨区 (the city
+  // proper) and 陕州区 around it have their seats a few km apart, so their
+  // labels overlapped; these are points inside each district instead.
+  const LABEL_AT = { "湖滨区": [111.27, 34.77], "陕州区": [111.37, 34.6] };
+
+  function nudge(geo) {
+    for (const f of geo.features || []) {
+      const at = f.properties && LABEL_AT[f.properties.name];
+      if (at) f.properties.cp = at;
+    }
+    return geo;
+  }
 
   const AREA = {
     ok: "rgba(47,209,138,0.30)", warn: "rgba(255,176,32,0.45)", bad: "rgba(255,77,79,0.55)",
@@ -99,15 +112,27 @@
     for (const s of ["ok", "warn", "bad", "unknown"]) {
       legend.appendChild(h("span", "state-" + s, fmt.stateName(s)));
     }
+    const points = body.appendChild(h("ul", "map-points"));
     let latest = null;
     return {
       update(d) {
         latest = d;
+        points.replaceChildren(...((d && d.points) || []).map((p) => mapPoint(def, p)));
         mapReady.then(() => { if (latest === d) c.set(mapOption(def, d || {})); });
       },
       resize: () => c.resize(),
       dispose: () => c.dispose(),
     };
+  }
+
+  // mapPoint lists a development zone beside the map: the zones sit a few km
+  // apart inside 湖滨区/陕州区, too close for labels on the map itself.
+  function mapPoint(def, p) {
+    const li = h("li");
+    li.appendChild(h("i")).style.background = fmt.color(fmt.stateOf(p.value, p.state, def.thresholds) || "unknown");
+    li.appendChild(h("span", "", p.name));
+    li.appendChild(h("b", "", fmt.value(p.value, def.format)));
+    return li;
   }
 
   function mapOption(def, d) {
@@ -124,9 +149,9 @@
         regions: [...rows.values()].map((r) => ({ name: r.name, itemStyle: { areaColor: AREA[stateOf(r)] } })),
       },
       series: [{
-        id: "points", type: "effectScatter", coordinateSystem: "geo", symbolSize: 14,
+        id: "points", type: "effectScatter", coordinateSystem: "geo", symbolSize: 11,
         rippleEffect: { brushType: "stroke", scale: 3.5 },
-        label: { show: true, position: "right", color: TEXT, fontSize: 14, formatter: "{b}" },
+        label: { show: false },
         data: (d.points || []).filter((p) => Array.isArray(p.coord) && p.coord.length === 2).map((p) => ({
           name: p.name, value: [p.coord[0], p.coord[1]], itemStyle: { color: fmt.color(stateOf(p)) },
         })),

@@ -73,7 +73,9 @@
     li.appendChild(h("span", "rank-name", r.name));
     const bar = li.appendChild(h("span", "rank-bar")).appendChild(h("i"));
     const v = fmt.isNum(r.value) ? r.value : 0;
-    const frac = def.format === "percent" ? v : max > 0 ? v / max : 0;
+    // availabilities (near 100 %) read best on an absolute scale, small
+    // ratios such as loss (2 %) and plain numbers against the largest row
+    const frac = def.format === "percent" && max >= 0.5 ? v : max > 0 ? v / max : 0;
     bar.style.width = (Math.max(0, Math.min(1, frac)) * 100).toFixed(1) + "%";
     bar.style.background = fmt.color(fmt.stateOf(r.value, r.state, def.thresholds) || "warn");
     li.appendChild(h("span", "rank-val", fmt.value(r.value, def.format)));
@@ -130,9 +132,12 @@
         const head = h("tr");
         head.append(h("th", "", "名称"), ...keys.map((k) => h("th", "", COLUMN_NAMES[k] || k)), h("th", "num", "数值"));
         const trs = rows.map((r) => tableRow(def, r, keys));
-        tbl.replaceChildren(h("thead").appendChild(head).parentNode, h("tbody"));
-        tbl.tBodies[0].append(...trs);
-        if (rows.length === 0) tbl.tBodies[0].appendChild(h("tr")).appendChild(h("td", "empty", "无数据"));
+        const thead = h("thead");
+        const tbody = h("tbody");
+        thead.appendChild(head);
+        tbody.append(...trs);
+        if (rows.length === 0) tbody.appendChild(h("tr")).appendChild(h("td", "empty", "无数据"));
+        tbl.replaceChildren(thead, tbody);
       },
     };
   }

@@ -141,7 +141,11 @@
     },
     delta(m) {
       const s = st.scenes.get(m.scene);
-      if (!s) return resync(m.scene, 0);
+      if (!s) {
+        // a scene of mine whose snapshot went missing: ask; another: not mine
+        if (W.rotation.list().includes(m.scene)) resync(m.scene, 0);
+        return;
+      }
       if (m.seq <= s.seq) return; // already have it (a repeat after a resync)
       if (m.seq !== s.seq + 1) return resync(m.scene, s.seq);
       s.seq = m.seq;

@@ -125,6 +125,8 @@ func TestLoadScenesRejects(t *testing.T) {
 		{"refresh too short", sceneTestYAML("    refresh: 500ms\n", ""), `a.yaml:4: panel "a": refresh 500ms is outside`},
 		{"outside the grid", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 20, y: 10, w: 5, h: 2}\n    query: up\n")),
 			`a.yaml:16: panel "c": grid x=20 y=10 w=5 h=2 is outside the 24×12 grid`},
+		{"huge h overflows no check", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 9, y: 1, w: 1, h: 9223372036854775807}\n    query: up\n")),
+			`a.yaml:16: panel "c": grid x=9 y=1 w=1 h=9223372036854775807 is outside`},
 		{"overlap", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 3, y: 1, w: 2, h: 2}\n    query: up\n")),
 			`a.yaml:16: panel "c": overlaps panel "a" at column 3, row 1`},
 		{"both query and source", sceneTestYAML("    source: duty\n", ""), `panel "a": needs exactly one of query and source`},

@@ -194,7 +194,8 @@ func validateQuery(p *PanelDef) []error {
 // outside it or on a cell another panel already holds.
 func placePanel(grid *[GridRows][GridColumns]string, p *PanelDef) []error {
 	g := p.Grid
-	if g.X < 0 || g.Y < 0 || g.W < 1 || g.H < 1 || g.X+g.W > GridColumns || g.Y+g.H > GridRows {
+	// Compared without adding, so that a huge w or h cannot overflow past the check.
+	if g.X < 0 || g.Y < 0 || g.W < 1 || g.H < 1 || g.W > GridColumns-g.X || g.H > GridRows-g.Y {
 		return []error{fmt.Errorf("grid x=%d y=%d w=%d h=%d is outside the %d×%d grid",
 			g.X, g.Y, g.W, g.H, GridColumns, GridRows)}
 	}

@@ -11,10 +11,10 @@ func (s *system) addActors(ctx context.Context, g interface {
 }) {
 	ctx, cancel := context.WithCancel(ctx)
 	stop := func(error) { cancel() }
-	for _, runFn := range []func(context.Context) error{
+	for _, runFn := range append([]func(context.Context) error{
 		s.store.Run, s.events.Run, s.runner.Run, s.rules.Run, s.reload.run, s.evrules.Run,
 		s.notify.outbox.Run, s.notify.notifier.Run,
-	} {
+	}, s.wallActors()...) {
 		g.Add(func() error { return untilDone(ctx, runFn) }, stop)
 	}
 	if s.traps != nil {

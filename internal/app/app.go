@@ -14,6 +14,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/agent"
 	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
+	"github.com/swanwatch/swanwatch/internal/api"
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/config"
@@ -64,6 +65,8 @@ type system struct {
 	devices   deviceIndex
 	reload    *reloader
 	notify    notifying
+	query     *api.Query
+	wall      wall
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
@@ -131,6 +134,11 @@ func (s *system) openPipeline() error {
 	if err != nil {
 		return fmt.Errorf("load rules: %w", err)
 	}
+	s.query = api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
+		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}})
+	if err := s.openWall(); err != nil {
+		return fmt.Errorf("set up the video wall: %w", err)
+	}
 	if s.traps, err = s.newTrapReceiver(); err != nil {
 		return fmt.Errorf("start the trap receiver on %s: %w", s.cfg.Traps.Listen, err)
 	}
@@ -173,6 +181,7 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 		s.logger.Warn("inventory problem", "problem", p.String())
 	}
 	s.devices.update(targets)
+	s.wall.targets.Store(&targets)
 	s.inventoryTopology(targets)
 	ct := toCollectorTargets(targets)
 	if sn, ok := s.kinds["snmp"].Collector.(*snmp.Collector); ok {

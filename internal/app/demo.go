@@ -8,7 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +41,8 @@ type DemoOptions struct {
 	// FaultAfter is when the demo's town uplink fails (default 2m; negative:
 	// never), FaultFor how long it stays down (default 10m).
 	FaultAfter, FaultFor time.Duration
+	// WallReady, when set, is called with the wall's login URL (tests).
+	WallReady func(loginURL string)
 	// OnMessage, when set, sees every message the demo's robot and SMS
 	// gateway receive (tests).
 	OnMessage func(channel, text string)
@@ -76,13 +81,13 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	if cfg.Alerting, err = demoAlerting(robot.url(), time.Now()); err != nil {
 		return err
 	}
-	password, err := resetDemoAdmin(ctx, cfg, o.Logger)
+	password, screenToken, err := resetDemoAdmin(ctx, cfg, o.Logger)
 	if err != nil {
 		return err
 	}
 	simCtx, stopSim := context.WithCancel(context.Background())
 	return Run(ctx, Options{Config: cfg, Logger: o.Logger, Reload: o.Reload,
-		Ready: func(url string) { printDemo(o, url, password, dir, s.Addr()) },
+		Ready: func(url string) { printDemo(o, url, password, screenToken, dir, s.Addr()) },
 		Extra: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
 			demoUplinkFault(s, or(o.FaultAfter, 2*time.Minute), or(o.FaultFor, 10*time.Minute), o.Out)}})
 }
@@ -159,27 +164,50 @@ func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *confi
 	return cfg
 }
 
+// demoScreenToken names the demo wall's screen token.
+const demoScreenToken = "演示大屏"
+
 // resetDemoAdmin creates the admin user, or gives it a new password when the
-// data directory is reused; the password is only ever printed, never stored clear.
-func resetDemoAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (string, error) {
+// data directory is reused, and a fresh screen token for the wall; both are
+// only ever printed, never stored clear.
+func resetDemoAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (password, screen string, err error) {
 	if err := os.MkdirAll(cfg.Storage.Path, 0o750); err != nil {
-		return "", fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
+		return "", "", fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
 	}
 	db, err := statestore.Open(stateFile(cfg), logger)
 	if err != nil {
-		return "", fmt.Errorf("open state store: %w", err)
+		return "", "", fmt.Errorf("open state store: %w", err)
 	}
 	defer db.Close()
 	svc := auth.New(db, auth.Options{Logger: logger})
-	password := oneTimePassword()
+	password = oneTimePassword()
 	err = svc.AddUser(ctx, demoAdmin, auth.RoleAdmin, password)
 	if errors.Is(err, auth.ErrUserExists) {
 		err = svc.SetPassword(ctx, demoAdmin, password)
 	}
 	if err != nil {
-		return "", fmt.Errorf("set up the demo administrator: %w", err)
+		return "", "", fmt.Errorf("set up the demo administrator: %w", err)
 	}
-	return password, nil
+	screen, err = demoWallToken(ctx, svc, filepath.Join(cfg.Storage.Path, "demo-wall.token"))
+	return password, screen, err
+}
+
+// demoWallToken keeps the demo wall's screen token in the data directory
+// (mode 0600), so a wall left open across a demo restart reconnects by
+// itself instead of being locked out by a new token.
+func demoWallToken(ctx context.Context, svc *auth.Service, file string) (string, error) {
+	if b, err := os.ReadFile(file); err == nil && len(b) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	_ = svc.RevokeScreenToken(ctx, demoScreenToken) // its secret is lost with the file
+	token, err := svc.CreateScreenToken(ctx, demoScreenToken)
+	if err != nil {
+		return "", fmt.Errorf("set up the demo wall's screen token: %w", err)
+	}
+	if err := os.WriteFile(file, []byte(token), 0o600); err != nil {
+		return "", fmt.Errorf("keep the demo wall's screen token: %w", err)
+	}
+	return token, nil
 }
 
 // oneTimePassword returns 16 characters from an alphabet without look-alikes,
@@ -196,9 +224,12 @@ func oneTimePassword() string {
 	return string(out)
 }
 
-func printDemo(o DemoOptions, url, password, dir, simAddr string) {
+func printDemo(o DemoOptions, url, password, screenToken, dir, simAddr string) {
 	if o.Ready != nil {
 		o.Ready(url, "http://"+simAddr, password)
+	}
+	if o.WallReady != nil {
+		o.WallReady(wallLoginURL(url, screenToken, config.DefaultScreen.Name))
 	}
 	if o.Out == nil {
 		return
@@ -206,6 +237,7 @@ func printDemo(o DemoOptions, url, password, dir, simAddr string) {
 	fmt.Fprintf(o.Out, `
 SwanWatch 演示环境已启动 (demo running)
   运行概况 status page : %[1]s/
+  监控大屏 video wall  : %[7]s
   故障事件 incidents   : %[1]s/incidents
   采集目标 targets     : %[1]s/targets
   登录 login           : user %[2]s, one-time password %[3]s
@@ -216,5 +248,11 @@ SwanWatch 演示环境已启动 (demo running)
   数据目录 data dir    : %[6]s
 Messages to the duty group's WeCom robot and SMS pages are printed below as they arrive.
 Stop with Ctrl-C.
-`, url, demoAdmin, password, simAddr, o.VMs, dir)
+`, url, demoAdmin, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name))
+}
+
+// wallLoginURL opens the wall on a screen: the token sets the screen cookie
+// and the page opens without it in its address.
+func wallLoginURL(base, token, screen string) string {
+	return base + "/wall/login?" + url.Values{"token": {token}, "screen": {screen}}.Encode()
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 
-	"github.com/swanwatch/swanwatch/internal/api"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/web"
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -46,8 +45,7 @@ func (s *system) routes() http.Handler {
 	s.auth.Register(mux) // login page, login/logout, whoami, tokens (admin)
 
 	viewer := http.NewServeMux()
-	api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
-		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}}).Register(viewer)
+	s.query.Register(viewer)
 	viewer.Handle("GET /api/v1/events", s.events.Handler())
 	web.New(s.runner, s.logger, nil).WithIncidents(s.incidents).WithSilences(s.notify.silences).Register(viewer)
 	incidents := alerting.NewIncidentAPI(s.incidents, userOf)
@@ -64,6 +62,7 @@ func (s *system) routes() http.Handler {
 	for _, p := range []string{"POST /api/v1/incidents/", "POST /api/v1/silences", "DELETE /api/v1/silences/"} {
 		mux.Handle(p, asOperator)
 	}
+	s.wallRoutes(mux)
 	// 确认 links in messages: the signed link is the credential (one incident,
 	// expiring); the audit middleware still records every POST.
 	mux.Handle("/ack/", alerting.AckLinkHandler(s.notify.links, s.incidents))

@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/dashboards"
+	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/inventory"
+)
+
+// wall is the video wall: the scenes, their evaluator (one schedule for all
+// screens) and the hub that pushes them to the screens.
+type wall struct {
+	hub     *bigscreen.Hub
+	eval    *bigscreen.Evaluator
+	targets atomic.Pointer[[]inventory.Target] // the current inventory, for the topology panel
+}
+
+func (s *system) openWall() error {
+	scenes, err := s.loadScenes()
+	if err != nil {
+		return err
+	}
+	screens := map[string]bigscreen.ScreenConfig{}
+	for _, sc := range s.cfg.Bigscreen.Screens {
+		for _, id := range sc.Playlist {
+			if !slices.ContainsFunc(scenes, func(d bigscreen.SceneDef) bool { return d.ID == id }) {
+				return fmt.Errorf("bigscreen screen %q: scene %q is neither shipped nor in bigscreen.scene_files", sc.Name, id)
+			}
+		}
+		screens[sc.Name] = sc
+	}
+	s.wall.hub = bigscreen.NewHub(bigscreen.HubOptions{Logger: s.logger.With("part", "wall"),
+		Screens:     func(name string) (bigscreen.ScreenConfig, bool) { sc, ok := screens[name]; return sc, ok },
+		CheckOrigin: s.sameOrigin, Revalidate: s.auth.ScreenStillValid})
+	s.wall.eval, err = bigscreen.NewEvaluator(bigscreen.EvalOptions{Scenes: scenes, Query: s.query.Instant,
+		Incidents: s.incidents, Duty: s.dutyNow, Inventory: s.currentTargets, Publish: s.wall.hub.Publish,
+		Logger: s.logger.With("part", "wall")})
+	return err
+}
+
+// loadScenes reads the shipped scenes and the user's scene files; a user
+// scene with a shipped id replaces it, so a city can adapt 全市总览.
+func (s *system) loadScenes() ([]bigscreen.SceneDef, error) {
+	scenes, err := bigscreen.LoadScenes(dashboards.Screens, "screens/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("shipped scenes: %w", err)
+	}
+	for _, pattern := range s.cfg.Bigscreen.SceneFiles {
+		mine, err := bigscreen.LoadScenes(os.DirFS(filepath.Dir(pattern)), filepath.Base(pattern))
+		if err != nil {
+			return nil, fmt.Errorf("bigscreen.scene_files %s: %w", pattern, err)
+		}
+		for _, d := range mine {
+			scenes = slices.DeleteFunc(scenes, func(o bigscreen.SceneDef) bool { return o.ID == d.ID })
+			scenes = append(scenes, d)
+		}
+	}
+	return scenes, nil
+}
+
+// sameOrigin lets a page open the wall's socket only from SwanWatch itself
+// (its own host, or server.allowed_origins): another site an operator has
+// open must not read the city's state through the operator's cookie.
+func (s *system) sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	if slices.Contains(s.cfg.Server.AllowedOrigins, origin) {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+}
+
+func (s *system) currentTargets() []inventory.Target {
+	if p := s.wall.targets.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// dutyNow is who is on duty at t across the rosters, and the 重保期 banner.
+func (s *system) dutyNow(t time.Time) ([]bigscreen.DutyPerson, string) {
+	s.notify.mu.Lock()
+	a := s.cfg.Alerting
+	s.notify.mu.Unlock()
+	var out []bigscreen.DutyPerson
+	for _, r := range a.Rosters {
+		until := time.Time{}
+		if shifts := r.Shifts(t, t.Add(8*24*time.Hour)); len(shifts) > 0 {
+			until = shifts[0].End
+		}
+		for _, p := range r.OnDuty(t) {
+			out = append(out, bigscreen.DutyPerson{Name: p.Name, Roster: r.Name, Phone: p.Phone, Until: until})
+		}
+	}
+	banner := ""
+	if w := a.Watches.ActiveWatch(t); w != nil {
+		banner = w.Banner()
+	}
+	return out, banner
+}
+
+// wallRoutes mounts the wall: the login (its token is its credential) and,
+// behind viewer auth that also accepts the screen cookie on GET /wall/...,
+// the page, its assets and the socket.
+func (s *system) wallRoutes(mux *http.ServeMux) {
+	s.auth.RegisterWall(mux)
+	viewer := s.auth.Middleware(auth.RoleViewer)
+	mux.Handle("GET /wall/ws", viewer(s.wall.hub))
+	mux.Handle("GET /wall/", viewer(bigscreen.PageHandler()))
+}
+
+// wallActors are the evaluator and the hub.
+func (s *system) wallActors() []func(context.Context) error {
+	return []func(context.Context) error{s.wall.eval.Run, s.wall.hub.Run}
+}

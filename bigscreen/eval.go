@@ -87,6 +87,9 @@ func NewEvaluator(opts EvalOptions) (*Evaluator, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if len(opts.Scenes) == 0 {
+		return nil, errors.New("evaluator: no scenes")
+	}
 	defs := cloneScenes(opts.Scenes)
 	if err := validateScenes(defs, nil); err != nil {
 		return nil, fmt.Errorf("evaluator: %w", err)
@@ -173,12 +176,23 @@ func (e *Evaluator) nextDue() time.Time {
 const roundSlack = 20 * time.Millisecond
 
 // round evaluates every panel due at now and publishes the scenes touched.
-// The round's time, used for every query, is the aligned tick, not the wall
-// clock: all panels of a round see the same instant.
+// All panels of a round are queried at the same instant, the round's time.
 func (e *Evaluator) round(ctx context.Context, now time.Time) {
 	start := time.Now()
-	at := e.tick(now)
-	r := newEvalRound(ctx, e, at)
+	at := now.Truncate(time.Millisecond) // PromQL's resolution: queries and the published time agree
+	touched := e.evaluateDue(newEvalRound(ctx, e, at), now)
+	for i, s := range e.scenes {
+		if touched[i] {
+			e.publish(s, at)
+		}
+	}
+	evalRounds.Inc()
+	evalRoundDuration.UpdateDuration(start)
+}
+
+// evaluateDue evaluates the panels due at now, a few at a time, schedules
+// their next tick and reports which scenes had any.
+func (e *Evaluator) evaluateDue(r *evalRound, now time.Time) []bool {
 	touched := make([]bool, len(e.scenes))
 	var wg sync.WaitGroup
 	for i, s := range e.scenes {
@@ -196,18 +210,8 @@ func (e *Evaluator) round(ctx context.Context, now time.Time) {
 		}
 	}
 	wg.Wait()
-	for i, s := range e.scenes {
-		if touched[i] {
-			e.publish(s, at)
-		}
-	}
-	evalRounds.Inc()
-	evalRoundDuration.UpdateDuration(start)
+	return touched
 }
-
-// tick is the round's evaluation time: now to the millisecond (PromQL's
-// resolution), so that queries and the published time agree.
-func (e *Evaluator) tick(now time.Time) time.Time { return now.Truncate(time.Millisecond) }
 
 // alignedAfter is the first tick of refresh (aligned to the epoch, shifted by
 // this instance's offset) after now: panels with refreshes that divide each

@@ -206,6 +206,8 @@ func TestEvaluatorNeedsFeeds(t *testing.T) {
 	defs := evalTestLoad(t, evalTestScene)
 	_, err := NewEvaluator(EvalOptions{Scenes: defs})
 	require.ErrorContains(t, err, "Publish is required")
+	_, err = NewEvaluator(EvalOptions{Publish: newEvalTestPublished().publish})
+	require.ErrorContains(t, err, "no scenes")
 	_, err = NewEvaluator(EvalOptions{Scenes: defs, Publish: newEvalTestPublished().publish})
 	require.ErrorContains(t, err, `panel "online" needs Query`)
 	require.ErrorContains(t, err, `panel "board" needs Incidents`)

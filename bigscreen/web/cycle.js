@@ -132,13 +132,17 @@
     }
   }
 
-  function start() {
+  // refit scales the canvas to the window (again: resize, new settings); the
+  // charts on screen follow when the pixel density changed.
+  function refit() {
     W.view.fit(new URLSearchParams(location.search).get("fit") || st.screen.fit);
-    window.addEventListener("resize", () => {
-      W.view.fit(new URLSearchParams(location.search).get("fit") || st.screen.fit);
-      const s = st.scenes.get(st.current);
-      if (s) s.view.resize();
-    });
+    const s = st.scenes.get(st.current);
+    if (s) s.view.resize();
+  }
+
+  function start() {
+    refit();
+    window.addEventListener("resize", refit);
     tick();
     setInterval(tick, 1000);
     wall.connect();
@@ -147,5 +151,6 @@
   W.rotation = rotation;
   W.reload = reload;
   W.publish = publish;
+  W.refit = refit;
   start();
 })(window.Wall = window.Wall || {});

@@ -116,6 +116,7 @@
     }
 
     resize() {
+      if (this.el.hidden) return; // a hidden chart has no size; show() resizes
       for (const p of this.panels.values()) if (p.resize) p.resize();
     }
 

@@ -27,6 +27,7 @@
     lastFrame: 0,
     offset: 0, // server clock − local clock, from heartbeats
     stale: true,
+    reason: "", // why the server closed the last socket (MsgError), shown until it accepts again
   };
 
   function loadScreen() {
@@ -82,7 +83,8 @@
     const step = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, st.attempts));
     const wait = step / 2 + Math.random() * (step / 2);
     st.attempts++;
-    setConn("down", "连接中断，" + Math.ceil(wait / 1000) + "秒后重连");
+    const cause = st.reason ? "服务端关闭：" + st.reason : "连接中断";
+    setConn("down", cause + "，" + Math.ceil(wait / 1000) + "秒后重连");
     if (why) console.warn("wall: disconnected:", why);
     setTimeout(connect, wait);
     W.publish();
@@ -123,9 +125,10 @@
   const HANDLERS = {
     screen(m) {
       st.attempts = 0;
+      st.reason = "";
       st.screen = m.screen || {};
       sessionStorage.setItem(STORE_SCREEN, JSON.stringify(st.screen));
-      W.view.fit(params.get("fit") || st.screen.fit);
+      W.refit();
       W.rotation.restart();
       W.reload.schedule();
     },
@@ -166,7 +169,7 @@
     },
     error(m) {
       console.warn("wall: server closes:", m.reason);
-      setConn("down", m.reason || "服务端关闭连接");
+      st.reason = m.reason || "";
     },
   };
 

@@ -11,7 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// frame is one queued server message, encoded once and shared by every
+// hubFrame is one queued server message, encoded once and shared by every
 // screen it goes to (read-only).
 type hubFrame struct {
 	kind int // kindScreen …: the metrics label
@@ -30,7 +30,7 @@ type hubCloseWhy struct {
 // screen's close frame (reading lets our frames arrive instead of a RST).
 const hubDrainCap = 64 << 10
 
-// conn is one screen. The ServeHTTP goroutine reads; one writer goroutine
+// hubConn is one screen. The ServeHTTP goroutine reads; one writer goroutine
 // owns every write; stop may come from anywhere.
 type hubConn struct {
 	hub        *Hub

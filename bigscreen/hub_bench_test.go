@@ -1,0 +1,5 @@
+package bigscreen
+
+const benchClientsEnv = "SWANWATCH_BENCH_WS_CLIENTS"
+
+func benchClients(spec string) int { return 2 }

@@ -1,6 +1,7 @@
 package bigscreen
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -257,4 +258,21 @@ func (e *Evaluator) evaluate(r *evalRound, s *evalScene, p *evalPanel) {
 		e.log.Info("big-screen panel recovered", "scene", s.def.ID, "panel", p.def.ID)
 	}
 	p.failing, p.data = false, data
+	e.retryEmpty(r, p)
+}
+
+// emptyRetry is how soon a panel that found no data asks again when its
+// refresh is longer: a wall opened just after a start (or a series that
+// appears late) fills in within seconds instead of after a whole minute.
+const emptyRetry = 10 * time.Second
+
+// retryEmpty brings forward the next evaluation of a panel with no data. It
+// runs in the round's goroutine for p only; Run reads p.next after the round.
+func (e *Evaluator) retryEmpty(r *evalRound, p *evalPanel) {
+	if p.def.Refresh <= emptyRetry || !bytes.Equal(p.data, emptyPanel(p.def)) {
+		return
+	}
+	if soon := e.alignedAfter(r.at.Add(emptyRetry/2), emptyRetry); soon.Before(p.next) {
+		p.next = soon
+	}
 }

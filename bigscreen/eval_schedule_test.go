@@ -103,6 +103,7 @@ func (f *evalTestFanout) publish(def *SceneDef, panels map[string]json.RawMessag
 // published once per round that evaluated any of its panels.
 func TestEvaluatorSharedSchedule(t *testing.T) {
 	db := newEvalTestTSDB(t, 1e6)
+	evalTestSharedData(t, db, evalTestAt)
 	fan := &evalTestFanout{subscribers: 100, received: map[string][]*atomic.Int64{}}
 	e, err := NewEvaluator(EvalOptions{Scenes: evalTestSharedScenes(t), Query: db.query, Publish: fan.publish})
 	require.NoError(t, err)
@@ -123,6 +124,19 @@ func TestEvaluatorSharedSchedule(t *testing.T) {
 	}
 }
 
+// evalTestSharedData gives every query of the shared scenes a value over the
+// test's minute: a panel without data is asked again sooner (retryEmpty),
+// which these tests are not about.
+func evalTestSharedData(t testing.TB, db *evalTestTSDB, base time.Time) {
+	for at := base.Add(-time.Minute); !at.After(base.Add(2 * time.Minute)); at = at.Add(30 * time.Second) {
+		db.add(t, at, 1, "evaltest_fast")
+		db.add(t, at, 1, "evaltest_slow")
+		for _, sc := range []string{"0", "1", "2"} {
+			db.add(t, at, 1, "evaltest_mid", "scene", sc)
+		}
+	}
+}
+
 func evalTestSharedCounts() map[string]int {
 	return map[string]int{`sum(evaltest_fast)`: 13, `count(evaltest_slow)`: 2,
 		`sum(evaltest_mid{scene="0"})`: 5, `sum(evaltest_mid{scene="1"})`: 5, `sum(evaltest_mid{scene="2"})`: 5}
@@ -133,6 +147,7 @@ func evalTestSharedCounts() map[string]int {
 func TestEvaluatorRunOnTheClock(t *testing.T) {
 	db := newEvalTestTSDB(t, 1e6)
 	synctest.Test(t, func(t *testing.T) {
+		evalTestSharedData(t, db, time.Now()) // the bubble's clock
 		fan := &evalTestFanout{subscribers: 100, received: map[string][]*atomic.Int64{}}
 		e, err := NewEvaluator(EvalOptions{Scenes: evalTestSharedScenes(t), Query: db.query, Publish: fan.publish})
 		require.NoError(t, err)
@@ -147,4 +162,31 @@ func TestEvaluatorRunOnTheClock(t *testing.T) {
 		assert.Equal(t, evalTestSharedCounts(), db.counts())
 		assert.Equal(t, int64(13), fan.received["s2"][99].Load())
 	})
+}
+
+// A panel that found no data is asked again every 10s instead of waiting its
+// whole refresh, and goes back to its refresh once the data is there: a wall
+// opened right after a start fills in within seconds.
+func TestEvaluatorRetriesEmptyPanelsSooner(t *testing.T) {
+	db := newEvalTestTSDB(t, 1e6)
+	scene := "id: r\ntitle: 重试\npanels:\n" + evalTestPanel("slow", "kpi", 0, "    query: count(evaltest_late)\n    refresh: 1m\n")
+	pub := newEvalTestPublished()
+	e, err := NewEvaluator(EvalOptions{Scenes: evalTestLoad(t, scene), Query: db.query, Publish: pub.publish})
+	require.NoError(t, err)
+	e.offset = 0
+	now := evalTestAt
+	var gaps []time.Duration
+	for range 6 {
+		e.round(context.Background(), now)
+		next := e.nextDue()
+		gaps = append(gaps, next.Sub(now))
+		if len(gaps) == 3 { // the series appears
+			db.add(t, next.Add(-time.Second), 1, "evaltest_late")
+		}
+		now = next
+	}
+	// With data, the next tick is the aligned minute at least half a refresh on
+	// (14:00:30 → 14:02:00), then every minute.
+	assert.Equal(t, []time.Duration{10 * time.Second, 10 * time.Second, 10 * time.Second,
+		90 * time.Second, time.Minute, time.Minute}, gaps)
 }

@@ -111,9 +111,13 @@ func (c *hubConn) readLoop() {
 			continue
 		}
 		msg, err := decodeClientFrame(mt, r, c.hub.opts.MaxClientFrame)
-		if err != nil {
-			c.badFrame(err)
+		var fe *hubFrameError
+		if errors.As(err, &fe) {
+			c.badFrame(fe)
 			continue
+		}
+		if err != nil { // the connection broke in the middle of a frame
+			return
 		}
 		_ = c.extend()
 		c.handle(msg)
@@ -136,12 +140,7 @@ func (c *hubConn) isJoined() bool {
 	return c.joined
 }
 
-func (c *hubConn) badFrame(err error) {
-	var fe *hubFrameError
-	if !errors.As(err, &fe) {
-		fe = &hubFrameError{kind: badMalformed, code: websocket.CloseInvalidFramePayloadData, reason: reasonMalformed,
-			err: err}
-	}
+func (c *hubConn) badFrame(fe *hubFrameError) {
 	hubBadFrames.inc(fe.kind)
 	if !c.isJoined() {
 		hubConnects.inc(resultBadHello)

@@ -278,3 +278,13 @@ func attempt(url string, n, workers int, limited, upgraded *atomic.Int64) {
 	close(jobs)
 	wg.Wait()
 }
+
+// A screen that answers no ping for three heartbeats is closed as dead; it
+// does not count as a slow screen.
+func TestHubDeadScreenTimedOut(t *testing.T) {
+	h := startHub(t, func(o *HubOptions) { o.Heartbeat = 50 * time.Millisecond })
+	stalledScreen(t, h.url)
+	require.Eventually(t, func() bool { return h.Stats().Screens == 1 }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return h.Stats().Screens == 0 }, 5*time.Second, 10*time.Millisecond)
+	assert.Zero(t, h.Stats().Dropped)
+}

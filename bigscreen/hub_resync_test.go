@@ -161,3 +161,19 @@ func TestHubPinnedScene(t *testing.T) {
 	assert.Equal(t, "duty", m.Scene)
 	c.quiet(time.Now())
 }
+
+// A resync names the scenes it is about; the screen's other scenes are
+// left alone.
+func TestHubResyncOnlyNamedScenes(t *testing.T) {
+	h := startHub(t, nil)
+	h.Publish(sceneDef("city", 2), kpis(2, 0), t0)
+	h.Publish(sceneDef("wan", 2), kpis(2, 0), t0)
+	c := join(t, h.url, "wall", nil)
+	c.next()
+	c.next()
+	c.send(ClientMessage{Type: ClientResync, LastSeq: map[string]uint64{"wan": 0}})
+	m := c.next()
+	assert.Equal(t, MsgSnapshot, m.Type)
+	assert.Equal(t, "wan", m.Scene)
+	c.quiet(time.Now())
+}

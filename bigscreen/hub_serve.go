@@ -103,22 +103,28 @@ func (h *Hub) join(c *hubConn, last map[string]uint64) bool {
 	for _, id := range c.scenes {
 		h.scene(id).followers[c] = struct{}{}
 	}
-	h.catchupLocked(c, last)
+	h.catchupLocked(c, last, func(string) bool { return true })
 	return true
 }
 
-// resync answers a screen's resync as a hello would, without the screen frame.
+// resync answers a screen's resync: only the scenes it names (and follows)
+// get their missed deltas or a snapshot; a page resyncs one scene at a time.
 func (h *Hub) resync(c *hubConn, last map[string]uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.catchupLocked(c, last)
+	h.catchupLocked(c, last, func(id string) bool { _, ok := last[id]; return ok })
 }
 
-func (h *Hub) catchupLocked(c *hubConn, last map[string]uint64) {
+// catchupLocked queues what each followed scene that want accepts needs to
+// reach its current Seq; a scene missing from last gets a snapshot.
+func (h *Hub) catchupLocked(c *hubConn, last map[string]uint64, want func(string) bool) {
 	// Leave half the queue for live frames: beyond the budget a snapshot is
 	// both smaller and safer than a long run of deltas.
 	budget := max(1, h.opts.SendBuffer/2/max(1, len(c.scenes)))
 	for _, id := range c.scenes {
+		if !want(id) {
+			continue
+		}
 		for _, f := range h.scene(id).catchup(last[id], budget, h.log) {
 			h.send(c, f)
 		}

@@ -29,24 +29,28 @@ type hubHistEntry struct {
 // once per evaluation round). When a panel differs from the last state, the
 // scene's Seq goes up by one and the delta goes to every screen following
 // the scene; a new or changed layout goes out as a snapshot instead.
-// Publish keeps no reference to panels and never blocks on a screen.
+// Publish keeps no reference to panels (def is kept: do not change it
+// after publishing; publish a new one) and never blocks on a screen.
 func (h *Hub) Publish(def *SceneDef, panels map[string]json.RawMessage, at time.Time) {
 	if def == nil || def.ID == "" {
 		h.log.Warn("publish without a scene id ignored")
-		return
-	}
-	defJSON, err := json.Marshal(def)
-	if err != nil {
-		h.log.Error("encode scene definition", "scene", def.ID, "err", err)
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	s := h.scene(def.ID)
 	s.at, s.snap = at, nil
-	if !bytes.Equal(defJSON, s.defJSON) {
-		h.relayout(s, def, defJSON, panels)
-		return
+	if def != s.def { // the evaluator passes the same pointer every round
+		defJSON, err := json.Marshal(def)
+		if err != nil {
+			h.log.Error("encode scene definition", "scene", def.ID, "err", err)
+			return
+		}
+		if !bytes.Equal(defJSON, s.defJSON) {
+			h.relayout(s, def, defJSON, panels)
+			return
+		}
+		s.def = def
 	}
 	if changed := s.apply(panels, h.badPanel); len(changed) > 0 {
 		h.pushDelta(s, changed)

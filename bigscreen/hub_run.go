@@ -34,11 +34,11 @@ func (h *Hub) revalidate() {
 		return
 	}
 	for _, c := range h.joinedConns() {
-		if err := h.opts.Revalidate(c.req); err != nil && c.stop(hubCloseWhy{code: websocket.ClosePolicyViolation,
-			reason: reasonRevoked}) {
-			hubRevoked.Inc()
+		if err := h.opts.Revalidate(c.req); err != nil {
+			hubRevoked.Inc() // before the close, which the screen may see at once
 			h.log.Info("screen closed: token no longer valid", "screen", c.screen.Name, "remote", c.remote,
 				"err", err)
+			c.stop(hubCloseWhy{code: websocket.ClosePolicyViolation, reason: reasonRevoked})
 		}
 	}
 }
@@ -48,7 +48,7 @@ func (h *Hub) joinedConns() []*hubConn {
 	defer h.mu.Unlock()
 	out := make([]*hubConn, 0, h.screens)
 	for c := range h.conns {
-		if c.joined {
+		if c.joined && !c.stopped() {
 			out = append(out, c)
 		}
 	}

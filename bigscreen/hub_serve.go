@@ -164,8 +164,8 @@ func (h *Hub) send(c *hubConn, f hubFrame) {
 // drop closes a slow screen at once: it cannot take a close frame in time.
 func (h *Hub) drop(c *hubConn, reason int) {
 	if c.stop(hubCloseWhy{abrupt: true}) {
-		h.dropped.Add(1)
 		hubDropped.inc(reason)
+		h.dropped.Add(1) // after the metric: tests wait on Stats, then read the metric
 		h.log.Warn("slow screen dropped", "screen", c.screen.Name, "remote", c.remote, "reason", hubDropNames[reason])
 	}
 }

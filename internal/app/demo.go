@@ -41,6 +41,8 @@ type DemoOptions struct {
 	// FaultAfter is when the demo's town uplink fails (default 2m; negative:
 	// never), FaultFor how long it stays down (default 10m).
 	FaultAfter, FaultFor time.Duration
+	// WallDwell, when set, is how long the demo wall shows each scene (default 1m).
+	WallDwell time.Duration
 	// WallReady, when set, is called with the wall's login URL (tests).
 	WallReady func(loginURL string)
 	// OnMessage, when set, sees every message the demo's robot and SMS
@@ -78,6 +80,9 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	}
 	cfg := demoConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
 	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{demoCommunity}
+	if o.WallDwell > 0 {
+		cfg.Bigscreen.Screens[0].Dwell = o.WallDwell
+	}
 	if cfg.Alerting, err = demoAlerting(robot.url(), time.Now()); err != nil {
 		return err
 	}

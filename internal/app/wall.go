@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -42,7 +43,7 @@ func (s *system) openWall() error {
 	}
 	s.wall.hub = bigscreen.NewHub(bigscreen.HubOptions{Logger: s.logger.With("part", "wall"),
 		Screens:     func(name string) (bigscreen.ScreenConfig, bool) { sc, ok := screens[name]; return sc, ok },
-		CheckOrigin: s.sameOrigin, Revalidate: s.auth.ScreenStillValid})
+		CheckOrigin: s.sameOrigin, Revalidate: s.screenStillValid})
 	s.wall.eval, err = bigscreen.NewEvaluator(bigscreen.EvalOptions{Scenes: scenes, Query: s.query.Instant,
 		Incidents: s.incidents, Duty: s.dutyNow, Inventory: s.currentTargets, Publish: s.wall.hub.Publish,
 		Logger: s.logger.With("part", "wall")})
@@ -82,6 +83,18 @@ func (s *system) sameOrigin(r *http.Request) bool {
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+}
+
+// screenStillValid closes a screen whose token was revoked; a state store
+// fault is not a revocation, so the wall keeps showing the city through it.
+func (s *system) screenStillValid(r *http.Request) error {
+	err := s.auth.ScreenStillValid(r)
+	if err == nil || errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrSessionEnded) ||
+		errors.Is(err, auth.ErrNoCredentials) {
+		return err
+	}
+	s.logger.Warn("cannot recheck a wall's screen token; keeping it open", "err", err)
+	return nil
 }
 
 func (s *system) currentTargets() []inventory.Target {

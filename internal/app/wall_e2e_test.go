@@ -39,7 +39,7 @@ func (w *wallDemo) start(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Demo(ctx, DemoOptions{DataDir: w.dir, Listen: w.listen, VMs: 60, Interval: 2 * time.Second,
-			WANScale: 0.05, FaultAfter: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			WANScale: 0.05, FaultAfter: -1, WallDwell: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Ready:     func(_, sim, _ string) { ready <- [2]string{"sim", sim} },
 			WallReady: func(u string) { ready <- [2]string{"wall", u} }})
 	}()
@@ -161,6 +161,17 @@ func TestWallInChromium(t *testing.T) {
 	w.start(t)
 	stopped = false
 	waitWall("the page reconnects by itself and the marker goes", func(s wallState) bool { return s.Connected && !s.Stale })
+
+	// Unpinned, the screen rotates its playlist (city, wan, cloud, duty) every dwell.
+	_, err = chromedp.Run(ctx, chromedp.Navigate(base))
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	require.Eventually(t, func() bool {
+		if s := readWall(t, ctx); s.Connected && s.Scene != "" {
+			seen[s.Scene] = true
+		}
+		return len(seen) == 4
+	}, 60*time.Second, 200*time.Millisecond, "the playlist rotates through the four scenes (saw %v)", seen)
 }
 
 // forceOffline takes n agents of the simulator offline (503).

@@ -1,0 +1,86 @@
+// Package sla owns the service-level accounting the bureau pays on (R-A1,
+// R-A4, R-B1…R-B5): what counts as good per entity, measured in
+// Asia/Shanghai calendar days and months, with no-data kept apart from down,
+// maintenance excluded and every figure reproducible from a frozen ledger.
+// The accounting rules are written down in docs/sla.md; this file is the
+// contract between the accounting (account*.go), the ledger (ledger*.go)
+// and the report (rules/report).
+package sla
+
+import "time"
+
+// Status of one window of one entity.
+type Status int
+
+// The statuses a window can have. Unknown is never counted as up or down.
+const (
+	Good     Status = iota // the SLI's condition held
+	Bad                    // it did not
+	Unknown                // no data: our collector down, data lost
+	Excluded               // in a maintenance window, or outside the SLI's calendar
+)
+
+// SLI is one indicator: which series, what counts as good, the target.
+type SLI struct {
+	Name        string        `yaml:"name" json:"name"`               // e.g. agent_online
+	Title       string        `yaml:"title" json:"title"`             // Chinese, e.g. 监控插件在线率
+	Requirement string        `yaml:"requirement" json:"requirement"` // e.g. R-A1
+	Entity      string        `yaml:"entity" json:"entity"`           // vm_agent | link | service | device
+	Query       string        `yaml:"query" json:"query"`             // PromQL selecting one series per entity
+	EntityLabel string        `yaml:"entity_label" json:"entity_label"`
+	Good        string        `yaml:"good" json:"good"`     // condition on the value, e.g. "== 1", "<= 0.05"
+	Window      time.Duration `yaml:"window" json:"window"` // accounting resolution, e.g. 1m or 5m
+	Target      float64       `yaml:"target" json:"target"` // ratio of good time required, e.g. 1, 0.999
+	Calendar    string        `yaml:"calendar,omitempty" json:"calendar,omitempty"` // "" always, or a business-hours calendar name
+}
+
+// Tally is time by status, in whole seconds.
+type Tally struct {
+	GoodS     int64 `json:"good_s"`
+	BadS      int64 `json:"bad_s"`
+	UnknownS  int64 `json:"unknown_s"`
+	ExcludedS int64 `json:"excluded_s"`
+}
+
+// Day is one entity's tally for one CST calendar day: what the ledger stores
+// when it closes a day.
+type Day struct {
+	SLI      string            `json:"sli"`
+	Entity   string            `json:"entity"`
+	Labels   map[string]string `json:"labels"` // district, level, site, system, …
+	Date     string            `json:"date"`   // YYYY-MM-DD in Asia/Shanghai
+	Tally    Tally             `json:"tally"`
+	Outages  []Span            `json:"outages,omitempty"` // bad spans, for the breach lists
+	ClosedAt time.Time         `json:"closed_at"`
+}
+
+// Span is a stretch of time [Start, End).
+type Span struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// Month is one frozen calendar month: the days that made it, when it was
+// frozen and a checksum of its inputs, so a re-issued report is identical.
+type Month struct {
+	Month       string    `json:"month"` // YYYY-MM
+	Days        []Day     `json:"days"`
+	FrozenAt    time.Time `json:"frozen_at"`
+	InputSHA256 string    `json:"input_sha256"`
+	Corrections []string  `json:"corrections,omitempty"` // late data after the grace period, as notes
+}
+
+// Ratio is good ÷ (good + bad): unknown and excluded time are in neither.
+// ok is false when nothing was measured.
+func (t Tally) Ratio() (ratio float64, ok bool) {
+	n := t.GoodS + t.BadS
+	if n == 0 {
+		return 0, false
+	}
+	return float64(t.GoodS) / float64(n), true
+}
+
+// Add sums two tallies.
+func (t Tally) Add(o Tally) Tally {
+	return Tally{t.GoodS + o.GoodS, t.BadS + o.BadS, t.UnknownS + o.UnknownS, t.ExcludedS + o.ExcludedS}
+}

@@ -28,9 +28,9 @@ type SLI struct {
 	Entity      string        `yaml:"entity" json:"entity"`           // vm_agent | link | service | device
 	Query       string        `yaml:"query" json:"query"`             // PromQL selecting one series per entity
 	EntityLabel string        `yaml:"entity_label" json:"entity_label"`
-	Good        string        `yaml:"good" json:"good"`     // condition on the value, e.g. "== 1", "<= 0.05"
-	Window      time.Duration `yaml:"window" json:"window"` // accounting resolution, e.g. 1m or 5m
-	Target      float64       `yaml:"target" json:"target"` // ratio of good time required, e.g. 1, 0.999
+	Good        string        `yaml:"good" json:"good"`                             // condition on the value, e.g. "== 1", "<= 0.05"
+	Window      time.Duration `yaml:"window" json:"window"`                         // accounting resolution, e.g. 1m or 5m
+	Target      float64       `yaml:"target" json:"target"`                         // ratio of good time required, e.g. 1, 0.999
 	Calendar    string        `yaml:"calendar,omitempty" json:"calendar,omitempty"` // "" always, or a business-hours calendar name
 }
 

@@ -252,11 +252,13 @@ func TestNotifierSilenceAndMaintenance(t *testing.T) {
 	assert.NotEmpty(t, e.queued(), "the silence is over")
 }
 
-func BenchmarkNotifierTick10k(b *testing.B) {
+// stormEnv is a state store with 10,000 open incidents of one district and
+// alertname, routed to one channel.
+func stormEnv(b *testing.B) *ntEnv {
 	e := &ntEnv{t: b, c: newClock()}
 	db, err := statestore.Open(b.TempDir()+"/state.db", nil)
 	require.NoError(b, err)
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	e.db, e.store = db, NewIncidents(db, e.c.now)
 	var r Route
 	require.NoError(b, yaml.Unmarshal([]byte(ntRoute), &r))
@@ -265,10 +267,14 @@ func BenchmarkNotifierTick10k(b *testing.B) {
 	for i := range 10000 {
 		e.fire("WanLinkLossHigh", fmt.Sprintf("d%02d-n%05d", i%10, i), "major")
 	}
-	b.ResetTimer()
+	return e
+}
+
+func BenchmarkNotifierTick10k(b *testing.B) {
+	e := stormEnv(b)
 	for b.Loop() {
 		b.StopTimer()
-		_, err := db.SQL().Exec(`UPDATE incidents SET notify_state = 0`)
+		_, err := e.db.SQL().Exec(`UPDATE incidents SET notify_state = 0`)
 		require.NoError(b, err)
 		e.n = e.notifier()
 		b.StartTimer()
@@ -281,18 +287,7 @@ func BenchmarkNotifierTick10k(b *testing.B) {
 // BenchmarkNotifierTickSteady is a tick with 10,000 open incidents already
 // announced: the cost the notifier adds every second during a storm.
 func BenchmarkNotifierTickSteady(b *testing.B) {
-	e := &ntEnv{t: b, c: newClock()}
-	db, err := statestore.Open(b.TempDir()+"/state.db", nil)
-	require.NoError(b, err)
-	defer db.Close()
-	e.db, e.store = db, NewIncidents(db, e.c.now)
-	var r Route
-	require.NoError(b, yaml.Unmarshal([]byte(ntRoute), &r))
-	require.NoError(b, r.Compile())
-	e.cfg = NotifyConfig{Route: &r, Receivers: map[string][]string{"duty": {"duty/wecom"}}}
-	for i := range 10000 {
-		e.fire("WanLinkLossHigh", fmt.Sprintf("d%02d-n%05d", i%10, i), "major")
-	}
+	e := stormEnv(b)
 	e.n = e.notifier()
 	require.NoError(b, e.n.Tick(context.Background()))
 	for b.Loop() {

@@ -273,4 +273,75 @@ CREATE INDEX silences_ends ON silences (ends_at);
 -- GET /wall/... (its URL is written into kiosk configurations).
 ALTER TABLE api_tokens ADD COLUMN screen INTEGER NOT NULL DEFAULT 0;
 `},
+	{8, "sla ledger", `
+-- One row per closed CST date (also when it had no entity), so a month's
+-- completeness is a count; input_sha256 covers that date's rows.
+CREATE TABLE sla_closes (
+	date         TEXT    PRIMARY KEY,          -- YYYY-MM-DD, Asia/Shanghai
+	closed_at    INTEGER NOT NULL,             -- unix ms, the latest (re-)close
+	entities     INTEGER NOT NULL,
+	input_sha256 TEXT    NOT NULL,
+	recloses     INTEGER NOT NULL DEFAULT 0
+);
+-- One entity's tally of one SLI for one CST date (rules/sla.Day).
+CREATE TABLE sla_days (
+	sli          TEXT    NOT NULL,
+	entity       TEXT    NOT NULL,
+	date         TEXT    NOT NULL REFERENCES sla_closes(date),
+	labels       TEXT    NOT NULL,             -- JSON object
+	good_s       INTEGER NOT NULL,
+	bad_s        INTEGER NOT NULL,
+	unknown_s    INTEGER NOT NULL,
+	excluded_s   INTEGER NOT NULL,
+	outages      TEXT    NOT NULL,             -- JSON array of spans
+	closed_at    INTEGER NOT NULL,             -- unix ms
+	input_sha256 TEXT    NOT NULL,             -- of this row's canonical JSON
+	PRIMARY KEY (sli, entity, date)
+) WITHOUT ROWID;
+CREATE INDEX sla_days_date ON sla_days (date);
+-- A frozen month (rules/sla.Month as JSON): what a re-issued report reads.
+CREATE TABLE sla_months (
+	month        TEXT    PRIMARY KEY,          -- YYYY-MM
+	frozen_at    INTEGER NOT NULL,             -- unix ms
+	input_sha256 TEXT    NOT NULL,
+	payload      TEXT    NOT NULL
+);
+-- Late data after the grace period: a note, never a silent change.
+CREATE TABLE sla_corrections (
+	id    INTEGER PRIMARY KEY AUTOINCREMENT,
+	month TEXT    NOT NULL REFERENCES sla_months(month),
+	at    INTEGER NOT NULL,                    -- unix ms
+	note  TEXT    NOT NULL
+);
+CREATE INDEX sla_corrections_month ON sla_corrections (month, at);
+-- A re-close replaces a date's rows (delete + insert); they are never edited.
+CREATE TRIGGER sla_days_no_update BEFORE UPDATE ON sla_days
+BEGIN SELECT RAISE(ABORT, 'sla_days rows are replaced by a re-close, never updated'); END;
+CREATE TRIGGER sla_days_frozen_insert BEFORE INSERT ON sla_days
+WHEN EXISTS (SELECT 1 FROM sla_months WHERE month = substr(new.date, 1, 7))
+BEGIN SELECT RAISE(ABORT, 'sla_days of a frozen month cannot change'); END;
+-- Evidence for the bureau: a frozen month's days are kept at least 180 days.
+CREATE TRIGGER sla_days_retention BEFORE DELETE ON sla_days
+WHEN EXISTS (SELECT 1 FROM sla_months WHERE month = substr(old.date, 1, 7))
+	AND old.date > date('now', '+8 hours', '-180 days')
+BEGIN SELECT RAISE(ABORT, 'sla_days of a frozen month younger than 180 days cannot be deleted'); END;
+CREATE TRIGGER sla_closes_frozen_update BEFORE UPDATE ON sla_closes
+WHEN EXISTS (SELECT 1 FROM sla_months WHERE month = substr(old.date, 1, 7))
+BEGIN SELECT RAISE(ABORT, 'sla_closes of a frozen month cannot change'); END;
+CREATE TRIGGER sla_closes_retention BEFORE DELETE ON sla_closes
+WHEN EXISTS (SELECT 1 FROM sla_months WHERE month = substr(old.date, 1, 7))
+	AND old.date > date('now', '+8 hours', '-180 days')
+BEGIN SELECT RAISE(ABORT, 'sla_closes of a frozen month younger than 180 days cannot be deleted'); END;
+-- A frozen month is immutable, and kept at least five years (1826 days).
+CREATE TRIGGER sla_months_no_update BEFORE UPDATE ON sla_months
+BEGIN SELECT RAISE(ABORT, 'sla_months rows are frozen'); END;
+CREATE TRIGGER sla_months_retention BEFORE DELETE ON sla_months
+WHEN old.frozen_at > (unixepoch() - 1826 * 86400) * 1000
+BEGIN SELECT RAISE(ABORT, 'sla_months younger than 5 years cannot be deleted'); END;
+CREATE TRIGGER sla_corrections_no_update BEFORE UPDATE ON sla_corrections
+BEGIN SELECT RAISE(ABORT, 'sla_corrections are append-only'); END;
+CREATE TRIGGER sla_corrections_retention BEFORE DELETE ON sla_corrections
+WHEN old.at > (unixepoch() - 1826 * 86400) * 1000
+BEGIN SELECT RAISE(ABORT, 'sla_corrections younger than 5 years cannot be deleted'); END;
+`},
 }

@@ -72,13 +72,7 @@ func (c *collector) alerting(a *Alerting) {
 	names := map[string]bool{}
 	for i, r := range a.Receivers {
 		path := fmt.Sprintf("alerting.receivers[%d]", i)
-		switch {
-		case r.Name == "":
-			c.at(path+".name", "empty receiver name")
-		case names[r.Name]:
-			c.at(path+".name", "receiver %q is defined twice", r.Name)
-		}
-		names[r.Name] = true
+		c.uniqueName(path+".name", "receiver", r.Name, names)
 		if r.channelCount() == 0 {
 			c.at(path, "receiver %q has no channel (wecom, dingtalk, feishu, webhook, sms, email, alertmanager)", r.Name)
 		}

@@ -40,13 +40,7 @@ func (c *collector) bigscreen(b *Bigscreen) {
 	names := map[string]bool{}
 	for i, s := range b.Screens {
 		path := fmt.Sprintf("bigscreen.screens[%d]", i)
-		switch {
-		case s.Name == "":
-			c.at(path+".name", "empty screen name")
-		case names[s.Name]:
-			c.at(path+".name", "screen %q is defined twice", s.Name)
-		}
-		names[s.Name] = true
+		c.uniqueName(path+".name", "screen", s.Name, names)
 		c.oneOf(path+".fit", s.Fit, "width", "height", "stretch")
 		if s.Dwell < 5*time.Second {
 			c.at(path+".dwell", "%s is below the minimum 5s", s.Dwell)

@@ -98,3 +98,14 @@ func (c *collector) inventory(cfg *Config) {
 		}
 	}
 }
+
+// uniqueName reports an empty name or one already seen (receivers, screens).
+func (c *collector) uniqueName(path, what, name string, seen map[string]bool) {
+	switch {
+	case name == "":
+		c.at(path, "empty %s name", what)
+	case seen[name]:
+		c.at(path, "%s %q is defined twice", what, name)
+	}
+	seen[name] = true
+}

@@ -1,0 +1,142 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/rules/sla"
+)
+
+var districts = []string{"市本级", "义马市", "渑池县", "湖滨区", "陕州区", "灵宝市", "卢氏县", "经济开发区", "城乡一体化示范区", "现代服务业开发区"}
+
+func at(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, cst.Location) }
+
+func ratio(v float64) Value  { return Value{V: v, Kind: Ratio, Known: true} }
+func millis(v float64) Value { return Value{V: v, Kind: Millis, Known: true} }
+func seconds(v float64) Value {
+	return Value{V: v, Kind: Seconds, Known: true}
+}
+
+// fixtureReport is a month with every kind of content the renderers must
+// show: figures met and not, an unknown figure, a figure just under 100 %,
+// long Chinese and Latin text that must wrap, an open span, enough breach
+// rows to continue a table on a second page.
+func fixtureReport() Report {
+	r := Report{
+		Month: "2026-11", Addressee: "市行政审批和政务信息管理局", Issuer: "SwanWatch 运维团队",
+		GeneratedAt: time.Date(2026, 12, 1, 0, 10, 0, 0, cst.Location),
+		FrozenAt:    time.Date(2026, 12, 1, 0, 5, 0, 0, cst.Location),
+		InputSHA256: "9f2c1d0b5e7a4c3f8a6b2d1e0f9c8b7a6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f10",
+	}
+	r.Summary = []SummaryLine{
+		{"R-A1", "监控插件在线率", ratio(1), ">=", ratio(0.99996), false},
+		{"R-A4", "政务云可用率", ratio(0.999), ">=", ratio(0.99953), true},
+		{"R-A4", "故障响应时长（MTTA）", seconds(900), "<=", seconds(312), true},
+		{"R-B1", "链路时延 ≤ 50 ms 的5分钟窗口占比", ratio(0.99), ">=", ratio(0.9874), false},
+		{"R-B3", "冗余链路可用率", ratio(0.999), ">=", Value{Kind: Ratio}, false},
+	}
+	r.Agents = fixtureAgents()
+	r.Links = fixtureLinks()
+	r.Incidents = fixtureIncidents()
+	r.Resources = fixtureResources()
+	r.Methods = []Paragraph{
+		{"统计周期", "北京时间（Asia/Shanghai, UTC+8）自然月：2026-11-01 00:00:00 至 2026-12-01 00:00:00。"},
+		{"无数据", "采集中断或数据丢失的时段记为“无数据”，既不计为在线也不计为离线，在第七节单独列出。"},
+		{"维护窗口", "经批准的维护窗口内的时间不计入可用率的分子与分母。"},
+		{"取整", "百分比保留四位小数并截断，不向上取整：99.99996% 记为 99.9999%，绝不记为 100%。"},
+	}
+	r.Gaps = []DataGap{
+		{"agent_online", "vm-lb-0012", sla.Span{Start: at(7, 2, 0), End: at(7, 3, 30)}, "采集器重启"},
+		{"link_latency", "wan-hb-c03", sla.Span{Start: at(19, 14, 5), End: at(19, 14, 50)}, "探测节点离线"},
+	}
+	r.Corrections = []string{"2026-12-03 补录 11-30 的 2 条延迟数据，超过宽限期，未改变已冻结数字。"}
+	return r
+}
+
+func fixtureAgents() AgentSection {
+	a := AgentSection{Agents: 2994, Rate: ratio(0.99996), Target: ratio(1)}
+	for d := 1; d <= 30; d++ {
+		v := ratio(1 - float64(d%7)*0.00002)
+		if d == 12 {
+			v = Value{Kind: Ratio}
+		}
+		a.Daily = append(a.Daily, DailyRate{Date: fmt.Sprintf("2026-11-%02d", d), Rate: v})
+	}
+	for i, name := range districts {
+		t := sla.Tally{GoodS: 77_760_000 - int64(i)*60, BadS: int64(i) * 60, UnknownS: int64(i%3) * 300}
+		rate, _ := t.Ratio()
+		a.ByDistrict = append(a.ByDistrict, GroupRate{Name: name, Entities: 300, Rate: ratio(rate), Tally: t})
+	}
+	a.Offline = []OfflineIncident{
+		{"vm-sz-0107 (gov-cloud-a/10.31.4.17)", "陕州区", "政务云", sla.Span{Start: at(3, 9, 12), End: at(3, 9, 40)}, "agent 进程被 OOM killer 结束"},
+		{"vm-lb-0012", "灵宝市", "大数据中心", sla.Span{Start: at(21, 23, 50), End: at(22, 1, 5)}, "宿主机重启"},
+		{"vm-ls-0044", "卢氏县", "互联网+政务服务", sla.Span{Start: at(30, 22, 0)}, "未恢复，已派单"},
+	}
+	return a
+}
+
+func linkGroup(name string, n int, avail float64, lat, jit float64, breaches int) LinkGroup {
+	return LinkGroup{Name: name, Links: n, Availability: ratio(avail), LatencyP99: millis(lat), Loss: ratio(0.0004), Jitter: millis(jit), Breaches: breaches}
+}
+
+func fixtureLinks() LinkSection {
+	l := LinkSection{ByLevel: []LinkGroup{
+		linkGroup("市级", 20, 0.99991, 12.4, 1.1, 0),
+		linkGroup("县级", 180, 0.99962, 23.8, 2.4, 3),
+		linkGroup("乡镇级", 600, 0.99871, 41.2, 4.9, 17),
+		linkGroup("村级", 1000, 0.99702, 48.9, 6.3, 40),
+	}}
+	for i, name := range districts {
+		l.ByDistrict = append(l.ByDistrict, linkGroup(name, 180, 0.9975+float64(i)*0.00021, 20+float64(i)*3, 2+float64(i)*0.4, i*6))
+	}
+	for i := 0; i < 60; i++ {
+		start := at(1+i%30, i%24, 5)
+		l.Breaches = append(l.Breaches, Breach{
+			Link: fmt.Sprintf("wan-%s-v%03d", []string{"hb", "sz", "lb", "ls"}[i%4], i), Level: "村级", District: districts[i%10],
+			SLI: "时延", Span: sla.Span{Start: start, End: start.Add(time.Duration(5+i%4*5) * time.Minute)},
+			Worst: millis(50 + float64(i%9)*7.5), Limit: millis(50),
+		})
+	}
+	return l
+}
+
+func fixtureIncidents() IncidentSection {
+	return IncidentSection{
+		Availability: []GroupRate{
+			{Name: "政务云", Entities: 1800, Rate: ratio(0.99953), Tally: sla.Tally{GoodS: 2_591_000, BadS: 1_218, UnknownS: 600}},
+			{Name: "电子政务外网", Entities: 1800, Rate: ratio(0.99871)},
+			{Name: "天鹅湖景区", Entities: 420, Rate: Value{Kind: Ratio}, Tally: sla.Tally{UnknownS: 2_592_000}},
+		},
+		BySeverity: []SeverityStats{
+			{"critical", 2, seconds(240), seconds(5_400)},
+			{"major", 9, seconds(300), seconds(3_000)},
+			{"minor", 31, seconds(420), seconds(1_800)},
+			{"warning", 77, Value{Kind: Seconds}, seconds(600)},
+		},
+		MTTA: seconds(312), MTTR: seconds(1_620),
+		Worst: []IncidentSummary{
+			{"INC-20261103-0007", "陕州区汇聚节点至市级核心链路中断，影响乡镇级链路 14 条", "critical", "陕州区", at(3, 9, 10), at(3, 9, 13), at(3, 10, 40)},
+			{"INC-20261121-0031", "Database cluster failover on gov-cloud-a (postgres-ha-02)", "major", "市本级", at(21, 23, 48), time.Time{}, at(22, 1, 10)},
+			{"INC-20261130-0052", "卢氏县村级链路丢包率超过阈值", "major", "卢氏县", at(30, 21, 55), at(30, 22, 1), time.Time{}},
+		},
+	}
+}
+
+func fixtureResources() ResourceSection {
+	rs := ResourceSection{Thresholds: "闲置：月内CPU平均 < 2% 且内存平均 < 10%；低效：CPU P95 < 10%。"}
+	for i, name := range districts {
+		rs.ByDistrict = append(rs.ByDistrict, Usage{name, 300, ratio(0.12 + float64(i)*0.013), ratio(0.35 + float64(i)*0.02), ratio(0.41), ratio(0.57)})
+	}
+	rs.BySystem = []Usage{
+		{"政务云 / 互联网+政务服务", 900, ratio(0.18), ratio(0.52), ratio(0.47), ratio(0.61)},
+		{"大数据中心", 600, ratio(0.31), ratio(0.77), ratio(0.66), ratio(0.72)},
+		{"天鹅湖景区", 120, ratio(0.07), Value{Kind: Ratio}, ratio(0.22), ratio(0.35)},
+	}
+	rs.Findings = []Finding{
+		{"vm-hb-0231", "湖滨区", "天鹅湖景区", "idle", ratio(0.006), ratio(0.04), "shut_down", "整月CPU平均 0.6%，无业务流量，建议确认后关停"},
+		{"vm-sj-0119", "市本级", "政务云", "low_use", ratio(0.031), ratio(0.18), "downsize", "8 vCPU / 32 GiB 配置，CPU P95 仅 7.9%，建议降配为 2 vCPU / 8 GiB"},
+		{"vm-jk-0077", "经济开发区", "大数据中心", "low_use", ratio(0.044), ratio(0.21), "consolidate", "与 vm-jk-0078 承载同一应用，建议整合"},
+	}
+	return rs
+}

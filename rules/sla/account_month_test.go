@@ -63,7 +63,6 @@ func lifeOf(a fixtureAgent) (first, last time.Time) {
 	return first, last
 }
 
-
 func TestFixtureMonth(t *testing.T) {
 	store := buildFixtureTSDB(t)
 	mw := alerting.MaintenanceWindow{Name: "nightly", Cron: "0 3 * * *", Duration: maintLen}

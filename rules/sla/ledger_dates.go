@@ -34,7 +34,7 @@ func ParseMonth(month string) (time.Time, error) {
 
 func parseCanonical(s, layout string) (time.Time, error) {
 	t, err := time.ParseInLocation(layout, s, cst.Location)
-	if err != nil || t.Format(layout) != s || t.Year() < 2000 || t.Year() > 9999 {
+	if err != nil || t.Format(layout) != s || t.Year() < 1970 {
 		return time.Time{}, fmt.Errorf("%w: %q, want %s", ErrBadDate, s, layout)
 	}
 	return t, nil

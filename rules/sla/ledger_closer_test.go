@@ -1,0 +1,160 @@
+package sla
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/swanwatch/swanwatch/internal/statestore"
+)
+
+// ledgerRecorder is the accounting for the closer tests: it records the
+// dates asked for and fails the dates in fail once each.
+type ledgerRecorder struct {
+	mu    sync.Mutex
+	dates []string
+	fail  map[string]bool
+}
+
+func (r *ledgerRecorder) compute(_ context.Context, date string) ([]Day, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.dates = append(r.dates, date)
+	if r.fail[date] {
+		delete(r.fail, date)
+		return nil, errors.New("tsdb unavailable")
+	}
+	return ledgerDays(date, 86000), nil
+}
+
+// take returns the dates asked for since the last take.
+func (r *ledgerRecorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d := r.dates
+	r.dates = nil
+	return d
+}
+
+// ledgerDates lists the dates from first to last.
+func ledgerDates(first, last string) []string {
+	var out []string
+	for d := first; d <= last; d = nextDate(d) {
+		out = append(out, d)
+	}
+	return out
+}
+
+// ledgerBubble runs f in a synctest bubble (it starts 2000-01-01 08:00 CST)
+// with a ledger on a fresh state database.
+func ledgerBubble(t *testing.T, f func(t *testing.T, l *Ledger)) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	synctest.Test(t, func(t *testing.T) {
+		db, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), nil)
+		require.NoError(t, err)
+		defer db.Close()
+		f(t, NewLedger(db, nil))
+	})
+}
+
+// ledgerStart runs a closer until the returned stop is called.
+func ledgerStart(l *Ledger, r *ledgerRecorder, opts ...CloserOption) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- NewCloser(l, r.compute, nil, opts...).Run(ctx) }()
+	return func() { cancel(); <-done }
+}
+
+// ledgerSleepUntil advances the bubble's clock to t and lets everyone settle.
+func ledgerSleepUntil(t time.Time) {
+	time.Sleep(time.Until(t))
+	synctest.Wait()
+}
+
+func TestCloserCatchesUpAfterRestart(t *testing.T) {
+	ledgerBubble(t, func(t *testing.T, l *Ledger) {
+		ctx := context.Background()
+		rec := &ledgerRecorder{}
+		stop := ledgerStart(l, rec)
+		synctest.Wait()
+		assert.Equal(t, ledgerDates("1999-12-01", "1999-12-31"), rec.take(), "first run: the month so far")
+
+		ledgerSleepUntil(ledgerCST(2000, 1, 2, 0, 9))
+		assert.Empty(t, rec.take(), "not before the settle delay")
+		ledgerSleepUntil(ledgerCST(2000, 1, 2, 0, 11))
+		assert.Equal(t, []string{"2000-01-01"}, rec.take())
+		_, err := l.Month(ctx, "1999-12")
+		require.ErrorIs(t, err, ErrNotFrozen, "the grace period runs to 2000-01-04 00:00")
+		stop()
+
+		ledgerSleepUntil(ledgerCST(2000, 1, 5, 12, 0)) // down for three nights
+		stop = ledgerStart(l, rec)
+		defer stop()
+		synctest.Wait()
+		assert.Equal(t, []string{"2000-01-02", "2000-01-03", "2000-01-04"}, rec.take())
+		m, err := l.Month(ctx, "1999-12")
+		require.NoError(t, err, "frozen on the restart, the grace period being over")
+		assert.Len(t, m.Days, 31*3)
+		assert.Equal(t, ledgerCST(2000, 1, 5, 12, 0).UTC(), m.FrozenAt)
+
+		ledgerSleepUntil(ledgerCST(2000, 1, 6, 0, 11))
+		assert.Equal(t, []string{"2000-01-05"}, rec.take())
+	})
+}
+
+func TestCloserRetriesAFailedDate(t *testing.T) {
+	ledgerBubble(t, func(t *testing.T, l *Ledger) {
+		errs := metrics.GetOrCreateCounter(`swanwatch_sla_closer_errors_total{stage="close"}`)
+		before := errs.Get()
+		rec := &ledgerRecorder{fail: map[string]bool{"1999-12-15": true}}
+		stop := ledgerStart(l, rec, WithRetry(5*time.Minute))
+		defer stop()
+		synctest.Wait()
+		assert.Len(t, rec.take(), 31, "the other dates are closed")
+		assert.Equal(t, before+1, errs.Get())
+
+		ledgerSleepUntil(time.Now().Add(5*time.Minute + time.Second))
+		assert.Equal(t, []string{"1999-12-15"}, rec.take(), "retried after the retry delay, alone")
+		days, err := l.Days(context.Background(), "1999-12")
+		require.NoError(t, err)
+		assert.Len(t, days, 31*3)
+	})
+}
+
+func TestCloserCatchUpLimit(t *testing.T) {
+	ledgerBubble(t, func(t *testing.T, l *Ledger) {
+		require.NoError(t, l.CloseDay(context.Background(), "1999-06-01", ledgerDays("1999-06-01", 86000)))
+		rec := &ledgerRecorder{}
+		stop := ledgerStart(l, rec, WithCatchUp(10))
+		defer stop()
+		synctest.Wait()
+		assert.Equal(t, ledgerDates("1999-12-22", "1999-12-31"), rec.take())
+	})
+}
+
+func TestCloserNextPass(t *testing.T) {
+	c := NewCloser(nil, nil, nil, WithSettle(10*time.Minute))
+	cases := []struct {
+		now  time.Time
+		want time.Duration
+	}{
+		{ledgerCST(2026, 11, 27, 0, 5), 5 * time.Minute},
+		{ledgerCST(2026, 11, 27, 0, 10), 24 * time.Hour},
+		{ledgerCST(2026, 11, 27, 23, 0), 70 * time.Minute},
+		{time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC), 10 * time.Minute}, // 00:00 CST on 12-01
+	}
+	for _, tc := range cases {
+		t.Run(tc.now.Format(time.RFC3339), func(t *testing.T) {
+			assert.Equal(t, tc.want, c.next(tc.now))
+		})
+	}
+}

@@ -12,22 +12,26 @@ const (
 // and the header repeated on each page the table continues on.
 func (d *doc) table(t table) {
 	widths := d.columnWidths(t.cols)
-	if t.title != "" {
-		d.ensure(20)
-		d.setSize(10.5)
-		d.text(margin, d.pdf.GetY()+d.lineH(), t.title)
-		d.pdf.SetY(d.pdf.GetY() + d.lineH()*1.3)
-	}
 	header := make([]cell, len(t.cols))
 	for i, c := range t.cols {
 		header[i] = txt(c.name)
 	}
-	d.setSize(tablePt)
 	first := emptyRow(len(t.cols))
 	if len(t.rows) > 0 {
 		first = t.rows[0]
 	}
-	d.ensure(d.rowHeight(header, widths) + d.rowHeight(first, widths)) // no header alone at a page foot
+	d.setSize(tablePt)
+	need := d.rowHeight(header, widths) + d.rowHeight(first, widths) // no title or header alone at a page foot
+	d.setSize(10.5)
+	if t.title != "" {
+		need += d.lineH() * 1.3
+	}
+	d.ensure(need)
+	if t.title != "" {
+		d.text(margin, d.pdf.GetY()+d.lineH(), t.title)
+		d.pdf.SetY(d.pdf.GetY() + d.lineH()*1.3)
+	}
+	d.setSize(tablePt)
 	d.row(header, widths, true)
 	if len(t.rows) == 0 {
 		d.row(emptyRow(len(t.cols)), widths, false)

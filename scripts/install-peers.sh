@@ -19,6 +19,8 @@ command -v curl >/dev/null || apt_pkgs+=(curl)
 # The video wall's end-to-end tests drive headless Chromium; CJK fonts so the screenshots show Chinese.
 [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || apt_pkgs+=(fonts-noto-cjk)
+# The monthly report's PDF test converts pages to PNG and extracts its text and fonts.
+[ -x /usr/bin/pdftoppm ] || apt_pkgs+=(poppler-utils)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -113,7 +113,7 @@ func (c chart) layout(w, h float64) plot {
 func (c chart) tickLabel(v float64) string {
 	// Rounded to what the axis can resolve: 0.99975 is 99.975 %, not 99.97500000000001 %.
 	if c.ratio {
-		return strconv.FormatFloat(math.Round(v*1e6)/1e4, 'f', -1, 64) + "%"
+		return strconv.FormatFloat(math.Round(v*1e7)/1e5, 'f', -1, 64) + "%"
 	}
 	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
 }

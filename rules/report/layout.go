@@ -96,10 +96,16 @@ type section struct {
 	tables []table
 }
 
+// cols builds headers from pairs of name and relative width (int or float64),
+// which keeps the table definitions one line each.
 func cols(spec ...any) []column {
 	cs := make([]column, 0, len(spec)/2)
 	for i := 0; i+1 < len(spec); i += 2 {
-		cs = append(cs, column{name: spec[i].(string), width: float64(spec[i+1].(int))})
+		w, ok := spec[i+1].(float64)
+		if !ok {
+			w = float64(spec[i+1].(int))
+		}
+		cs = append(cs, column{name: spec[i].(string), width: w})
 	}
 	return cs
 }

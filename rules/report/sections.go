@@ -88,7 +88,7 @@ func (r Report) incidentSection() section {
 		c.values = append(c.values, float64(s.Count))
 		sev.rows = append(sev.rows, []cell{txt(word(severityWords, s.Severity)), count(s.Count), val(s.MTTA), val(s.MTTR)})
 	}
-	worst := table{title: "影响最大的事件", cols: cols("编号", 3, "标题", 6, "级别", 2, "区县", 3, "发生时间", 4, "确认时间", 4, "恢复时间", 4)}
+	worst := table{title: "影响最大的事件", cols: cols("编号", 4.5, "标题", 5.5, "级别", 1.5, "区县", 2.5, "发生时间", 4, "确认时间", 4, "恢复时间", 4)}
 	for _, w := range in.Worst {
 		worst.rows = append(worst.rows, []cell{txt(w.ID), txt(w.Title), txt(word(severityWords, w.Severity)), txt(w.District), when(w.Opened), when(w.Acked), until(w.Resolved)})
 	}
@@ -118,7 +118,7 @@ func (r Report) resourceSection() section {
 	for i := range c.values {
 		c.values[i] *= 100
 	}
-	f := table{title: "闲置与低效资源及建议", cols: cols("云服务器", 4, "区县", 3, "系统", 3, "结论", 2, "CPU平均", 2, "内存平均", 2, "建议", 2, "依据", 6)}
+	f := table{title: "闲置与低效资源及建议", cols: cols("云服务器", 4, "区县", 3, "系统", 3, "结论", 2, "CPU平均", 2.5, "内存平均", 2.5, "建议", 1.5, "依据", 6)}
 	for _, x := range rs.Findings {
 		f.rows = append(f.rows, []cell{txt(x.VM), txt(x.District), txt(x.System), txt(word(classWords, x.Class)), val(x.CPU), val(x.Memory), txt(word(recommendationWords, x.Recommendation)), txt(x.Reason)})
 	}

@@ -19,7 +19,7 @@ type ledgerClock struct {
 	t  time.Time
 }
 
-func (c *ledgerClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *ledgerClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *ledgerClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // ledgerCST is a wall-clock time in Asia/Shanghai.

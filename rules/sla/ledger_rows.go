@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Bounds of one closed day: anything larger is a bug upstream, not data.
@@ -58,6 +59,8 @@ func checkDay(d Day, date string, start time.Time) error {
 		return fmt.Errorf("empty sli or entity")
 	case len(d.SLI) > maxKeyLen || len(d.Entity) > maxKeyLen:
 		return fmt.Errorf("sli or entity longer than %d bytes", maxKeyLen)
+	case !utf8.ValidString(d.SLI) || !utf8.ValidString(d.Entity):
+		return fmt.Errorf("sli or entity is not UTF-8")
 	case d.Date != date:
 		return fmt.Errorf("date %.16q is not %s", d.Date, date)
 	}
@@ -85,8 +88,8 @@ func checkLabels(labels map[string]string) error {
 		return fmt.Errorf("%d labels, at most %d", len(labels), maxLabels)
 	}
 	for k, v := range labels {
-		if k == "" || len(k) > maxKeyLen || len(v) > maxKeyLen {
-			return fmt.Errorf("label %.64q: empty name or longer than %d bytes", k, maxKeyLen)
+		if k == "" || len(k) > maxKeyLen || len(v) > maxKeyLen || !utf8.ValidString(k+v) {
+			return fmt.Errorf("label %.64q: empty, longer than %d bytes or not UTF-8", k, maxKeyLen)
 		}
 	}
 	return nil

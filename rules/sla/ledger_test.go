@@ -113,6 +113,7 @@ func TestLedgerCloseRejects(t *testing.T) {
 		{"non-canonical date", "2026-11-7", "bad_date", nil, ErrBadDate},
 		{"day not over", "2026-11-28", "not_over", nil, ErrDayNotOver},
 		{"another date inside", date, "invalid_day", edit(func(d []Day) []Day { d[1].Date = "2026-11-26"; return d }), ErrInvalidDay},
+		{"entity not UTF-8", date, "invalid_day", edit(func(d []Day) []Day { d[0].Entity = "lb-\xff"; return d }), ErrInvalidDay},
 		{"empty entity", date, "invalid_day", edit(func(d []Day) []Day { d[0].Entity = ""; return d }), ErrInvalidDay},
 		{"negative tally", date, "invalid_day", edit(func(d []Day) []Day { d[0].Tally.BadS = -1; return d }), ErrInvalidDay},
 		{"more than a day", date, "invalid_day", edit(func(d []Day) []Day { d[2].Tally.UnknownS = 3601; return d }), ErrInvalidDay},

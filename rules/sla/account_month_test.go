@@ -122,6 +122,7 @@ func TestFixtureMonth(t *testing.T) {
 		assert.False(t, met, "one bad second misses a 100 % target")
 		lastE := cstAt("2026-11-25 17:59").Add(15 * time.Second)
 		assert.Equal(t, int64(lastE.Add(Staleness).Sub(nov)/time.Second), e.GoodS+e.BadS+e.UnknownS+e.ExcludedS, "vm-e to its last sample + 5 min")
+		assert.Equal(t, int64(4*60+15), e.UnknownS, "18:00:00–18:04:15: no sample, still within staleness")
 		assert.Equal(t, int64(60*60), tallies["2026-12/vm-a"].BadS, "12-01 01:00 CST (Nov 30 17:00 UTC) is December's")
 	})
 }

@@ -27,7 +27,7 @@ func ledgerCST(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, cst.Location)
 }
 
-func ledgerOpen(t *testing.T, now func() time.Time, opts ...LedgerOption) (*Ledger, *statestore.DB) {
+func ledgerOpen(t testing.TB, now func() time.Time, opts ...LedgerOption) (*Ledger, *statestore.DB) {
 	t.Helper()
 	db, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), nil)
 	require.NoError(t, err)

@@ -25,6 +25,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/eventrules"
+	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
 // Options start one SwanWatch server.
@@ -67,6 +68,8 @@ type system struct {
 	notify    notifying
 	query     *api.Query
 	wall      wall
+	ledger    *sla.Ledger
+	closer    *sla.Closer
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
@@ -136,6 +139,7 @@ func (s *system) openPipeline() error {
 	}
 	s.query = api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}})
+	s.openLedger()
 	if err := s.openWall(); err != nil {
 		return fmt.Errorf("set up the video wall: %w", err)
 	}

@@ -17,9 +17,13 @@ import (
 
 // Tolerances of measured against emulated figures. The probe's RTT is the
 // emulator's delay plus the kernel's TUN path and two goroutine wake-ups
-// (timer, reader): under -race on a loaded 2-core machine that is 0.1–3 ms.
+// (timer, reader): under -race on a 2-core machine that is 0.1–3 ms, but a
+// single reply delayed by the rest of the suite (a browser and two demo
+// servers in other packages) was seen 5.6 ms late in CI, so the bound on one
+// packet (the max) is wider than on the average.
 const (
 	rttTolerance    = 4 * time.Millisecond
+	rttMaxTolerance = 15 * time.Millisecond
 	jitterTolerance = 2 * time.Millisecond
 )
 
@@ -104,12 +108,13 @@ func checkFamily(t *testing.T, rec *collectortest.Recorder, fam string, em emula
 	assert.InDelta(t, float64(em.dropped)/20, value(t, rec, series("probe_loss_ratio", fam)), 1e-9)
 	assert.Equal(t, 1.0, value(t, rec, series("probe_success", fam)))
 	for _, m := range []struct {
-		metric string
-		want   time.Duration
-	}{{"probe_rtt_avg_seconds", em.avg}, {"probe_rtt_min_seconds", em.min}, {"probe_rtt_max_seconds", em.max}} {
+		metric    string
+		want, tol time.Duration
+	}{{"probe_rtt_avg_seconds", em.avg, rttTolerance}, {"probe_rtt_min_seconds", em.min, rttTolerance},
+		{"probe_rtt_max_seconds", em.max, rttMaxTolerance}} {
 		got := value(t, rec, series(m.metric, fam))
 		assert.GreaterOrEqual(t, got, m.want.Seconds(), "%s %s below the applied delay", fam, m.metric)
-		assert.Less(t, got, (m.want + rttTolerance).Seconds(), "%s %s", fam, m.metric)
+		assert.Less(t, got, (m.want + m.tol).Seconds(), "%s %s", fam, m.metric)
 	}
 	assert.InDelta(t, em.jitter, value(t, rec, series("probe_jitter_seconds", fam)), jitterTolerance.Seconds(), "%s jitter", fam)
 }

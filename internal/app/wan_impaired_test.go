@@ -16,13 +16,14 @@ import (
 // the delays we choose): the per-link promise series must say which promise
 // each link breaks, and the v6-versus-v4 comparison must name the worse family.
 func TestLinkPromisesFollowTheImpairedPath(t *testing.T) {
-	// Margins are wide (30 ms over or 20 ms under the 50 ms promise) because a
-	// loaded CI machine adds scheduling delay to every reply; the netprobe tests
-	// compare measured figures with the emulator's record precisely.
+	// Margins are wide (30 ms over or 30 ms under the 50 ms promise) because a
+	// loaded CI machine adds scheduling delay to every reply (a 30 ms path was
+	// once measured over 50 ms while the wall's browser test ran in another
+	// package); the netprobe tests compare figures with the emulator's record.
 	slowV4 := tunhost.Start(t, tunhost.Options{V4Delay: 80 * time.Millisecond, V4Jitter: time.Millisecond,
 		V6Delay: 10 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 1})
-	slowV6 := tunhost.Start(t, tunhost.Options{V4Delay: 10 * time.Millisecond, V4Jitter: time.Millisecond,
-		V6Delay: 30 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 2})
+	slowV6 := tunhost.Start(t, tunhost.Options{V4Delay: 5 * time.Millisecond, V4Jitter: time.Millisecond,
+		V6Delay: 20 * time.Millisecond, V6Jitter: time.Millisecond, Seed: 2})
 	cfg := `
 server: {listen: "127.0.0.1:{{port}}"}
 storage: {path: "{{dir}}/data"}

@@ -50,21 +50,15 @@ var _ channels.Sender = (*Sender)(nil)
 
 // New checks cfg; a nil client means http.DefaultClient, a nil logger discards.
 func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
-	u, err := url.Parse(cfg.URL.Reveal())
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("dingtalk: url must be an http(s) robot address")
+	ep, err := httpsend.NewEndpoint("dingtalk", "robot address", cfg.URL.Reveal(), client, log)
+	if err != nil {
+		return nil, err
 	}
-	token := u.Query().Get("access_token")
+	token := ep.URL.Query().Get("access_token")
 	if token == "" {
 		return nil, errors.New("dingtalk: url has no access_token= query parameter")
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sender{url: u, token: token, secret: cfg.Secret.Reveal(), client: client, log: log, now: time.Now}, nil
+	return &Sender{url: ep.URL, token: token, secret: cfg.Secret.Reveal(), client: ep.Client, log: ep.Log, now: time.Now}, nil
 }
 
 // Send posts n as one markdown message.

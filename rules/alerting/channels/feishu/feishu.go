@@ -54,23 +54,18 @@ var _ channels.Sender = (*Sender)(nil)
 
 // New checks cfg; a nil client means http.DefaultClient, a nil logger discards.
 func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
-	u, err := url.Parse(cfg.URL.Reveal())
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("feishu: url must be an http(s) hook address")
+	ep, err := httpsend.NewEndpoint("feishu", "hook address", cfg.URL.Reveal(), client, log)
+	if err != nil {
+		return nil, err
 	}
+	u := ep.URL
 	dir, token := path.Split(u.Path)
 	if token == "" || path.Base(dir) != "hook" {
 		return nil, errors.New("feishu: url must end in /hook/<token>")
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	shown := httpsend.Redact((&url.URL{Scheme: u.Scheme, Host: u.Host, Path: dir}).String()) + "<secret>"
 	return &Sender{url: u.String(), shown: shown, token: token, secret: cfg.Secret.Reveal(),
-		client: client, log: log, now: time.Now}, nil
+		client: ep.Client, log: ep.Log, now: time.Now}, nil
 }
 
 // Send posts n as one rich-text message.

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -46,9 +45,9 @@ var _ channels.Sender = (*Sender)(nil)
 
 // New checks cfg; a nil client means http.DefaultClient, a nil logger discards.
 func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
-	u, err := url.Parse(cfg.URL.Reveal())
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("webhook: url must be an http(s) address")
+	ep, err := httpsend.NewEndpoint("webhook", "address", cfg.URL.Reveal(), client, log)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.BearerToken.IsSet() && cfg.BasicAuth != nil {
 		return nil, errors.New("webhook: set bearer_token or basic_auth, not both")
@@ -62,13 +61,7 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 	if cfg.Receiver == "" {
 		cfg.Receiver = "swanwatch"
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sender{cfg: cfg, url: u.String(), client: client, log: log}, nil
+	return &Sender{cfg: cfg, url: ep.URL.String(), client: ep.Client, log: ep.Log}, nil
 }
 
 // Send posts n; any 2xx is a delivery and the reply body is not read further.

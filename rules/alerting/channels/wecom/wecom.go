@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -46,21 +45,15 @@ var _ channels.Sender = (*Sender)(nil)
 // New checks cfg; a nil client means http.DefaultClient (the caller's ctx
 // bounds each Send), a nil logger discards.
 func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
-	u, err := url.Parse(cfg.URL.Reveal())
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("wecom: url must be an http(s) webhook address")
+	ep, err := httpsend.NewEndpoint("wecom", "webhook address", cfg.URL.Reveal(), client, log)
+	if err != nil {
+		return nil, err
 	}
-	key := u.Query().Get("key")
+	key := ep.URL.Query().Get("key")
 	if key == "" {
 		return nil, errors.New("wecom: url has no key= query parameter")
 	}
-	if client == nil {
-		client = http.DefaultClient
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Sender{url: u.String(), key: key, client: client, log: log}, nil
+	return &Sender{url: ep.URL.String(), key: key, client: ep.Client, log: ep.Log}, nil
 }
 
 // Send posts the markdown message, then the mention message if n has

@@ -51,7 +51,46 @@ type Day struct {
 	Date     string            `json:"date"`   // YYYY-MM-DD in Asia/Shanghai
 	Tally    Tally             `json:"tally"`
 	Outages  []Span            `json:"outages,omitempty"` // bad spans, for the breach lists
+	Stats    *Stats            `json:"stats,omitempty"`   // usage SLIs only (UsageCPU, …): the day's figures
 	ClosedAt time.Time         `json:"closed_at"`
+}
+
+// The usage "SLIs" (R-A2): closed per VM and day like the others so that a
+// frozen month holds the resource figures too, and a re-issued report needs
+// no raw sample. Their Tally counts seconds with data as Good and seconds
+// without as Unknown (nothing is ever Bad); their Stats carry the figures.
+const (
+	UsageCPU    = "vm_cpu"    // CPU busy ratio, 0…1, from the agent's CPU seconds counters
+	UsageMemory = "vm_memory" // memory used ratio, 0…1
+	UsageDisk   = "vm_disk"   // used ratio of the fullest filesystem, 0…1
+)
+
+// Stats summarise a measured value over one day. Mean is time-weighted over
+// the measured intervals, P95 is the 95th percentile of the day's 5-minute
+// means, Max the largest 5-minute mean. Last is the last 5-minute mean of
+// the day (for the trend of disk use).
+type Stats struct {
+	Mean      float64 `json:"mean"`
+	P95       float64 `json:"p95"`
+	Max       float64 `json:"max"`
+	Last      float64 `json:"last"`
+	Intervals int64   `json:"intervals"` // 5-minute intervals behind the figures
+}
+
+// IncidentRecord is one incident as frozen with its month (R-A4): every
+// incident that fired in the month, as the incident store had it at the
+// freeze, so MTTA and MTTR reproduce after the store has moved on.
+type IncidentRecord struct {
+	ID           int64             `json:"id"`
+	Alertname    string            `json:"alertname"`
+	Severity     string            `json:"severity"` // critical | major | minor | warning
+	Title        string            `json:"title"`    // Chinese summary annotation
+	Labels       map[string]string `json:"labels,omitempty"`
+	FirstFired   time.Time         `json:"first_fired"`
+	AckedBy      string            `json:"acked_by,omitempty"`
+	AckedAt      time.Time         `json:"acked_at,omitzero"`
+	ResolvedAt   time.Time         `json:"resolved_at,omitzero"`
+	SuppressedBy int64             `json:"suppressed_by,omitempty"` // root incident: not a fault of its own
 }
 
 // Span is a stretch of time [Start, End).
@@ -68,6 +107,8 @@ type Month struct {
 	FrozenAt    time.Time `json:"frozen_at"`
 	InputSHA256 string    `json:"input_sha256"`
 	Corrections []string  `json:"corrections,omitempty"` // late data after the grace period, as notes
+	// Incidents fired in the month, frozen with it (covered by InputSHA256).
+	Incidents []IncidentRecord `json:"incidents,omitempty"`
 }
 
 // Ratio is good ÷ (good + bad): unknown and excluded time are in neither.

@@ -344,4 +344,10 @@ CREATE TRIGGER sla_corrections_retention BEFORE DELETE ON sla_corrections
 WHEN old.at > (unixepoch() - 1826 * 86400) * 1000
 BEGIN SELECT RAISE(ABORT, 'sla_corrections younger than 5 years cannot be deleted'); END;
 `},
+	{9, "sla day stats", `
+-- The figures of a usage day (rules/sla.Stats as JSON, '' for the other
+-- SLIs); covered by the row's input_sha256. sla_months.payload is from now
+-- on gzip-compressed JSON lines (stored as a BLOB; older rows stay JSON text).
+ALTER TABLE sla_days ADD COLUMN stats TEXT NOT NULL DEFAULT '';
+`},
 }

@@ -27,6 +27,9 @@ var (
 	ErrNotFrozen    = errors.New("the month is not frozen")
 	ErrDaysMissing  = errors.New("days of the month are not closed")
 	ErrCorrupt      = errors.New("ledger checksum mismatch")
+	// ErrInvalidIncident: an incident given to Freeze is listed twice or
+	// has text that is not UTF-8 or too long.
+	ErrInvalidIncident = errors.New("invalid incident")
 )
 
 // Ledger stores the closed days and the frozen months of the SLA accounting

@@ -57,7 +57,7 @@ func BenchmarkLedgerFreezeMonth(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		_, err = l.Freeze(ctx, "2026-11", clk.now())
+		_, err = l.Freeze(ctx, "2026-11", clk.now(), nil)
 		require.NoError(b, err)
 		t1 := time.Now()
 		m, err := l.Month(ctx, "2026-11")

@@ -38,6 +38,9 @@ type Closer struct {
 	settle  time.Duration
 	retry   time.Duration
 	catchUp int
+	// incidents lists the incidents of a month to freeze with it.
+	incidents func(ctx context.Context, month string) ([]IncidentRecord, error)
+	onFreeze  func(ctx context.Context, month string)
 }
 
 // CloserOption configures a Closer.
@@ -54,6 +57,21 @@ func WithRetry(d time.Duration) CloserOption {
 // WithCatchUp sets how many days back the closer closes missed dates
 // (DefaultCatchUp); set it to the TSDB's retention in days.
 func WithCatchUp(days int) CloserOption { return func(c *Closer) { c.catchUp = max(days, 1) } }
+
+// WithIncidents sets where the incidents that fired in a month come from
+// when the closer freezes it (none without it). A failure to list them
+// postpones the freeze to the next pass: a month is never frozen without
+// its incidents.
+func WithIncidents(f func(ctx context.Context, month string) ([]IncidentRecord, error)) CloserOption {
+	return func(c *Closer) { c.incidents = f }
+}
+
+// WithOnFreeze sets a function called after the closer froze a month (the
+// report is generated and announced there). It runs in the closer's pass:
+// the next pass waits for it.
+func WithOnFreeze(f func(ctx context.Context, month string)) CloserOption {
+	return func(c *Closer) { c.onFreeze = f }
+}
 
 // WithCloserClock sets the closer's time source (time.Now). Its waits use
 // real timers, so tests run it in a testing/synctest bubble.
@@ -171,12 +189,29 @@ func (c *Closer) freezeDue(ctx context.Context, now time.Time) error {
 		if err != nil || now.Before(c.ledger.GraceEnd(start)) {
 			continue
 		}
-		if _, err := c.ledger.Freeze(ctx, m, now); err != nil {
-			metrics.GetOrCreateCounter(`swanwatch_sla_closer_errors_total{stage="freeze"}`).Inc()
-			errs = append(errs, err)
-		}
+		errs = append(errs, c.freezeOne(ctx, m, now))
 	}
 	return errors.Join(errs...)
+}
+
+// freezeOne freezes month with its incidents and calls the freeze hook.
+func (c *Closer) freezeOne(ctx context.Context, month string, now time.Time) error {
+	var incidents []IncidentRecord
+	if c.incidents != nil {
+		var err error
+		if incidents, err = c.incidents(ctx, month); err != nil {
+			metrics.GetOrCreateCounter(`swanwatch_sla_closer_errors_total{stage="incidents"}`).Inc()
+			return fmt.Errorf("freeze %s: list incidents: %w", month, err)
+		}
+	}
+	if _, err := c.ledger.Freeze(ctx, month, now, incidents); err != nil {
+		metrics.GetOrCreateCounter(`swanwatch_sla_closer_errors_total{stage="freeze"}`).Inc()
+		return err
+	}
+	if c.onFreeze != nil {
+		c.onFreeze(ctx, month)
+	}
+	return nil
 }
 
 func (c *Closer) openMonths(ctx context.Context) ([]string, error) {

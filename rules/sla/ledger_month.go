@@ -3,7 +3,6 @@ package sla
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,11 +33,24 @@ func (l *Ledger) Days(ctx context.Context, month string) ([]Day, error) {
 	return days, nil
 }
 
-// Freeze stores month as an immutable snapshot once the month is over and
-// every one of its dates is closed. The snapshot's InputSHA256 is the SHA-256
-// of the canonical JSON of its days (see canonicalSum); the stored payload
-// is exactly what Month returns. A frozen month is never frozen again.
-func (l *Ledger) Freeze(ctx context.Context, month string, now time.Time) (_ Month, err error) {
+// Freeze stores month as an immutable snapshot, with the incidents that
+// fired in it, once the month is over and every one of its dates is closed,
+// and returns the snapshot's header (Days nil: Scan and Month read them). A
+// frozen month is never frozen again.
+//
+// The snapshot's InputSHA256 is the SHA-256 of exactly the bytes
+// canonicalSum hashes for the month's days — their canonical JSON array: in
+// (SLI, entity, date) order, times in UTC, ClosedAt left out — followed,
+// only when the month has incidents, by "\n" and the JSON array of the
+// incidents sorted by ID with their times in UTC at millisecond precision.
+// So a month without incidents keeps the checksum of a month frozen before
+// incidents were, and anyone can recompute it from the report's data.
+//
+// The payload is gzip-compressed JSON lines (a header line: month,
+// frozen_at, input_sha256, incidents; then one Day per line in canonical
+// order), written while streaming the rows out of sla_days and hashed as it
+// goes: the month's days are never held in memory.
+func (l *Ledger) Freeze(ctx context.Context, month string, now time.Time, incidents []IncidentRecord) (_ Month, err error) {
 	start, err := ParseMonth(month)
 	if err != nil {
 		return Month{}, rejected("bad_date", fmt.Errorf("freeze: %w", err))
@@ -46,54 +58,59 @@ func (l *Ledger) Freeze(ctx context.Context, month string, now time.Time) (_ Mon
 	if now.Before(start.AddDate(0, 1, 0)) {
 		return Month{}, rejected("not_over", fmt.Errorf("freeze %s: %w", month, ErrMonthNotOver))
 	}
-	tx, err := l.db.BeginTx(ctx, nil)
+	incidents, err = normalizeIncidents(incidents)
+	if err != nil {
+		return Month{}, rejected("bad_incident", fmt.Errorf("freeze %s: %w", month, err))
+	}
+	h := monthHeader{Month: month, FrozenAt: utcMilli(now), Incidents: incidents}
+	size, err := l.freeze(ctx, start, &h)
 	if err != nil {
 		return Month{}, fmt.Errorf("freeze %s: %w", month, err)
+	}
+	metrics.GetOrCreateCounter(`swanwatch_sla_ledger_freezes_total`).Inc()
+	l.logger.Info("sla month frozen", "month", month, "input_sha256", h.InputSHA256,
+		"incidents", len(incidents), "payload_bytes", size)
+	return Month{Month: month, FrozenAt: h.FrozenAt, InputSHA256: h.InputSHA256, Incidents: incidents}, nil
+}
+
+// freeze writes the snapshot in one transaction and sets h's checksum.
+func (l *Ledger) freeze(ctx context.Context, start time.Time, h *monthHeader) (size int, err error) {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
 	}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, tx.Rollback())
 		}
 	}()
-	payload, sum, err := l.snapshot(ctx, tx, start, now)
+	payload, err := l.snapshot(ctx, tx, start, h)
 	if err != nil {
-		return Month{}, fmt.Errorf("freeze %s: %w", month, err)
+		return 0, err
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO sla_months (month, frozen_at, input_sha256, payload)
-		VALUES (?, ?, ?, ?)`, month, now.UnixMilli(), sum, payload); err != nil {
-		return Month{}, fmt.Errorf("freeze %s: %w", month, err)
+		VALUES (?, ?, ?, ?)`, h.Month, h.FrozenAt.UnixMilli(), h.InputSHA256, payload); err != nil {
+		return 0, err
 	}
-	if err = tx.Commit(); err != nil {
-		return Month{}, fmt.Errorf("freeze %s: %w", month, err)
-	}
-	metrics.GetOrCreateCounter(`swanwatch_sla_ledger_freezes_total`).Inc()
-	l.logger.Info("sla month frozen", "month", month, "input_sha256", sum)
-	return l.Month(ctx, month)
+	return len(payload), tx.Commit()
 }
 
-// snapshot checks the month can be frozen and encodes it.
-func (l *Ledger) snapshot(ctx context.Context, tx *sql.Tx, start, now time.Time) (payload, sum string, err error) {
-	month := start.Format(MonthLayout)
-	if frozen, err := isFrozen(ctx, tx, month); err != nil || frozen {
-		return "", "", errors.Join(err, frozenErr(frozen))
+// snapshot checks the month can be frozen and encodes it, one day at a time.
+func (l *Ledger) snapshot(ctx context.Context, tx *sql.Tx, start time.Time, h *monthHeader) ([]byte, error) {
+	if frozen, err := isFrozen(ctx, tx, h.Month); err != nil || frozen {
+		return nil, errors.Join(err, frozenErr(frozen))
 	}
 	if err := checkComplete(ctx, tx, start); err != nil {
-		return "", "", err
+		return nil, err
 	}
-	from, to := monthBounds(month)
-	days, err := readDays(ctx, tx, from, to)
-	if err != nil {
-		return "", "", err
+	w := newPayloadWriter()
+	from, to := monthBounds(h.Month)
+	if err := streamDays(ctx, tx, from, to, w.add); err != nil {
+		return nil, err
 	}
-	if sum, err = canonicalSum(days); err != nil {
-		return "", "", err
-	}
-	m := Month{Month: month, Days: days, FrozenAt: time.UnixMilli(now.UnixMilli()).UTC(), InputSHA256: sum}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return "", "", fmt.Errorf("encode month: %w", err)
-	}
-	return string(b), sum, nil
+	payload, sum, err := w.finish(*h)
+	h.InputSHA256 = sum
+	return payload, err
 }
 
 func frozenErr(frozen bool) error {
@@ -121,44 +138,6 @@ func checkComplete(ctx context.Context, q querier, start time.Time) error {
 	}
 	return rejected("days_missing", fmt.Errorf("%w: %d of %d, first %s", ErrDaysMissing,
 		len(missing), len(dates), strings.Join(missing[:min(3, len(missing))], ", ")))
-}
-
-// Month returns the frozen snapshot of month, checked against its checksum,
-// with the correction notes added since (oldest first, "时间 note").
-func (l *Ledger) Month(ctx context.Context, month string) (Month, error) {
-	if _, err := ParseMonth(month); err != nil {
-		return Month{}, rejected("bad_date", fmt.Errorf("read month: %w", err))
-	}
-	var payload, sum string
-	err := l.db.QueryRowContext(ctx, "SELECT payload, input_sha256 FROM sla_months WHERE month = ?",
-		month).Scan(&payload, &sum)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Month{}, fmt.Errorf("read month %s: %w", month, ErrNotFrozen)
-	}
-	if err != nil {
-		return Month{}, fmt.Errorf("read month %s: %w", month, err)
-	}
-	m, err := decodeMonth(payload, sum)
-	if err != nil {
-		return Month{}, fmt.Errorf("read month %s: %w", month, err)
-	}
-	if m.Corrections, err = l.corrections(ctx, month); err != nil {
-		return Month{}, fmt.Errorf("read month %s: %w", month, err)
-	}
-	return m, nil
-}
-
-// decodeMonth parses a stored payload and checks it against its checksum.
-func decodeMonth(payload, sum string) (Month, error) {
-	var m Month
-	if err := json.Unmarshal([]byte(payload), &m); err != nil {
-		return Month{}, corrupt(fmt.Errorf("decode payload: %w", err))
-	}
-	got, err := canonicalSum(m.Days)
-	if err != nil || got != sum || m.InputSHA256 != sum {
-		return Month{}, corrupt(fmt.Errorf("payload: %w", ErrCorrupt))
-	}
-	return m, nil
 }
 
 // AddCorrection records a note on a frozen month: late data after the grace

@@ -1,11 +1,15 @@
 package sla
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,39 +23,57 @@ func TestLedgerFreeze(t *testing.T) {
 	l, db := ledgerOpen(t, clk.now)
 	ledgerCloseMonth(t, l, "2026-10", 86000)
 
-	_, err := l.Freeze(ctx, "2026-11", clk.now())
+	_, err := l.Freeze(ctx, "2026-11", clk.now(), nil)
 	require.ErrorIs(t, err, ErrMonthNotOver)
 	for _, d := range []string{"2026-11-01", "2026-11-02", "2026-11-04"} {
 		require.NoError(t, l.CloseDay(ctx, d, ledgerDays(d, 86400)))
 	}
-	_, err = l.Freeze(ctx, "2026-11", ledgerCST(2026, 12, 5, 0, 0))
+	_, err = l.Freeze(ctx, "2026-11", ledgerCST(2026, 12, 5, 0, 0), nil)
 	require.ErrorIs(t, err, ErrDaysMissing)
 	assert.ErrorContains(t, err, "27 of 30, first 2026-11-03, 2026-11-05, 2026-11-06")
 
 	frozenAt := ledgerCST(2026, 11, 30, 12, 0).Add(123456789 * time.Nanosecond)
-	m, err := l.Freeze(ctx, "2026-10", frozenAt)
+	h, err := l.Freeze(ctx, "2026-10", frozenAt, nil)
 	require.NoError(t, err)
-	assert.Equal(t, "2026-10", m.Month)
+	assert.Equal(t, "2026-10", h.Month)
+	assert.Nil(t, h.Days, "Freeze returns the header")
+	assert.Equal(t, frozenAt.Truncate(time.Millisecond).UTC(), h.FrozenAt, "kept at the store's precision")
+	m, err := l.Month(ctx, "2026-10")
+	require.NoError(t, err)
 	assert.Len(t, m.Days, 31*3)
-	assert.Equal(t, frozenAt.Truncate(time.Millisecond).UTC(), m.FrozenAt, "kept at the store's precision")
 	assert.True(t, slices.IsSortedFunc(m.Days, compareDays), "canonical order")
+	days := m.Days
+	m.Days = nil
+	assert.Equal(t, h, m, "Month returns the header Freeze returned")
 
-	t.Run("the payload round-trips exactly", func(t *testing.T) {
-		again, err := l.Month(ctx, "2026-10")
-		require.NoError(t, err)
-		assert.Equal(t, m, again)
-		var payload string
+	t.Run("the payload is gzip JSON lines: header, then the days", func(t *testing.T) {
+		var payload []byte
 		require.NoError(t, db.SQL().QueryRow("SELECT payload FROM sla_months WHERE month = '2026-10'").Scan(&payload))
-		b, err := json.Marshal(again)
-		require.NoError(t, err)
-		assert.JSONEq(t, payload, string(b))
-		assert.Equal(t, payload, string(b), "byte for byte")
+		lines := ledgerGunzipLines(t, payload)
+		require.Len(t, lines, 1+31*3)
+		assert.JSONEq(t, `{"month":"2026-10","frozen_at":"2026-11-30T04:00:00.123Z","input_sha256":"`+h.InputSHA256+`"}`, lines[0])
+		for i, d := range days {
+			b, err := json.Marshal(d)
+			require.NoError(t, err)
+			require.Equal(t, string(b), lines[1+i], "day %d byte for byte", i)
+		}
 	})
 	t.Run("days stay readable", func(t *testing.T) {
-		days, err := l.Days(ctx, "2026-10")
+		got, err := l.Days(ctx, "2026-10")
 		require.NoError(t, err)
-		assert.Equal(t, m.Days, days)
+		assert.Equal(t, days, got)
 	})
+}
+
+// ledgerGunzipLines decompresses a v2 payload into its lines.
+func ledgerGunzipLines(t *testing.T, payload []byte) []string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(payload))
+	require.NoError(t, err)
+	b, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	require.True(t, bytes.HasSuffix(b, []byte("\n")), "every line ends")
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
 
 // TestLedgerChecksumDefinition computes the checksum the way its comment
@@ -68,7 +90,7 @@ func TestLedgerChecksumDefinition(t *testing.T) {
 		}
 		require.NoError(t, l.CloseDay(ctx, d, days))
 	}
-	m, err := l.Freeze(ctx, "2026-02", ledgerCST(2026, 3, 1, 0, 10))
+	m, err := l.Freeze(ctx, "2026-02", ledgerCST(2026, 3, 1, 0, 10), nil)
 	require.NoError(t, err)
 	canonical := `[{"sli":"agent_online","entity":"vm-001","labels":{"district":"湖滨区"},"date":"2026-02-03",` +
 		`"tally":{"good_s":86000,"bad_s":400,"unknown_s":0,"excluded_s":0},` +
@@ -93,7 +115,7 @@ func TestLedgerChecksumStable(t *testing.T) {
 			}
 			require.NoError(t, l.CloseDay(ctx, d, days))
 		}
-		m, err := l.Freeze(ctx, "2026-11", closeAt)
+		m, err := l.Freeze(ctx, "2026-11", closeAt, nil)
 		require.NoError(t, err)
 		return m.InputSHA256
 	}
@@ -134,7 +156,7 @@ func TestLedgerCorrections(t *testing.T) {
 	l, _ := ledgerOpen(t, clk.now)
 	ledgerCloseMonth(t, l, "2026-11", 86000)
 	require.ErrorIs(t, l.AddCorrection(ctx, "2026-11", "迟到数据"), ErrNotFrozen)
-	frozen, err := l.Freeze(ctx, "2026-11", clk.now())
+	frozen, err := l.Freeze(ctx, "2026-11", clk.now(), nil)
 	require.NoError(t, err)
 	require.Empty(t, frozen.Corrections)
 
@@ -151,6 +173,7 @@ func TestLedgerCorrections(t *testing.T) {
 		"2026-12-09 14:05:00 lb-t003 11月27日 迟到数据：可用时长应多 300 秒",
 		"2026-12-10 08:00:00 第二条",
 	}, m.Corrections)
-	m.Corrections = nil
+	assert.Len(t, m.Days, 30*3)
+	m.Corrections, m.Days = nil, nil
 	assert.Equal(t, frozen, m, "the snapshot itself is unchanged")
 }

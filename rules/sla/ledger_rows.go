@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ const (
 	maxKeyLen     = 256  // bytes of an SLI name, an entity, a label name or value
 	maxLabels     = 32   // labels per day
 	maxOutagesDay = 1440 // one per minute at most
+	maxIntervals  = 288  // 5-minute intervals in a day
 )
 
 // dayRow is one validated, normalised Day with its stored encodings.
@@ -24,6 +26,7 @@ type dayRow struct {
 	day     Day
 	labels  string // JSON
 	outages string // JSON
+	stats   string // JSON, "" without Stats
 	sum     string // SHA-256 of the canonical JSON
 }
 
@@ -70,6 +73,9 @@ func checkDay(d Day, date string, start time.Time) error {
 	if err := checkLabels(d.Labels); err != nil {
 		return err
 	}
+	if err := checkStats(d.Stats); err != nil {
+		return err
+	}
 	return checkOutages(d.Outages, start, start.AddDate(0, 0, 1))
 }
 
@@ -79,6 +85,23 @@ func checkTally(t Tally) error {
 	}
 	if n := t.GoodS + t.BadS + t.UnknownS + t.ExcludedS; n > secondsPerDay {
 		return fmt.Errorf("tally of %d s exceeds a day", n)
+	}
+	return nil
+}
+
+// checkStats refuses figures a usage day cannot have: they are ratios of
+// one day's 5-minute intervals.
+func checkStats(s *Stats) error {
+	if s == nil {
+		return nil
+	}
+	for _, v := range []float64{s.Mean, s.P95, s.Max, s.Last} {
+		if math.IsNaN(v) || v < 0 || v > 1 {
+			return fmt.Errorf("stats %+v: mean, p95, max and last must be ratios in [0, 1]", *s)
+		}
+	}
+	if s.Intervals < 0 || s.Intervals > maxIntervals {
+		return fmt.Errorf("stats: %d intervals, want 0 to %d", s.Intervals, maxIntervals)
 	}
 	return nil
 }
@@ -125,6 +148,10 @@ func normalizeDay(d Day, now time.Time) Day {
 		spans = append(spans, Span{Start: s.Start.UTC(), End: s.End.UTC()})
 	}
 	d.Outages = spans
+	if d.Stats != nil {
+		s := *d.Stats
+		d.Stats = &s
+	}
 	return d
 }
 
@@ -137,11 +164,17 @@ func newDayRow(d Day) (dayRow, error) {
 	if err != nil {
 		return dayRow{}, fmt.Errorf("encode outages: %w", err)
 	}
+	var stats []byte
+	if d.Stats != nil {
+		if stats, err = json.Marshal(d.Stats); err != nil {
+			return dayRow{}, fmt.Errorf("encode stats: %w", err)
+		}
+	}
 	sum, err := canonicalSum([]Day{d})
 	if err != nil {
 		return dayRow{}, err
 	}
-	return dayRow{day: d, labels: string(labels), outages: string(outages), sum: sum}, nil
+	return dayRow{day: d, labels: string(labels), outages: string(outages), stats: string(stats), sum: sum}, nil
 }
 
 // compareDays orders days by (SLI, entity, date): the canonical order.

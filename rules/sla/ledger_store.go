@@ -69,7 +69,7 @@ func writeDate(ctx context.Context, tx *sql.Tx, date string, rows []dayRow, sum 
 
 func insertRows(ctx context.Context, tx *sql.Tx, rows []dayRow) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sla_days (sli, entity, date, labels, good_s, bad_s,
-		unknown_s, excluded_s, outages, closed_at, input_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		unknown_s, excluded_s, outages, stats, closed_at, input_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("insert sla_days: %w", err)
 	}
@@ -77,7 +77,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, rows []dayRow) error {
 	for _, r := range rows {
 		d := r.day
 		_, err := stmt.ExecContext(ctx, d.SLI, d.Entity, d.Date, r.labels, d.Tally.GoodS, d.Tally.BadS,
-			d.Tally.UnknownS, d.Tally.ExcludedS, r.outages, d.ClosedAt.UnixMilli(), r.sum)
+			d.Tally.UnknownS, d.Tally.ExcludedS, r.outages, r.stats, d.ClosedAt.UnixMilli(), r.sum)
 		if err != nil {
 			return fmt.Errorf("insert sla_days %s/%s: %w", d.SLI, d.Entity, err)
 		}
@@ -88,33 +88,46 @@ func insertRows(ctx context.Context, tx *sql.Tx, rows []dayRow) error {
 // readDays returns the stored days of dates [from, to] in canonical order,
 // each checked against its row checksum.
 func readDays(ctx context.Context, q querier, from, to string) ([]Day, error) {
+	var days []Day
+	err := streamDays(ctx, q, from, to, func(d Day) error {
+		days = append(days, d)
+		return nil
+	})
+	return days, err
+}
+
+// streamDays passes the stored days of dates [from, to] to fn one at a time
+// in canonical order, each checked against its row checksum; fn's error
+// stops it and is returned as it is.
+func streamDays(ctx context.Context, q querier, from, to string, fn func(Day) error) error {
 	rows, err := q.QueryContext(ctx, `SELECT sli, entity, date, labels, good_s, bad_s, unknown_s, excluded_s,
-		outages, closed_at, input_sha256 FROM sla_days WHERE date >= ? AND date <= ?
+		outages, stats, closed_at, input_sha256 FROM sla_days WHERE date >= ? AND date <= ?
 		ORDER BY sli, entity, date`, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("read sla_days: %w", err)
+		return fmt.Errorf("read sla_days: %w", err)
 	}
 	defer rows.Close()
-	var days []Day
 	for rows.Next() {
 		d, err := scanDay(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		days = append(days, d)
+		if err := fn(d); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read sla_days: %w", err)
+		return fmt.Errorf("read sla_days: %w", err)
 	}
-	return days, nil
+	return nil
 }
 
 func scanDay(rows *sql.Rows) (Day, error) {
 	var d Day
-	var labels, outages, sum string
+	var labels, outages, stats, sum string
 	var closed int64
 	err := rows.Scan(&d.SLI, &d.Entity, &d.Date, &labels, &d.Tally.GoodS, &d.Tally.BadS, &d.Tally.UnknownS,
-		&d.Tally.ExcludedS, &outages, &closed, &sum)
+		&d.Tally.ExcludedS, &outages, &stats, &closed, &sum)
 	if err != nil {
 		return Day{}, fmt.Errorf("read sla_days: %w", err)
 	}
@@ -124,6 +137,11 @@ func scanDay(rows *sql.Rows) (Day, error) {
 	}
 	if err := json.Unmarshal([]byte(outages), &d.Outages); err != nil {
 		return Day{}, corrupt(fmt.Errorf("sla_days %s/%s/%s outages: %w", d.SLI, d.Entity, d.Date, err))
+	}
+	if stats != "" {
+		if err := json.Unmarshal([]byte(stats), &d.Stats); err != nil {
+			return Day{}, corrupt(fmt.Errorf("sla_days %s/%s/%s stats: %w", d.SLI, d.Entity, d.Date, err))
+		}
 	}
 	if got, err := canonicalSum([]Day{d}); err != nil || got != sum {
 		return Day{}, corrupt(fmt.Errorf("sla_days %s/%s/%s: %w", d.SLI, d.Entity, d.Date, ErrCorrupt))

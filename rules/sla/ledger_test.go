@@ -2,6 +2,7 @@ package sla
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -86,17 +87,19 @@ func TestLedgerRefusesAfterFreeze(t *testing.T) {
 	clk := &ledgerClock{t: ledgerCST(2026, 12, 1, 0, 10)}
 	l, _ := ledgerOpen(t, clk.now)
 	ledgerCloseMonth(t, l, "2026-11", 86000)
-	frozen, err := l.Freeze(ctx, "2026-11", clk.now())
+	frozen, err := l.Freeze(ctx, "2026-11", clk.now(), nil)
 	require.NoError(t, err)
 
 	for _, date := range []string{"2026-11-27", "2026-11-30"} { // a re-close within grace, too
 		err := l.CloseDay(ctx, date, ledgerDays(date, 80000))
 		require.ErrorIs(t, err, ErrFrozen, date)
 	}
-	_, err = l.Freeze(ctx, "2026-11", clk.now())
+	_, err = l.Freeze(ctx, "2026-11", clk.now(), nil)
 	require.ErrorIs(t, err, ErrFrozen)
 	again, err := l.Month(ctx, "2026-11")
 	require.NoError(t, err)
+	assert.Len(t, again.Days, 30*3)
+	again.Days = nil
 	assert.Equal(t, frozen, again)
 }
 
@@ -122,6 +125,12 @@ func TestLedgerCloseRejects(t *testing.T) {
 			d[1].Outages = []Span{{Start: start.Add(-time.Minute), End: start.Add(time.Minute)}}
 			return d
 		}), ErrInvalidDay},
+		{"stats NaN", date, "invalid_day", edit(func(d []Day) []Day { d[1].Stats = &Stats{Mean: math.NaN()}; return d }), ErrInvalidDay},
+		{"stats infinite", date, "invalid_day", edit(func(d []Day) []Day { d[1].Stats = &Stats{Max: math.Inf(1)}; return d }), ErrInvalidDay},
+		{"stats negative", date, "invalid_day", edit(func(d []Day) []Day { d[1].Stats = &Stats{P95: -0.01}; return d }), ErrInvalidDay},
+		{"stats above 1", date, "invalid_day", edit(func(d []Day) []Day { d[1].Stats = &Stats{Last: 1.0001}; return d }), ErrInvalidDay},
+		{"stats 289 intervals", date, "invalid_day", edit(func(d []Day) []Day { d[1].Stats = &Stats{Intervals: 289}; return d }), ErrInvalidDay},
+		{"stats negative intervals", date, "invalid_day", edit(func(d []Day) []Day { d[1].Stats = &Stats{Intervals: -1}; return d }), ErrInvalidDay},
 		{"empty outage", date, "invalid_day", edit(func(d []Day) []Day {
 			d[1].Outages = []Span{{Start: start, End: start}}
 			return d

@@ -1,7 +1,10 @@
 package sla
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/internal/statestore"
 )
 
 // TestLedgerTriggers freezes last month on the real clock (the retention
@@ -22,7 +26,7 @@ func TestLedgerTriggers(t *testing.T) {
 	earlier := thisMonth.AddDate(0, -2, 0).Format(DateLayout) // closed, never frozen
 	ledgerCloseMonth(t, l, month, 86000)
 	require.NoError(t, l.CloseDay(ctx, earlier, ledgerDays(earlier, 86000)))
-	frozen, err := l.Freeze(ctx, month, time.Now())
+	frozen, err := l.Freeze(ctx, month, time.Now(), nil)
 	require.NoError(t, err)
 	require.NoError(t, l.AddCorrection(ctx, month, "迟到数据"))
 	first := month + "-01"
@@ -50,7 +54,8 @@ func TestLedgerTriggers(t *testing.T) {
 		m, err := l.Month(ctx, month)
 		require.NoError(t, err)
 		require.Len(t, m.Corrections, 1)
-		m.Corrections = nil
+		require.NotEmpty(t, m.Days)
+		m.Corrections, m.Days = nil, nil
 		assert.Equal(t, frozen, m)
 	})
 	t.Run("an unfrozen date can be replaced", func(t *testing.T) {
@@ -70,24 +75,47 @@ func TestLedgerTriggers(t *testing.T) {
 	})
 }
 
-// TestLedgerDetectsTampering edits a stored row with the triggers out of the
-// way: the ledger must notice rather than report the edited figure.
+// TestLedgerDetectsTampering edits stored rows with the triggers out of the
+// way: the ledger must notice rather than report the edited figure. The
+// payload is rewritten as a valid gzip stream whose header still matches,
+// so only the checksum of the days can tell.
 func TestLedgerDetectsTampering(t *testing.T) {
 	ctx := context.Background()
 	l, db := ledgerOpen(t, (&ledgerClock{t: ledgerCST(2026, 12, 1, 0, 10)}).now)
 	ledgerCloseMonth(t, l, "2026-11", 86000)
-	_, err := l.Freeze(ctx, "2026-11", ledgerCST(2026, 12, 1, 0, 10))
+	_, err := l.Freeze(ctx, "2026-11", ledgerCST(2026, 12, 1, 0, 10), nil)
 	require.NoError(t, err)
+	edited := ledgerRewritePayload(t, db, "2026-11", func(s string) string {
+		return strings.Replace(s, `"good_s":86000`, `"good_s":86400`, 1)
+	})
 	for _, stmt := range []string{
 		"DROP TRIGGER sla_days_no_update", "DROP TRIGGER sla_months_no_update",
 		"UPDATE sla_days SET good_s = 86400, bad_s = 0 WHERE entity = 'vm-001' AND date = '2026-11-05'",
-		"UPDATE sla_months SET payload = replace(payload, '\"good_s\":86000', '\"good_s\":86400')",
 	} {
 		_, err := db.SQL().ExecContext(ctx, stmt)
 		require.NoError(t, err, stmt)
 	}
+	_, err = db.SQL().ExecContext(ctx, "UPDATE sla_months SET payload = ? WHERE month = '2026-11'", edited)
+	require.NoError(t, err)
 	_, err = l.Days(ctx, "2026-11")
 	require.ErrorIs(t, err, ErrCorrupt)
 	_, err = l.Month(ctx, "2026-11")
 	require.ErrorIs(t, err, ErrCorrupt)
+}
+
+// ledgerRewritePayload returns month's v2 payload decompressed, edited by
+// edit and compressed again (a valid gzip stream).
+func ledgerRewritePayload(t *testing.T, db *statestore.DB, month string, edit func(string) string) []byte {
+	t.Helper()
+	var payload []byte
+	require.NoError(t, db.SQL().QueryRow("SELECT payload FROM sla_months WHERE month = ?", month).Scan(&payload))
+	text := strings.Join(ledgerGunzipLines(t, payload), "\n") + "\n"
+	changed := edit(text)
+	require.NotEqual(t, text, changed, "the edit changes something")
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	_, err := zw.Write([]byte(changed))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return out.Bytes()
 }

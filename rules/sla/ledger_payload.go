@@ -91,12 +91,9 @@ type stored struct {
 // its days to fn in canonical order. fn's own error is returned as it is;
 // any other is ErrCorrupt.
 func (s stored) scan(ctx context.Context, fn func(Day) error) (monthHeader, error) {
-	h, next, err := openPayload(s.payload)
-	if err == nil && (h.Month != s.month || h.InputSHA256 != s.sum || h.FrozenAt.UnixMilli() != s.frozenAt) {
-		err = errors.New("header does not match its row")
-	}
+	h, next, err := s.open()
 	if err != nil {
-		return monthHeader{}, corrupt(fmt.Errorf("%w: payload: %w", ErrCorrupt, err))
+		return monthHeader{}, err
 	}
 	hasher := newMonthHasher()
 	if err := s.each(ctx, next, hasher, fn); err != nil {
@@ -106,6 +103,19 @@ func (s stored) scan(ctx context.Context, fn func(Day) error) (monthHeader, erro
 		return monthHeader{}, corrupt(fmt.Errorf("%w: payload checksum", ErrCorrupt))
 	}
 	return h, nil
+}
+
+// open decodes the payload's header, checks it against the row, and
+// returns it with the payload's days one at a time.
+func (s stored) open() (monthHeader, func() (Day, error), error) {
+	h, next, err := openPayload(s.payload)
+	if err == nil && (h.Month != s.month || h.InputSHA256 != s.sum || h.FrozenAt.UnixMilli() != s.frozenAt) {
+		err = errors.New("header does not match its row")
+	}
+	if err != nil {
+		return monthHeader{}, nil, corrupt(fmt.Errorf("%w: payload: %w", ErrCorrupt, err))
+	}
+	return h, next, nil
 }
 
 // each hashes the days next returns, checking their month and order, and

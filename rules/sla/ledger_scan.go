@@ -18,17 +18,9 @@ import (
 // snapshot, and the caller must discard everything it built from them. An
 // error from fn stops the scan and is returned as it is.
 func (l *Ledger) Scan(ctx context.Context, month string, fn func(Day) error) (Month, error) {
-	if _, err := ParseMonth(month); err != nil {
-		return Month{}, rejected("bad_date", fmt.Errorf("read month: %w", err))
-	}
-	s := stored{month: month}
-	err := l.db.QueryRowContext(ctx, "SELECT payload, frozen_at, input_sha256 FROM sla_months WHERE month = ?",
-		month).Scan(&s.payload, &s.frozenAt, &s.sum)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Month{}, fmt.Errorf("read month %s: %w", month, ErrNotFrozen)
-	}
+	s, err := l.load(ctx, month)
 	if err != nil {
-		return Month{}, fmt.Errorf("read month %s: %w", month, err)
+		return Month{}, err
 	}
 	caller, stopped := asIs(fn)
 	h, err := s.scan(ctx, caller)
@@ -38,9 +30,48 @@ func (l *Ledger) Scan(ctx context.Context, month string, fn func(Day) error) (Mo
 	if err != nil {
 		return Month{}, err
 	}
-	m := Month{Month: month, FrozenAt: h.FrozenAt.UTC(), InputSHA256: h.InputSHA256, Incidents: h.Incidents}
-	if m.Corrections, err = l.corrections(ctx, month); err != nil {
+	return l.withCorrections(ctx, h)
+}
+
+// Header returns what Scan returns without reading the days: a frozen
+// month's header with its incidents and correction notes. Only the header's
+// agreement with its row is checked; the checksum is checked by Scan, which
+// a report reads the days with.
+func (l *Ledger) Header(ctx context.Context, month string) (Month, error) {
+	s, err := l.load(ctx, month)
+	if err != nil {
+		return Month{}, err
+	}
+	h, _, err := s.open()
+	if err != nil {
 		return Month{}, fmt.Errorf("read month %s: %w", month, err)
+	}
+	return l.withCorrections(ctx, h)
+}
+
+// load reads the stored snapshot of month.
+func (l *Ledger) load(ctx context.Context, month string) (stored, error) {
+	if _, err := ParseMonth(month); err != nil {
+		return stored{}, rejected("bad_date", fmt.Errorf("read month: %w", err))
+	}
+	s := stored{month: month}
+	err := l.db.QueryRowContext(ctx, "SELECT payload, frozen_at, input_sha256 FROM sla_months WHERE month = ?",
+		month).Scan(&s.payload, &s.frozenAt, &s.sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return stored{}, fmt.Errorf("read month %s: %w", month, ErrNotFrozen)
+	}
+	if err != nil {
+		return stored{}, fmt.Errorf("read month %s: %w", month, err)
+	}
+	return s, nil
+}
+
+// withCorrections is the Month of header h with the correction notes.
+func (l *Ledger) withCorrections(ctx context.Context, h monthHeader) (Month, error) {
+	m := Month{Month: h.Month, FrozenAt: h.FrozenAt.UTC(), InputSHA256: h.InputSHA256, Incidents: h.Incidents}
+	var err error
+	if m.Corrections, err = l.corrections(ctx, h.Month); err != nil {
+		return Month{}, fmt.Errorf("read month %s: %w", h.Month, err)
 	}
 	return m, nil
 }

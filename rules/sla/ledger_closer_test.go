@@ -141,6 +141,55 @@ func TestCloserCatchUpLimit(t *testing.T) {
 	})
 }
 
+// TestCloserFreezesWithIncidents: the month is frozen with the incidents
+// the closer is given; when listing them fails the freeze waits for the
+// next pass, and the freeze hook runs once, after the freeze.
+func TestCloserFreezesWithIncidents(t *testing.T) {
+	ledgerBubble(t, func(t *testing.T, l *Ledger) {
+		ctx := context.Background()
+		errs := metrics.GetOrCreateCounter(`swanwatch_sla_closer_errors_total{stage="incidents"}`)
+		before := errs.Get()
+		var mu sync.Mutex
+		var asked, frozen []string
+		fail := true
+		incidents := func(_ context.Context, month string) ([]IncidentRecord, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			asked = append(asked, month)
+			if fail {
+				fail = false
+				return nil, errors.New("incident store busy")
+			}
+			return []IncidentRecord{{ID: 3, Alertname: "AgentDown", FirstFired: ledgerCST(1999, 12, 31, 23, 0)}}, nil
+		}
+		onFreeze := func(ctx context.Context, month string) {
+			_, err := l.Header(ctx, month)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				frozen = append(frozen, month)
+			}
+		}
+		stop := ledgerStart(l, &ledgerRecorder{}, WithIncidents(incidents), WithOnFreeze(onFreeze))
+		defer stop()
+		synctest.Wait()
+		ledgerSleepUntil(ledgerCST(2000, 1, 4, 0, 11)) // the grace period of 1999-12 is over
+		_, err := l.Header(ctx, "1999-12")
+		require.ErrorIs(t, err, ErrNotFrozen, "not frozen without its incidents")
+		assert.Equal(t, before+1, errs.Get())
+
+		ledgerSleepUntil(ledgerCST(2000, 1, 4, 0, 17)) // the retry
+		m, err := l.Header(ctx, "1999-12")
+		require.NoError(t, err)
+		require.Len(t, m.Incidents, 1)
+		assert.Equal(t, int64(3), m.Incidents[0].ID)
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Equal(t, []string{"1999-12", "1999-12"}, asked)
+		assert.Equal(t, []string{"1999-12"}, frozen, "the hook saw the month frozen, once")
+	})
+}
+
 func TestCloserNextPass(t *testing.T) {
 	c := NewCloser(nil, nil, nil, WithSettle(10*time.Minute))
 	cases := []struct {

@@ -30,11 +30,11 @@ func fixtureReport() Report {
 		InputSHA256: "9f2c1d0b5e7a4c3f8a6b2d1e0f9c8b7a6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f10",
 	}
 	r.Summary = []SummaryLine{
-		{"R-A1", "监控插件在线率", ratio(1), ">=", ratio(0.99996), false},
-		{"R-A4", "政务云可用率", ratio(0.999), ">=", ratio(0.99953), true},
-		{"R-A4", "故障响应时长（MTTA）", seconds(900), "<=", seconds(312), true},
-		{"R-B1", "链路时延 ≤ 50 ms 的5分钟窗口占比", ratio(0.99), ">=", ratio(0.9874), false},
-		{"R-B3", "冗余链路可用率", ratio(0.999), ">=", Value{Kind: Ratio}, false},
+		{"R-A1", "监控插件在线率", ratio(1), ">=", ratio(0.99996), Missed},
+		{"R-A4", "政务云可用率", ratio(0.999), ">=", ratio(0.99953), Met},
+		{"R-A4", "故障响应时长（MTTA）", seconds(900), "<=", seconds(312), Met},
+		{"R-B1", "链路时延 ≤ 50 ms 的5分钟窗口占比", ratio(0.99), ">=", ratio(0.9874), Missed},
+		{"R-B3", "冗余链路可用率", ratio(0.999), ">=", Value{Kind: Ratio}, Undetermined},
 	}
 	r.Agents = fixtureAgents()
 	r.Links = fixtureLinks()
@@ -47,8 +47,8 @@ func fixtureReport() Report {
 		{"取整", "百分比保留四位小数并截断，不向上取整：99.99996% 记为 99.9999%，绝不记为 100%。"},
 	}
 	r.Gaps = []DataGap{
-		{"agent_online", "vm-lb-0012", sla.Span{Start: at(7, 2, 0), End: at(7, 3, 30)}, "采集器重启"},
-		{"link_latency", "wan-hb-c03", sla.Span{Start: at(19, 14, 5), End: at(19, 14, 50)}, "探测节点离线"},
+		{"监控插件在线率", "vm-lb-0012", 5400, 1, "2026-11-07", "2026-11-07"},
+		{"链路时延达标率", "wan-hb-c03", 2700, 2, "2026-11-19", "2026-11-20"},
 	}
 	r.Corrections = []string{"2026-12-03 补录 11-30 的 2 条延迟数据，超过宽限期，未改变已冻结数字。"}
 	return r
@@ -69,19 +69,22 @@ func fixtureAgents() AgentSection {
 		a.ByDistrict = append(a.ByDistrict, GroupRate{Name: name, Entities: 300, Rate: ratio(rate), Tally: t})
 	}
 	a.Offline = []OfflineIncident{
-		{"vm-sz-0107 (gov-cloud-a/10.31.4.17)", "陕州区", "政务云", sla.Span{Start: at(3, 9, 12), End: at(3, 9, 40)}, "agent 进程被 OOM killer 结束"},
-		{"vm-lb-0012", "灵宝市", "大数据中心", sla.Span{Start: at(21, 23, 50), End: at(22, 1, 5)}, "宿主机重启"},
-		{"vm-ls-0044", "卢氏县", "互联网+政务服务", sla.Span{Start: at(30, 22, 0)}, "未恢复，已派单"},
+		{"vm-sz-0107 (gov-cloud-a/10.31.4.17)", "陕州区", "政务云", sla.Span{Start: at(3, 9, 12), End: at(3, 9, 40)}, "#7", "agent 进程被 OOM killer 结束", seconds(1680)},
+		{"vm-lb-0012", "灵宝市", "大数据中心", sla.Span{Start: at(21, 23, 50), End: at(22, 1, 5)}, "#31", "宿主机重启", seconds(4500)},
+		{"vm-ls-0044", "卢氏县", "互联网+政务服务", sla.Span{Start: at(30, 22, 0)}, "", "无对应故障事件", Value{Kind: Seconds}},
 	}
 	return a
 }
 
+var linkIndicators = []string{"链路可用率", "链路时延达标率", "链路丢包率达标率", "链路抖动达标率", "链路误码率达标率"}
+
 func linkGroup(name string, n int, avail float64, lat, jit float64, breaches int) LinkGroup {
-	return LinkGroup{Name: name, Links: n, Availability: ratio(avail), LatencyP99: millis(lat), Loss: ratio(0.0004), Jitter: millis(jit), Breaches: breaches}
+	return LinkGroup{Name: name, Links: n, Compliance: []Value{ratio(avail), ratio(lat / 50), ratio(0.9996), ratio(1 - jit/1000), Value{Kind: Ratio}},
+		Measured: []Value{{Kind: Number}, millis(lat), ratio(0.0004), millis(jit), {Kind: Number}}, Breaches: breaches}
 }
 
 func fixtureLinks() LinkSection {
-	l := LinkSection{ByLevel: []LinkGroup{
+	l := LinkSection{Indicators: linkIndicators, ByLevel: []LinkGroup{
 		linkGroup("市级", 20, 0.99991, 12.4, 1.1, 0),
 		linkGroup("县级", 180, 0.99962, 23.8, 2.4, 3),
 		linkGroup("乡镇级", 600, 0.99871, 41.2, 4.9, 17),
@@ -94,8 +97,8 @@ func fixtureLinks() LinkSection {
 		start := at(1+i%30, i%24, 5)
 		l.Breaches = append(l.Breaches, Breach{
 			Link: fmt.Sprintf("wan-%s-v%03d", []string{"hb", "sz", "lb", "ls"}[i%4], i), Level: "村级", District: districts[i%10],
-			SLI: "时延", Span: sla.Span{Start: start, End: start.Add(time.Duration(5+i%4*5) * time.Minute)},
-			Worst: millis(50 + float64(i%9)*7.5), Limit: millis(50),
+			SLI: "链路时延达标率", Span: sla.Span{Start: start, End: start.Add(time.Duration(5+i%4*5) * time.Minute)},
+			Worst: millis(50 + float64(i%9)*7.5), Op: "<=", Limit: millis(50),
 		})
 	}
 	return l
@@ -108,11 +111,12 @@ func fixtureIncidents() IncidentSection {
 			{Name: "电子政务外网", Entities: 1800, Rate: ratio(0.99871)},
 			{Name: "天鹅湖景区", Entities: 420, Rate: Value{Kind: Ratio}, Tally: sla.Tally{UnknownS: 2_592_000}},
 		},
+		Total: 131, Suppressed: 12,
 		BySeverity: []SeverityStats{
-			{"critical", 2, seconds(240), seconds(5_400)},
-			{"major", 9, seconds(300), seconds(3_000)},
-			{"minor", 31, seconds(420), seconds(1_800)},
-			{"warning", 77, Value{Kind: Seconds}, seconds(600)},
+			{"critical", 2, 2, 2, seconds(240), seconds(5_400)},
+			{"major", 9, 9, 8, seconds(300), seconds(3_000)},
+			{"minor", 31, 30, 31, seconds(420), seconds(1_800)},
+			{"warning", 77, 0, 77, Value{Kind: Seconds}, seconds(600)},
 		},
 		MTTA: seconds(312), MTTR: seconds(1_620),
 		Worst: []IncidentSummary{
@@ -120,11 +124,14 @@ func fixtureIncidents() IncidentSection {
 			{"INC-20261121-0031", "Database cluster failover on gov-cloud-a (postgres-ha-02)", "major", "市本级", at(21, 23, 48), time.Time{}, at(22, 1, 10)},
 			{"INC-20261130-0052", "卢氏县村级链路丢包率超过阈值", "major", "卢氏县", at(30, 21, 55), at(30, 22, 1), time.Time{}},
 		},
+		Open: []IncidentSummary{
+			{"INC-20261130-0052", "卢氏县村级链路丢包率超过阈值", "major", "卢氏县", at(30, 21, 55), at(30, 22, 1), time.Time{}},
+		},
 	}
 }
 
 func fixtureResources() ResourceSection {
-	rs := ResourceSection{Thresholds: "闲置：月内CPU平均 < 2% 且内存平均 < 10%；低效：CPU P95 < 10%。"}
+	rs := ResourceSection{Thresholds: DefaultThresholds().describe(), VMs: 3000}
 	for i, name := range districts {
 		rs.ByDistrict = append(rs.ByDistrict, Usage{name, 300, ratio(0.12 + float64(i)*0.013), ratio(0.35 + float64(i)*0.02), ratio(0.41), ratio(0.57)})
 	}
@@ -134,9 +141,9 @@ func fixtureResources() ResourceSection {
 		{"天鹅湖景区", 120, ratio(0.07), Value{Kind: Ratio}, ratio(0.22), ratio(0.35)},
 	}
 	rs.Findings = []Finding{
-		{"vm-hb-0231", "湖滨区", "天鹅湖景区", "idle", ratio(0.006), ratio(0.04), "shut_down", "整月CPU平均 0.6%，无业务流量，建议确认后关停"},
-		{"vm-sj-0119", "市本级", "政务云", "low_use", ratio(0.031), ratio(0.18), "downsize", "8 vCPU / 32 GiB 配置，CPU P95 仅 7.9%，建议降配为 2 vCPU / 8 GiB"},
-		{"vm-jk-0077", "经济开发区", "大数据中心", "low_use", ratio(0.044), ratio(0.21), "consolidate", "与 vm-jk-0078 承载同一应用，建议整合"},
+		{"vm-hb-0231", "湖滨区", "天鹅湖景区", "idle", ratio(0.006), ratio(0.021), ratio(0.04), 30, "shut_down", "整月CPU平均 0.6%，无业务流量，建议确认后关停"},
+		{"vm-sj-0119", "市本级", "政务云", "low_use", ratio(0.031), ratio(0.079), ratio(0.18), 30, "downsize", "8 vCPU / 32 GiB 配置，CPU P95 仅 7.9%，建议降配为 2 vCPU / 8 GiB"},
+		{"vm-jk-0077", "经济开发区", "大数据中心", "low_use", ratio(0.044), ratio(0.21), ratio(0.21), 12, "consolidate", "与 vm-jk-0078 承载同一应用，建议整合"},
 	}
 	return rs
 }

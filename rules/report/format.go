@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
@@ -15,25 +16,34 @@ import (
 // noData is the glossary's word for an unknown figure.
 const noData = "无数据"
 
-// truncRatio cuts a ratio to six decimals (four of the percentage) without
-// rounding up: 0.99996 stays 99.9960 %, 0.9999999 is 99.9999 %, never 100 %.
-// The small epsilon only absorbs binary noise such as 0.1+0.2.
-func truncRatio(v float64) float64 {
-	return math.Floor(v*1e6+1e-7) / 1e6
+// pctRatio turns a percentage with four truncated decimals ("99.9960", as
+// sla.Percent4 and sla.TallyPercent4 write it) back into its ratio, parsed
+// from the decimal digits so that it is the double nearest 0.999960 and
+// prints back as the same figure.
+func pctRatio(pct string) float64 {
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(pct, "-"), ".")
+	v, err := strconv.ParseFloat(whole+frac+"e-6", 64)
+	if err != nil || strings.HasPrefix(pct, "-") {
+		return 0 // unreachable for a ratio in 0…1, which Validate ensures
+	}
+	return v
 }
 
-// text renders a Value for a person.
+// text renders a Value for a person. Ratios are truncated to four decimals
+// of a percentage by sla.Percent4: 99.99996 % is 99.9999 %, never 100 %.
 func (v Value) text() string {
 	if !v.Known {
 		return noData
 	}
 	switch v.Kind {
 	case Ratio:
-		return strconv.FormatFloat(truncRatio(v.V)*100, 'f', 4, 64) + "%"
+		return sla.Percent4(v.V) + "%"
 	case Millis:
 		return strconv.FormatFloat(v.V, 'f', 1, 64) + " ms"
 	case Seconds:
 		return cst.FormatDuration(time.Duration(v.V * float64(time.Second)))
+	case Number:
+		return strconv.FormatFloat(v.V, 'g', 4, 64)
 	default:
 		return strconv.FormatFloat(v.V, 'f', 0, 64)
 	}
@@ -43,7 +53,7 @@ func (v Value) text() string {
 // that the cell cannot show more than the report does.
 func (v Value) number() float64 {
 	if v.Kind == Ratio {
-		return truncRatio(v.V)
+		return pctRatio(sla.Percent4(v.V))
 	}
 	return v.V
 }
@@ -54,7 +64,7 @@ var recommendationWords = map[string]string{"shut_down": "关停", "consolidate"
 
 var classWords = map[string]string{"idle": "闲置资源", "low_use": "低效资源"}
 
-var opWords = map[string]string{">=": "≥", "<=": "≤"}
+var opWords = map[string]string{">=": "≥", "<=": "≤", "==": "=", "!=": "≠", "<": "<", ">": ">"}
 
 // word maps a code to its Chinese word; an unknown code is shown as is.
 func word(m map[string]string, code string) string {
@@ -64,12 +74,11 @@ func word(m map[string]string, code string) string {
 	return code
 }
 
-func metWord(met bool) string {
-	if met {
-		return "达标"
-	}
-	return "未达标"
-}
+var verdictWords = map[Verdict]string{Undetermined: "无法判定", Met: "达标", Missed: "未达标"}
+
+// provisionalWords mark a report of a month not frozen yet, in its title
+// and on every page.
+const provisionalWords = "临时报告（本月尚未封账）"
 
 func spanEnd(t time.Time) string {
 	if t.IsZero() {
@@ -96,8 +105,8 @@ func (r Report) Validate() error {
 	if !monthRE.MatchString(r.Month) {
 		return fmt.Errorf("%w: month %q is not YYYY-MM", ErrInvalid, r.Month)
 	}
-	if r.InputSHA256 == "" {
-		return fmt.Errorf("%w: no input checksum", ErrInvalid)
+	if r.InputSHA256 == "" && !r.Provisional() {
+		return fmt.Errorf("%w: no input checksum for a frozen month", ErrInvalid)
 	}
 	for _, v := range r.values() {
 		if err := v.check(); err != nil {
@@ -133,7 +142,10 @@ func (r Report) values() []Value {
 		vs = append(vs, g.Rate)
 	}
 	for _, g := range append(append([]LinkGroup{}, r.Links.ByLevel...), r.Links.ByDistrict...) {
-		vs = append(vs, g.Availability, g.LatencyP99, g.Loss, g.Jitter)
+		vs = append(append(vs, g.Compliance...), g.Measured...)
+	}
+	for _, o := range r.Agents.Offline {
+		vs = append(vs, o.Repair)
 	}
 	for _, b := range r.Links.Breaches {
 		vs = append(vs, b.Worst, b.Limit)
@@ -142,10 +154,10 @@ func (r Report) values() []Value {
 		vs = append(vs, s.MTTA, s.MTTR)
 	}
 	for _, u := range append(append([]Usage{}, r.Resources.ByDistrict...), r.Resources.BySystem...) {
-		vs = append(vs, u.CPU, u.CPUP95, u.Memory, u.Disk)
+		vs = append(vs, u.CPU, u.CPUPeak, u.Memory, u.Disk)
 	}
 	for _, f := range r.Resources.Findings {
-		vs = append(vs, f.CPU, f.Memory)
+		vs = append(vs, f.CPU, f.CPUPeak, f.Memory)
 	}
 	return vs
 }

@@ -15,8 +15,8 @@ var templateFS embed.FS
 var htmlTemplate = template.Must(template.ParseFS(templateFS, "templates/report.html.tmpl"))
 
 type htmlPage struct {
-	Month, Addressee, Issuer, Footer string
-	Sections                         []htmlSection
+	Title, Month, Addressee, Issuer, Footer string
+	Sections                                []htmlSection
 }
 
 type htmlSection struct {
@@ -44,7 +44,7 @@ func RenderHTML(w io.Writer, r Report) error {
 	if err := r.Validate(); err != nil {
 		return renderFailed("html", "invalid", err)
 	}
-	page := htmlPage{Month: r.Month, Addressee: r.Addressee, Issuer: r.Issuer, Footer: r.footer()}
+	page := htmlPage{Title: r.title(), Month: r.Month, Addressee: r.Addressee, Issuer: r.Issuer, Footer: r.footer()}
 	for i, s := range r.sections() {
 		page.Sections = append(page.Sections, htmlSectionOf(i, s))
 	}
@@ -83,6 +83,8 @@ func cellClass(c cell) string {
 		return "met"
 	case c.kind == cBool:
 		return "unmet"
+	case c.kind == cUndetermined:
+		return "undetermined"
 	case c.kind != cText:
 		return "num"
 	}

@@ -7,6 +7,10 @@ import (
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
+// pdfRows is the most rows a long list (breaches, offline spells, gaps,
+// findings) shows in the PDF; docs/report.md says why.
+const pdfRows = 200
+
 // The three renderers share one layout: a report is a list of sections, each
 // with paragraphs, charts and tables of typed cells. Building it once keeps
 // the PDF, the spreadsheet and the web page saying the same thing.
@@ -14,12 +18,13 @@ import (
 type cellKind int
 
 const (
-	cText     cellKind = iota
-	cValue             // a Value: number with its kind
-	cTime              // a point in time, shown in Asia/Shanghai
-	cDuration          // seconds
-	cInt               // a count
-	cBool              // met or not
+	cText         cellKind = iota
+	cValue                 // a Value: number with its kind
+	cTime                  // a point in time, shown in Asia/Shanghai
+	cDuration              // seconds
+	cInt                   // a count
+	cBool                  // met (1) or missed (0)
+	cUndetermined          // a verdict without data: 无法判定, no number
 )
 
 type cell struct {
@@ -66,7 +71,12 @@ func spanLen(s sla.Span) cell {
 
 func count(n int) cell { return cell{kind: cInt, text: itoa(n), num: float64(n)} }
 
-func met(b bool) cell { return cell{kind: cBool, text: metWord(b), num: b2f(b)} }
+func verdictCell(v Verdict) cell {
+	if v != Met && v != Missed {
+		return cell{kind: cUndetermined, text: verdictWords[Undetermined]}
+	}
+	return cell{kind: cBool, text: verdictWords[v], num: b2f(v == Met)}
+}
 
 func b2f(b bool) float64 {
 	if b {
@@ -86,6 +96,10 @@ type table struct {
 	title string
 	cols  []column
 	rows  [][]cell
+	// pdfMax > 0 caps the rows the PDF shows (the rest are counted there);
+	// the XLSX and HTML show every row.
+	pdfMax int
+	sheet  string // the worksheet holding the whole table, for the PDF's note
 }
 
 type section struct {
@@ -120,20 +134,17 @@ func (r Report) sections() []section {
 
 func (r Report) summarySection() section {
 	t := table{cols: cols("要求编号", 2, "指标", 5, "目标", 3, "实际", 3, "结论", 2)}
+	n := map[Verdict]int{}
 	for _, l := range r.Summary {
-		target := val(l.Target)
-		target.text = word(opWords, l.Op) + " " + target.text
-		t.rows = append(t.rows, []cell{txt(l.Requirement), txt(l.Title), target, val(l.Figure), met(l.Met)})
+		t.rows = append(t.rows, []cell{txt(l.Requirement), txt(l.Title), limitCell(l.Op, l.Target), val(l.Figure), verdictCell(l.Verdict)})
+		n[l.Verdict]++
 	}
-	met, total := 0, len(r.Summary)
-	for _, l := range r.Summary {
-		if l.Met {
-			met++
-		}
-	}
-	p := "报送单位：" + r.Addressee + "。统计周期：" + r.Month + "（北京时间自然月）。合同指标共 " +
-		itoa(total) + " 项，达标 " + itoa(met) + " 项，未达标 " + itoa(total-met) + " 项。"
+	p := "报送单位：" + r.Addressee + "。统计周期：" + r.Month + "（北京时间自然月）。合同指标共 " + itoa(len(r.Summary)) +
+		" 项，达标 " + itoa(n[Met]) + " 项，未达标 " + itoa(n[Missed]) + " 项，无法判定（无数据）" + itoa(n[Undetermined]) + " 项。"
 	frozen := "账期冻结时间：" + cst.FormatTime(r.FrozenAt) + "；输入校验值（SHA-256）：" + r.InputSHA256 + "。"
+	if r.Provisional() {
+		frozen = provisionalWords + "：数字可能因迟到数据而变化，以封账后的正式报告为准。"
+	}
 	return section{sheet: "概要", title: "一、概要", paras: []string{p, frozen}, tables: []table{t}}
 }
 
@@ -155,15 +166,13 @@ func (r Report) methodsSection() section {
 }
 
 func (r Report) gapSection() section {
-	t := table{cols: cols("指标", 3, "对象", 4, "开始", 4, "结束", 4, "时长", 3, "原因", 5)}
+	t := table{pdfMax: pdfRows, sheet: "数据缺口", cols: cols("指标", 4, "对象", 5, "无数据时长", 3, "涉及天数", 2, "首日", 3, "末日", 3)}
 	var total int64
 	for _, g := range r.Gaps {
-		t.rows = append(t.rows, []cell{txt(g.SLI), txt(g.Entity), when(g.Span.Start), until(g.Span.End), spanLen(g.Span), txt(g.Reason)})
-		if !g.Span.End.IsZero() {
-			total += int64(g.Span.End.Sub(g.Span.Start) / time.Second)
-		}
+		t.rows = append(t.rows, []cell{txt(g.SLI), txt(g.Entity), secs(g.UnknownS), count(g.Days), txt(g.First), txt(g.Last)})
+		total += g.UnknownS
 	}
-	p := "无数据时段既不计为在线也不计为离线，单独列出。本月共 " + itoa(len(r.Gaps)) + " 段，合计 " +
+	p := "无数据时间既不计为达标也不计为不达标，按指标与对象单独列出，时长大者在前。本月共 " + itoa(len(r.Gaps)) + " 项，合计 " +
 		cst.FormatDuration(time.Duration(total)*time.Second) + "。"
 	return section{sheet: "数据缺口", title: "七、数据缺口", paras: []string{p}, tables: []table{t}}
 }

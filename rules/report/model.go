@@ -1,9 +1,10 @@
-// Package report owns the rendering of the bureau's monthly SLA report
-// (月度SLA服务报告): one Report model, filled from the frozen ledger, rendered
-// as PDF (embedded CJK + Latin fonts, no browser), XLSX (one sheet per
-// section, numbers as numbers) and self-contained HTML with server-side SVG
-// charts. It computes no figure itself: every number comes in the model, so
-// a re-issued report from the same frozen month is identical.
+// Package report owns the bureau's monthly SLA report (月度SLA服务报告): Build
+// fills one Report model from a ledger month (build*.go, rules in
+// docs/report.md), and the renderers show it as PDF (embedded CJK + Latin
+// fonts, no browser), XLSX (one sheet per section, numbers as numbers) and
+// self-contained HTML with server-side SVG charts. The renderers compute no
+// figure: every number comes in the model, so a re-issued report from the
+// same frozen month is identical.
 package report
 
 import (
@@ -18,8 +19,8 @@ type Report struct {
 	Addressee   string    // e.g. 市行政审批和政务信息管理局
 	Issuer      string    // who produced it, e.g. the operator's name
 	GeneratedAt time.Time // when this document was generated
-	FrozenAt    time.Time // when the month was frozen (sla.Month.FrozenAt)
-	InputSHA256 string    // sla.Month.InputSHA256: printed on every page
+	FrozenAt    time.Time // when the month was frozen (sla.Month.FrozenAt); zero: provisional
+	InputSHA256 string    // sla.Month.InputSHA256: printed on every page; required once frozen
 	Summary     []SummaryLine
 	Agents      AgentSection
 	Links       LinkSection
@@ -28,7 +29,14 @@ type Report struct {
 	Methods     []Paragraph // definitions and accounting rules (docs/sla.md)
 	Gaps        []DataGap   // unknown (无数据) time, never counted as up or down
 	Corrections []string    // sla.Month.Corrections
+	// Ignored counts ledger days of indicators not configured (not in
+	// Input.SLIs and not usage): left out, and said so in the methods.
+	Ignored int
 }
+
+// Provisional reports whether the month is not frozen yet: the title and
+// every page footer then say so (临时报告（本月尚未封账）).
+func (r Report) Provisional() bool { return r.FrozenAt.IsZero() }
 
 // Kind says what a Value measures and so how it is shown and stored.
 type Kind int
@@ -39,6 +47,7 @@ const (
 	Millis              // milliseconds, e.g. latency and jitter
 	Seconds             // a duration in seconds, e.g. MTTR
 	Count               // a whole number
+	Number              // a plain measured number without unit, e.g. a bit error rate
 )
 
 // Value is one figure. Known is false when nothing was measured (无数据).
@@ -48,6 +57,17 @@ type Value struct {
 	Known bool
 }
 
+// Verdict is a summary line's conclusion. A line without data can be
+// neither met nor missed: it is Undetermined (无法判定).
+type Verdict int
+
+// The verdicts.
+const (
+	Undetermined Verdict = iota // no figure: 无法判定
+	Met                         // 达标
+	Missed                      // 未达标
+)
+
 // SummaryLine is one contractual line on the summary page.
 type SummaryLine struct {
 	Requirement string // R-ID, e.g. R-A1
@@ -55,7 +75,7 @@ type SummaryLine struct {
 	Target      Value
 	Op          string // how Figure compares to Target: ">=" or "<="
 	Figure      Value
-	Met         bool
+	Verdict     Verdict // decided on the exact figure, not the shown one
 }
 
 // AgentSection is R-A1: the monitoring agents' online rate.
@@ -82,17 +102,22 @@ type GroupRate struct {
 	Tally    sla.Tally
 }
 
-// OfflineIncident is one agent's offline spell.
+// OfflineIncident is one agent's offline spell, joined across midnight.
 type OfflineIncident struct {
 	Entity   string // the VM
 	District string
 	System   string
 	Span     sla.Span // End zero while still offline at month end
-	Cause    string
+	Incident string   // the covering incident's ID, "" when none
+	Cause    string   // the covering incident's title, or why there is none
+	Repair   Value    // Seconds: how long it took to fix; unknown while not fixed
 }
 
-// LinkSection is R-B1…R-B5: link quality by level and district.
+// LinkSection is R-B1…R-B6: link quality by level and district. The ledger
+// holds good and bad seconds per link SLI, so a group shows each SLI's
+// compliance ratio; measured values only where the days carry Stats.
 type LinkSection struct {
+	Indicators []string // Chinese titles of the link SLIs, the columns of every group
 	ByLevel    []LinkGroup
 	ByDistrict []LinkGroup
 	Breaches   []Breach // every one, none left out
@@ -100,39 +125,44 @@ type LinkSection struct {
 
 // LinkGroup aggregates the links of one level or district.
 type LinkGroup struct {
-	Name         string
-	Links        int
-	Availability Value // Ratio
-	LatencyP99   Value // Millis
-	Loss         Value // Ratio
-	Jitter       Value // Millis
-	Breaches     int
+	Name       string
+	Links      int
+	Compliance []Value // Ratio per indicator (LinkSection.Indicators), good ÷ (good + bad)
+	Measured   []Value // per indicator: interval-weighted mean of Stats; unknown without Stats
+	Breaches   int
 }
 
-// Breach is one link's SLI breach.
+// Breach is one bad span of one link SLI, joined across midnight.
 type Breach struct {
 	Link     string
 	Level    string
 	District string
-	SLI      string // Chinese title of the indicator, e.g. 时延
+	SLI      string // Chinese title of the indicator, e.g. 链路时延达标率
 	Span     sla.Span
-	Worst    Value // the worst value seen in the span
-	Limit    Value // the threshold it crossed
+	Worst    Value  // highest 5-minute mean of the days it touches; unknown without Stats
+	Op       string // the Good condition's operator: the span failed Op Limit
+	Limit    Value  // the threshold of the SLI's Good condition
 }
 
-// IncidentSection is availability and incident statistics (R-A4).
+// IncidentSection is availability and incident statistics (R-A4). MTTA and
+// MTTR are over root incidents (not suppressed by an upstream fault).
 type IncidentSection struct {
-	Availability []GroupRate       // per service or system
-	BySeverity   []SeverityStats   // in the order critical, major, minor, warning
-	MTTA         Value             // Seconds, over all incidents
-	MTTR         Value             // Seconds
-	Worst        []IncidentSummary // the longest or most severe, worst first
+	Availability []GroupRate       // service and device SLIs per system
+	Total        int               // incidents fired in the month
+	Suppressed   int               // of which 因上级故障抑制 (SuppressedBy set)
+	BySeverity   []SeverityStats   // root incidents, in the order critical, major, minor, warning
+	MTTA         Value             // Seconds, over acknowledged root incidents
+	MTTR         Value             // Seconds, over resolved root incidents
+	Worst        []IncidentSummary // at most 20 root incidents, most severe then longest first
+	Open         []IncidentSummary // root incidents not resolved when the month was frozen
 }
 
-// SeverityStats counts incidents of one severity.
+// SeverityStats counts root incidents of one severity.
 type SeverityStats struct {
 	Severity string // critical | major | minor | warning
 	Count    int
+	Acked    int   // acknowledged: the MTTA is over these
+	Resolved int   // resolved: the MTTR is over these
 	MTTA     Value // Seconds
 	MTTR     Value // Seconds
 }
@@ -151,19 +181,20 @@ type IncidentSummary struct {
 // ResourceSection is R-A2: resource usage with idle and low-use findings.
 type ResourceSection struct {
 	Thresholds string // how idle and low-use are decided, in Chinese
+	VMs        int    // VMs with usage days in the month
 	ByDistrict []Usage
 	BySystem   []Usage
 	Findings   []Finding
 }
 
-// Usage is the average use of a group's VMs over the month.
+// Usage is the use of a group's VMs over the month (docs/report.md).
 type Usage struct {
-	Name   string
-	VMs    int
-	CPU    Value // Ratio, mean
-	CPUP95 Value // Ratio, 95th percentile
-	Memory Value // Ratio
-	Disk   Value // Ratio
+	Name    string
+	VMs     int
+	CPU     Value // Ratio: interval-weighted mean over all the group's measured intervals
+	CPUPeak Value // Ratio: mean over the VMs of each VM's peak (its highest daily P95)
+	Memory  Value // Ratio: interval-weighted mean
+	Disk    Value // Ratio: mean over the VMs of each VM's last measured disk use
 }
 
 // Finding is one idle or low-use VM and what to do about it.
@@ -172,8 +203,10 @@ type Finding struct {
 	District       string
 	System         string
 	Class          string // idle | low_use
-	CPU            Value  // Ratio, mean
-	Memory         Value  // Ratio, mean
+	CPU            Value  // Ratio, month mean
+	CPUPeak        Value  // Ratio, highest daily P95
+	Memory         Value  // Ratio, month mean
+	Days           int    // days with CPU data
 	Recommendation string // shut_down | consolidate | downsize
 	Reason         string // Chinese, why
 }
@@ -184,10 +217,13 @@ type Paragraph struct {
 	Text  string
 }
 
-// DataGap is time with no data for one entity and indicator.
+// DataGap is the time with no data (无数据) of one entity and indicator in
+// the month: the ledger keeps seconds per day, not the spans.
 type DataGap struct {
-	SLI    string
-	Entity string
-	Span   sla.Span
-	Reason string
+	SLI      string // Chinese title of the indicator
+	Entity   string
+	UnknownS int64  // seconds without data in the month
+	Days     int    // days with any
+	First    string // first such day, YYYY-MM-DD
+	Last     string // last such day
 }

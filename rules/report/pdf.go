@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -69,7 +70,7 @@ func layoutPDF(r Report, pages int) (*doc, error) {
 	// A re-issued report is byte-identical: the dates are the report's own.
 	p.SetCreationDate(r.GeneratedAt)
 	p.SetModificationDate(r.GeneratedAt)
-	p.SetTitle("月度SLA服务报告 "+r.Month, true)
+	p.SetTitle(r.title()+" "+r.Month, true)
 	p.SetAuthor(r.Issuer, true)
 	p.AddUTF8FontFromBytes(fontCJK, "", cjkFont)
 	p.AddUTF8FontFromBytes(fontLatin, "", latinFont)
@@ -134,7 +135,7 @@ func (d *doc) newPage() {
 	}
 	d.setSize(8)
 	d.pdf.SetTextColor(120, 120, 120)
-	d.text(margin, margin-4, "三门峡市新型智慧城市运维指挥中心 · 月度SLA服务报告 "+d.r.Month)
+	d.text(margin, margin-4, "三门峡市新型智慧城市运维指挥中心 · "+d.r.title()+" "+d.r.Month)
 	d.pdf.SetTextColor(0, 0, 0)
 	d.pdf.SetY(margin + 2)
 }
@@ -167,15 +168,28 @@ func (d *doc) cover() {
 	d.pdf.SetY(70)
 	d.setSize(26)
 	d.centered("月度SLA服务报告")
+	if d.r.Provisional() {
+		d.setSize(16)
+		d.pdf.SetTextColor(192, 57, 43)
+		d.centered(provisionalWords)
+		d.pdf.SetTextColor(0, 0, 0)
+	}
 	d.setSize(14)
 	d.centered("三门峡市新型智慧城市运维指挥中心")
 	d.centered("统计周期：" + d.r.Month)
 	d.pdf.SetY(d.pdf.GetY() + 20)
 	d.setSize(11)
 	for _, l := range []string{"报送单位：" + d.r.Addressee, "编制：" + d.r.Issuer,
-		"生成时间：" + cst.FormatTime(d.r.GeneratedAt), "账期冻结：" + cst.FormatTime(d.r.FrozenAt)} {
+		"生成时间：" + cst.FormatTime(d.r.GeneratedAt), "账期冻结：" + frozenText(d.r.FrozenAt)} {
 		d.centered(l)
 	}
+}
+
+func frozenText(t time.Time) string {
+	if t.IsZero() {
+		return "本月尚未封账"
+	}
+	return cst.FormatTime(t)
 }
 
 func (d *doc) centered(s string) {

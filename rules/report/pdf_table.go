@@ -36,7 +36,11 @@ func (d *doc) table(t table) {
 	if len(t.rows) == 0 {
 		d.row(emptyRow(len(t.cols)), widths, false)
 	}
-	for _, cells := range t.rows {
+	rows, more := t.rows, 0
+	if t.pdfMax > 0 && len(rows) > t.pdfMax {
+		rows, more = rows[:t.pdfMax], len(rows)-t.pdfMax
+	}
+	for _, cells := range rows {
 		d.setSize(tablePt)
 		if d.pdf.GetY()+d.rowHeight(cells, widths) > bottom {
 			d.newPage()
@@ -44,6 +48,10 @@ func (d *doc) table(t table) {
 			d.row(header, widths, true)
 		}
 		d.row(cells, widths, false)
+	}
+	if more > 0 {
+		d.pdf.SetY(d.pdf.GetY() + 1)
+		d.paragraph("以上列出前 "+itoa(t.pdfMax)+" 条，另有 "+itoa(more)+" 条未在PDF中列出，完整明细见XLSX版本工作表“"+t.sheet+"”及HTML版本。", 8.5)
 	}
 	d.pdf.SetY(d.pdf.GetY() + 4)
 }

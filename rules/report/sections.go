@@ -39,22 +39,73 @@ func (r Report) agentSection() section {
 		t.rows = append(t.rows, []cell{txt(g.Name), count(g.Entities), val(g.Rate), secs(g.Tally.GoodS), secs(g.Tally.BadS), secs(g.Tally.UnknownS)})
 	}
 	byDistrict.values = series(gv)
-	off := table{title: "离线事件及修复用时", cols: cols("云服务器", 4, "区县", 3, "系统", 3, "离线开始", 4, "恢复时间", 4, "修复用时", 3, "原因", 4)}
+	off := table{title: "离线事件及修复用时", pdfMax: pdfRows, sheet: "插件在线率",
+		cols: cols("云服务器", 4, "区县", 3, "系统", 3, "离线开始", 4, "恢复时间", 4, "修复用时", 3, "关联事件", 2, "原因", 4)}
 	for _, o := range a.Offline {
-		off.rows = append(off.rows, []cell{txt(o.Entity), txt(o.District), txt(o.System), when(o.Span.Start), until(o.Span.End), spanLen(o.Span), txt(o.Cause)})
+		off.rows = append(off.rows, []cell{txt(o.Entity), txt(o.District), txt(o.System), when(o.Span.Start), until(o.Span.End),
+			repairCell(o.Repair), txt(dash(o.Incident)), txt(o.Cause)})
 	}
 	p := "本月纳入统计的监控插件 " + itoa(a.Agents) + " 个，插件在线率 " + a.Rate.text() + "（目标 " + a.Target.text() +
-		"），离线 " + itoa(len(a.Offline)) + " 次。"
+		"），离线 " + itoa(len(a.Offline)) + " 次（跨零点相接的离线时段合并为一次）。"
 	return section{sheet: "插件在线率", title: "二、插件在线率（R-A1）", paras: []string{p},
 		charts: []chart{daily, byDistrict}, tables: []table{t, off}}
 }
 
-func linkTable(title string, gs []LinkGroup) table {
-	t := table{title: title, cols: cols("分组", 4, "链路数", 2, "可用率", 3, "时延P99", 3, "丢包率", 3, "抖动", 2, "违约次数", 2)}
+// repairCell: a spell not fixed has no repair time yet.
+func repairCell(v Value) cell {
+	if !v.Known {
+		return txt("未恢复")
+	}
+	return val(v)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// linkTable shows each indicator's compliance ratio per group.
+func linkTable(title string, indicators []string, gs []LinkGroup) table {
+	spec := []any{"分组", 3.5, "链路数", 1.8}
+	for _, name := range indicators {
+		spec = append(spec, name, 2.6)
+	}
+	t := table{title: title, cols: cols(append(spec, "违约次数", 1.8)...)}
 	for _, g := range gs {
-		t.rows = append(t.rows, []cell{txt(g.Name), count(g.Links), val(g.Availability), val(g.LatencyP99), val(g.Loss), val(g.Jitter), count(g.Breaches)})
+		row := []cell{txt(g.Name), count(g.Links)}
+		for _, v := range g.Compliance {
+			row = append(row, val(v))
+		}
+		t.rows = append(t.rows, append(row, count(g.Breaches)))
 	}
 	return t
+}
+
+// measuredTable shows the groups' measured values; only when some day
+// carried Stats (the ledger otherwise holds seconds, not values).
+func measuredTable(title string, indicators []string, gs []LinkGroup) (table, bool) {
+	spec := []any{"分组", 3.5}
+	for _, name := range indicators {
+		spec = append(spec, name+"（实测均值）", 2.6)
+	}
+	t, any := table{title: title, cols: cols(spec...)}, false
+	for _, g := range gs {
+		row := []cell{txt(g.Name)}
+		for _, v := range g.Measured {
+			row = append(row, val(v))
+			any = any || v.Known
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t, any
+}
+
+func limitCell(op string, v Value) cell {
+	c := val(v)
+	c.text = word(opWords, op) + " " + c.text
+	return c
 }
 
 func (r Report) linkSection() section {
@@ -63,44 +114,67 @@ func (r Report) linkSection() section {
 	var vs []Value
 	for _, g := range l.ByDistrict {
 		c.labels = append(c.labels, g.Name)
-		vs = append(vs, g.Availability)
+		if len(g.Compliance) > 0 {
+			vs = append(vs, g.Compliance[0])
+		} else {
+			vs = append(vs, Value{Kind: Ratio})
+		}
 	}
 	c.values = series(vs)
-	b := table{title: "违约明细", cols: cols("链路", 4, "级别", 2, "区县", 3, "指标", 2, "开始", 4, "结束", 4, "持续", 3, "最差值", 3, "阈值", 3)}
-	for _, x := range l.Breaches {
-		b.rows = append(b.rows, []cell{txt(x.Link), txt(x.Level), txt(x.District), txt(x.SLI), when(x.Span.Start), until(x.Span.End), spanLen(x.Span), val(x.Worst), val(x.Limit)})
+	if len(l.Indicators) > 0 {
+		c.title = "各区县" + l.Indicators[0]
 	}
-	p := "按级别与区县统计链路质量；本月违约共 " + itoa(len(l.Breaches)) + " 次，全部列于违约明细。"
-	return section{sheet: "链路质量", title: "三、链路质量（R-B1…R-B5）", paras: []string{p}, charts: []chart{c},
-		tables: []table{linkTable("按级别", l.ByLevel), linkTable("按区县", l.ByDistrict), b}}
+	b := table{title: "违约明细", pdfMax: pdfRows, sheet: "链路质量",
+		cols: cols("链路", 4, "级别", 1.6, "区县", 3, "指标", 3, "开始", 4, "结束", 4, "持续", 2.6, "最差值", 2.4, "阈值", 2.4)}
+	for _, x := range l.Breaches {
+		b.rows = append(b.rows, []cell{txt(x.Link), txt(x.Level), txt(x.District), txt(x.SLI), when(x.Span.Start), until(x.Span.End),
+			spanLen(x.Span), val(x.Worst), limitCell(x.Op, x.Limit)})
+	}
+	p := "按级别与区县统计各链路指标的达标率（达标时长 ÷（达标 + 不达标时长））；本月违约共 " + itoa(len(l.Breaches)) +
+		" 次（跨零点相接的合并为一次），全部列于违约明细。"
+	tables := []table{linkTable("按级别", l.Indicators, l.ByLevel), linkTable("按区县", l.Indicators, l.ByDistrict)}
+	if m, ok := measuredTable("实测值（按级别）", l.Indicators, l.ByLevel); ok {
+		tables = append(tables, m)
+	}
+	return section{sheet: "链路质量", title: "三、链路质量（R-B1…R-B6）", paras: []string{p}, charts: []chart{c},
+		tables: append(tables, b)}
+}
+
+func incidentTable(title string, list []IncidentSummary) table {
+	t := table{title: title, cols: cols("编号", 2, "标题", 7, "级别", 1.5, "区县", 2.5, "发生时间", 4, "确认时间", 4, "恢复时间", 4)}
+	for _, w := range list {
+		t.rows = append(t.rows, []cell{txt(w.ID), txt(w.Title), txt(word(severityWords, w.Severity)), txt(w.District), when(w.Opened), when(w.Acked), until(w.Resolved)})
+	}
+	return t
 }
 
 func (r Report) incidentSection() section {
 	in := r.Incidents
-	av := table{title: "可用率", cols: cols("系统", 5, "对象数", 2, "可用率", 3, "无数据时长", 3)}
-	for _, g := range in.Availability {
-		av.rows = append(av.rows, []cell{txt(g.Name), count(g.Entities), val(g.Rate), secs(g.Tally.UnknownS)})
-	}
-	c := chart{title: "各级别事件数"}
-	sev := table{title: "按级别统计", cols: cols("级别", 3, "事件数", 2, "平均响应时长", 4, "平均修复时长", 4)}
+	c := chart{title: "各级别事件数（根事件）"}
+	sev := table{title: "按级别统计（根事件）", cols: cols("级别", 2, "事件数", 2, "已确认", 2, "平均响应时长", 3.5, "已恢复", 2, "平均修复时长", 3.5)}
 	for _, s := range in.BySeverity {
 		c.labels = append(c.labels, word(severityWords, s.Severity))
 		c.values = append(c.values, float64(s.Count))
-		sev.rows = append(sev.rows, []cell{txt(word(severityWords, s.Severity)), count(s.Count), val(s.MTTA), val(s.MTTR)})
+		sev.rows = append(sev.rows, []cell{txt(word(severityWords, s.Severity)), count(s.Count), count(s.Acked), val(s.MTTA), count(s.Resolved), val(s.MTTR)})
 	}
-	worst := table{title: "影响最大的事件", cols: cols("编号", 4.5, "标题", 5.5, "级别", 1.5, "区县", 2.5, "发生时间", 4, "确认时间", 4, "恢复时间", 4)}
-	for _, w := range in.Worst {
-		worst.rows = append(worst.rows, []cell{txt(w.ID), txt(w.Title), txt(word(severityWords, w.Severity)), txt(w.District), when(w.Opened), when(w.Acked), until(w.Resolved)})
+	p := "本月发生故障事件 " + itoa(in.Total) + " 起，其中因上级故障抑制 " + itoa(in.Suppressed) + " 起（不计入平均时长）。根事件平均响应时长（MTTA）" +
+		in.MTTA.text() + "，平均修复时长（MTTR）" + in.MTTR.text() + "；未恢复 " + itoa(len(in.Open)) + " 起。"
+	var tables []table
+	if len(in.Availability) > 0 {
+		av := table{title: "服务与设备可用率", cols: cols("指标 · 系统", 6, "对象数", 2, "可用率", 3, "无数据时长", 3)}
+		for _, g := range in.Availability {
+			av.rows = append(av.rows, []cell{txt(g.Name), count(g.Entities), val(g.Rate), secs(g.Tally.UnknownS)})
+		}
+		tables = append(tables, av)
 	}
-	p := "平均响应时长（MTTA）" + in.MTTA.text() + "，平均修复时长（MTTR）" + in.MTTR.text() + "。"
-	return section{sheet: "事件统计", title: "四、可用率与事件统计（R-A4）", paras: []string{p}, charts: []chart{c},
-		tables: []table{av, sev, worst}}
+	tables = append(tables, sev, incidentTable("影响最大的事件", in.Worst), incidentTable("未恢复事件", in.Open))
+	return section{sheet: "事件统计", title: "四、可用率与事件统计（R-A4）", paras: []string{p}, charts: []chart{c}, tables: tables}
 }
 
 func usageTable(title string, us []Usage) table {
-	t := table{title: title, cols: cols("名称", 5, "云服务器数", 2, "CPU平均", 3, "CPU P95", 3, "内存平均", 3, "磁盘平均", 3)}
+	t := table{title: title, cols: cols("名称", 5, "云服务器数", 2, "CPU平均", 3, "CPU峰值", 3, "内存平均", 3, "磁盘使用率", 3)}
 	for _, u := range us {
-		t.rows = append(t.rows, []cell{txt(u.Name), count(u.VMs), val(u.CPU), val(u.CPUP95), val(u.Memory), val(u.Disk)})
+		t.rows = append(t.rows, []cell{txt(u.Name), count(u.VMs), val(u.CPU), val(u.CPUPeak), val(u.Memory), val(u.Disk)})
 	}
 	return t
 }
@@ -118,16 +192,36 @@ func (r Report) resourceSection() section {
 	for i := range c.values {
 		c.values[i] *= 100
 	}
-	f := table{title: "闲置与低效资源及建议", cols: cols("云服务器", 4, "区县", 3, "系统", 3, "结论", 2, "CPU平均", 2.5, "内存平均", 2.5, "建议", 1.5, "依据", 6)}
+	f := table{title: "闲置与低效资源及建议", pdfMax: pdfRows, sheet: "资源使用", cols: cols("云服务器", 3.5, "区县", 2.5, "系统", 2.5, "结论", 2,
+		"CPU平均", 2.3, "CPU峰值", 2.3, "内存平均", 2.3, "天数", 1.2, "建议", 1.3, "依据", 6)}
+	idle := 0
 	for _, x := range rs.Findings {
-		f.rows = append(f.rows, []cell{txt(x.VM), txt(x.District), txt(x.System), txt(word(classWords, x.Class)), val(x.CPU), val(x.Memory), txt(word(recommendationWords, x.Recommendation)), txt(x.Reason)})
+		if x.Class == "idle" {
+			idle++
+		}
+		f.rows = append(f.rows, []cell{txt(x.VM), txt(x.District), txt(x.System), txt(word(classWords, x.Class)), val(x.CPU), val(x.CPUPeak),
+			val(x.Memory), count(x.Days), txt(word(recommendationWords, x.Recommendation)), txt(x.Reason)})
 	}
-	p := "判定标准：" + rs.Thresholds + " 本月发现闲置或低效云服务器 " + itoa(len(rs.Findings)) + " 台，逐台给出建议。"
+	p := "纳入统计的云服务器 " + itoa(rs.VMs) + " 台。判定标准：" + rs.Thresholds + "本月发现闲置资源 " + itoa(idle) + " 台、低效资源 " +
+		itoa(len(rs.Findings)-idle) + " 台，逐台给出建议。"
 	return section{sheet: "资源使用", title: "五、资源使用情况（R-A2）", paras: []string{p}, charts: []chart{c},
 		tables: []table{usageTable("按区县", rs.ByDistrict), usageTable("按系统", rs.BySystem), f}}
 }
 
-// footer is the line every PDF page and the web page carry.
+// footer is the line every PDF page and the web page carry; a provisional
+// report says so on every page.
 func (r Report) footer() string {
-	return "生成时间 " + cst.FormatTime(r.GeneratedAt) + " · 输入校验 SHA-256 " + r.InputSHA256
+	f := "生成时间 " + cst.FormatTime(r.GeneratedAt) + " · 输入校验 SHA-256 " + dash(r.InputSHA256)
+	if r.Provisional() {
+		f = provisionalWords + " · " + f
+	}
+	return f
+}
+
+// title is the report's title, marked when the month is not frozen yet.
+func (r Report) title() string {
+	if r.Provisional() {
+		return "月度SLA服务报告（" + provisionalWords + "）"
+	}
+	return "月度SLA服务报告"
 }

@@ -34,8 +34,8 @@ func TestRenderRefusesInvalidReport(t *testing.T) {
 		want   string
 	}{
 		{"month", func(r *Report) { r.Month = "2026-13" }, `month "2026-13" is not YYYY-MM`},
-		{"checksum", func(r *Report) { r.InputSHA256 = "" }, "no input checksum"},
-		{"nan", func(r *Report) { r.Links.ByLevel[0].LatencyP99.V = math.NaN() }, "not a number"},
+		{"checksum", func(r *Report) { r.InputSHA256 = "" }, "no input checksum for a frozen month"},
+		{"nan", func(r *Report) { r.Links.ByLevel[0].Measured[1].V = math.NaN() }, "not a number"},
 		{"ratio", func(r *Report) { r.Summary[0].Figure.V = 1.2 }, "outside 0…1"},
 	}
 	renderers := map[string]func(io.Writer, Report) error{"pdf": RenderPDF, "xlsx": RenderXLSX, "html": RenderHTML}

@@ -20,6 +20,7 @@ const (
 	fmtTime     = "yyyy-mm-dd hh:mm:ss"
 	fmtInt      = "0"
 	fmtMet      = `"达标";"未达标";"未达标"` // 1 达标, 0 未达标: a number, read as words
+	fmtNumber   = "0.00E+00"         // a plain measured number, e.g. a bit error rate
 )
 
 type xlsxDoc struct {
@@ -52,7 +53,7 @@ func RenderXLSX(w io.Writer, r Report) error {
 
 func newXLSX() (*xlsxDoc, error) {
 	x := &xlsxDoc{f: excelize.NewFile(), styles: map[string]int{}}
-	for _, nf := range []string{fmtRatio, fmtMillis, fmtDuration, fmtTime, fmtInt, fmtMet} {
+	for _, nf := range []string{fmtRatio, fmtMillis, fmtDuration, fmtTime, fmtInt, fmtMet, fmtNumber} {
 		id, err := x.f.NewStyle(&excelize.Style{CustomNumFmt: &nf})
 		if err != nil {
 			return nil, fmt.Errorf("style %s: %w", nf, err)
@@ -131,10 +132,10 @@ func (x *xlsxDoc) table(sheet string, t table, row int) (int, error) {
 func (x *xlsxDoc) cell(sheet, ref string, c cell) error {
 	num, nf := c.num, ""
 	switch c.kind {
-	case cText:
+	case cText, cUndetermined: // 无法判定 has no number: the cell says so in words
 		return x.f.SetCellStr(sheet, ref, c.text)
 	case cValue:
-		nf = map[Kind]string{Ratio: fmtRatio, Millis: fmtMillis, Seconds: fmtDuration, Count: fmtInt}[c.val.Kind]
+		nf = map[Kind]string{Ratio: fmtRatio, Millis: fmtMillis, Seconds: fmtDuration, Count: fmtInt, Number: fmtNumber}[c.val.Kind]
 		if c.val.Kind == Seconds {
 			num /= 86400
 		}

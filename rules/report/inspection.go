@@ -51,8 +51,8 @@ type Series struct {
 
 // IncidentInfo is what the report needs of one incident (事件).
 type IncidentInfo struct {
-	ID, Title, Severity, District, System string // Severity: critical|major|minor|warning
-	Opened, Acked, Resolved                time.Time // zero when not (yet) acknowledged or resolved
+	ID, Title, Severity, District, System string    // Severity: critical|major|minor|warning
+	Opened, Acked, Resolved               time.Time // zero when not (yet) acknowledged or resolved
 }
 
 // Metrics a trend can be about.

@@ -49,16 +49,20 @@ func (in *Inspection) overviewSection() section {
 
 func (in *Inspection) summary() string {
 	g := in.Total
-	open := 0
+	other := len(in.Unresolved)
 	for _, n := range g.OpenBySeverity {
-		open += n
+		other -= n
+	}
+	unknown := ""
+	if other > 0 {
+		unknown = "、级别不明 " + itoa(other)
 	}
 	return "巡检日期 " + in.Date + "，生成时间 " + cst.FormatTime(in.GeneratedAt) + "。监控插件 " + itoa(g.Agents) +
 		" 个，在线 " + itoa(g.AgentsOnline) + " 个，插件在线率 " + g.AgentRate.text() + "；链路 " + itoa(g.Links) +
 		" 条，正常 " + itoa(g.LinksUp) + " 条，冗余降级 " + itoa(g.RedundancyDegraded) + " 条、冗余中断 " +
-		itoa(g.RedundancyDown) + " 条；未恢复事件 " + itoa(open) + " 起（紧急 " + itoa(g.OpenBySeverity[0]) + "、重要 " +
+		itoa(g.RedundancyDown) + " 条；未恢复事件 " + itoa(len(in.Unresolved)) + " 起（紧急 " + itoa(g.OpenBySeverity[0]) + "、重要 " +
 		itoa(g.OpenBySeverity[1]) + "、次要 " + itoa(g.OpenBySeverity[2]) + "、提示 " + itoa(g.OpenBySeverity[3]) +
-		"）。较昨日变化 " + itoa(len(in.Changes)) + " 项，水位预警 " + itoa(len(in.Trends)) + " 项。"
+		unknown + "）。较昨日变化 " + itoa(len(in.Changes)) + " 项，水位预警 " + itoa(len(in.Trends)) + " 项。"
 }
 
 func (in *Inspection) systemSection() section {
@@ -115,11 +119,12 @@ func forecastDate(tr Trend) cell {
 }
 
 func (in *Inspection) incidentSection() section {
-	t := table{cols: cols("编号", 4, "标题", 6, "级别", 1.5, "区县", 3, "发生时间", 4, "已持续", 2.5, "确认", 4)}
+	// widths in mm of the PDF body: an ID and a time must fit on one line
+	t := table{cols: cols("编号", 30, "标题", 35, "级别", 11, "区县", 19, "发生时间", 33, "已持续", 17, "确认时间", 33)}
 	for _, o := range in.Unresolved {
 		ack := txt("未确认")
 		if !o.Acked.IsZero() {
-			ack = txt("已确认 " + cst.FormatTime(o.Acked))
+			ack = when(o.Acked)
 		}
 		t.rows = append(t.rows, []cell{txt(o.ID), txt(o.Title), txt(word(severityWords, o.Severity)), txt(o.District),
 			when(o.Opened), secs(int64(o.Age.Seconds())), ack})

@@ -1,7 +1,9 @@
 package sla
 
 import (
+	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -67,5 +69,44 @@ func FuzzLedgerPrepareDays(f *testing.F) {
 		again, err := prepareDays(date, start, reversed, now)
 		require.NoError(t, err)
 		assert.Equal(t, checksumRows(rows), checksumRows(again))
+	})
+}
+
+// FuzzLedgerPayload feeds stored payloads of either format: reading one
+// never panics, and what it accepts are days of the month in canonical
+// order that hash to the stored checksum. The row is taken from the
+// payload's own header so that the fuzzer gets past it.
+func FuzzLedgerPayload(f *testing.F) {
+	w := newPayloadWriter()
+	days := append(ledgerDays("2026-11-01", 86000), ledgerDays("2026-11-02", 80000)...)
+	slices.SortFunc(days, compareDays)
+	for _, d := range days {
+		require.NoError(f, w.add(normalizeDay(d, time.UnixMilli(0))))
+	}
+	incidents := []IncidentRecord{{ID: 1, Title: "插件离线", FirstFired: time.UnixMilli(1764547200000).UTC()}}
+	v2, _, err := w.finish(monthHeader{Month: "2026-11", FrozenAt: time.UnixMilli(1764547200000).UTC(), Incidents: incidents})
+	require.NoError(f, err)
+	f.Add(v2)
+	f.Add([]byte(`{"month":"2026-11","days":null,"frozen_at":"2026-12-01T00:00:00Z",` +
+		`"input_sha256":"4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"}`))
+	f.Add([]byte{0x1f, 0x8b})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, _, err := openPayload(data)
+		if err != nil {
+			return
+		}
+		s := stored{month: h.Month, payload: data, frozenAt: h.FrozenAt.UnixMilli(), sum: h.InputSHA256}
+		var days []Day
+		_, err = s.scan(context.Background(), func(d Day) error { days = append(days, d); return nil })
+		if err != nil {
+			require.ErrorIs(t, err, ErrCorrupt)
+			return
+		}
+		require.True(t, slices.IsSortedFunc(days, compareDays))
+		sum, err := canonicalSum(days)
+		require.NoError(t, err)
+		if len(h.Incidents) == 0 {
+			assert.Equal(t, h.InputSHA256, sum)
+		}
 	})
 }

@@ -95,8 +95,7 @@ func (b *builder) add(ctx context.Context, d sla.Day) error {
 		return err
 	}
 	if isUsage(d.SLI) {
-		b.addUsage(d)
-		return nil
+		return b.addUsage(d)
 	}
 	sli, ok := b.slis[d.SLI]
 	if !ok {
@@ -104,8 +103,7 @@ func (b *builder) add(ctx context.Context, d sla.Day) error {
 		metrics.GetOrCreateCounter(`swanwatch_report_ignored_days_total`).Inc()
 		return nil
 	}
-	b.addDay(sli, d)
-	return nil
+	return b.addDay(sli, d)
 }
 
 // check refuses a day the month cannot contain.

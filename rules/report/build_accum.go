@@ -33,10 +33,12 @@ type entity struct {
 	sli    *sla.SLI
 	name   string
 	labels map[string]string // the latest day's
+	latest string            // its date
+	seen   uint32            // days of the month added, bit per day: a day twice is refused
 	tally  sla.Tally
 	spans  []sla.Span // bad spans of every day, joined at the end
 	gap    gapAcc
-	stat   weighted           // interval-weighted mean of Stats.Mean
+	stat   dayWeights         // Stats.Mean weighted by intervals, per day
 	dayMax map[string]float64 // date → Stats.Max, only for days with Stats
 }
 
@@ -51,10 +53,50 @@ type weighted struct {
 	n   int64
 }
 
-func (w *weighted) add(s *sla.Stats) {
+func (w *weighted) plus(o weighted) { w.sum, w.n = w.sum+o.sum, w.n+o.n }
+
+// dayWeights keeps one entity's weighted contributions per day of the month and
+// sums them in date order, so that a figure does not depend, even in its
+// last binary digit, on the order the days arrived in.
+type dayWeights struct {
+	sum [31]float64
+	n   [31]int64
+}
+
+func (d *dayWeights) add(day int, s *sla.Stats) {
 	if s != nil && s.Intervals > 0 {
-		w.sum += s.Mean * float64(s.Intervals)
-		w.n += s.Intervals
+		d.sum[day] = s.Mean * float64(s.Intervals)
+		d.n[day] = s.Intervals
+	}
+}
+
+func (d *dayWeights) total() weighted {
+	var w weighted
+	for i := range d.sum {
+		w.sum += d.sum[i]
+		w.n += d.n[i]
+	}
+	return w
+}
+
+// dayIndex is the day of the month, from 0, of a date check has accepted.
+func dayIndex(date string) int { return int(date[8]-'0')*10 + int(date[9]-'0') - 1 }
+
+// once marks a day in a bitmask and refuses a day seen before: a ledger
+// holds one day per SLI, entity and date, and a second would count twice.
+func once(seen *uint32, d sla.Day) error {
+	bit := uint32(1) << dayIndex(d.Date)
+	if *seen&bit != 0 {
+		return fmt.Errorf("%w: %s %s %s: day given twice", ErrBadInput, d.SLI, d.Entity, d.Date)
+	}
+	*seen |= bit
+	return nil
+}
+
+// newer keeps the labels of the latest date seen.
+func newer(labels *map[string]string, latest *string, d sla.Day) {
+	if len(d.Labels) > 0 && d.Date >= *latest {
+		*labels, *latest = d.Labels, d.Date
 	}
 }
 
@@ -81,14 +123,17 @@ func newBuilder(in Input) (*builder, error) {
 	return b, nil
 }
 
-func (b *builder) addDay(sli *sla.SLI, d sla.Day) {
+func (b *builder) addDay(sli *sla.SLI, d sla.Day) error {
 	k := entKey{sli.Name, d.Entity}
 	e := b.ents[k]
 	if e == nil {
 		e = &entity{sli: sli, name: d.Entity}
 		b.ents[k] = e
 	}
-	e.labels = d.Labels
+	if err := once(&e.seen, d); err != nil {
+		return err
+	}
+	newer(&e.labels, &e.latest, d)
 	e.tally = e.tally.Add(d.Tally)
 	b.totals[sli.Name] = b.totals[sli.Name].Add(d.Tally)
 	e.spans = append(e.spans, d.Outages...)
@@ -96,7 +141,7 @@ func (b *builder) addDay(sli *sla.SLI, d sla.Day) {
 		e.gap.add(d.Date)
 	}
 	if d.Stats != nil {
-		e.stat.add(d.Stats)
+		e.stat.add(dayIndex(d.Date), d.Stats)
 		if e.dayMax == nil {
 			e.dayMax = map[string]float64{}
 		}
@@ -105,6 +150,7 @@ func (b *builder) addDay(sli *sla.SLI, d sla.Day) {
 	if sli == b.agent {
 		b.daily[d.Date] = b.daily[d.Date].Add(d.Tally)
 	}
+	return nil
 }
 
 func (g *gapAcc) add(date string) {

@@ -51,13 +51,12 @@ func (t Thresholds) describe() string {
 }
 
 func (t Thresholds) idle(v *vmUsage) bool {
-	m := v.mem.value(ratioUnit)
-	return v.cpuDays >= t.MinDays && m.Known && v.cpu.sum/float64(v.cpu.n) < t.IdleCPUMean &&
-		v.peak < t.IdleCPUPeak && m.V < t.IdleMemory
+	c, m := v.cpu.total().value(ratioUnit), v.mem.total().value(ratioUnit)
+	return v.cpuDays >= t.MinDays && m.Known && c.V < t.IdleCPUMean && v.peak < t.IdleCPUPeak && m.V < t.IdleMemory
 }
 
 func (t Thresholds) low(v *vmUsage) bool {
-	return v.cpuDays >= t.MinDays && v.cpu.sum/float64(v.cpu.n) < t.LowCPUMean && v.peak < t.LowCPUPeak
+	return v.cpuDays >= t.MinDays && v.cpu.total().value(ratioUnit).V < t.LowCPUMean && v.peak < t.LowCPUPeak
 }
 
 // findings judges every VM: idle ones first, then low-use ones, each by
@@ -98,6 +97,6 @@ func (t Thresholds) findings(vms []*vmUsage) []Finding {
 
 func (t Thresholds) finding(v *vmUsage, class, rec, reason string) Finding {
 	return Finding{VM: v.name, District: label(v.labels, "district", noDistrict), System: label(v.labels, "system", noSystem),
-		Class: class, CPU: v.cpu.value(ratioUnit), CPUPeak: Value{V: v.peak, Kind: Ratio, Known: true},
-		Memory: v.mem.value(ratioUnit), Days: v.cpuDays, Recommendation: rec, Reason: reason}
+		Class: class, CPU: v.cpu.total().value(ratioUnit), CPUPeak: Value{V: v.peak, Kind: Ratio, Known: true},
+		Memory: v.mem.total().value(ratioUnit), Days: v.cpuDays, Recommendation: rec, Reason: reason}
 }

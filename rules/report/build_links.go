@@ -58,8 +58,7 @@ func (g linkGroups) add(name string, n, i int, e *entity, breaches int) {
 	}
 	a.links[e.name] = true
 	a.tally[i] = a.tally[i].Add(e.tally)
-	a.stat[i].sum += e.stat.sum
-	a.stat[i].n += e.stat.n
+	a.stat[i].plus(e.stat.total())
 	a.breaches += breaches
 }
 

@@ -11,7 +11,9 @@ import (
 type vmUsage struct {
 	name     string
 	labels   map[string]string
-	cpu, mem weighted
+	latest   string    // the date of labels
+	seen     [3]uint32 // days added per usage SLI (cpu, memory, disk)
+	cpu, mem dayWeights
 	cpuDays  int     // days with CPU data
 	peak     float64 // highest daily CPU P95
 	diskDate string  // the last day with disk data
@@ -20,33 +22,45 @@ type vmUsage struct {
 
 var ratioUnit = unit{Ratio, 1}
 
-func (b *builder) addUsage(d sla.Day) {
+func (b *builder) addUsage(d sla.Day) error {
 	v := b.vms[d.Entity]
 	if v == nil {
 		v = &vmUsage{name: d.Entity}
 		b.vms[d.Entity] = v
 	}
-	if len(d.Labels) > 0 {
-		v.labels = d.Labels
+	if err := once(&v.seen[usageIndex(d.SLI)], d); err != nil {
+		return err
 	}
+	newer(&v.labels, &v.latest, d)
 	s := d.Stats
 	if s == nil || s.Intervals == 0 {
-		return // a day without data: its time is Unknown in the tally, no figure
+		return nil // a day without data: its time is Unknown in the tally, no figure
 	}
 	switch d.SLI {
 	case sla.UsageCPU:
-		v.cpu.add(s)
+		v.cpu.add(dayIndex(d.Date), s)
 		if v.cpuDays == 0 || s.P95 > v.peak {
 			v.peak = s.P95
 		}
 		v.cpuDays++
 	case sla.UsageMemory:
-		v.mem.add(s)
+		v.mem.add(dayIndex(d.Date), s)
 	case sla.UsageDisk:
 		if d.Date > v.diskDate {
 			v.diskDate, v.disk = d.Date, s.Last
 		}
 	}
+	return nil
+}
+
+func usageIndex(name string) int {
+	switch name {
+	case sla.UsageCPU:
+		return 0
+	case sla.UsageMemory:
+		return 1
+	}
+	return 2
 }
 
 // resources is R-A2: usage per district and system, and the findings.
@@ -74,8 +88,8 @@ type usageAcc struct {
 
 func (a *usageAcc) add(v *vmUsage) {
 	a.vms++
-	a.cpu.sum, a.cpu.n = a.cpu.sum+v.cpu.sum, a.cpu.n+v.cpu.n
-	a.mem.sum, a.mem.n = a.mem.sum+v.mem.sum, a.mem.n+v.mem.n
+	a.cpu.plus(v.cpu.total())
+	a.mem.plus(v.mem.total())
 	if v.cpuDays > 0 {
 		a.peakSum, a.peakN = a.peakSum+v.peak, a.peakN+1
 	}

@@ -50,6 +50,7 @@ type usageVM struct {
 	fs      []usageFS
 	present func(t time.Time) bool // nil: a sample every minute
 	stale   time.Time              // a stale marker round (the target vanished)
+	moved   time.Time              // the inventory moves it to another system then
 }
 
 func (v usageVM) has(t time.Time) bool { return v.present == nil || v.present(t) }
@@ -92,7 +93,7 @@ func (vm usageVM) round(c *counters, t time.Time) []collectors.Sample {
 		if t.Equal(vm.stale) {
 			v = collectors.StaleNaN
 		}
-		out = append(out, collectors.Sample{Labels: vm.labels(name, kv...), Value: v})
+		out = append(out, collectors.Sample{Labels: vm.labels(t, name, kv...), Value: v})
 	}
 	for m, mode := range usageModes {
 		sum := 0.0
@@ -117,14 +118,18 @@ func (vm usageVM) round(c *counters, t time.Time) []collectors.Sample {
 }
 
 // labels are the target's labels as the Runner adds them, plus the series'.
-func (vm usageVM) labels(name string, kv ...string) []collectors.Label {
+func (vm usageVM) labels(t time.Time, name string, kv ...string) []collectors.Label {
+	system := "不动产登记系统"
+	if !vm.moved.IsZero() && !t.Before(vm.moved) {
+		system = "公积金管理系统"
+	}
 	ls := []collectors.Label{{Name: "__name__", Value: name}}
 	for i := 0; i < len(kv); i += 2 {
 		ls = append(ls, collectors.Label{Name: kv[i], Value: kv[i+1]})
 	}
 	ls = append(ls, collectors.Label{Name: "district", Value: "陕州区"},
 		collectors.Label{Name: "instance", Value: vm.name}, collectors.Label{Name: "kind", Value: "agent"},
-		collectors.Label{Name: "site", Value: "政务云主中心"}, collectors.Label{Name: "system", Value: "不动产登记系统"})
+		collectors.Label{Name: "site", Value: "政务云主中心"}, collectors.Label{Name: "system", Value: system})
 	slices.SortFunc(ls, func(a, b collectors.Label) int { return strings.Compare(a.Name, b.Name) })
 	return ls
 }

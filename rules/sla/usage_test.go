@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -44,9 +45,13 @@ var usageVMs = []usageVM{
 	// two CPUs summed per mode, as the agent collector stores them by default.
 	{name: "vm-sum2", offset: 15 * time.Second, cpus: 2, summed: true, busy: constBusy(0.2, 0.6),
 		memUsed: constant(0.5), fs: rootFS},
-	// a stale marker at 08:02:15, then no sample until 08:14:15.
+	// a stale marker at 08:02:15, then no sample until 08:14:15; and none
+	// from 23:50 until 00:10 the next day.
 	{name: "vm-gap", offset: 15 * time.Second, cpus: 1, busy: constBusy(0.5), memUsed: constant(0.75), fs: rootFS,
-		present: notBetween("2026-11-10 08:03", "2026-11-10 08:14"), stale: cstAt("2026-11-10 08:02").Add(15 * time.Second)},
+		present: func(t time.Time) bool {
+			return notBetween("2026-11-10 08:03", "2026-11-10 08:14")(t) && notBetween("2026-11-10 23:50", "2026-11-11 00:10")(t)
+		},
+		stale: cstAt("2026-11-10 08:02").Add(15 * time.Second)},
 	// two real filesystems, the fuller one changing at 15:45, and two
 	// fuller tmpfs that do not count.
 	{name: "vm-disk", offset: 15 * time.Second, cpus: 1, busy: constBusy(0.1), memUsed: constant(0.5), fs: []usageFS{
@@ -61,6 +66,10 @@ var usageVMs = []usageVM{
 		present: between("2026-11-01 00:00", "2026-11-10 18:00")},
 	// busy on both sides of 00:00 CST, which is 16:00 UTC.
 	{name: "vm-utc", offset: 15 * time.Second, cpus: 1, busy: utcBusy, memUsed: constant(0.5), fs: rootFS},
+	// moved to another system at 12:00: new series, the figures go on and
+	// the Day carries the labels of its latest samples.
+	{name: "vm-moved", offset: 15 * time.Second, cpus: 2, busy: cpu4Busy, memUsed: constant(0.5), fs: rootFS,
+		moved: cstAt("2026-11-10 12:00")},
 	// only the day before: no Day.
 	{name: "vm-before", offset: 15 * time.Second, cpus: 1, busy: constBusy(0.5), memUsed: constant(0.5), fs: rootFS,
 		present: between("2026-11-01 00:00", "2026-11-09 23:00")},
@@ -82,7 +91,9 @@ func usageDays(t *testing.T, s *storage.Storage, date string) map[[2]string]Day 
 
 func TestAccountUsageFixture(t *testing.T) {
 	s := buildUsageTSDB(t, usageVMs)
+	before := usageInvalidCounts()
 	days := usageDays(t, s, usageDate)
+	assert.Equal(t, before, usageInvalidCounts(), "stale markers and gaps are no data, not bad input")
 
 	t.Run("figures by hand", func(t *testing.T) {
 		for _, tc := range []struct {
@@ -94,9 +105,10 @@ func TestAccountUsageFixture(t *testing.T) {
 			// instead of 0.35: (72·1.3 − 12·0.35 + 12·0.9) / 288.
 			{"vm-cpu4", UsageCPU, Stats{100.2 / 288, 0.40, 0.9, 0.40, 288}, Tally{GoodS: 86400}},
 			{"vm-sum2", UsageCPU, Stats{0.4, 0.4, 0.4, 0.4, 288}, Tally{GoodS: 86400}},
-			// 08:05 has no sample, 08:10 one: no CPU figure, a memory one.
-			{"vm-gap", UsageCPU, Stats{0.5, 0.5, 0.5, 0.5, 286}, Tally{GoodS: 85800, UnknownS: 600}},
-			{"vm-gap", UsageMemory, Stats{0.75, 0.75, 0.75, 0.75, 287}, Tally{GoodS: 86100, UnknownS: 300}},
+			// 08:05 has no sample, 08:10 one: no CPU figure, a memory one;
+			// 23:50–24:00 none, and samples after the day: Unknown to 24:00.
+			{"vm-gap", UsageCPU, Stats{0.5, 0.5, 0.5, 0.5, 284}, Tally{GoodS: 85200, UnknownS: 1200}},
+			{"vm-gap", UsageMemory, Stats{0.75, 0.75, 0.75, 0.75, 285}, Tally{GoodS: 85500, UnknownS: 900}},
 			// / at 512/1024 until /data's (324+k)/1024 passes it at k = 189.
 			{"vm-disk", UsageDisk, Stats{(189*512 + 99*324 + 23562) / (288 * 1024.0), 597.0 / 1024, 611.0 / 1024, 611.0 / 1024, 288},
 				Tally{GoodS: 86400}},
@@ -136,6 +148,9 @@ func TestAccountUsageFixture(t *testing.T) {
 	t.Run("labels identify the agent", func(t *testing.T) {
 		assert.Equal(t, map[string]string{"district": "陕州区", "instance": "vm-cpu4", "kind": "agent",
 			"site": "政务云主中心", "system": "不动产登记系统"}, days[[2]string{"vm-cpu4", UsageDisk}].Labels)
+		for _, sli := range []string{UsageCPU, UsageMemory, UsageDisk} {
+			assert.Equal(t, "公积金管理系统", days[[2]string{"vm-moved", sli}].Labels["system"], sli)
+		}
 	})
 
 	t.Run("the next CST day", func(t *testing.T) {
@@ -224,4 +239,12 @@ func wantStats(figs []float64) (Stats, bool) {
 		}
 	}
 	return st, true
+}
+
+func usageInvalidCounts() []uint64 {
+	var out []uint64
+	for _, k := range []string{"cpu", "memory", "disk"} {
+		out = append(out, metrics.GetOrCreateCounter(`swanwatch_sla_usage_invalid_total{kind="`+k+`"}`).Get())
+	}
+	return out
 }

@@ -136,8 +136,8 @@ type Change struct {
 	Kind     string // Change*
 	Entity   string // instance, link name or incident ID
 	District string
-	Detail   string // Chinese: system, level, redundancy from→to or incident title
-	At       time.Time
+	Detail   string    // Chinese: system, level, redundancy from→to or incident title
+	At       time.Time // an incident's opening or resolution; zero for a state change (only snapshots are compared)
 }
 
 // OpenItem is one unresolved incident with its age at GeneratedAt.

@@ -41,14 +41,7 @@ func (b *inspectionBuild) status(today Snapshot, open []IncidentInfo) {
 		}
 	}
 	for _, in := range open {
-		gs := []*StatusGroup{total}
-		if in.District != "" {
-			gs = append(gs, districts.get(in.District))
-		}
-		if in.System != "" {
-			gs = append(gs, systems.get(in.System))
-		}
-		for _, g := range gs {
+		for _, g := range incidentGroups(in, total, districts, systems) {
 			g.addIncident(in)
 		}
 	}
@@ -57,6 +50,19 @@ func (b *inspectionBuild) status(today Snapshot, open []IncidentInfo) {
 	for _, g := range append(append([]*StatusGroup{total}, ptrs(b.out.ByDistrict)...), ptrs(b.out.BySystem)...) {
 		g.rate()
 	}
+}
+
+// incidentGroups are the groups an open incident counts in: always the
+// total, its district and system only when it names them.
+func incidentGroups(in IncidentInfo, total *StatusGroup, districts, systems groupSet) []*StatusGroup {
+	gs := []*StatusGroup{total}
+	if in.District != "" {
+		gs = append(gs, districts.get(in.District))
+	}
+	if in.System != "" {
+		gs = append(gs, systems.get(in.System))
+	}
+	return gs
 }
 
 func ptrs(gs []StatusGroup) []*StatusGroup {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -123,9 +124,21 @@ func unitOf(s sla.SLI) unit {
 
 func (u unit) of(v float64) Value { return Value{V: v * u.scale, Kind: u.kind, Known: true} }
 
+// denoise rounds a mean computed in floating point to 12 significant
+// digits: 0.049999999999999975 is 0.05, whose truncation to four decimals
+// of a percentage is 5.0000 %, not 4.9999 %. Ratios from whole seconds
+// (ratioOf) are exact and never pass here.
+func denoise(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
+
 func (w weighted) value(u unit) Value {
 	if w.n == 0 {
 		return Value{Kind: u.kind}
 	}
-	return u.of(w.sum / float64(w.n))
+	return u.of(denoise(w.sum / float64(w.n)))
 }

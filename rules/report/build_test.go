@@ -149,7 +149,8 @@ func TestBuildResources(t *testing.T) {
 	assert.Equal(t, []row{{"vm-idle", "idle", "shut_down"}, {"vm-low3", "low_use", "downsize"},
 		{"vm-low1", "low_use", "consolidate"}, {"vm-low2", "low_use", "consolidate"}}, got, "vm-short has 5 days of data, fewer than 7")
 	idle := rs.Findings[0]
-	assert.InDelta(t, (0.05*144+0.01*288*29)/(144+288*29), idle.CPU.V, 1e-15)
+	assert.InDelta(t, (0.05*144+0.01*288*29)/(144+288*29), idle.CPU.V, 1e-14)
+	assert.Equal(t, "5.0000%", rs.Findings[1].CPU.text(), "0.05 in binary is not shown as 4.9999 %")
 	assert.InDelta(t, 0.09, idle.CPUPeak.V, 0, "the highest daily P95: the half day")
 	assert.Equal(t, 30, idle.Days)
 	assert.InDelta(t, 0.25, rs.Findings[3].CPUPeak.V, 0)
@@ -157,15 +158,15 @@ func TestBuildResources(t *testing.T) {
 	hb := rs.ByDistrict[0]
 	assert.Equal(t, "湖滨区", hb.Name)
 	assert.Equal(t, 3, hb.VMs)
-	assert.InDelta(t, cpuMean(func(d sla.Day) bool { return d.Labels["district"] == "湖滨区" }), hb.CPU.V, 1e-15)
-	assert.InDelta(t, (0.09+0.20+0.90)/3, hb.CPUPeak.V, 1e-15)
+	assert.InDelta(t, cpuMean(func(d sla.Day) bool { return d.Labels["district"] == "湖滨区" }), hb.CPU.V, 1e-12)
+	assert.InDelta(t, (0.09+0.20+0.90)/3, hb.CPUPeak.V, 1e-12)
 	assert.InDelta(t, (0.33+0.43+0.83)/3, hb.Disk.V, 1e-12, "each VM's last day's Last")
 	sys := map[string]Usage{}
 	for _, u := range rs.BySystem {
 		sys[u.Name] = u
 	}
 	assert.Equal(t, 3, sys["天鹅湖景区"].VMs)
-	assert.InDelta(t, cpuMean(func(d sla.Day) bool { return d.Labels["system"] == "政务云" }), sys["政务云"].CPU.V, 1e-15)
+	assert.InDelta(t, cpuMean(func(d sla.Day) bool { return d.Labels["system"] == "政务云" }), sys["政务云"].CPU.V, 1e-12)
 }
 
 func TestBuildGaps(t *testing.T) {

@@ -102,7 +102,7 @@ func mean(sum float64, n int) Value {
 	if n == 0 {
 		return Value{Kind: Ratio}
 	}
-	return Value{V: sum / float64(n), Kind: Ratio, Known: true}
+	return Value{V: denoise(sum / float64(n)), Kind: Ratio, Known: true}
 }
 
 func usageGroups(vms []*vmUsage, name, missing string, order []string) []Usage {

@@ -3,6 +3,7 @@ package report
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
 )
@@ -88,7 +89,7 @@ func linkTable(title string, indicators []string, gs []LinkGroup) table {
 func measuredTable(title string, indicators []string, gs []LinkGroup) (table, bool) {
 	spec := []any{"分组", 3.5}
 	for _, name := range indicators {
-		spec = append(spec, name+"（实测均值）", 2.6)
+		spec = append(spec, strings.TrimSuffix(name, "达标率")+"（实测均值）", 2.6)
 	}
 	t, any := table{title: title, cols: cols(spec...)}, false
 	for _, g := range gs {
@@ -125,7 +126,7 @@ func (r Report) linkSection() section {
 		c.title = "各区县" + l.Indicators[0]
 	}
 	b := table{title: "违约明细", pdfMax: pdfRows, sheet: "链路质量",
-		cols: cols("链路", 4, "级别", 1.6, "区县", 3, "指标", 3, "开始", 4, "结束", 4, "持续", 2.6, "最差值", 2.4, "阈值", 2.4)}
+		cols: cols("链路", 3.4, "级别", 1.4, "区县", 2.4, "指标", 3.6, "开始", 3.2, "结束", 3.2, "持续", 2.2, "最差值", 2.2, "阈值", 2.6)}
 	for _, x := range l.Breaches {
 		b.rows = append(b.rows, []cell{txt(x.Link), txt(x.Level), txt(x.District), txt(x.SLI), when(x.Span.Start), until(x.Span.End),
 			spanLen(x.Span), val(x.Worst), limitCell(x.Op, x.Limit)})

@@ -45,10 +45,12 @@ var (
 //     checksums and counted (swanwatch_sla_ledger_recloses_total), and an
 //     identical re-close changes nothing;
 //   - Freeze stores the month, once every one of its days is closed, as an
-//     immutable snapshot with its time and the SHA-256 of its days;
+//     immutable snapshot with its time, the incidents that fired in it and
+//     the SHA-256 of both; Scan streams it back checked (Month reads it
+//     whole, Header without the days), Months says where each month stands;
 //   - after the grace period or the freeze a date is never changed again:
 //     CloseDay refuses (ErrGraceOver, ErrFrozen) and late data becomes a
-//     note (AddCorrection) that Month returns with the snapshot.
+//     note (AddCorrection) that Scan returns with the snapshot.
 //
 // The database's triggers enforce the same: frozen months cannot be updated,
 // nor deleted for five years; their days cannot change, nor be deleted for 180.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -105,11 +106,11 @@ func (l *Ledger) Month(ctx context.Context, month string) (Month, error) {
 // ScanDays streams the closed days of the dates [from, to] (YYYY-MM-DD,
 // CST) from the ledger's rows to fn in canonical order, each checked
 // against its row checksum: the input of a provisional report of a month
-// not yet frozen. An error from fn stops it and is returned as it is.
+// not yet frozen. As bounds, days 29 to 31 past a month's end are accepted
+// (month+"-31" is its last date). An error from fn stops it and is
+// returned as it is.
 func (l *Ledger) ScanDays(ctx context.Context, from, to string, fn func(Day) error) error {
-	_, err1 := ParseDate(from)
-	_, err2 := ParseDate(to)
-	if err1 != nil || err2 != nil || from > to {
+	if !isDateKey(from) || !isDateKey(to) || from > to {
 		return rejected("bad_date", fmt.Errorf("scan days %.16q to %.16q: %w: want two dates in order",
 			from, to, ErrBadDate))
 	}
@@ -119,6 +120,32 @@ func (l *Ledger) ScanDays(ctx context.Context, from, to string, fn func(Day) err
 		return fmt.Errorf("scan days %s to %s: %w", from, to, err)
 	}
 	return err
+}
+
+// isDateKey accepts a date, or a month followed by a day 29 to 31 that it
+// may not have: a bound of dates compared as text.
+func isDateKey(s string) bool {
+	if _, err := ParseDate(s); err == nil {
+		return true
+	}
+	if len(s) != len(DateLayout) {
+		return false
+	}
+	_, err := ParseMonth(s[:len(MonthLayout)])
+	return err == nil && slices.Contains([]string{"-29", "-30", "-31"}, s[len(MonthLayout):])
+}
+
+// Closed reports whether date (YYYY-MM-DD, CST) has been closed. The
+// retention removes the closes of a frozen month after 180 days.
+func (l *Ledger) Closed(ctx context.Context, date string) (bool, error) {
+	if _, err := ParseDate(date); err != nil {
+		return false, rejected("bad_date", fmt.Errorf("read close: %w", err))
+	}
+	c, err := readClose(ctx, l.db, date)
+	if err != nil {
+		return false, fmt.Errorf("read close of %s: %w", date, err)
+	}
+	return c != nil, nil
 }
 
 // MonthState is where a month of the ledger stands.

@@ -168,8 +168,16 @@ func TestLedgerScanDays(t *testing.T) {
 	for _, d := range []string{"2026-10-31", "2026-11-01", "2026-11-02", "2026-11-05"} {
 		require.NoError(t, l.CloseDay(ctx, d, ledgerDays(d, 86000)))
 	}
+	for date, want := range map[string]bool{"2026-10-31": true, "2026-11-03": false, "2026-11-05": true} {
+		closed, err := l.Closed(ctx, date)
+		require.NoError(t, err)
+		assert.Equal(t, want, closed, date)
+	}
+	_, err := l.Closed(ctx, "2026-11-31")
+	require.ErrorIs(t, err, ErrBadDate)
+
 	var got []string
-	err := l.ScanDays(ctx, "2026-11-01", "2026-11-30", func(d Day) error {
+	err = l.ScanDays(ctx, "2026-11-01", "2026-11-31", func(d Day) error {
 		got = append(got, d.SLI+"/"+d.Entity+"/"+d.Date)
 		return nil
 	})
@@ -185,7 +193,8 @@ func TestLedgerScanDays(t *testing.T) {
 	err = l.ScanDays(ctx, "2026-10-01", "2026-11-30", func(Day) error { n++; return stop })
 	assert.Same(t, stop, err)
 	assert.Equal(t, 1, n)
-	for _, r := range [][2]string{{"2026-11-02", "2026-11-01"}, {"2026-11-1", "2026-11-30"}, {"2026-11-01", ""}} {
+	for _, r := range [][2]string{{"2026-11-02", "2026-11-01"}, {"2026-11-1", "2026-11-30"}, {"2026-11-01", ""},
+		{"2026-11-01", "2026-11-32"}, {"2026-11-01", "2026-13-01"}, {"2026-11-01", "2026-11-3x"}, {"2026-11-01", "2026-11-2x"}} {
 		require.ErrorIs(t, l.ScanDays(ctx, r[0], r[1], func(Day) error { return nil }), ErrBadDate, r)
 	}
 }

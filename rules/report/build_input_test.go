@@ -121,3 +121,20 @@ func TestBuildRenderFixtureMonth(t *testing.T) {
 	dump := dumpXLSX(t, xlsx.Bytes())
 	assert.Contains(t, dump, "n 0.0000% 0.998992\n", "the R-A1 figure as a truncated number")
 }
+
+// A ratio shown truncated and stored back (pctRatio) shows the same figure
+// and is never above the ratio: the spreadsheet cannot round up either.
+func FuzzPctRatio(f *testing.F) {
+	for _, v := range []float64{0, 1, 0.99996, 0.9999999, 0.1 + 0.2, 0.049999999999999975, 1e-9} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		if !(v >= 0 && v <= 1) {
+			return
+		}
+		shown := sla.Percent4(v)
+		back := pctRatio(shown)
+		require.Equal(t, shown, sla.Percent4(back), "ratio %v", v)
+		require.LessOrEqual(t, back, v)
+	})
+}

@@ -24,6 +24,27 @@ func DefaultThresholds() Thresholds {
 	return Thresholds{MinDays: 7, IdleCPUMean: 0.03, IdleCPUPeak: 0.10, IdleMemory: 0.20, LowCPUMean: 0.10, LowCPUPeak: 0.30}
 }
 
+// Validate checks a configured Thresholds: ratios within (0, 1) or 0 for
+// the default, min_days within a month, and idle no looser than low use
+// (else every low-use VM would be called idle).
+func (t Thresholds) Validate() error {
+	for name, v := range map[string]float64{"idle_cpu_mean": t.IdleCPUMean, "idle_cpu_peak": t.IdleCPUPeak,
+		"idle_memory": t.IdleMemory, "low_cpu_mean": t.LowCPUMean, "low_cpu_peak": t.LowCPUPeak} {
+		if !(v >= 0 && v < 1) {
+			return fmt.Errorf("%s: %v is not a ratio in (0, 1) (0 takes the default)", name, v)
+		}
+	}
+	if t.MinDays < 0 || t.MinDays > 31 {
+		return fmt.Errorf("min_days: %d is not between 1 and 31 (0 takes the default)", t.MinDays)
+	}
+	d := t.withDefaults()
+	if d.IdleCPUMean > d.LowCPUMean || d.IdleCPUPeak > d.LowCPUPeak {
+		return fmt.Errorf("idle_cpu_mean %v and idle_cpu_peak %v must not exceed low_cpu_mean %v and low_cpu_peak %v",
+			d.IdleCPUMean, d.IdleCPUPeak, d.LowCPUMean, d.LowCPUPeak)
+	}
+	return nil
+}
+
 func (t Thresholds) withDefaults() Thresholds {
 	d := DefaultThresholds()
 	pick := func(v, def float64) float64 {

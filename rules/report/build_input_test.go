@@ -138,3 +138,29 @@ func FuzzPctRatio(f *testing.F) {
 		require.LessOrEqual(t, back, v)
 	})
 }
+
+func TestThresholdsValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		th   Thresholds
+		want string
+	}{
+		{"defaults", DefaultThresholds(), ""},
+		{"zero takes defaults", Thresholds{MinDays: 10}, ""},
+		{"percent not ratio", Thresholds{IdleCPUMean: 3}, "idle_cpu_mean: 3 is not a ratio"},
+		{"negative", Thresholds{LowCPUPeak: -0.1}, "low_cpu_peak"},
+		{"nan", Thresholds{IdleMemory: math.NaN()}, "idle_memory"},
+		{"days", Thresholds{MinDays: 40}, "min_days: 40"},
+		{"idle looser than low", Thresholds{IdleCPUMean: 0.2}, "must not exceed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.th.Validate()
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}

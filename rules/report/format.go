@@ -49,6 +49,10 @@ func (v Value) text() string {
 	}
 }
 
+// String is the Value as the report shows it (for messages such as the
+// notification that a report was issued): 99.9992%, 24分20秒, 无数据.
+func (v Value) String() string { return v.text() }
+
 // number is the Value as stored in a spreadsheet cell: ratios truncated so
 // that the cell cannot show more than the report does.
 func (v Value) number() float64 {

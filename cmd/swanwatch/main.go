@@ -29,6 +29,9 @@ Usage:
                                           a video-wall screen token; prints the wall's login URL
   swanwatch screen revoke --config FILE --name NAME
   swanwatch backup --config FILE --out FILE   online backup of the state store
+  swanwatch report --month YYYY-MM [--format pdf|xlsx|html] [-o FILE] (--server URL [--user NAME] | --config FILE)
+                                          the monthly SLA report (月度SLA服务报告), from a running
+                                          server ($SWANWATCH_PASSWORD or $SWANWATCH_TOKEN) or a stopped one's data
   swanwatch version
 `
 
@@ -78,6 +81,8 @@ func dispatch(ctx context.Context, cmd string, args []string, io cmdIO) error {
 		return cmdInventory(args, io)
 	case "user":
 		return cmdUser(ctx, args, io)
+	case "report":
+		return cmdReport(ctx, args, io)
 	case "screen":
 		return cmdScreen(ctx, args, io)
 	case "backup":

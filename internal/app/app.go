@@ -70,6 +70,7 @@ type system struct {
 	wall      wall
 	ledger    *sla.Ledger
 	closer    *sla.Closer
+	reports   *monthReports
 }
 
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
@@ -140,6 +141,7 @@ func (s *system) openPipeline() error {
 	s.query = api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}})
 	s.openLedger()
+	s.openReports()
 	if err := s.openWall(); err != nil {
 		return fmt.Errorf("set up the video wall: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/sim"
 	"github.com/swanwatch/swanwatch/internal/statestore"
+	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
 // DemoOptions start the simulated estate and a server that watches it.
@@ -248,12 +249,16 @@ SwanWatch 演示环境已启动 (demo running)
   登录 login           : user %[2]s, one-time password %[3]s
   查询 query           : curl -u %[2]s:%[3]s '%[1]s/api/v1/query?query=swanwatch:agent_online:ratio'
   静默 silences        : %[1]s/silences
+  月度报告 SLA report  : SWANWATCH_PASSWORD=%[3]s go run ./cmd/swanwatch report --server %[1]s --month %[8]s --format pdf
+                         (xlsx, html too; 临时报告 until the month is frozen)
+  巡检报告 inspection  : curl -u %[2]s:%[3]s -o 巡检报告.html '%[1]s/api/v1/reports/inspection/%[9]s'
   模拟设备 simulator   : http://%[4]s/inventory  (%[5]d VMs)
   链路故障 link fault  : curl -X POST http://%[4]s/control/link/<a~b>/down   (up / auto to end it)
   数据目录 data dir    : %[6]s
 Messages to the duty group's WeCom robot and SMS pages are printed below as they arrive.
 Stop with Ctrl-C.
-`, url, demoAdmin, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name))
+`, url, demoAdmin, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name),
+		cstMonth(time.Now()), sla.DateOf(time.Now()))
 }
 
 // wallLoginURL opens the wall on a screen: the token sets the screen cookie

@@ -52,6 +52,7 @@ func (s *system) routes() http.Handler {
 	incidents.RegisterReads(viewer)
 	silences := alerting.NewSilenceAPI(s.notify.silences, userOf)
 	silences.RegisterReads(viewer)
+	s.reportRoutes(viewer)
 	viewer.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { metrics.WritePrometheus(w, true) })
 	mux.Handle("/", s.auth.Middleware(auth.RoleViewer)(viewer))
 

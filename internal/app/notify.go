@@ -128,6 +128,7 @@ func (s *system) reloadAlerting(cfg *config.Config) {
 		cfg.Alerting.Receivers = s.cfg.Alerting.Receivers
 	}
 	s.cfg.Alerting = cfg.Alerting
+	s.cfg.Reports = cfg.Reports
 	s.notify.notifier.Update(s.notifyConfig())
 }
 

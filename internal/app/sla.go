@@ -5,32 +5,50 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/prometheus/storage"
+
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
 // The SLA ledger (issue 6): each day, ten minutes after midnight CST, the
-// previous day's SLIs are accounted per entity from the raw samples and
-// closed in the state store; a month is frozen once its grace period ends.
+// previous day's SLIs and every VM's resource usage are accounted per entity
+// from the raw samples and closed in the state store; a month is frozen once
+// its grace period ends, with the incidents that fired in it, and its report
+// is generated and announced (report_jobs.go).
 
 func (s *system) openLedger() {
 	s.ledger = sla.NewLedger(s.state, s.logger.With("part", "sla"))
-	s.closer = sla.NewCloser(s.ledger, s.slaCloseDay, s.logger.With("part", "sla"))
+	s.closer = sla.NewCloser(s.ledger, s.slaCloseDay, s.logger.With("part", "sla"),
+		sla.WithIncidents(func(ctx context.Context, month string) ([]sla.IncidentRecord, error) {
+			return monthIncidents(ctx, s.incidents, month)
+		}),
+		sla.WithOnFreeze(s.monthFrozen))
 }
 
-// slaCloseDay accounts one CST day for every shipped SLI and entity, with the
-// maintenance windows that cover each entity excluded.
+// slaCloseDay accounts one CST day with the maintenance windows configured now.
 func (s *system) slaCloseDay(ctx context.Context, date string) ([]sla.Day, error) {
+	return accountDate(ctx, s.store.Queryable(), date, s.maintenance())
+}
+
+// maintenance is the configured maintenance windows (reloadable).
+func (s *system) maintenance() []alerting.MaintenanceWindow {
+	s.notify.mu.Lock()
+	defer s.notify.mu.Unlock()
+	return s.cfg.Alerting.Maintenance
+}
+
+// accountDate accounts one CST day for every shipped SLI and entity, with the
+// maintenance windows that cover each entity excluded, and the resource
+// usage of every VM (R-A2), so that a frozen month needs no raw sample.
+func accountDate(ctx context.Context, q storage.Queryable, date string, windows []alerting.MaintenanceWindow) ([]sla.Day, error) {
 	from, to, err := sla.DayBounds(date)
 	if err != nil {
 		return nil, err
 	}
-	s.notify.mu.Lock()
-	windows := s.cfg.Alerting.Maintenance
-	s.notify.mu.Unlock()
 	var days []sla.Day
 	for _, sli := range sla.DefaultSLIs() {
-		entities, err := sla.ReadDay(ctx, s.store.Queryable(), sli, date)
+		entities, err := sla.ReadDay(ctx, q, sli, date)
 		if err != nil {
 			return nil, fmt.Errorf("close %s %s: %w", sli.Name, date, err)
 		}
@@ -43,7 +61,11 @@ func (s *system) slaCloseDay(ctx context.Context, date string) ([]sla.Day, error
 				Tally: tally, Outages: outages})
 		}
 	}
-	return days, nil
+	usage, err := sla.AccountUsage(ctx, q, date)
+	if err != nil {
+		return nil, fmt.Errorf("close usage %s: %w", date, err)
+	}
+	return append(days, usage...), nil
 }
 
 // maintenanceOf are the spans of the windows whose matchers select an entity.

@@ -29,6 +29,7 @@ type Config struct {
 	Traps      Traps            `yaml:"traps"`
 	Alerting   Alerting         `yaml:"alerting"`
 	Bigscreen  Bigscreen        `yaml:"bigscreen"`
+	Reports    Reports          `yaml:"reports"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`
 

@@ -47,6 +47,7 @@ func (c *Config) applyDefaults() {
 	c.Traps.applyDefaults()
 	c.Alerting.applyDefaults()
 	c.Bigscreen.applyDefaults()
+	c.Reports.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = or(c.Log.Level, "info")
 	c.Log.Format = or(c.Log.Format, "text")

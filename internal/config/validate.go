@@ -35,6 +35,7 @@ func (c *collector) validate(cfg *Config) {
 	c.traps(cfg.Traps)
 	c.alerting(&cfg.Alerting)
 	c.bigscreen(&cfg.Bigscreen)
+	c.reports(cfg.Reports, cfg.Alerting.Receivers)
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	c.oneOf("log.format", cfg.Log.Format, "text", "json")

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/rules/sla"
+)
+
+const reportsConfig = `
+server: {listen: "127.0.0.1:{{port}}", external_url: "http://sw.example"}
+storage: {path: "{{dir}}/data"}
+alerting:
+  receivers:
+    - {name: duty, webhook: {url: "{{hook}}"}}
+  route: {receiver: duty}
+reports: {receiver: duty}
+`
+
+// The reports API: the current month's provisional report in every format
+// and today's inspection report, for a logged-in viewer only; bad requests
+// are told what is wrong.
+func TestReportsAPI(t *testing.T) {
+	s := startServer(t, reportsConfig, map[string]string{"{{hook}}": "http://127.0.0.1:1/hook"})
+	month, today := cstMonth(time.Now()), sla.DateOf(time.Now())
+	get := func(path string, auth bool) *http.Response {
+		req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
+		require.NoError(t, err)
+		if auth {
+			req.SetBasicAuth("ops", testPassword)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	for format, ctype := range contentTypes {
+		resp := get("/api/v1/reports/sla/"+month+"?format="+format, true)
+		require.Equal(t, http.StatusOK, resp.StatusCode, format)
+		assert.Equal(t, ctype, resp.Header.Get("Content-Type"))
+		assert.Contains(t, resp.Header.Get("Content-Disposition"), "filename*=UTF-8''SLA%E6%9C%88%E6%8A%A5-"+month+"."+format)
+		b, _ := io.ReadAll(resp.Body)
+		assert.NotEmpty(t, b)
+		if format == "html" {
+			assert.Contains(t, string(b), "临时报告")
+		}
+	}
+	resp := get("/api/v1/reports/inspection/"+today, true)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	b, _ := io.ReadAll(resp.Body)
+	assert.Contains(t, string(b), "日常巡检报告")
+
+	list, _ := io.ReadAll(get("/api/v1/reports/sla", true).Body)
+	assert.Contains(t, string(list), `"month":"`+month+`"`)
+
+	for _, c := range []struct {
+		path string
+		auth bool
+		code int
+	}{
+		{"/api/v1/reports/sla/" + month, false, http.StatusUnauthorized},
+		{"/api/v1/reports/inspection/" + today, false, http.StatusUnauthorized},
+		{"/api/v1/reports/sla/2026-13?format=pdf", true, http.StatusBadRequest},
+		{"/api/v1/reports/sla/" + month + "?format=docx", true, http.StatusBadRequest},
+		{"/api/v1/reports/sla/2999-01", true, http.StatusNotFound},
+		{"/api/v1/reports/inspection/2020-01-01", true, http.StatusNotFound},
+		{"/api/v1/reports/inspection/..%2F..%2Fetc%2Fpasswd", true, http.StatusBadRequest},
+		{"/api/v1/reports/inspection/" + today + "?format=xlsx", true, http.StatusBadRequest},
+	} {
+		assert.Equal(t, c.code, get(c.path, c.auth).StatusCode, c.path)
+	}
+}
+
+// When the ledger freezes a month, its report is written in every format
+// to <storage.path>/reports and the reports receiver is told, with every
+// summary line and the download link.
+func TestFrozenMonthIsIssuedAndAnnounced(t *testing.T) {
+	sink := &hookSink{}
+	hook := httptest.NewServer(sink)
+	defer hook.Close()
+	dir := t.TempDir()
+	cfgYAML := strings.NewReplacer("{{port}}", "9", "{{dir}}", dir, "{{hook}}", hook.URL+"/hook").Replace(reportsConfig)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sw.yaml"), []byte(cfgYAML), 0o600))
+	cfg, err := config.Load(filepath.Join(dir, "sw.yaml"))
+	require.NoError(t, err)
+	s := &system{cfg: cfg, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	require.NoError(t, s.open())
+	defer s.close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = s.notify.outbox.Run(ctx) }()
+
+	f := &reportFixture{st: s.store, db: s.state, clock: time.Date(2026, 11, 1, 0, 10, 0, 0, cst.Location)}
+	f.ledger = sla.NewLedger(s.state, s.logger, sla.WithLedgerClock(func() time.Time { return f.clock }))
+	f.m = s.reports
+	f.m.ledger = f.ledger
+	f.write(t)
+	f.closeAndFreeze(t)
+	s.monthFrozen(ctx, "2026-10")
+
+	for _, format := range []string{"pdf", "xlsx", "html"} {
+		st, err := os.Stat(filepath.Join(dir, "data", "reports", "SLA月报-2026-10."+format))
+		require.NoError(t, err, format)
+		assert.Positive(t, st.Size())
+	}
+	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 10*time.Second, 20*time.Millisecond)
+	m := sink.messages()[0]
+	assert.Equal(t, "【月度报告】2026年10月 SLA服务报告已生成", m.SwanWatch.Title)
+	assert.Contains(t, m.SwanWatch.Text, "R-A1 监控插件在线率：99.4791%（目标 ≥ 100.0000%）未达标")
+	assert.Equal(t, "http://sw.example/api/v1/reports/sla/2026-10?format=pdf", m.SwanWatch.URL)
+
+	s.monthFrozen(ctx, "2026-10") // issued again (a restart mid-way): the notice is not repeated
+	time.Sleep(300 * time.Millisecond)
+	assert.Len(t, sink.messages(), 1)
+}

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/swanwatch/swanwatch/rules/report"
+)
+
+// verdictWords are the summary page's conclusions.
+var verdictWords = map[report.Verdict]string{report.Met: "达标", report.Missed: "未达标", report.Undetermined: "无法判定"}
+
+// opWords show how a figure compares to its target.
+var opWords = map[string]string{">=": "≥", "<=": "≤"}
+
+// summaryText is the message text of an issued monthly report: every
+// contractual line with its figure, target and verdict.
+func summaryText(r *report.Report) string {
+	var b strings.Builder
+	missed := 0
+	for _, l := range r.Summary {
+		if l.Verdict == report.Missed {
+			missed++
+		}
+		fmt.Fprintf(&b, "%s %s：%s（目标 %s %s）%s\n", l.Requirement, l.Title, l.Figure, opWords[l.Op], l.Target, verdictWords[l.Verdict])
+	}
+	head := fmt.Sprintf("共 %d 项指标，%d 项未达标。", len(r.Summary), missed)
+	return head + "\n" + strings.TrimRight(b.String(), "\n")
+}
+
+// inspectionText is the message text of the daily inspection report.
+func inspectionText(in *report.Inspection) string {
+	t := in.Total
+	rate := "无数据"
+	if t.AgentRate.Known {
+		rate = t.AgentRate.String()
+	}
+	return fmt.Sprintf("监控插件在线 %d/%d（%s）；链路正常 %d/%d，冗余降级 %d、中断 %d；较昨日变化 %d 项；"+
+		"%d 天内将达水位 %d 项；未处理事件 %d 起。", t.AgentsOnline, t.Agents, rate, t.LinksUp, t.Links,
+		t.RedundancyDegraded, t.RedundancyDown, len(in.Changes), in.HorizonDays, len(in.Trends), len(in.Unresolved))
+}

@@ -3,9 +3,11 @@ package sla
 import (
 	"context"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -141,4 +143,39 @@ func TestAccountUsageErrors(t *testing.T) {
 	cancel()
 	_, err = AccountUsage(ctx, s.Queryable(), usageDate)
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// FuzzUsageFigures feeds arbitrary counter and gauge values through the
+// interval figures: whatever the agent sends, every figure is a ratio in
+// [0, 1] and the day's stats are finite.
+func FuzzUsageFigures(f *testing.F) {
+	f.Add([]byte{10, 20, 5, 40, 0, 255, 3, 3}, uint8(2))
+	f.Add([]byte{0, 0, 0, 0}, uint8(1))
+	f.Fuzz(func(t *testing.T, raw []byte, cpus uint8) {
+		vm := &vmDay{from: 0}
+		raw = raw[:min(len(raw), 4000)] // 20 s apart: within the day
+		n := int(cpus%4) + 1
+		for s := range 2 * n { // an idle and a user series per CPU
+			pts := []point{}
+			for i := s; i < len(raw); i += 2 * n {
+				pts = append(pts, point{t: int64(i) * 20_000, v: float64(raw[i]) * 3.7})
+			}
+			mode := []string{"idle", "user"}[s%2]
+			vm.series = append(vm.series, usageSeries{name: metricCPU, class: classCPU,
+				lset: labels.FromStrings("__name__", metricCPU, "cpu", strconv.Itoa(s/2), "mode", mode), pts: pts})
+		}
+		vm.series = append(vm.series,
+			usageSeries{name: metricMemAvail, class: classMemory, lset: labels.FromStrings("__name__", metricMemAvail), pts: vm.series[0].pts},
+			usageSeries{name: metricMemTotal, class: classMemory, lset: labels.FromStrings("__name__", metricMemTotal), pts: vm.series[1].pts})
+		for _, fig := range []*figures{vm.cpu(), vm.memory()} {
+			for k, ok := range fig.ok {
+				if ok && !(fig.val[k] >= 0 && fig.val[k] <= 1) {
+					t.Fatalf("interval %d: figure %v outside [0, 1]", k, fig.val[k])
+				}
+			}
+			if st, ok := fig.stats(); ok && !(st.Mean >= 0 && st.Mean <= 1 && st.P95 <= st.Max && st.Max <= 1) {
+				t.Fatalf("stats %+v", st)
+			}
+		}
+	})
 }

@@ -180,4 +180,3 @@ func heapBytes() [2]uint64 {
 	metrics.Read(heapSample)
 	return [2]uint64{heapSample[0].Value.Uint64(), heapSample[1].Value.Uint64()}
 }
-

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/internal/web"
+	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
 type demoRun struct{ url, sim, password string }
@@ -134,4 +135,8 @@ func TestDemoWANFiguresAreQueryable(t *testing.T) {
 			return len(res.Data.Result) > 0
 		}, 45*time.Second, 500*time.Millisecond, q)
 	}
+	// The reports read the same WAN series: the inspection report's link
+	// queries and the month's provisional report with its link section.
+	assert.Equal(t, http.StatusOK, d.get(t, "/api/v1/reports/inspection/"+sla.DateOf(time.Now()), nil))
+	assert.Equal(t, http.StatusOK, d.get(t, "/api/v1/reports/sla/"+cstMonth(time.Now())+"?format=html", nil))
 }

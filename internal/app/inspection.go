@@ -25,9 +25,12 @@ const (
 	// The fullest real filesystem of each VM.
 	inspectDisk = `max by (instance, district, system) (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|devtmpfs|overlay|squashfs|ramfs"}
 		/ node_filesystem_size_bytes{fstype!~"tmpfs|devtmpfs|overlay|squashfs|ramfs"})`
-	// Each link's busiest direction at its busiest over the day before.
-	inspectBandwidth = `max by (link, district, level) (max_over_time({__name__=~"swanwatch:link_utilisation_(in|out):ratio"}[1d]))`
-	inspectDays      = 14 // daily points behind a forecast
+	// Each link's busiest direction at its busiest over the day before (the
+	// two directions labelled apart, or max_over_time would collide them).
+	inspectBandwidth = `max by (link, district, level) (
+		label_replace(max_over_time(swanwatch:link_utilisation_in:ratio[1d]), "dir", "in", "", "")
+		or label_replace(max_over_time(swanwatch:link_utilisation_out:ratio[1d]), "dir", "out", "", ""))`
+	inspectDays = 14 // daily points behind a forecast
 )
 
 // instantFunc evaluates PromQL at a time (api.Query.Instant).

@@ -135,7 +135,7 @@ func (m *monthReports) openDays(ctx context.Context, start, now time.Time) ([]sl
 			}
 			continue
 		}
-		days, err := accountDate(ctx, m.q, date, m.windows())
+		days, err := accountDate(ctx, m.q, date, m.windows(), now)
 		if err != nil {
 			return nil, err
 		}

@@ -100,7 +100,7 @@ func (f *reportFixture) write(t *testing.T) {
 func (f *reportFixture) closeAndFreeze(t *testing.T) {
 	ctx := context.Background()
 	for d := time.Date(2026, 10, 1, 0, 0, 0, 0, cst.Location); d.Month() == 10; d = d.AddDate(0, 0, 1) {
-		days, err := accountDate(ctx, f.st.Queryable(), sla.DateOf(d), nil)
+		days, err := accountDate(ctx, f.st.Queryable(), sla.DateOf(d), nil, time.Time{})
 		require.NoError(t, err)
 		require.NoError(t, f.ledger.CloseDay(ctx, sla.DateOf(d), days))
 	}
@@ -222,4 +222,20 @@ func utcTimes(v reflect.Value) {
 			utcTimes(v.Index(i))
 		}
 	}
+}
+
+// A provisional report of the running month, generated during an outage,
+// shows the spell as still going on (未恢复), not as fixed at the end of the
+// data, and counts the day only up to the generation.
+func TestProvisionalReportDuringAnOutage(t *testing.T) {
+	f := newReportFixture(t)
+	f.clock = time.Date(2026, 10, 31, 10, 15, 0, 0, cst.Location) // vm-a down since 10:00
+	r, err := f.m.build(context.Background(), "2026-10")
+	require.NoError(t, err)
+	require.Len(t, r.Agents.Offline, 1)
+	off := r.Agents.Offline[0]
+	assert.True(t, off.Span.End.IsZero(), "still offline: %v", off.Span)
+	// vm-a: 30 Oct whole, 31 Oct 00:00–10:00 up and 10:00–10:15 down; vm-b: up.
+	up := float64(2*86400 + 2*36000 + 900)
+	assert.InDelta(t, up/(up+900), r.Agents.Rate.V, 1e-6)
 }

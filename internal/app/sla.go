@@ -28,7 +28,7 @@ func (s *system) openLedger() {
 
 // slaCloseDay accounts one CST day with the maintenance windows configured now.
 func (s *system) slaCloseDay(ctx context.Context, date string) ([]sla.Day, error) {
-	return accountDate(ctx, s.store.Queryable(), date, s.maintenance())
+	return accountDate(ctx, s.store.Queryable(), date, s.maintenance(), time.Time{})
 }
 
 // maintenance is the configured maintenance windows (reloadable).
@@ -41,10 +41,16 @@ func (s *system) maintenance() []alerting.MaintenanceWindow {
 // accountDate accounts one CST day for every shipped SLI and entity, with the
 // maintenance windows that cover each entity excluded, and the resource
 // usage of every VM (R-A2), so that a frozen month needs no raw sample.
-func accountDate(ctx context.Context, q storage.Queryable, date string, windows []alerting.MaintenanceWindow) ([]sla.Day, error) {
+//
+// until, when before the day's end, accounts the day only up to then: a
+// provisional report's today, where a spell still running ends at until.
+func accountDate(ctx context.Context, q storage.Queryable, date string, windows []alerting.MaintenanceWindow, until time.Time) ([]sla.Day, error) {
 	from, to, err := sla.DayBounds(date)
 	if err != nil {
 		return nil, err
+	}
+	if !until.IsZero() && until.Before(to) {
+		to = until
 	}
 	var days []sla.Day
 	for _, sli := range sla.DefaultSLIs() {

@@ -16,14 +16,17 @@ type builder struct {
 	in       Input
 	month    string
 	from, to time.Time // the month, [from, to)
-	slis     map[string]*sla.SLI
-	agent    *sla.SLI // the first vm_agent SLI: R-A1's section
-	ents     map[entKey]*entity
-	daily    map[string]sla.Tally // the agent SLI, per date
-	totals   map[string]sla.Tally // per SLI
-	vms      map[string]*vmUsage
-	seen     int
-	ignored  int
+	// ongoing: a spell still bad at this instant is 未恢复 — the month's end,
+	// or for a provisional report of the running month the generation time.
+	ongoing time.Time
+	slis    map[string]*sla.SLI
+	agent   *sla.SLI // the first vm_agent SLI: R-A1's section
+	ents    map[entKey]*entity
+	daily   map[string]sla.Tally // the agent SLI, per date
+	totals  map[string]sla.Tally // per SLI
+	vms     map[string]*vmUsage
+	seen    int
+	ignored int
 }
 
 type entKey struct{ sli, entity string }
@@ -105,7 +108,11 @@ func newBuilder(in Input) (*builder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
-	b := &builder{in: in, month: in.Info.Month, from: from, to: to, slis: map[string]*sla.SLI{},
+	ongoing := to
+	if in.Info.FrozenAt.IsZero() && !in.GeneratedAt.IsZero() && in.GeneratedAt.Before(to) {
+		ongoing = in.GeneratedAt
+	}
+	b := &builder{in: in, month: in.Info.Month, from: from, to: to, ongoing: ongoing, slis: map[string]*sla.SLI{},
 		ents: map[entKey]*entity{}, daily: map[string]sla.Tally{}, totals: map[string]sla.Tally{}, vms: map[string]*vmUsage{}}
 	for i := range in.SLIs {
 		s := &in.SLIs[i]
@@ -195,7 +202,7 @@ func (b *builder) slisOf(kinds ...string) []*sla.SLI {
 // joined sorts spans and joins those that touch or overlap: an outage that
 // runs through midnight is closed as two days' spans, 23:50–24:00 and
 // 00:00–00:20, and is one spell. A spell still running at the month's end
-// gets a zero End ("未恢复").
+// (or at the generation of a provisional report) gets a zero End ("未恢复").
 func joined(spans []sla.Span, monthEnd time.Time) []sla.Span {
 	s := slices.Clone(spans)
 	slices.SortFunc(s, func(a, b sla.Span) int { return cmp.Or(a.Start.Compare(b.Start), a.End.Compare(b.End)) })

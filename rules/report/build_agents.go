@@ -23,7 +23,7 @@ func (b *builder) agents() AgentSection {
 	a.ByDistrict = groupRates(es, "district", noDistrict, districtOrder())
 	cover := indexIncidents(b.in.Info.Incidents, sli.EntityLabel)
 	for _, e := range es {
-		for _, s := range joined(e.spans, b.to) {
+		for _, s := range joined(e.spans, b.ongoing) {
 			a.Offline = append(a.Offline, offline(e, s, cover[e.name]))
 		}
 	}

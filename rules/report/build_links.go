@@ -24,7 +24,7 @@ func (b *builder) links() LinkSection {
 		u := unitOf(*s)
 		for _, e := range b.entities(s.Name) {
 			lv, d := levelWord(label(e.labels, "level", noLevel)), label(e.labels, "district", noDistrict)
-			spans := joined(e.spans, b.to)
+			spans := joined(e.spans, b.ongoing)
 			levels.add(lv, len(slis), i, e, len(spans))
 			districts.add(d, len(slis), i, e, len(spans))
 			for _, sp := range spans {

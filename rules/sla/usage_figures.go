@@ -31,38 +31,48 @@ func (s *sums) add(k int, v float64) { s.sum[k] += v; s.n[k]++ }
 // An interval with no pair of idle samples, or no increase at all, has no
 // figure.
 func (vm *vmDay) cpu() *figures {
-	var idle, all [usageIntervals]float64
-	var idlePair [usageIntervals]bool
+	var c cpuIncreases
 	for i := range vm.series {
-		s := &vm.series[i]
-		if s.class != classCPU {
-			continue
-		}
-		isIdle := s.lset.Get("mode") == "idle"
-		for j := 1; j < len(s.pts); j++ {
-			a, b := s.pts[j-1], s.pts[j]
-			k := vm.interval(b.t)
-			if vm.interval(a.t) != k {
-				continue
-			}
-			inc := b.v - a.v
-			if b.v < a.v {
-				inc = b.v
-			}
-			all[k] += inc
-			if isIdle {
-				idle[k] += inc
-				idlePair[k] = true
-			}
+		if s := &vm.series[i]; s.class == classCPU {
+			c.add(vm, s)
 		}
 	}
 	f := &figures{}
-	for k := range all {
-		if idlePair[k] && all[k] > 0 {
-			f.set(k, 1-idle[k]/all[k])
+	for k := range c.all {
+		if c.idlePair[k] && c.all[k] > 0 {
+			f.set(k, 1-c.idle[k]/c.all[k])
 		}
 	}
 	return f
+}
+
+// cpuIncreases are the CPU seconds counted per interval: idle, all modes,
+// and whether idle had a pair of samples in it.
+type cpuIncreases struct {
+	idle, all [usageIntervals]float64
+	idlePair  [usageIntervals]bool
+}
+
+// add counts one series' increases between consecutive samples that lie in
+// the same interval; a decrease is a reset, counted from 0.
+func (c *cpuIncreases) add(vm *vmDay, s *usageSeries) {
+	isIdle := s.lset.Get("mode") == "idle"
+	for j := 1; j < len(s.pts); j++ {
+		a, b := s.pts[j-1], s.pts[j]
+		k := vm.interval(b.t)
+		if vm.interval(a.t) != k {
+			continue
+		}
+		inc := b.v - a.v
+		if b.v < a.v {
+			inc = b.v
+		}
+		c.all[k] += inc
+		if isIdle {
+			c.idle[k] += inc
+			c.idlePair[k] = true
+		}
+	}
 }
 
 // memory is the used ratio 1 − MemAvailable ÷ MemTotal, the mean of the

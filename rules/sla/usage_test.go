@@ -153,6 +153,14 @@ func TestAccountUsageFixture(t *testing.T) {
 		}
 	})
 
+	t.Run("the same days from compacted blocks", func(t *testing.T) {
+		// The closer runs after midnight: most of the day is in 2-hour
+		// blocks by then, a series split over several of them.
+		require.NoError(t, s.DB().Compact(context.Background()))
+		require.Greater(t, len(s.DB().Blocks()), 5)
+		assert.Equal(t, days, usageDays(t, s, usageDate))
+	})
+
 	t.Run("the next CST day", func(t *testing.T) {
 		next := usageDays(t, s, "2026-11-11")
 		d := next[[2]string{"vm-utc", UsageCPU}]

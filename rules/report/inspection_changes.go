@@ -67,7 +67,21 @@ func (b *inspectionBuild) add(kind, entity, district, detail string, at time.Tim
 	b.out.Changes = append(b.out.Changes, Change{Kind: kind, Entity: entity, District: district, Detail: detail, At: at})
 }
 
+// noBaseline says why a kind of object has no changes listed: nothing was
+// known 24 h earlier (the first day of the system, or data lost), and
+// listing every object as new would bury the day's real changes.
+func (b *inspectionBuild) noBaseline(what string, today int) bool {
+	if today == 0 {
+		return false
+	}
+	b.out.Notes = append(b.out.Notes, fmt.Sprintf("昨日同一时刻无%s数据（系统首日运行或数据缺失），%d 个%s的变化未列出。", what, today, what))
+	return true
+}
+
 func (b *inspectionBuild) agentChanges(today, yesterday []AgentState) {
+	if len(yesterday) == 0 && b.noBaseline("监控插件", len(today)) {
+		return
+	}
 	before := map[string]AgentState{}
 	for _, a := range yesterday {
 		before[a.Instance] = a
@@ -92,6 +106,9 @@ func (b *inspectionBuild) agentChanges(today, yesterday []AgentState) {
 }
 
 func (b *inspectionBuild) linkChanges(today, yesterday []LinkState) {
+	if len(yesterday) == 0 && b.noBaseline("链路", len(today)) {
+		return
+	}
 	before := map[string]LinkState{}
 	for _, l := range yesterday {
 		before[l.Name] = l

@@ -229,7 +229,7 @@ func utcTimes(v reflect.Value) {
 // data, and counts the day only up to the generation.
 func TestProvisionalReportDuringAnOutage(t *testing.T) {
 	f := newReportFixture(t)
-	f.clock = time.Date(2026, 10, 31, 10, 15, 0, 0, cst.Location) // vm-a down since 10:00
+	f.clock = time.Date(2026, 10, 31, 10, 15, 0, 5e8, cst.Location) // vm-a down since 10:00; not on a second
 	r, err := f.m.build(context.Background(), "2026-10")
 	require.NoError(t, err)
 	require.Len(t, r.Agents.Offline, 1)

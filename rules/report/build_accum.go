@@ -110,7 +110,7 @@ func newBuilder(in Input) (*builder, error) {
 	}
 	ongoing := to
 	if in.Info.FrozenAt.IsZero() && !in.GeneratedAt.IsZero() && in.GeneratedAt.Before(to) {
-		ongoing = in.GeneratedAt
+		ongoing = in.GeneratedAt.Truncate(time.Second) // the accounting's precision
 	}
 	b := &builder{in: in, month: in.Info.Month, from: from, to: to, ongoing: ongoing, slis: map[string]*sla.SLI{},
 		ents: map[entKey]*entity{}, daily: map[string]sla.Tally{}, totals: map[string]sla.Tally{}, vms: map[string]*vmUsage{}}

@@ -128,7 +128,7 @@ func (s *system) reloadAlerting(cfg *config.Config) {
 		cfg.Alerting.Receivers = s.cfg.Alerting.Receivers
 	}
 	s.cfg.Alerting = cfg.Alerting
-	s.cfg.Reports = cfg.Reports
+	s.cfg.Reports, s.cfg.SLA = cfg.Reports, cfg.SLA
 	s.notify.notifier.Update(s.notifyConfig())
 }
 

@@ -28,7 +28,7 @@ type monthReports struct {
 	ledger    *sla.Ledger
 	q         storage.Queryable
 	incidents *alerting.Incidents
-	windows   func() []alerting.MaintenanceWindow
+	rules     func() accounting
 	cfg       func() config.Reports
 	now       func() time.Time
 	logger    *slog.Logger
@@ -91,7 +91,7 @@ func (m *monthReports) input(ctx context.Context, month string) (report.Input, e
 		return report.Input{}, fmt.Errorf("report of %s: %w", month, errNotStarted)
 	}
 	cfg := m.cfg()
-	in := report.Input{SLIs: sla.DefaultSLIs(), Findings: cfg.Findings, Targets: cfg.Targets,
+	in := report.Input{SLIs: m.rules().sla.Effective(), Findings: cfg.Findings, Targets: cfg.Targets,
 		Addressee: cfg.Addressee, Issuer: cfg.Issuer, GeneratedAt: now}
 	hdr, err := m.ledger.Header(ctx, month)
 	switch {
@@ -135,7 +135,7 @@ func (m *monthReports) openDays(ctx context.Context, start, now time.Time) ([]sl
 			}
 			continue
 		}
-		days, err := accountDate(ctx, m.q, date, m.windows(), now)
+		days, err := accountDate(ctx, m.q, date, m.rules(), now)
 		if err != nil {
 			return nil, err
 		}

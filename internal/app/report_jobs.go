@@ -35,7 +35,7 @@ func (s *system) reportsConfig() config.Reports {
 
 func (s *system) openReports() {
 	s.reports = &monthReports{ledger: s.ledger, q: s.store.Queryable(), incidents: s.incidents,
-		windows: s.maintenance, cfg: s.reportsConfig, now: time.Now,
+		rules: s.accountingRules, cfg: s.reportsConfig, now: time.Now,
 		logger: s.logger.With("part", "report"), busy: make(chan struct{}, 1)}
 }
 

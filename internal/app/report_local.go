@@ -30,7 +30,7 @@ func WriteReport(ctx context.Context, cfg *config.Config, month, format string, 
 		return errors.Join(fmt.Errorf("open state store: %w", err), st.Close())
 	}
 	m := &monthReports{ledger: sla.NewLedger(db, logger), q: st.Queryable(),
-		incidents: alerting.NewIncidents(db, nil), windows: func() []alerting.MaintenanceWindow { return cfg.Alerting.Maintenance },
+		incidents: alerting.NewIncidents(db, nil), rules: func() accounting { return accounting{sla: cfg.SLA, windows: cfg.Alerting.Maintenance} },
 		cfg: func() config.Reports { return cfg.Reports }, now: time.Now, logger: logger, busy: make(chan struct{}, 1)}
 	err = m.Render(ctx, month, format, w)
 	return errors.Join(err, db.Close(), st.Close())

@@ -48,7 +48,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	f.ledger = sla.NewLedger(db, slog.New(slog.DiscardHandler), sla.WithLedgerClock(func() time.Time { return f.clock }))
 	cfg := config.Default()
 	f.m = &monthReports{ledger: f.ledger, q: st.Queryable(), incidents: alerting.NewIncidents(db, func() time.Time { return f.clock }),
-		windows: func() []alerting.MaintenanceWindow { return nil }, cfg: func() config.Reports { return cfg.Reports },
+		rules: func() accounting { return accounting{} }, cfg: func() config.Reports { return cfg.Reports },
 		now: func() time.Time { return f.clock }, logger: slog.New(slog.NewTextHandler(io.Discard, nil)), busy: make(chan struct{}, 1)}
 	f.write(t)
 	return f
@@ -100,7 +100,7 @@ func (f *reportFixture) write(t *testing.T) {
 func (f *reportFixture) closeAndFreeze(t *testing.T) {
 	ctx := context.Background()
 	for d := time.Date(2026, 10, 1, 0, 0, 0, 0, cst.Location); d.Month() == 10; d = d.AddDate(0, 0, 1) {
-		days, err := accountDate(ctx, f.st.Queryable(), sla.DateOf(d), nil, time.Time{})
+		days, err := accountDate(ctx, f.st.Queryable(), sla.DateOf(d), accounting{}, time.Time{})
 		require.NoError(t, err)
 		require.NoError(t, f.ledger.CloseDay(ctx, sla.DateOf(d), days))
 	}
@@ -238,4 +238,24 @@ func TestProvisionalReportDuringAnOutage(t *testing.T) {
 	// vm-a: 30 Oct whole, 31 Oct 00:00–10:00 up and 10:00–10:15 down; vm-b: up.
 	up := float64(2*86400 + 2*36000 + 900)
 	assert.InDelta(t, up/(up+900), r.Agents.Rate.V, 1e-6)
+}
+
+// A configured business-hours calendar reaches the accounting: with
+// agent_online measured Monday to Friday 08:00–18:00, vm-a's outage on
+// Saturday 31 October is outside it and costs nothing.
+func TestConfiguredCalendarExcludesTheWeekend(t *testing.T) {
+	cfg, err := config.Parse("sw.yaml", []byte(`storage: {path: data}
+sla:
+  calendars: [{name: 工作时间, days: [1, 2, 3, 4, 5], start: "08:00", end: "18:00"}]
+  slis: [{name: agent_online, calendar: 工作时间}]
+`))
+	require.NoError(t, err)
+	f := newReportFixture(t)
+	f.m.rules = func() accounting { return accounting{sla: cfg.SLA} }
+	r, err := f.m.build(context.Background(), "2026-10")
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, r.Agents.Rate.V, "the outage was on a Saturday")
+	assert.Empty(t, r.Agents.Offline)
+	// Friday 30 October 08:00–18:00 for two agents is all that is measured.
+	assert.Equal(t, int64(2*10*3600), r.Agents.ByDistrict[0].Tally.GoodS+r.Agents.ByDistrict[1].Tally.GoodS)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/prometheus/storage"
 
+	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
@@ -26,16 +27,23 @@ func (s *system) openLedger() {
 		sla.WithOnFreeze(s.monthFrozen))
 }
 
-// slaCloseDay accounts one CST day with the maintenance windows configured now.
+// slaCloseDay accounts one CST day with the rules configured now.
 func (s *system) slaCloseDay(ctx context.Context, date string) ([]sla.Day, error) {
-	return accountDate(ctx, s.store.Queryable(), date, s.maintenance(), time.Time{})
+	return accountDate(ctx, s.store.Queryable(), date, s.accountingRules(), time.Time{})
 }
 
-// maintenance is the configured maintenance windows (reloadable).
-func (s *system) maintenance() []alerting.MaintenanceWindow {
+// accounting is what a day is accounted by: the SLIs, their calendars and
+// the maintenance windows.
+type accounting struct {
+	sla     config.SLA
+	windows []alerting.MaintenanceWindow
+}
+
+// accountingRules are the configured rules (reloadable).
+func (s *system) accountingRules() accounting {
 	s.notify.mu.Lock()
 	defer s.notify.mu.Unlock()
-	return s.cfg.Alerting.Maintenance
+	return accounting{sla: s.cfg.SLA, windows: s.cfg.Alerting.Maintenance}
 }
 
 // accountDate accounts one CST day for every shipped SLI and entity, with the
@@ -44,7 +52,7 @@ func (s *system) maintenance() []alerting.MaintenanceWindow {
 //
 // until, when before the day's end, accounts the day only up to then: a
 // provisional report's today, where a spell still running ends at until.
-func accountDate(ctx context.Context, q storage.Queryable, date string, windows []alerting.MaintenanceWindow, until time.Time) ([]sla.Day, error) {
+func accountDate(ctx context.Context, q storage.Queryable, date string, rules accounting, until time.Time) ([]sla.Day, error) {
 	from, to, err := sla.DayBounds(date)
 	if err != nil {
 		return nil, err
@@ -53,13 +61,14 @@ func accountDate(ctx context.Context, q storage.Queryable, date string, windows 
 		to = until
 	}
 	var days []sla.Day
-	for _, sli := range sla.DefaultSLIs() {
+	for _, sli := range rules.sla.Effective() {
+		cal := rules.sla.CalendarByName(sli.Calendar)
 		entities, err := sla.ReadDay(ctx, q, sli, date)
 		if err != nil {
 			return nil, fmt.Errorf("close %s %s: %w", sli.Name, date, err)
 		}
 		for _, e := range entities {
-			tally, outages, err := sla.Account(sli, e.Samples, from, to, maintenanceOf(windows, e.Labels, from, to), sla.Calendar{})
+			tally, outages, err := sla.Account(sli, e.Samples, from, to, maintenanceOf(rules.windows, e.Labels, from, to), cal)
 			if err != nil {
 				return nil, fmt.Errorf("close %s %s %s: %w", sli.Name, e.Entity, date, err)
 			}

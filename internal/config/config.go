@@ -30,6 +30,7 @@ type Config struct {
 	Alerting   Alerting         `yaml:"alerting"`
 	Bigscreen  Bigscreen        `yaml:"bigscreen"`
 	Reports    Reports          `yaml:"reports"`
+	SLA        SLA              `yaml:"sla"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`
 

@@ -108,6 +108,13 @@ func TestFrozenMonthIsIssuedAndAnnounced(t *testing.T) {
 	f.m = s.reports
 	f.m.ledger = f.ledger
 	f.write(t)
+	f.clock = time.Date(2026, 11, 1, 0, 30, 0, 0, cst.Location)
+	s.issueMonth(ctx, "2026-10", draftSuffix) // the 1st: the draft, from the days not frozen
+	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 10*time.Second, 20*time.Millisecond)
+	assert.Equal(t, "【月度报告】2026年10月 SLA服务报告（初稿，封账后发正式版）", sink.messages()[0].SwanWatch.Title)
+	_, err = os.Stat(filepath.Join(dir, "data", "reports", "SLA月报-2026-10-初稿.pdf"))
+	require.NoError(t, err)
+
 	f.closeAndFreeze(t)
 	s.monthFrozen(ctx, "2026-10")
 
@@ -116,13 +123,35 @@ func TestFrozenMonthIsIssuedAndAnnounced(t *testing.T) {
 		require.NoError(t, err, format)
 		assert.Positive(t, st.Size())
 	}
-	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 10*time.Second, 20*time.Millisecond)
-	m := sink.messages()[0]
+	require.Eventually(t, func() bool { return len(sink.messages()) == 2 }, 10*time.Second, 20*time.Millisecond)
+	m := sink.messages()[1]
 	assert.Equal(t, "【月度报告】2026年10月 SLA服务报告已生成", m.SwanWatch.Title)
 	assert.Contains(t, m.SwanWatch.Text, "R-A1 监控插件在线率：99.4791%（目标 ≥ 100.0000%）未达标")
 	assert.Equal(t, "http://sw.example/api/v1/reports/sla/2026-10?format=pdf", m.SwanWatch.URL)
 
 	s.monthFrozen(ctx, "2026-10") // issued again (a restart mid-way): the notice is not repeated
 	time.Sleep(300 * time.Millisecond)
-	assert.Len(t, sink.messages(), 1)
+	assert.Len(t, sink.messages(), 2)
+
+	// The morning's inspection report: kept in both formats and sent.
+	at := time.Date(2026, 10, 31, 8, 0, 0, 0, cst.Location)
+	s.issueInspection(ctx, at)
+	for _, format := range []string{"html", "pdf"} {
+		_, err := os.Stat(filepath.Join(dir, "data", "reports", "巡检报告-2026-10-31."+format))
+		require.NoError(t, err, format)
+	}
+	require.Eventually(t, func() bool { return len(sink.messages()) == 3 }, 10*time.Second, 20*time.Millisecond)
+	m = sink.messages()[2]
+	assert.Equal(t, "【巡检报告】2026-10-31 日常巡检报告", m.SwanWatch.Title)
+	assert.Contains(t, m.SwanWatch.Text, "监控插件在线 2/2（100.0000%）")
+}
+
+// The daily jobs run at the next CST time of day after now.
+func TestNextDaily(t *testing.T) {
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, cst.Location) }
+	assert.Equal(t, at(28, 8, 0), nextDaily(at(28, 7, 59), 8*time.Hour))
+	assert.Equal(t, at(29, 8, 0), nextDaily(at(28, 8, 0), 8*time.Hour), "not twice at the same instant")
+	assert.Equal(t, at(29, 0, 30), nextDaily(at(28, 23, 0), 30*time.Minute))
+	// 23:30 CST is 15:30 UTC: the day is the CST one.
+	assert.Equal(t, at(29, 8, 0), nextDaily(at(28, 23, 30).UTC(), 8*time.Hour))
 }

@@ -1,6 +1,10 @@
 package report
 
-import "math"
+import (
+	"math"
+
+	"github.com/go-pdf/fpdf"
+)
 
 const (
 	tablePt = 7.5 // table text size
@@ -11,7 +15,7 @@ const (
 // widths, every cell wrapped to its column, rows never split across pages
 // and the header repeated on each page the table continues on.
 func (d *doc) table(t table) {
-	widths := d.columnWidths(t.cols)
+	widths := columnWidths(t.cols)
 	header := make([]cell, len(t.cols))
 	for i, c := range t.cols {
 		header[i] = txt(c.name)
@@ -65,7 +69,8 @@ func emptyRow(n int) []cell {
 	return row
 }
 
-func (d *doc) columnWidths(cs []column) []float64 {
+// columnWidths shares the body width among the columns by their weights.
+func columnWidths(cs []column) []float64 {
 	sum := 0.0
 	for _, c := range cs {
 		sum += c.width
@@ -77,42 +82,56 @@ func (d *doc) columnWidths(cs []column) []float64 {
 	return ws
 }
 
-func (d *doc) cellLines(c cell, w float64) []string {
-	return wrap(c.text, w-2*cellPad, d.width)
+// pen is what a table row needs of a PDF document: the monthly report's doc
+// and the inspection report's inspDoc both draw their tables with it.
+type pen interface {
+	width(s string) float64
+	lineH() float64
+	text(x, y float64, s string)
 }
 
-func (d *doc) rowHeight(cells []cell, widths []float64) float64 {
+func cellLines(p pen, c cell, w float64) []string {
+	return wrap(c.text, w-2*cellPad, p.width)
+}
+
+func rowHeight(p pen, cells []cell, widths []float64) float64 {
 	n := 1
 	for i, c := range cells {
-		n = max(n, len(d.cellLines(c, widths[i])))
+		n = max(n, len(cellLines(p, c, widths[i])))
 	}
-	return float64(n)*d.lineH() + 2*cellPad
+	return float64(n)*p.lineH() + 2*cellPad
 }
 
-// row draws one row at the current y: borders, a grey header, text left
+// drawRow draws one row at the current y: borders, a grey header, text left
 // aligned and numbers right aligned so that digits line up.
-func (d *doc) row(cells []cell, widths []float64, header bool) {
-	h := d.rowHeight(cells, widths)
-	x, y := margin, d.pdf.GetY()
-	d.pdf.SetDrawColor(160, 160, 160)
-	d.pdf.SetLineWidth(0.2)
-	d.pdf.SetFillColor(228, 234, 242)
+func drawRow(p pen, pdf *fpdf.Fpdf, cells []cell, widths []float64, header bool) {
+	h := rowHeight(p, cells, widths)
+	x, y := margin, pdf.GetY()
+	pdf.SetDrawColor(160, 160, 160)
+	pdf.SetLineWidth(0.2)
+	pdf.SetFillColor(228, 234, 242)
 	for i, c := range cells {
 		style := "D"
 		if header {
 			style = "FD"
 		}
-		d.pdf.Rect(x, y, widths[i], h, style)
-		for j, line := range d.cellLines(c, widths[i]) {
+		pdf.Rect(x, y, widths[i], h, style)
+		for j, line := range cellLines(p, c, widths[i]) {
 			tx := x + cellPad
 			if c.kind != cText && !header {
-				tx = x + widths[i] - cellPad - d.width(line)
+				tx = x + widths[i] - cellPad - p.width(line)
 			}
-			d.text(tx, y+cellPad+d.lineH()*(float64(j)+0.75), line)
+			p.text(tx, y+cellPad+p.lineH()*(float64(j)+0.75), line)
 		}
 		x += widths[i]
 	}
-	d.pdf.SetY(y + h)
+	pdf.SetY(y + h)
+}
+
+func (d *doc) rowHeight(cells []cell, widths []float64) float64 { return rowHeight(d, cells, widths) }
+
+func (d *doc) row(cells []cell, widths []float64, header bool) {
+	drawRow(d, d.pdf, cells, widths, header)
 }
 
 // chartH is the height of a chart in the PDF, mm.

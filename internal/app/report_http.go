@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -97,16 +99,7 @@ func reportFileName(month, format string) string { return "SLA月报-" + month +
 // name (RFC 6266), so browsers keep the Chinese file name.
 func attachment(name string) string {
 	return fmt.Sprintf(`attachment; filename="report.%s"; filename*=UTF-8''%s`,
-		extension(name), url.PathEscape(name))
-}
-
-func extension(name string) string {
-	for i := len(name) - 1; i >= 0; i-- {
-		if name[i] == '.' {
-			return name[i+1:]
-		}
-	}
-	return "bin"
+		strings.TrimPrefix(path.Ext(name), "."), url.PathEscape(name))
 }
 
 func reportStatus(err error) int {

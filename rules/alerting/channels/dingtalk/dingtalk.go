@@ -98,7 +98,7 @@ func Sign(secret, timestampMillis string) string {
 
 // check reads the reply; errcode 0 is success.
 func (s *Sender) check(body []byte) error {
-	r, err := ParseReply(body)
+	r, err := httpsend.ParseErrcodeReply(body)
 	if err != nil {
 		httpsend.Count("dingtalk", "decode")
 		return fmt.Errorf("dingtalk: %w", err)

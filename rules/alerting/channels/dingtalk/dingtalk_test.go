@@ -189,15 +189,3 @@ func TestNewValidates(t *testing.T) {
 		})
 	}
 }
-
-func FuzzParseReply(f *testing.F) {
-	for _, s := range []string{`{"errcode":0,"errmsg":"ok"}`, `{"errcode":130101}`, `{}`, `null`, `"x"`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := ParseReply(b)
-		if err != nil {
-			assert.Equal(t, Reply{}, r)
-		}
-	})
-}

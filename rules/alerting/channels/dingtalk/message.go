@@ -1,8 +1,6 @@
 package dingtalk
 
 import (
-	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -57,25 +55,4 @@ func newMessage(n alerting.Notification) message {
 	}
 	text := httpsend.Truncate(strings.TrimRight(b.String(), " "), MaxTextBytes)
 	return message{MsgType: "markdown", Markdown: markdown{Title: httpsend.Truncate(n.Title, 256), Text: text}, At: a}
-}
-
-// Reply is the robot API's answer, e.g. {"errcode":0,"errmsg":"ok"}.
-type Reply struct {
-	ErrCode int    `json:"errcode"`
-	ErrMsg  string `json:"errmsg"`
-}
-
-// ParseReply decodes a reply; one without errcode is an error (not the API).
-func ParseReply(body []byte) (Reply, error) {
-	var raw struct {
-		ErrCode *int   `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return Reply{}, errors.New("reply is not JSON")
-	}
-	if raw.ErrCode == nil {
-		return Reply{}, errors.New("reply has no errcode")
-	}
-	return Reply{ErrCode: *raw.ErrCode, ErrMsg: raw.ErrMsg}, nil
 }

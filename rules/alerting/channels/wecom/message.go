@@ -1,8 +1,6 @@
 package wecom
 
 import (
-	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -67,26 +65,4 @@ func mentionMessage(n alerting.Notification) message {
 		t.Content = httpsend.Truncate("已恢复："+n.Title, MaxTextBytes)
 	}
 	return message{MsgType: "text", Text: t}
-}
-
-// Reply is the robot API's answer, e.g. {"errcode":0,"errmsg":"ok"}.
-type Reply struct {
-	ErrCode int    `json:"errcode"`
-	ErrMsg  string `json:"errmsg"`
-}
-
-// ParseReply decodes a reply; one without errcode is an error, since a 2xx
-// from something that is not the robot API (a proxy page) is not a delivery.
-func ParseReply(body []byte) (Reply, error) {
-	var raw struct {
-		ErrCode *int   `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return Reply{}, errors.New("reply is not JSON")
-	}
-	if raw.ErrCode == nil {
-		return Reply{}, errors.New("reply has no errcode")
-	}
-	return Reply{ErrCode: *raw.ErrCode, ErrMsg: raw.ErrMsg}, nil
 }

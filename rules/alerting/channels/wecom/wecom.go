@@ -82,7 +82,7 @@ func (s *Sender) post(ctx context.Context, msg message) error {
 
 // check reads the reply; errcode 0 is success.
 func (s *Sender) check(body []byte) error {
-	r, err := ParseReply(body)
+	r, err := httpsend.ParseErrcodeReply(body)
 	if err != nil {
 		httpsend.Count("wecom", "decode")
 		return fmt.Errorf("wecom: %w", err)

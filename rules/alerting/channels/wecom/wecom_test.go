@@ -191,15 +191,3 @@ func TestNewValidates(t *testing.T) {
 		})
 	}
 }
-
-func FuzzParseReply(f *testing.F) {
-	for _, s := range []string{`{"errcode":0,"errmsg":"ok"}`, `{"errcode":45009}`, `{}`, `null`, `[]`, `{"errcode":"x"}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := ParseReply(b)
-		if err != nil {
-			assert.Equal(t, Reply{}, r)
-		}
-	})
-}

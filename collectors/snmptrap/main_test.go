@@ -16,7 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/collectors"
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/swanwatch/swanwatch/collectors"
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // Options configure a Receiver. Only Sink is required; New fills the rest.

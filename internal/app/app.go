@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/oklog/run"
@@ -49,7 +50,7 @@ type Actor struct {
 // system holds the opened parts of a running server.
 type system struct {
 	opts      Options
-	cfg       *config.Config
+	cfg       atomic.Pointer[config.Config] // the running configuration: swapped whole on reload
 	logger    *slog.Logger
 	store     *storage.Storage
 	state     *statestore.DB
@@ -73,10 +74,16 @@ type system struct {
 	reports   *monthReports
 }
 
+// config is the running configuration: an immutable snapshot, replaced in
+// one step by a reload. Readers never hold it across a wait, so a reload
+// applies to every part from their next read on.
+func (s *system) config() *config.Config { return s.cfg.Load() }
+
 // Run starts the server and blocks until ctx ends or a part fails. Stores are
 // closed (WAL flushed) before it returns.
 func Run(ctx context.Context, opts Options) error {
-	s := &system{opts: opts, cfg: opts.Config, logger: opts.Logger}
+	s := &system{opts: opts, logger: opts.Logger}
+	s.cfg.Store(opts.Config)
 	defer s.close()
 	if err := s.open(); err != nil {
 		return err
@@ -96,17 +103,17 @@ func Run(ctx context.Context, opts Options) error {
 
 func (s *system) open() error {
 	var err error
-	dir := s.cfg.Storage.Path
-	if s.store, err = storage.Open(storageOptions(s.cfg, s.logger)); err != nil {
+	dir := s.config().Storage.Path
+	if s.store, err = storage.Open(storageOptions(s.config(), s.logger)); err != nil {
 		return fmt.Errorf("open metrics storage in %s: %w", dir, err)
 	}
-	if s.state, err = statestore.Open(stateFile(s.cfg), s.logger.With("part", "state")); err != nil {
+	if s.state, err = statestore.Open(stateFile(s.config()), s.logger.With("part", "state")); err != nil {
 		return fmt.Errorf("open state store: %w", err)
 	}
 	s.audit = audit.New(s.state, s.logger)
-	s.auth = auth.New(s.state, auth.Options{SessionTTL: s.cfg.Server.SessionTTL, Logger: s.logger,
-		Audit: s.audit, SecureCookies: s.cfg.Server.TLS.Enabled()})
-	if s.events, err = logstore.Open(logstoreOptions(s.cfg, s.logger)); err != nil {
+	s.auth = auth.New(s.state, auth.Options{SessionTTL: s.config().Server.SessionTTL, Logger: s.logger,
+		Audit: s.audit, SecureCookies: s.config().Server.TLS.Enabled()})
+	if s.events, err = logstore.Open(logstoreOptions(s.config(), s.logger)); err != nil {
 		return fmt.Errorf("open event store: %w", err)
 	}
 	return s.openPipeline()
@@ -125,7 +132,7 @@ func (s *system) openPipeline() error {
 	if err := s.restoreEventAlerts(); err != nil {
 		return fmt.Errorf("take back the open event alerts: %w", err)
 	}
-	ks, ac, err := kinds(s.cfg, s.logger, s.eventSink())
+	ks, ac, err := kinds(s.config(), s.logger, s.eventSink())
 	if err != nil {
 		return err
 	}
@@ -133,8 +140,8 @@ func (s *system) openPipeline() error {
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
-		Logger: s.logger, Interval: s.cfg.Rules.EvaluationInterval, Files: s.cfg.Rules.Files,
-		ExternalURL: s.cfg.Server.ExternalURL, OnAlerts: s.onAlerts})
+		Logger: s.logger, Interval: s.config().Rules.EvaluationInterval, Files: s.config().Rules.Files,
+		ExternalURL: s.config().Server.ExternalURL, OnAlerts: s.onAlerts})
 	if err != nil {
 		return fmt.Errorf("load rules: %w", err)
 	}
@@ -146,7 +153,7 @@ func (s *system) openPipeline() error {
 		return fmt.Errorf("set up the video wall: %w", err)
 	}
 	if s.traps, err = s.newTrapReceiver(); err != nil {
-		return fmt.Errorf("start the trap receiver on %s: %w", s.cfg.Traps.Listen, err)
+		return fmt.Errorf("start the trap receiver on %s: %w", s.config().Traps.Listen, err)
 	}
 	s.reload = newReloader(s)
 	return nil

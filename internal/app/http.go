@@ -102,7 +102,7 @@ func auditWrites(audited, plain http.Handler) http.Handler {
 
 // serve listens until ctx ends, then shuts down gracefully.
 func (sv *server) serve(ctx context.Context) error {
-	cfg := sv.s.cfg.Server
+	cfg := sv.s.config().Server
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another swanwatch running? change server.listen)", cfg.Listen, err)

@@ -98,7 +98,7 @@ func (s *system) issueInspectionErr(ctx context.Context, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	dir := reportsDir(s.cfg.Storage.Path)
+	dir := reportsDir(s.config().Storage.Path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *system) issueInspectionErr(ctx context.Context, at time.Time) error {
 		s.enqueueAll(ctx, receiver, "report-inspection-"+ins.Date, alerting.Notification{
 			Severity: alerting.Warning, CreatedAt: time.Now(),
 			Title: "【巡检报告】" + ins.Date + " 日常巡检报告", Text: inspectionText(ins),
-			URL: strings.TrimRight(s.cfg.Server.ExternalURL, "/") + "/api/v1/reports/inspection/" + ins.Date + "?format=html"})
+			URL: strings.TrimRight(s.config().Server.ExternalURL, "/") + "/api/v1/reports/inspection/" + ins.Date + "?format=html"})
 	}
 	return nil
 }
@@ -130,7 +130,7 @@ func (s *system) inspectionDownload(w http.ResponseWriter, r *http.Request) {
 		reportError(w, http.StatusBadRequest, fmt.Errorf("want a date YYYY-MM-DD and format html or pdf"))
 		return
 	}
-	b, err := os.ReadFile(filepath.Join(reportsDir(s.cfg.Storage.Path), inspectionFileName(date, format)))
+	b, err := os.ReadFile(filepath.Join(reportsDir(s.config().Storage.Path), inspectionFileName(date, format)))
 	if errors.Is(err, os.ErrNotExist) && date == sla.DateOf(time.Now()) {
 		var buf bytes.Buffer
 		var ins *report.Inspection

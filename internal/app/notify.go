@@ -2,14 +2,13 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
@@ -23,8 +22,8 @@ type notifying struct {
 	silences *alerting.Silences
 	links    *alerting.AckLinks
 	notifier *alerting.Notifier
-	mu       sync.Mutex                  // the inventory watcher and the reloader both update the notifier
-	topo     *alerting.TopologyInhibitor // of the current inventory
+	mu       sync.Mutex                                 // orders the notifier updates of the inventory watcher and the reloader
+	topo     atomic.Pointer[alerting.TopologyInhibitor] // of the current inventory
 }
 
 // ackKeyFile keeps the 确认 link key next to the state database, so links
@@ -34,7 +33,7 @@ func ackKeyFile(dir string) string { return filepath.Join(dir, "ack-link.key") }
 func (s *system) openNotifier() error {
 	var err error
 	n := &s.notify
-	if n.channels, err = BuildChannels(s.cfg, s.logger); err != nil {
+	if n.channels, err = BuildChannels(s.config(), s.logger); err != nil {
 		return err
 	}
 	for _, chs := range n.channels.Receivers {
@@ -43,29 +42,28 @@ func (s *system) openNotifier() error {
 	n.silences = alerting.NewSilences(s.state, nil)
 	n.outbox = alerting.NewOutbox(s.state, n.channels.Senders, alerting.OutboxOptions{
 		Logger: s.logger.With("part", "outbox"), IsPermanent: channels.IsPermanent, OnResult: s.onDelivery})
-	key, err := alerting.LoadAckKey(ackKeyFile(s.cfg.Storage.Path))
+	key, err := alerting.LoadAckKey(ackKeyFile(s.config().Storage.Path))
 	if err != nil {
 		return err
 	}
-	if n.links, err = alerting.NewAckLinks(key, s.cfg.Alerting.AckLinkTTL, nil); err != nil {
+	if n.links, err = alerting.NewAckLinks(key, s.config().Alerting.AckLinkTTL, nil); err != nil {
 		return err
 	}
 	n.notifier = alerting.NewNotifier(alerting.NotifierOptions{Incidents: s.incidents, Outbox: n.outbox,
-		Silences: n.silences.Active, AckLinks: n.links, ExternalURL: s.cfg.Server.ExternalURL,
+		Silences: n.silences.Active, AckLinks: n.links, ExternalURL: s.config().Server.ExternalURL,
 		Logger: s.logger.With("part", "notifier")}, s.notifyConfig())
 	s.logger.Info("notifications", "receivers", len(n.channels.Receivers), "channels", len(n.channels.Senders),
-		"escalation_policies", len(s.cfg.Alerting.EscalationPolicies))
-	if s.cfg.Alerting.Route == nil {
+		"escalation_policies", len(s.config().Alerting.EscalationPolicies))
+	if s.config().Alerting.Route == nil {
 		s.logger.Warn("alerting.route is not set: incidents are recorded and shown, nobody is notified")
 	}
 	return nil
 }
 
-// notifyConfig is the notifier's view of the configuration and inventory;
-// callers after start hold s.notify.mu.
+// notifyConfig is the notifier's view of the configuration and inventory.
 func (s *system) notifyConfig() alerting.NotifyConfig {
-	a := s.cfg.Alerting
-	cfg := alerting.NotifyConfig{Route: a.Route, Receivers: s.notify.channels.Receivers, Topology: s.notify.topo,
+	a := s.config().Alerting
+	cfg := alerting.NotifyConfig{Route: a.Route, Receivers: s.notify.channels.Receivers, Topology: s.notify.topo.Load(),
 		InhibitRules: append(builtinInhibitRules(), a.InhibitRules...), Maintenance: a.Maintenance, Watches: a.Watches,
 		Policies: map[string]*alerting.Policy{}}
 	for _, p := range a.EscalationPolicies {
@@ -84,10 +82,8 @@ func (s *system) notifyConfig() alerting.NotifyConfig {
 
 // inventoryTopology rebuilds topology inhibition from a new inventory.
 func (s *system) inventoryTopology(targets []inventory.Target) {
-	s.notify.mu.Lock()
-	defer s.notify.mu.Unlock()
-	s.notify.topo = s.topologyInhibitor(targets)
-	s.notify.notifier.Update(s.notifyConfig())
+	s.notify.topo.Store(s.topologyInhibitor(targets))
+	s.updateNotifier()
 }
 
 // onDelivery writes the outcome of a delivery on every incident it carried:
@@ -114,21 +110,12 @@ func (s *system) onDelivery(n alerting.Notification, channel string, err error, 
 	}
 }
 
-// reloadAlerting applies a reloaded alerting section: routes, inhibition,
-// maintenance, rosters, policies and watches at once; changed receivers
-// (robot addresses, gateways) need a restart, since the outbox's senders are
-// built at start, and keep working as they were until then.
-func (s *system) reloadAlerting(cfg *config.Config) {
+// updateNotifier hands the notifier the current configuration and topology.
+// The lock only orders the updates of the inventory watcher and the
+// reloader, so that the last one to run is the last one applied.
+func (s *system) updateNotifier() {
 	s.notify.mu.Lock()
 	defer s.notify.mu.Unlock()
-	old, _ := json.Marshal(s.cfg.Alerting.Receivers)
-	cur, _ := json.Marshal(cfg.Alerting.Receivers)
-	if string(old) != string(cur) {
-		s.logger.Warn("alerting.receivers changed; the new channels take effect after a restart")
-		cfg.Alerting.Receivers = s.cfg.Alerting.Receivers
-	}
-	s.cfg.Alerting = cfg.Alerting
-	s.cfg.Reports, s.cfg.SLA = cfg.Reports, cfg.SLA
 	s.notify.notifier.Update(s.notifyConfig())
 }
 

@@ -37,7 +37,7 @@ func newReloader(s *system) *reloader {
 // run keeps an inventory watcher running for the current configuration and
 // serves reload requests until ctx ends.
 func (r *reloader) run(ctx context.Context) error {
-	stopWatcher := r.startWatcher(ctx, r.s.cfg.Inventory)
+	stopWatcher := r.startWatcher(ctx, r.s.config().Inventory)
 	defer func() { stopWatcher() }()
 	for {
 		select {
@@ -87,11 +87,7 @@ func (r *reloader) apply(ctx context.Context, stopWatcher *func()) error {
 	}
 	(*stopWatcher)()
 	*stopWatcher = r.startWatcher(ctx, cfg.Inventory)
-	for _, section := range restartSections(r.s.cfg, cfg) {
-		r.s.logger.Warn("configuration section changed; it takes effect after a restart", "section", section)
-	}
-	r.s.cfg.Inventory, r.s.cfg.Rules = cfg.Inventory, cfg.Rules
-	r.s.reloadAlerting(cfg)
+	r.s.swapConfig(cfg)
 	if partial != nil {
 		r.s.logger.Warn("configuration reloaded except rule files in error", "file", r.s.opts.ConfigFile)
 		return r.fail(fmt.Errorf("reloaded, except rule files in error (their last good rules keep running):\n%w", partial))
@@ -113,10 +109,9 @@ func restartSections(old, cur *config.Config) []string {
 	for name, pair := range map[string][2]any{
 		"server": {old.Server, cur.Server}, "storage": {old.Storage, cur.Storage},
 		"events": {old.Events, cur.Events}, "collectors": {old.Collectors, cur.Collectors},
+		"traps": {old.Traps, cur.Traps}, "bigscreen": {old.Bigscreen, cur.Bigscreen}, "log": {old.Log, cur.Log},
 	} {
-		a, _ := json.Marshal(pair[0])
-		b, _ := json.Marshal(pair[1])
-		if string(a) != string(b) {
+		if !sameJSON(pair[0], pair[1]) {
 			out = append(out, name)
 		}
 	}
@@ -136,4 +131,31 @@ func (r *reloader) handle(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "配置已重新加载")
+}
+
+// swapConfig makes cfg the running configuration in one step. Sections that
+// are read only at start keep their running values in the new snapshot (so
+// the snapshot always says what is in effect) and are named in the log.
+func (s *system) swapConfig(cfg *config.Config) {
+	old := s.config()
+	next := *cfg
+	for _, section := range restartSections(old, cfg) {
+		s.logger.Warn("configuration section changed; it takes effect after a restart", "section", section)
+	}
+	next.Server, next.Storage, next.Events, next.Collectors = old.Server, old.Storage, old.Events, old.Collectors
+	next.Traps, next.Bigscreen, next.Log = old.Traps, old.Bigscreen, old.Log
+	if !sameJSON(old.Alerting.Receivers, cfg.Alerting.Receivers) {
+		s.logger.Warn("alerting.receivers changed; the new channels take effect after a restart")
+		next.Alerting.Receivers = old.Alerting.Receivers
+	}
+	s.cfg.Store(&next)
+	s.updateNotifier()
+}
+
+// sameJSON compares two configuration values by their JSON form (secrets
+// marshal masked, so a changed secret alone compares equal: see reloadable).
+func sameJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }

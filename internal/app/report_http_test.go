@@ -96,7 +96,8 @@ func TestFrozenMonthIsIssuedAndAnnounced(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sw.yaml"), []byte(cfgYAML), 0o600))
 	cfg, err := config.Load(filepath.Join(dir, "sw.yaml"))
 	require.NoError(t, err)
-	s := &system{cfg: cfg, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &system{logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s.cfg.Store(cfg)
 	require.NoError(t, s.open())
 	defer s.close()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -28,9 +28,7 @@ func reportsDir(path string) string { return filepath.Join(path, "reports") }
 
 // reportsConfig is the reports section as reloaded last.
 func (s *system) reportsConfig() config.Reports {
-	s.notify.mu.Lock()
-	defer s.notify.mu.Unlock()
-	return s.cfg.Reports
+	return s.config().Reports
 }
 
 func (s *system) openReports() {
@@ -77,7 +75,7 @@ func (s *system) issueReport(ctx context.Context, month, suffix string) (*report
 	if err != nil {
 		return nil, err
 	}
-	dir := reportsDir(s.cfg.Storage.Path)
+	dir := reportsDir(s.config().Storage.Path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
@@ -133,7 +131,7 @@ func (s *system) announceReport(ctx context.Context, month, suffix string, r *re
 		title = fmt.Sprintf("【月度报告】%s SLA服务报告（%s，封账后发正式版）", monthTitle(month), suffix)
 	}
 	n := alerting.Notification{Severity: alerting.Warning, CreatedAt: time.Now(), Title: title, Text: summaryText(r),
-		URL: strings.TrimRight(s.cfg.Server.ExternalURL, "/") + "/api/v1/reports/sla/" + month + "?format=pdf"}
+		URL: strings.TrimRight(s.config().Server.ExternalURL, "/") + "/api/v1/reports/sla/" + month + "?format=pdf"}
 	id := "report-sla-" + month
 	if suffix != "" {
 		id += "-draft"

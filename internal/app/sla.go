@@ -41,9 +41,8 @@ type accounting struct {
 
 // accountingRules are the configured rules (reloadable).
 func (s *system) accountingRules() accounting {
-	s.notify.mu.Lock()
-	defer s.notify.mu.Unlock()
-	return accounting{sla: s.cfg.SLA, windows: s.cfg.Alerting.Maintenance}
+	cfg := s.config()
+	return accounting{sla: cfg.SLA, windows: cfg.Alerting.Maintenance}
 }
 
 // accountDate accounts one CST day for every shipped SLI and entity, with the

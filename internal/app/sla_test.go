@@ -31,7 +31,8 @@ func TestSLACloseDayFromTheTSDB(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Compile())
 	cfg.Alerting.Maintenance = []alerting.MaintenanceWindow{w}
-	s := &system{cfg: cfg, store: st, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &system{store: st, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s.cfg.Store(cfg)
 
 	day := time.Date(2026, 11, 10, 0, 0, 0, 0, cst.Location)
 	down := func(vm string, at time.Time) bool {

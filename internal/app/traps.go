@@ -147,7 +147,7 @@ func (s *system) eventSink() collectors.EventSink {
 
 // newTrapReceiver builds the receiver when traps.listen is set.
 func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
-	t := s.cfg.Traps
+	t := s.config().Traps
 	if t.Listen == "" {
 		return nil, nil
 	}

@@ -33,7 +33,7 @@ func (s *system) openWall() error {
 		return err
 	}
 	screens := map[string]bigscreen.ScreenConfig{}
-	for _, sc := range s.cfg.Bigscreen.Screens {
+	for _, sc := range s.config().Bigscreen.Screens {
 		for _, id := range sc.Playlist {
 			if !slices.ContainsFunc(scenes, func(d bigscreen.SceneDef) bool { return d.ID == id }) {
 				return fmt.Errorf("bigscreen screen %q: scene %q is neither shipped nor in bigscreen.scene_files", sc.Name, id)
@@ -57,7 +57,7 @@ func (s *system) loadScenes() ([]bigscreen.SceneDef, error) {
 	if err != nil {
 		return nil, fmt.Errorf("shipped scenes: %w", err)
 	}
-	for _, pattern := range s.cfg.Bigscreen.SceneFiles {
+	for _, pattern := range s.config().Bigscreen.SceneFiles {
 		mine, err := bigscreen.LoadScenes(os.DirFS(filepath.Dir(pattern)), filepath.Base(pattern))
 		if err != nil {
 			return nil, fmt.Errorf("bigscreen.scene_files %s: %w", pattern, err)
@@ -78,7 +78,7 @@ func (s *system) sameOrigin(r *http.Request) bool {
 	if origin == "" {
 		return false
 	}
-	if slices.Contains(s.cfg.Server.AllowedOrigins, origin) {
+	if slices.Contains(s.config().Server.AllowedOrigins, origin) {
 		return true
 	}
 	u, err := url.Parse(origin)
@@ -106,9 +106,7 @@ func (s *system) currentTargets() []inventory.Target {
 
 // dutyNow is who is on duty at t across the rosters, and the 重保期 banner.
 func (s *system) dutyNow(t time.Time) ([]bigscreen.DutyPerson, string) {
-	s.notify.mu.Lock()
-	a := s.cfg.Alerting
-	s.notify.mu.Unlock()
+	a := s.config().Alerting
 	var out []bigscreen.DutyPerson
 	for _, r := range a.Rosters {
 		until := time.Time{}

@@ -12,8 +12,8 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
 	"github.com/swanwatch/swanwatch/collectors/snmp"
-	"github.com/swanwatch/swanwatch/internal/config/secret"
 	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // Secret is re-exported so that callers need not import the tiny package.

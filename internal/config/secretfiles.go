@@ -11,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // Every secret may come from a file: for any field `x` of type Secret that has

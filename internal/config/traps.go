@@ -5,7 +5,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // Traps is the SNMP trap receiver (collectors/snmptrap). An empty listen address

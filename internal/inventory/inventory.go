@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // Target is one thing to watch, as the inventory describes it.

@@ -18,7 +18,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"

@@ -17,7 +17,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // TLS modes.

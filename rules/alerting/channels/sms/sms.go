@@ -15,7 +15,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/swanwatch/swanwatch/internal/config/secret"
+	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
 // Content types of the rendered body.

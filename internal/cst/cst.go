@@ -1,6 +1,7 @@
 // Package cst formats times and durations the way operators and the bureau read
 // them: Asia/Shanghai wall-clock time (China Standard Time, UTC+8, no daylight
-// saving) and durations such as "3小时12分" (glossary.md).
+// saving) and durations such as "3小时12分" (glossary.md), and runs the jobs
+// that happen once a CST day (Daily).
 package cst
 
 import (

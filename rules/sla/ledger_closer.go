@@ -40,6 +40,7 @@ type Closer struct {
 	catchUp int
 	// incidents lists the incidents of a month to freeze with it.
 	incidents func(ctx context.Context, month string) ([]IncidentRecord, error)
+	onClosed  func(ctx context.Context, date string)
 	onFreeze  func(ctx context.Context, month string)
 }
 
@@ -73,6 +74,14 @@ func WithOnFreeze(f func(ctx context.Context, month string)) CloserOption {
 	return func(c *Closer) { c.onFreeze = f }
 }
 
+// WithOnClosed sets a function called after the closer closed a date (the
+// month's draft report is issued there once its last day is closed). It
+// runs in the closer's pass, only after a successful close: a date whose
+// close failed is reported when its retry succeeds.
+func WithOnClosed(f func(ctx context.Context, date string)) CloserOption {
+	return func(c *Closer) { c.onClosed = f }
+}
+
 // WithCloserClock sets the closer's time source (time.Now). Its waits use
 // real timers, so tests run it in a testing/synctest bubble.
 func WithCloserClock(now func() time.Time) CloserOption { return func(c *Closer) { c.now = now } }
@@ -93,29 +102,14 @@ func NewCloser(l *Ledger, compute CloseFunc, logger *slog.Logger, opts ...Closer
 // Run passes at start and then after every midnight CST plus the settle
 // delay (sooner after a failed pass) until ctx ends; it returns nil then.
 func (c *Closer) Run(ctx context.Context) error {
-	for {
-		wait := c.next(c.now())
-		if err := c.Step(ctx); err != nil && ctx.Err() == nil {
+	daily := cst.Daily{At: func() (time.Duration, bool) { return c.settle, true }, Retry: c.retry, AtStart: true, Now: c.now}
+	return daily.Run(ctx, func(ctx context.Context, _ time.Time) error {
+		err := c.Step(ctx)
+		if err != nil && ctx.Err() == nil {
 			c.logger.Error("sla closer pass failed; retrying", "err", err, "retry_in", c.retry)
-			wait = min(wait, c.retry)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-// next is how long from now until the next midnight CST plus the settle delay.
-func (c *Closer) next(now time.Time) time.Duration {
-	at := cst.StartOfDay(now).Add(c.settle)
-	if !at.After(now) {
-		at = cst.StartOfDay(now).AddDate(0, 0, 1).Add(c.settle)
-	}
-	return at.Sub(now)
+		return err
+	})
 }
 
 // Step closes every due date not yet closed, then freezes every month whose
@@ -172,6 +166,9 @@ func (c *Closer) closeOne(ctx context.Context, date string) error {
 	if err != nil {
 		metrics.GetOrCreateCounter(`swanwatch_sla_closer_errors_total{stage="close"}`).Inc()
 		return fmt.Errorf("close %s: %w", date, err)
+	}
+	if c.onClosed != nil {
+		c.onClosed(ctx, date)
 	}
 	return nil
 }

@@ -190,20 +190,40 @@ func TestCloserFreezesWithIncidents(t *testing.T) {
 	})
 }
 
-func TestCloserNextPass(t *testing.T) {
-	c := NewCloser(nil, nil, nil, WithSettle(10*time.Minute))
-	cases := []struct {
-		now  time.Time
-		want time.Duration
-	}{
-		{ledgerCST(2026, 11, 27, 0, 5), 5 * time.Minute},
-		{ledgerCST(2026, 11, 27, 0, 10), 24 * time.Hour},
-		{ledgerCST(2026, 11, 27, 23, 0), 70 * time.Minute},
-		{time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC), 10 * time.Minute}, // 00:00 CST on 12-01
-	}
-	for _, tc := range cases {
-		t.Run(tc.now.Format(time.RFC3339), func(t *testing.T) {
-			assert.Equal(t, tc.want, c.next(tc.now))
-		})
-	}
+// TestCloserOnClosedFollowsTheClose: the hook hears of each date once it
+// is closed in the ledger, in date order; a date whose close failed is
+// heard of after its retry succeeded, not before.
+func TestCloserOnClosedFollowsTheClose(t *testing.T) {
+	ledgerBubble(t, func(t *testing.T, l *Ledger) {
+		var mu sync.Mutex
+		var heard []string
+		onClosed := func(ctx context.Context, date string) {
+			closed, err := l.Closed(ctx, date)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil && closed {
+				heard = append(heard, date)
+			}
+		}
+		take := func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			h := heard
+			heard = nil
+			return h
+		}
+		rec := &ledgerRecorder{fail: map[string]bool{"1999-12-31": true}}
+		stop := ledgerStart(l, rec, WithRetry(5*time.Minute), WithOnClosed(onClosed))
+		defer stop()
+		synctest.Wait()
+		assert.Equal(t, ledgerDates("1999-12-01", "1999-12-30"), take(), "not the 31st: its close failed")
+
+		ledgerSleepUntil(time.Now().Add(4 * time.Minute))
+		assert.Empty(t, take())
+		ledgerSleepUntil(time.Now().Add(time.Minute + time.Second))
+		assert.Equal(t, []string{"1999-12-31"}, take(), "after the retry closed it")
+
+		ledgerSleepUntil(ledgerCST(2000, 1, 2, 0, 11))
+		assert.Equal(t, []string{"2000-01-01"}, take())
+	})
 }

@@ -39,7 +39,7 @@ func TestScreenTokenThenRevoke(t *testing.T) {
 		require.NoError(t, err)
 		defer db.Close()
 		mux := http.NewServeMux()
-		auth.New(db, auth.Options{}).RegisterWall(mux)
+		mux.HandleFunc("GET /wall/login", auth.New(db, auth.Options{}).ServeWallLogin)
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, httptest.NewRequest("GET", wall.RequestURI(), nil))
 		return w.Code

@@ -23,7 +23,7 @@ func BenchmarkInstantQueryDistrict(b *testing.B) {
 	f.openDB(b)
 	q := NewQuery(QueryOptions{Queryable: f.db})
 	mux := http.NewServeMux()
-	q.Register(mux)
+	mount(q, mux)
 	target := "/api/v1/query?" + url.Values{
 		"query": {"avg by (district) (up)"},
 		"time":  {fmt.Sprint(f.end().Unix())},

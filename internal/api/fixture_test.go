@@ -84,7 +84,7 @@ func (f *fixture) serve(t testing.TB) {
 	f.queryOpt.Queryable = f.db
 	f.query = NewQuery(f.queryOpt)
 	mux := http.NewServeMux()
-	f.query.Register(mux)
+	mount(f.query, mux)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	c, err := promapi.NewClient(promapi.Config{Address: f.srv.URL})
@@ -120,4 +120,17 @@ func (f *fixture) wantDistrictRatio() map[string]float64 {
 		out[d] = sum[d] / n[d]
 	}
 	return out
+}
+
+// mount mounts the endpoints on the paths the route table in internal/app uses.
+func mount(q *Query, mux *http.ServeMux) {
+	for _, name := range []string{"query", "query_range", "series", "labels"} {
+		mux.Handle("GET /api/v1/"+name, q.Endpoint(name))
+		mux.Handle("POST /api/v1/"+name, q.Endpoint(name))
+	}
+	mux.Handle("GET /api/v1/label/{name}/values", q.Endpoint("label_values"))
+	mux.Handle("POST /api/v1/label/{name}/values", q.Endpoint("label_values"))
+	mux.Handle("GET /api/v1/metadata", q.Endpoint("metadata"))
+	mux.Handle("GET /api/v1/status/buildinfo", q.Endpoint("buildinfo"))
+	mux.Handle("GET /api/v1/status/runtimeinfo", q.Endpoint("runtimeinfo"))
 }

@@ -10,6 +10,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -92,25 +93,22 @@ func withDefaults(o QueryOptions) QueryOptions {
 	return o
 }
 
-// Register mounts the endpoints on mux. Auth and audit wrap mux outside.
-func (q *Query) Register(mux *http.ServeMux) {
-	both := map[string]apiFunc{
-		"query":       q.instant,
-		"query_range": q.rangeQuery,
-		"series":      q.series,
-		"labels":      q.labelNames,
+// Endpoint is the handler of one endpoint by its name in the Prometheus
+// HTTP API: query, query_range, series, labels, label_values, metadata,
+// buildinfo or runtimeinfo. The route table in internal/app mounts each
+// (query, query_range, series, labels and label_values on GET and POST, as
+// Grafana calls them). An unknown name panics: a wiring bug, caught by the
+// route table's test.
+func (q *Query) Endpoint(name string) http.Handler {
+	f, ok := map[string]apiFunc{
+		"query": q.instant, "query_range": q.rangeQuery, "series": q.series, "labels": q.labelNames,
+		"label_values": q.labelValues, "metadata": q.metadata, "buildinfo": q.buildInfo,
+		"runtimeinfo": q.runtimeInfo,
+	}[name]
+	if !ok {
+		panic(fmt.Sprintf("api: no endpoint %q", name))
 	}
-	for name, f := range both {
-		h := q.handle(name, f)
-		mux.Handle("GET /api/v1/"+name, h)
-		mux.Handle("POST /api/v1/"+name, h)
-	}
-	values := q.handle("label_values", q.labelValues)
-	mux.Handle("GET /api/v1/label/{name}/values", values)
-	mux.Handle("POST /api/v1/label/{name}/values", values)
-	mux.Handle("GET /api/v1/metadata", q.handle("metadata", q.metadata))
-	mux.Handle("GET /api/v1/status/buildinfo", q.handle("buildinfo", q.buildInfo))
-	mux.Handle("GET /api/v1/status/runtimeinfo", q.handle("runtimeinfo", q.runtimeInfo))
+	return q.handle(name, f)
 }
 
 // queryData is the "data" of a query response.

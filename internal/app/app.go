@@ -13,7 +13,6 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
-	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/api"
 	"github.com/swanwatch/swanwatch/internal/audit"
@@ -132,11 +131,10 @@ func (s *system) openPipeline() error {
 	if err := s.restoreEventAlerts(); err != nil {
 		return fmt.Errorf("take back the open event alerts: %w", err)
 	}
-	ks, ac, err := kinds(s.config(), s.logger, s.eventSink())
-	if err != nil {
+	if s.kinds, err = kinds(s.config(), kindEnv{logger: s.logger, events: s.eventSink()}); err != nil {
 		return err
 	}
-	s.agent, s.kinds = ac, ks
+	s.agent, _ = s.kinds["agent"].Collector.(*agent.Collector) // its metric metadata for the query API
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
@@ -197,8 +195,10 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	s.wall.targets.Store(&targets)
 	s.inventoryTopology(targets)
 	ct := toCollectorTargets(targets)
-	if sn, ok := s.kinds["snmp"].Collector.(*snmp.Collector); ok {
-		sn.SetTargets(ct) // forget the port states of devices that left
+	for _, k := range s.kinds {
+		if ts, ok := k.Collector.(targetSetter); ok {
+			ts.SetTargets(ct) // forget the port states of devices that left
+		}
 	}
 	s.runner.SetTargets(ct)
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))

@@ -6,14 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
-
 	"github.com/swanwatch/swanwatch/internal/auth"
-	"github.com/swanwatch/swanwatch/internal/web"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
 type server struct {
@@ -23,7 +18,7 @@ type server struct {
 
 func (s *system) newServer() *server {
 	return &server{s: s, srv: &http.Server{
-		Handler:           s.routes(),
+		Handler:           s.handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute, // long range queries and report downloads
@@ -33,71 +28,28 @@ func (s *system) newServer() *server {
 	}}
 }
 
-// routes builds the whole HTTP surface. Only /healthz, /-/ready and the
-// signed 确认 links are open;
-// everything else sits behind auth (viewer to read, admin to change), and the
-// audit middleware wraps it all from the outside so that every write — login
-// attempts and refused requests included — lands in the audit trail.
-func (s *system) routes() http.Handler {
+// handler mounts the route table: each route behind its role, and every
+// non-GET (refused ones included: a login attempt, a 403) in the audit trail,
+// audit outside auth so that it sees the refusals.
+func (s *system) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /-/ready", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ready") })
-	s.auth.Register(mux) // login page, login/logout, whoami, tokens (admin)
-
-	viewer := http.NewServeMux()
-	s.query.Register(viewer)
-	viewer.Handle("GET /api/v1/events", s.events.Handler())
-	web.New(s.runner, s.logger, nil).WithIncidents(s.incidents).WithSilences(s.notify.silences).Register(viewer)
-	incidents := alerting.NewIncidentAPI(s.incidents, userOf)
-	incidents.RegisterReads(viewer)
-	silences := alerting.NewSilenceAPI(s.notify.silences, userOf)
-	silences.RegisterReads(viewer)
-	s.reportRoutes(viewer)
-	viewer.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { metrics.WritePrometheus(w, true) })
-	mux.Handle("/", s.auth.Middleware(auth.RoleViewer)(viewer))
-
-	operator := http.NewServeMux()
-	incidents.RegisterWrites(operator)
-	silences.RegisterWrites(operator)
-	asOperator := s.auth.Middleware(auth.RoleOperator)(operator)
-	for _, p := range []string{"POST /api/v1/incidents/", "POST /api/v1/silences", "DELETE /api/v1/silences/"} {
-		mux.Handle(p, asOperator)
+	for _, rt := range s.routes() {
+		h := rt.handler
+		if rt.role != open {
+			h = s.auth.Middleware(rt.role)(h)
+		}
+		if !rt.read {
+			h = s.audit.Middleware(h)
+		}
+		mux.Handle(rt.pattern, h)
 	}
-	s.wallRoutes(mux)
-	// 确认 links in messages: the signed link is the credential (one incident,
-	// expiring); the audit middleware still records every POST.
-	mux.Handle("/ack/", alerting.AckLinkHandler(s.notify.links, s.incidents))
-
-	admin := s.auth.Middleware(auth.RoleAdmin)
-	mux.Handle("POST /-/reload", admin(http.HandlerFunc(s.reload.handle)))
-	mux.Handle("GET /api/v1/audit", admin(s.audit.QueryHandler()))
-	// Profiles for whoever must explain a CPU or memory figure; admin only.
-	mux.Handle("GET /debug/pprof/", admin(http.HandlerFunc(pprof.Index)))
-	mux.Handle("GET /debug/pprof/profile", admin(http.HandlerFunc(pprof.Profile)))
-	return auditWrites(s.audit.Middleware(mux), mux)
+	return mux
 }
 
 // userOf names the authenticated user of a request (auth runs before).
 func userOf(r *http.Request) string {
 	p, _ := auth.PrincipalFrom(r.Context())
 	return p.User
-}
-
-// readOnlyPOST are the query endpoints Grafana calls with POST: reads, so they
-// stay out of the audit trail (which keeps every row for 180 days).
-var readOnlyPOST = map[string]bool{
-	"/api/v1/query": true, "/api/v1/query_range": true, "/api/v1/series": true,
-	"/api/v1/labels": true, "/api/v1/query_exemplars": true,
-}
-
-func auditWrites(audited, plain http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && readOnlyPOST[r.URL.Path] {
-			plain.ServeHTTP(w, r)
-			return
-		}
-		audited.ServeHTTP(w, r)
-	})
 }
 
 // serve listens until ctx ends, then shuts down gracefully.

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
@@ -13,45 +14,92 @@ import (
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
-// KindNames lists the collector kinds this build knows, for inventory validation.
-var KindNames = []string{"agent", "link", "netprobe", "snmp"}
-
-// kinds builds one collector per kind from the configuration. This switch is the
-// single place where a kind name meets its constructor.
-// events receives what collectors notice between polls (an SNMP port that
-// went down), the same sink as the trap receiver's.
-func kinds(cfg *config.Config, logger *slog.Logger, events collectors.EventSink) (map[string]collectors.Kind, *agent.Collector, error) {
-	out := map[string]collectors.Kind{}
-	var agentColl *agent.Collector
-	for _, name := range KindNames {
-		switch name {
-		case "agent":
-			ac := cfg.Collectors.Agent.WithDefaults()
-			agentColl = agent.New(ac, logger.With("kind", "agent"))
-			out[name] = collectors.Kind{Collector: agentColl, Schedule: ac.Schedule}
-		case "link":
-			lc := cfg.Collectors.Link.WithDefaults()
-			out[name] = collectors.Kind{Collector: link.New(lc), Schedule: lc.Schedule}
-		case "netprobe":
-			nc := cfg.Collectors.Netprobe.WithDefaults()
-			np, err := netprobe.New(nc, logger.With("kind", name))
-			if err != nil {
-				return nil, nil, fmt.Errorf("network probes: %w", err)
-			}
-			out[name] = collectors.Kind{Collector: np, Schedule: nc.Schedule}
-		case "snmp":
-			sc := cfg.Collectors.SNMP.WithDefaults()
-			sn, err := snmp.New(sc, logger.With("kind", name), snmp.WithEvents(events))
-			if err != nil {
-				return nil, nil, fmt.Errorf("snmp collector: %w", err)
-			}
-			out[name] = collectors.Kind{Collector: sn, Schedule: sc.Schedule}
-		default:
-			return nil, nil, fmt.Errorf("kind %q has no constructor", name)
-		}
-	}
-	return out, agentColl, nil
+// kindEnv is what a constructor may use besides its own section.
+type kindEnv struct {
+	logger *slog.Logger
+	// events receives what collectors notice between polls (an SNMP port
+	// that went down), the same sink as the trap receiver's.
+	events collectors.EventSink
 }
+
+// kindDef is one collector kind: its name in the inventory, its section of
+// collectors: in swanwatch.yaml, and its constructor.
+type kindDef struct {
+	name  string
+	build func(*config.Collectors, kindEnv) (collectors.Kind, error)
+}
+
+// kind ties a name to its configuration type C and its constructor, so the
+// table below reads as one line per kind and the compiler checks that the
+// section and the constructor agree.
+func kind[C any](name string, section func(*config.Collectors) C, build func(C, kindEnv) (collectors.Kind, error)) kindDef {
+	return kindDef{name: name, build: func(c *config.Collectors, env kindEnv) (collectors.Kind, error) {
+		env.logger = env.logger.With("kind", name)
+		k, err := build(section(c), env)
+		if err != nil {
+			return collectors.Kind{}, fmt.Errorf("collector kind %s: %w", name, err)
+		}
+		return k, nil
+	}}
+}
+
+// kindTable is every collector kind this build knows. A new kind is a
+// package under collectors/, its section in config.Collectors, and one line
+// here: nothing else in the server names kinds.
+var kindTable = []kindDef{
+	kind("agent", func(c *config.Collectors) agent.Config { return c.Agent }, newAgent),
+	kind("link", func(c *config.Collectors) link.Config { return c.Link }, newLink),
+	kind("netprobe", func(c *config.Collectors) netprobe.Config { return c.Netprobe }, newNetprobe),
+	kind("snmp", func(c *config.Collectors) snmp.Config { return c.SNMP }, newSNMP),
+}
+
+// KindNames lists the collector kinds this build knows, for inventory validation.
+var KindNames = func() []string {
+	out := make([]string, len(kindTable))
+	for i, k := range kindTable {
+		out[i] = k.name
+	}
+	return slices.Sorted(slices.Values(out))
+}()
+
+func newAgent(c agent.Config, env kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	return collectors.Kind{Collector: agent.New(c, env.logger), Schedule: c.Schedule}, nil
+}
+
+func newLink(c link.Config, _ kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	return collectors.Kind{Collector: link.New(c), Schedule: c.Schedule}, nil
+}
+
+func newNetprobe(c netprobe.Config, env kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	np, err := netprobe.New(c, env.logger)
+	return collectors.Kind{Collector: np, Schedule: c.Schedule}, err
+}
+
+func newSNMP(c snmp.Config, env kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	sn, err := snmp.New(c, env.logger, snmp.WithEvents(env.events))
+	return collectors.Kind{Collector: sn, Schedule: c.Schedule}, err
+}
+
+// kinds builds one collector per kind of the table.
+func kinds(cfg *config.Config, env kindEnv) (map[string]collectors.Kind, error) {
+	out := make(map[string]collectors.Kind, len(kindTable))
+	for _, k := range kindTable {
+		built, err := k.build(&cfg.Collectors, env)
+		if err != nil {
+			return nil, err
+		}
+		out[k.name] = built
+	}
+	return out, nil
+}
+
+// targetSetter is a collector that keeps per-target state (the SNMP
+// poller's port states) and must forget the targets that left.
+type targetSetter interface{ SetTargets([]collectors.Target) }
 
 // toCollectorTargets maps inventory targets to what the Runner schedules.
 func toCollectorTargets(in []inventory.Target) []collectors.Target {

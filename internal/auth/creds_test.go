@@ -195,7 +195,7 @@ func TestLockout(t *testing.T) {
 func TestTrackPrincipalSeesInnerAuth(t *testing.T) {
 	e := newEnv(t, Options{})
 	mux := http.NewServeMux()
-	e.svc.Register(mux)
+	mountAPI(e.svc, mux)
 	var seen []string
 	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, get := TrackPrincipal(r.Context())

@@ -17,29 +17,19 @@ var loginPage = template.Must(template.ParseFS(webFS, "web/login.html"))
 // maxBodyBytes bounds the login and token request bodies.
 const maxBodyBytes = 64 << 10
 
-// Register mounts the login page and the auth API on mux:
+// The auth API, mounted by the route table in internal/app with these roles:
 //
-//	GET    /login            login page (Chinese, no external assets)
-//	POST   /api/v1/login     JSON {"user","password"} or form user, password, next
-//	POST   /api/v1/logout    any role
-//	GET    /api/v1/whoami    any role
-//	POST   /api/v1/tokens    admin: JSON {"user","name","ttl"}; answers the secret once
-//	GET    /api/v1/tokens    admin: ?user= filters
-//	DELETE /api/v1/tokens    admin: ?user=&name=
-func (s *Service) Register(mux *http.ServeMux) {
-	viewer, admin := s.Middleware(RoleViewer), s.Middleware(RoleAdmin)
-	mux.HandleFunc("GET /login", s.handleLoginPage)
-	mux.HandleFunc("POST /api/v1/login", s.handleLogin)
-	mux.Handle("POST /api/v1/logout", viewer(http.HandlerFunc(s.handleLogout)))
-	mux.Handle("GET /api/v1/whoami", viewer(http.HandlerFunc(s.handleWhoami)))
-	mux.Handle("POST /api/v1/tokens", admin(http.HandlerFunc(s.handleCreateToken)))
-	mux.Handle("GET /api/v1/tokens", admin(http.HandlerFunc(s.handleListTokens)))
-	mux.Handle("DELETE /api/v1/tokens", admin(http.HandlerFunc(s.handleRevokeToken)))
-}
+//	GET    /login            ServeLoginPage: login page (Chinese, no external assets), open
+//	POST   /api/v1/login     ServeLogin: JSON {"user","password"} or form user, password, next; open
+//	POST   /api/v1/logout    ServeLogout: any role
+//	GET    /api/v1/whoami    ServeWhoami: any role
+//	POST   /api/v1/tokens    ServeCreateToken: admin; JSON {"user","name","ttl"}; answers the secret once
+//	GET    /api/v1/tokens    ServeListTokens: admin; ?user= filters
+//	DELETE /api/v1/tokens    ServeRevokeToken: admin; ?user=&name=
 
 type loginView struct{ Error, User, Next string }
 
-func (s *Service) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeLoginPage(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, http.StatusOK, loginView{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
@@ -89,12 +79,12 @@ type whoami struct {
 	CSRFToken string `json:"csrf_token,omitempty"`
 }
 
-func (s *Service) handleWhoami(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeWhoami(w http.ResponseWriter, r *http.Request) {
 	p, _ := PrincipalFrom(r.Context())
 	writeJSON(w, http.StatusOK, whoami{p.User, p.Role, p.Role.Label(), p.Via, p.csrf})
 }
 
-func (s *Service) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeLogout(w http.ResponseWriter, r *http.Request) {
 	if ck, err := r.Cookie(SessionCookie); err == nil {
 		if err := s.Logout(r.Context(), ck.Value); err != nil {
 			s.log.Error("logout", "err", err)

@@ -76,7 +76,7 @@ func newEnv(t testing.TB, opts Options) *env {
 		require.NoError(t, svc.AddUser(context.Background(), u.name, u.role, goodPassword))
 	}
 	mux := http.NewServeMux()
-	svc.Register(mux)
+	mountAPI(svc, mux)
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := PrincipalFrom(r.Context())
 		assert.True(t, ok, "principal in context")
@@ -141,3 +141,16 @@ func (e *env) loginJSON(t *testing.T, c *http.Client, user, pass string) (*http.
 }
 
 func counter(name string) uint64 { return metrics.GetOrCreateCounter(name).Get() }
+
+// mountAPI mounts the auth API as the route table in internal/app does.
+func mountAPI(svc *Service, mux *http.ServeMux) {
+	viewer, admin := svc.Middleware(RoleViewer), svc.Middleware(RoleAdmin)
+	mux.HandleFunc("GET /login", svc.ServeLoginPage)
+	mux.HandleFunc("POST /api/v1/login", svc.ServeLogin)
+	mux.Handle("POST /api/v1/logout", viewer(http.HandlerFunc(svc.ServeLogout)))
+	mux.Handle("GET /api/v1/whoami", viewer(http.HandlerFunc(svc.ServeWhoami)))
+	mux.Handle("POST /api/v1/tokens", admin(http.HandlerFunc(svc.ServeCreateToken)))
+	mux.Handle("GET /api/v1/tokens", admin(http.HandlerFunc(svc.ServeListTokens)))
+	mux.Handle("DELETE /api/v1/tokens", admin(http.HandlerFunc(svc.ServeRevokeToken)))
+	mux.HandleFunc("GET /wall/login", svc.ServeWallLogin)
+}

@@ -24,9 +24,9 @@ type loginResponse struct {
 	CSRFToken string    `json:"csrf_token"`
 }
 
-// handleLogin accepts JSON (API clients, scripts) or a form (the login page,
+// ServeLogin accepts JSON (API clients, scripts) or a form (the login page,
 // which then gets a redirect or the page again with the error).
-func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeLogin(w http.ResponseWriter, r *http.Request) {
 	isForm := !isJSON(r)
 	// Login CSRF: a cross-site form must not log a browser into another account.
 	if !sameOrigin(r) {

@@ -18,25 +18,21 @@ var wallDeniedPage = template.Must(template.ParseFS(wallFS, "web/wall_denied.htm
 // cookie lifetimes at 400 days; the token itself lasts until revoked.
 const screenCookieAge = 400 * 24 * time.Hour
 
-// RegisterWall mounts the wall's login on mux:
+type wallView struct {
+	Message, Hint string
+	Retry         bool // a server fault: the page retries by itself
+}
+
+// ServeWallLogin is the wall's login, mounted open (the token is the credential):
 //
 //	GET /wall/login?token=swt_...&screen=NAME[&scene=ID]
 //
 // A screen token sets the swanwatch_screen cookie (HttpOnly, SameSite=Strict,
 // Path=/wall, Secure over TLS) and redirects 303 to /wall/?screen=NAME, so the
 // token is not in the URL the wall then shows. The page itself (/wall/,
-// /wall/static/..., /wall/ws) is mounted by the caller behind
+// /wall/static/..., /wall/ws) is mounted behind
 // Middleware(RoleViewer), which accepts the cookie on GET /wall/... only.
-func (s *Service) RegisterWall(mux *http.ServeMux) {
-	mux.HandleFunc("GET /wall/login", s.handleWallLogin)
-}
-
-type wallView struct {
-	Message, Hint string
-	Retry         bool // a server fault: the page retries by itself
-}
-
-func (s *Service) handleWallLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeWallLogin(w http.ResponseWriter, r *http.Request) {
 	// The request URL holds the token: keep it out of caches and Referers.
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	q := r.URL.Query()

@@ -69,8 +69,9 @@ func newWall(t *testing.T, tls bool) *wall {
 	require.NoError(t, err)
 
 	mux := http.NewServeMux()
-	svc.Register(mux)
-	svc.RegisterWall(mux)
+	mux.HandleFunc("GET /login", svc.ServeLoginPage)
+	mux.HandleFunc("POST /api/v1/login", svc.ServeLogin)
+	mux.HandleFunc("GET /wall/login", svc.ServeWallLogin)
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, _ := auth.PrincipalFrom(r.Context())
 		_, _ = io.WriteString(w, p.User+" "+string(p.Role)+" "+string(p.Via))

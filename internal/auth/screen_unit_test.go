@@ -107,7 +107,7 @@ func FuzzWallLogin(f *testing.F) {
 		q := url.Values{"token": {token}, "screen": {screen}, "scene": {scene}}
 		r := httptest.NewRequest("GET", "/wall/login?"+q.Encode(), nil)
 		w := httptest.NewRecorder()
-		e.svc.handleWallLogin(w, r)
+		e.svc.ServeWallLogin(w, r)
 		loc := w.Header().Get("Location")
 		if w.Code != http.StatusSeeOther {
 			assert.Empty(t, w.Header().Values("Set-Cookie"))

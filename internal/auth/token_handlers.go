@@ -20,7 +20,7 @@ type createTokenResponse struct {
 	Expires time.Time `json:"expires,omitzero"`
 }
 
-func (s *Service) handleCreateToken(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeCreateToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	var req createTokenRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Name == "" {
@@ -61,7 +61,7 @@ func parseTTL(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func (s *Service) handleListTokens(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeListTokens(w http.ResponseWriter, r *http.Request) {
 	tokens, err := s.ListTokens(r.Context(), r.URL.Query().Get("user"))
 	if err != nil {
 		s.tokenError(w, err)
@@ -70,7 +70,7 @@ func (s *Service) handleListTokens(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"tokens": tokens})
 }
 
-func (s *Service) handleRevokeToken(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeRevokeToken(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("user") == "" || q.Get("name") == "" {
 		writeError(w, http.StatusBadRequest, "bad_data", "需要参数 user 和 name")

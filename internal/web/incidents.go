@@ -34,9 +34,9 @@ type incidentRow struct {
 	Held         int  // incidents held back under this one
 }
 
-// incidentsPage lists the open incidents, each root followed by the
+// IncidentsPage lists the open incidents, each root followed by the
 // incidents it holds back (因上级故障抑制), or shows one with ?id=.
-func (w *Web) incidentsPage(rw http.ResponseWriter, r *http.Request) {
+func (w *Web) IncidentsPage(rw http.ResponseWriter, r *http.Request) {
 	if id := r.URL.Query().Get("id"); id != "" {
 		w.incidentDetail(rw, r, id)
 		return

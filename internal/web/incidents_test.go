@@ -62,7 +62,7 @@ func TestIncidentPagesShowTheSuppressionTree(t *testing.T) {
 			Labels: map[string]string{"district": "卢氏县", "instance": "zwy-ls-01"}},
 	}
 	mux := http.NewServeMux()
-	New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithIncidents(incs).Register(mux)
+	mount(New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithIncidents(incs), mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -99,7 +99,7 @@ func TestIncidentPageShowsAckStateInChinese(t *testing.T) {
 			AckedAt: t0.Add(-5 * time.Minute), Labels: map[string]string{"district": "卢氏县", "instance": "zwy-ls-01"}},
 	}
 	mux := http.NewServeMux()
-	New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithIncidents(incs).Register(mux)
+	mount(New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithIncidents(incs), mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

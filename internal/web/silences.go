@@ -34,7 +34,8 @@ type silenceRow struct {
 	Left    time.Duration // until it ends
 }
 
-func (w *Web) silencesPage(rw http.ResponseWriter, r *http.Request) {
+// SilencesPage lists the silences (屏蔽规则) in force and those that ended.
+func (w *Web) SilencesPage(rw http.ResponseWriter, r *http.Request) {
 	ss, err := w.silences.List(r.Context(), false)
 	if err != nil {
 		w.logger.Error("list silences for the page", "err", err)

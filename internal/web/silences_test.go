@@ -30,7 +30,7 @@ func silencePage(t *testing.T, query string, add ...alerting.Silence) (*http.Res
 		require.NoError(t, err)
 	}
 	mux := http.NewServeMux()
-	New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithSilences(store).Register(mux)
+	mount(New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithSilences(store), mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	resp, err := http.Get(srv.URL + "/silences" + query)
@@ -87,8 +87,8 @@ func TestSilencePageEmptyAndScript(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	mux := http.NewServeMux()
-	New(fixedLister{}, slog.New(slog.DiscardHandler), nil).
-		WithSilences(alerting.NewSilences(db, nil)).WithIncidents(fixedIncidents{}).Register(mux)
+	mount(New(fixedLister{}, slog.New(slog.DiscardHandler), nil).
+		WithSilences(alerting.NewSilences(db, nil)).WithIncidents(fixedIncidents{}), mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	js, err := http.Get(srv.URL + "/static/silences.js")

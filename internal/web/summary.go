@@ -121,11 +121,13 @@ func FormatPercent(ratio float64) string {
 	return fmt.Sprintf("%.2f%%", v)
 }
 
-func (w *Web) rateAPI(rw http.ResponseWriter, _ *http.Request) {
+// RateAPI answers the agent online rate (插件在线率) of the city and of each district.
+func (w *Web) RateAPI(rw http.ResponseWriter, _ *http.Request) {
 	per, city := AgentRates(w.lister.Targets())
 	writeJSON(rw, map[string]any{"city": city, "districts": per})
 }
 
-func (w *Web) offlineAPI(rw http.ResponseWriter, _ *http.Request) {
+// OfflineAPI lists the VMs whose agent is offline, with since-when.
+func (w *Web) OfflineAPI(rw http.ResponseWriter, _ *http.Request) {
 	writeJSON(rw, map[string]any{"agents": OfflineAgents(w.lister.Targets())})
 }

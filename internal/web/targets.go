@@ -68,7 +68,8 @@ func viewOf(s collectors.TargetStatus) targetView {
 	return v
 }
 
-func (w *Web) targetsAPI(rw http.ResponseWriter, r *http.Request) {
+// TargetsAPI lists every target with its state, last error and last round.
+func (w *Web) TargetsAPI(rw http.ResponseWriter, r *http.Request) {
 	rows, total := parseFilter(r).apply(w.lister.Targets())
 	views := make([]targetView, len(rows))
 	for i, s := range rows {
@@ -77,7 +78,8 @@ func (w *Web) targetsAPI(rw http.ResponseWriter, r *http.Request) {
 	writeJSON(rw, map[string]any{"total": total, "targets": views})
 }
 
-func (w *Web) targetsPage(rw http.ResponseWriter, r *http.Request) {
+// TargetsPage is 采集目标: the targets as a page.
+func (w *Web) TargetsPage(rw http.ResponseWriter, r *http.Request) {
 	f := parseFilter(r)
 	if r.URL.Query().Get("limit") == "" {
 		f.limit = 500 // a page of 3,000 rows helps nobody; filters narrow it down
@@ -87,7 +89,8 @@ func (w *Web) targetsPage(rw http.ResponseWriter, r *http.Request) {
 		"Kind": f.kind, "State": f.state, "District": f.district, "Districts": Districts, "Now": w.now()})
 }
 
-func (w *Web) statusPage(rw http.ResponseWriter, _ *http.Request) {
+// StatusPage is 运行概况, the home page.
+func (w *Web) StatusPage(rw http.ResponseWriter, _ *http.Request) {
 	st := w.lister.Targets()
 	per, city := AgentRates(st)
 	off := OfflineAgents(st)

@@ -55,23 +55,8 @@ func New(l Lister, logger *slog.Logger, now func() time.Time) *Web {
 	return &Web{lister: l, logger: logger, now: now, pages: pages}
 }
 
-// Register mounts the pages and APIs on mux. The caller wraps mux with auth.
-func (w *Web) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", w.statusPage)
-	mux.HandleFunc("GET /targets", w.targetsPage)
-	mux.HandleFunc("GET /api/v1/targets", w.targetsAPI)
-	mux.HandleFunc("GET /api/v1/agents/offline", w.offlineAPI)
-	mux.HandleFunc("GET /api/v1/agents/online_rate", w.rateAPI)
-	if w.incidents != nil || w.silences != nil {
-		mux.Handle("GET /static/", http.FileServerFS(staticFS))
-	}
-	if w.incidents != nil {
-		mux.HandleFunc("GET /incidents", w.incidentsPage)
-	}
-	if w.silences != nil {
-		mux.HandleFunc("GET /silences", w.silencesPage)
-	}
-}
+// Static serves the pages' style sheet and scripts (GET /static/...).
+func (w *Web) Static() http.Handler { return http.FileServerFS(staticFS) }
 
 func (w *Web) render(rw http.ResponseWriter, name string, data any) {
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -66,7 +66,7 @@ func TestFormatPercentNeverRoundsUp(t *testing.T) {
 func serve(t *testing.T, path string) (*http.Response, string) {
 	t.Helper()
 	mux := http.NewServeMux()
-	New(fixture(), slog.New(slog.DiscardHandler), func() time.Time { return t0 }).Register(mux)
+	mount(New(fixture(), slog.New(slog.DiscardHandler), func() time.Time { return t0 }), mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	resp, err := http.Get(srv.URL + path)
@@ -106,4 +106,16 @@ func TestTargetsPageLists(t *testing.T) {
 	assert.Contains(t, body, "sw1")
 	assert.Contains(t, body, "离线")
 	assert.NotContains(t, body, "vm-a")
+}
+
+// mount mounts the pages as the route table in internal/app does.
+func mount(w *Web, mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", w.StatusPage)
+	mux.HandleFunc("GET /targets", w.TargetsPage)
+	mux.HandleFunc("GET /api/v1/targets", w.TargetsAPI)
+	mux.HandleFunc("GET /api/v1/agents/offline", w.OfflineAPI)
+	mux.HandleFunc("GET /api/v1/agents/online_rate", w.RateAPI)
+	mux.Handle("GET /static/", w.Static())
+	mux.HandleFunc("GET /incidents", w.IncidentsPage)
+	mux.HandleFunc("GET /silences", w.SilencesPage)
 }

@@ -10,36 +10,46 @@ import (
 	"github.com/swanwatch/swanwatch/internal/cst"
 )
 
-// AckLinkHandler serves the 确认 links: GET shows the incident and a button,
-// POST acknowledges. A GET never acknowledges, because chat apps fetch links
-// to preview them. The one who taps may give a name; the timeline records it
-// with "（消息链接）" so nobody mistakes it for a logged-in user.
-func AckLinkHandler(links *AckLinks, store *Incidents) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /ack/{token}", func(w http.ResponseWriter, r *http.Request) {
-		inc, ok := ackIncident(w, r, links, store)
-		if ok {
-			renderAck(w, http.StatusOK, ackView{Inc: inc, Token: r.PathValue("token")})
-		}
-	})
-	mux.HandleFunc("POST /ack/{token}", func(w http.ResponseWriter, r *http.Request) {
-		inc, ok := ackIncident(w, r, links, store)
-		if !ok {
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 4096)
-		who := ackName(r.PostFormValue("name"))
-		got, err := store.Ack(r.Context(), inc.ID, who)
-		switch {
-		case errors.Is(err, ErrAlreadyAcked), errors.Is(err, ErrNotOpen):
-			renderAck(w, http.StatusConflict, ackView{Inc: got, Done: true})
-		case err != nil:
-			renderAck(w, http.StatusInternalServerError, ackView{Err: "确认失败，请稍后重试或登录系统确认"})
-		default:
-			renderAck(w, http.StatusOK, ackView{Inc: got, Done: true})
-		}
-	})
-	return mux
+// AckLinkAPI serves the 确认 links: Page (GET /ack/{token}) shows the
+// incident and a button, Ack (POST /ack/{token}) acknowledges. A GET never
+// acknowledges, because chat apps fetch links to preview them. The signed
+// link is the credential (one incident, expiring), so both are mounted open.
+// The one who taps may give a name; the timeline records it with
+// "（消息链接）" so nobody mistakes it for a logged-in user.
+type AckLinkAPI struct {
+	links *AckLinks
+	store *Incidents
+}
+
+// NewAckLinkAPI builds the handlers of the 确认 links.
+func NewAckLinkAPI(links *AckLinks, store *Incidents) *AckLinkAPI {
+	return &AckLinkAPI{links: links, store: store}
+}
+
+// Page shows the incident behind a link and the 确认 button.
+func (a *AckLinkAPI) Page(w http.ResponseWriter, r *http.Request) {
+	if inc, ok := ackIncident(w, r, a.links, a.store); ok {
+		renderAck(w, http.StatusOK, ackView{Inc: inc, Token: r.PathValue("token")})
+	}
+}
+
+// Ack acknowledges the incident behind a link.
+func (a *AckLinkAPI) Ack(w http.ResponseWriter, r *http.Request) {
+	inc, ok := ackIncident(w, r, a.links, a.store)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	who := ackName(r.PostFormValue("name"))
+	got, err := a.store.Ack(r.Context(), inc.ID, who)
+	switch {
+	case errors.Is(err, ErrAlreadyAcked), errors.Is(err, ErrNotOpen):
+		renderAck(w, http.StatusConflict, ackView{Inc: got, Done: true})
+	case err != nil:
+		renderAck(w, http.StatusInternalServerError, ackView{Err: "确认失败，请稍后重试或登录系统确认"})
+	default:
+		renderAck(w, http.StatusOK, ackView{Inc: got, Done: true})
+	}
 }
 
 func ackIncident(w http.ResponseWriter, r *http.Request, links *AckLinks, store *Incidents) (Incident, bool) {

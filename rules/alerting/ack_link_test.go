@@ -67,7 +67,11 @@ func TestAckLinkHandler(t *testing.T) {
 	require.NoError(t, err)
 	l, err := NewAckLinks([]byte(strings.Repeat("a", 32)), time.Hour, c.now)
 	require.NoError(t, err)
-	srv := httptest.NewServer(AckLinkHandler(l, s))
+	api := NewAckLinkAPI(l, s)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ack/{token}", api.Page)
+	mux.HandleFunc("POST /ack/{token}", api.Ack)
+	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	link := l.URL(srv.URL, inc.ID)
 

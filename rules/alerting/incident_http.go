@@ -25,19 +25,6 @@ func NewIncidentAPI(store *Incidents, who func(*http.Request) string) *IncidentA
 	return &IncidentAPI{store: store, who: who}
 }
 
-// RegisterReads mounts the read endpoints.
-func (a *IncidentAPI) RegisterReads(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/incidents", a.list)
-	mux.HandleFunc("GET /api/v1/incidents/stats", a.stats)
-	mux.HandleFunc("GET /api/v1/incidents/{id}", a.get)
-}
-
-// RegisterWrites mounts the operator actions.
-func (a *IncidentAPI) RegisterWrites(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/incidents/{id}/ack", a.ack)
-	mux.HandleFunc("POST /api/v1/incidents/{id}/notes", a.note)
-}
-
 func (a *IncidentAPI) filter(r *http.Request) (IncidentFilter, error) {
 	q := r.URL.Query()
 	f := IncidentFilter{OpenOnly: q.Get("open") == "1" || q.Get("open") == "true", NewestFirst: true,
@@ -69,7 +56,8 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-func (a *IncidentAPI) list(w http.ResponseWriter, r *http.Request) {
+// List answers GET /api/v1/incidents (viewer): ?open=1, label filters, paging.
+func (a *IncidentAPI) List(w http.ResponseWriter, r *http.Request) {
 	f, err := a.filter(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
@@ -86,7 +74,8 @@ func (a *IncidentAPI) list(w http.ResponseWriter, r *http.Request) {
 	writeData(w, map[string]any{"incidents": incs})
 }
 
-func (a *IncidentAPI) stats(w http.ResponseWriter, r *http.Request) {
+// Stats answers GET /api/v1/incidents/stats (viewer): counts, MTTA and MTTR.
+func (a *IncidentAPI) Stats(w http.ResponseWriter, r *http.Request) {
 	f, err := a.filter(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
@@ -101,7 +90,8 @@ func (a *IncidentAPI) stats(w http.ResponseWriter, r *http.Request) {
 	writeData(w, map[string]any{"by": r.URL.Query().Get("by"), "stats": Aggregate(incs, r.URL.Query().Get("by"))})
 }
 
-func (a *IncidentAPI) get(w http.ResponseWriter, r *http.Request) {
+// Get answers GET /api/v1/incidents/{id} (viewer): one incident with its timeline.
+func (a *IncidentAPI) Get(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, errors.New("incident id must be a number"))
@@ -120,7 +110,8 @@ func (a *IncidentAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeData(w, map[string]any{"incident": inc, "timeline": tl})
 }
 
-func (a *IncidentAPI) ack(w http.ResponseWriter, r *http.Request) {
+// Ack is POST /api/v1/incidents/{id}/ack (operator): 确认 by the logged-in user.
+func (a *IncidentAPI) Ack(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, errors.New("incident id must be a number"))
@@ -137,9 +128,9 @@ func (a *IncidentAPI) ack(w http.ResponseWriter, r *http.Request) {
 // maxNote bounds an operator's note (处置记录), in runes.
 const maxNote = 2000
 
-// note appends an operator's note (处置记录) to an incident's timeline; the
+// Note appends an operator's note (处置记录) to an incident's timeline; the
 // author is the session's user, never the body.
-func (a *IncidentAPI) note(w http.ResponseWriter, r *http.Request) {
+func (a *IncidentAPI) Note(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, errors.New("incident id must be a number"))

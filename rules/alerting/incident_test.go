@@ -161,7 +161,10 @@ func TestListAndAggregate(t *testing.T) {
 func TestIncidentAPIListsEmptyAsEmptyArray(t *testing.T) {
 	s, _ := openStore(t, newClock())
 	mux := http.NewServeMux()
-	NewIncidentAPI(s, func(*http.Request) string { return "x" }).RegisterReads(mux)
+	incAPI := NewIncidentAPI(s, func(*http.Request) string { return "x" })
+	mux.HandleFunc("GET /api/v1/incidents", incAPI.List)
+	mux.HandleFunc("GET /api/v1/incidents/stats", incAPI.Stats)
+	mux.HandleFunc("GET /api/v1/incidents/{id}", incAPI.Get)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/incidents?open=1", nil))
 	assert.Equal(t, http.StatusOK, rec.Code)

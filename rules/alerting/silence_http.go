@@ -30,18 +30,8 @@ func NewSilenceAPI(store *Silences, who func(*http.Request) string) *SilenceAPI 
 	return &SilenceAPI{store: store, who: who}
 }
 
-// RegisterReads mounts GET /api/v1/silences (?all=1 includes ended ones).
-func (a *SilenceAPI) RegisterReads(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/silences", a.list)
-}
-
-// RegisterWrites mounts POST /api/v1/silences and DELETE /api/v1/silences/{id}.
-func (a *SilenceAPI) RegisterWrites(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/silences", a.create)
-	mux.HandleFunc("DELETE /api/v1/silences/{id}", a.expire)
-}
-
-func (a *SilenceAPI) list(w http.ResponseWriter, r *http.Request) {
+// List answers GET /api/v1/silences (viewer); ?all=1 includes ended ones.
+func (a *SilenceAPI) List(w http.ResponseWriter, r *http.Request) {
 	all := r.URL.Query().Get("all")
 	ss, err := a.store.List(r.Context(), all == "1" || all == "true")
 	if err != nil {
@@ -54,7 +44,8 @@ func (a *SilenceAPI) list(w http.ResponseWriter, r *http.Request) {
 	writeData(w, map[string]any{"silences": ss})
 }
 
-func (a *SilenceAPI) create(w http.ResponseWriter, r *http.Request) {
+// Create is POST /api/v1/silences (operator).
+func (a *SilenceAPI) Create(w http.ResponseWriter, r *http.Request) {
 	s, err := decodeSilenceRequest(http.MaxBytesReader(w, r.Body, maxBody), a.store.now())
 	if err != nil {
 		badRequest(w, "silence", err)
@@ -71,7 +62,8 @@ func (a *SilenceAPI) create(w http.ResponseWriter, r *http.Request) {
 	writeData(w, map[string]any{"silence": s})
 }
 
-func (a *SilenceAPI) expire(w http.ResponseWriter, r *http.Request) {
+// Expire is DELETE /api/v1/silences/{id} (operator): the silence ends now.
+func (a *SilenceAPI) Expire(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := a.store.Expire(r.Context(), id, a.who(r)); err != nil {
 		writeError(w, statusOf(err), err)

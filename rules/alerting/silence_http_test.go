@@ -36,8 +36,9 @@ func silenceMux(t *testing.T, c *clock) (*http.ServeMux, *Silences) {
 	st, _ := openSilences(t, c)
 	mux := http.NewServeMux()
 	api := NewSilenceAPI(st, func(*http.Request) string { return "zhangsan" })
-	api.RegisterReads(mux)
-	api.RegisterWrites(mux)
+	mux.HandleFunc("GET /api/v1/silences", api.List)
+	mux.HandleFunc("POST /api/v1/silences", api.Create)
+	mux.HandleFunc("DELETE /api/v1/silences/{id}", api.Expire)
 	return mux, st
 }
 
@@ -144,7 +145,9 @@ func TestIncidentAPINotes(t *testing.T) {
 	inc, _, err := s.Fire(context.Background(), linkDown("lb-t003", "灵宝市"))
 	require.NoError(t, err)
 	mux := http.NewServeMux()
-	NewIncidentAPI(s, func(*http.Request) string { return "lisi" }).RegisterWrites(mux)
+	incAPI := NewIncidentAPI(s, func(*http.Request) string { return "lisi" })
+	mux.HandleFunc("POST /api/v1/incidents/{id}/ack", incAPI.Ack)
+	mux.HandleFunc("POST /api/v1/incidents/{id}/notes", incAPI.Note)
 	path := "/api/v1/incidents/" + jsonNum(inc.ID) + "/notes"
 	for _, tc := range []struct {
 		name, path, body string

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/pprof"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/web"
+	"github.com/swanwatch/swanwatch/rules/alerting"
+)
+
+// route is one entry of the HTTP surface: where, who may call it, what
+// answers. Domain packages expose handlers; only this table says where they
+// are mounted and with which role.
+type route struct {
+	pattern string    // "METHOD /path", as http.ServeMux reads it
+	role    auth.Role // the least role; open for the few requests that carry their own credential
+	handler http.Handler
+	// read marks a POST that only reads (the Prometheus query API, which
+	// Grafana calls with POST): kept out of the audit trail, which keeps every
+	// row for 180 days. Every other non-GET is audited.
+	read bool
+}
+
+// open is the "role" of a route that needs no login: health, the login
+// itself, and links whose token is the credential (the wall's screen token,
+// the signed 确认 link in a message).
+const open auth.Role = ""
+
+// routes is the whole HTTP surface of the server.
+func (s *system) routes() []route {
+	rs := []route{
+		{pattern: "GET /healthz", role: open, handler: text("ok")},
+		{pattern: "GET /-/ready", role: open, handler: text("ready")},
+		{pattern: "GET /login", role: open, handler: http.HandlerFunc(s.auth.ServeLoginPage)},
+		{pattern: "POST /api/v1/login", role: open, handler: http.HandlerFunc(s.auth.ServeLogin)},
+		{pattern: "GET /wall/login", role: open, handler: http.HandlerFunc(s.auth.ServeWallLogin)},
+		{pattern: "POST /api/v1/logout", role: auth.RoleViewer, handler: http.HandlerFunc(s.auth.ServeLogout)},
+		{pattern: "GET /api/v1/whoami", role: auth.RoleViewer, handler: http.HandlerFunc(s.auth.ServeWhoami)},
+		{pattern: "POST /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeCreateToken)},
+		{pattern: "GET /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeListTokens)},
+		{pattern: "DELETE /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeRevokeToken)},
+	}
+	rs = append(rs, s.queryRoutes()...)
+	rs = append(rs, s.pageRoutes()...)
+	rs = append(rs, s.incidentRoutes()...)
+	rs = append(rs, s.reportTableRoutes()...)
+	return append(rs, s.adminRoutes()...)
+}
+
+// queryRoutes are the Prometheus-compatible query API (Grafana's data source).
+func (s *system) queryRoutes() []route {
+	q := s.query
+	rs := []route{
+		{pattern: "GET /api/v1/metadata", role: auth.RoleViewer, handler: q.Endpoint("metadata")},
+		{pattern: "GET /api/v1/status/buildinfo", role: auth.RoleViewer, handler: q.Endpoint("buildinfo")},
+		{pattern: "GET /api/v1/status/runtimeinfo", role: auth.RoleViewer, handler: q.Endpoint("runtimeinfo")},
+		{pattern: "GET /api/v1/events", role: auth.RoleViewer, handler: s.events.Handler()},
+	}
+	for path, name := range map[string]string{"/api/v1/query": "query", "/api/v1/query_range": "query_range",
+		"/api/v1/series": "series", "/api/v1/labels": "labels", "/api/v1/label/{name}/values": "label_values"} {
+		rs = append(rs, route{pattern: "GET " + path, role: auth.RoleViewer, handler: q.Endpoint(name)},
+			route{pattern: "POST " + path, role: auth.RoleViewer, handler: q.Endpoint(name), read: true})
+	}
+	return rs
+}
+
+// pageRoutes are the operators' pages and the video wall.
+func (s *system) pageRoutes() []route {
+	w := web.New(s.runner, s.logger, nil).WithIncidents(s.incidents).WithSilences(s.notify.silences)
+	v := auth.RoleViewer
+	return []route{
+		{pattern: "GET /{$}", role: v, handler: http.HandlerFunc(w.StatusPage)},
+		{pattern: "GET /targets", role: v, handler: http.HandlerFunc(w.TargetsPage)},
+		{pattern: "GET /incidents", role: v, handler: http.HandlerFunc(w.IncidentsPage)},
+		{pattern: "GET /silences", role: v, handler: http.HandlerFunc(w.SilencesPage)},
+		{pattern: "GET /static/", role: v, handler: w.Static()},
+		{pattern: "GET /api/v1/targets", role: v, handler: http.HandlerFunc(w.TargetsAPI)},
+		{pattern: "GET /api/v1/agents/offline", role: v, handler: http.HandlerFunc(w.OfflineAPI)},
+		{pattern: "GET /api/v1/agents/online_rate", role: v, handler: http.HandlerFunc(w.RateAPI)},
+		// The wall: viewer auth here also takes the screen cookie, on GET /wall/... only.
+		{pattern: "GET /wall/ws", role: v, handler: s.wall.hub},
+		{pattern: "GET /wall/", role: v, handler: bigscreen.PageHandler()},
+		// Anything else: a login first, then 404, so paths are not probed anonymously.
+		{pattern: "/", role: v, handler: http.NotFoundHandler()},
+	}
+}
+
+// incidentRoutes are incidents, silences and the 确认 links in messages.
+func (s *system) incidentRoutes() []route {
+	inc := alerting.NewIncidentAPI(s.incidents, userOf)
+	sil := alerting.NewSilenceAPI(s.notify.silences, userOf)
+	ack := alerting.NewAckLinkAPI(s.notify.links, s.incidents)
+	v, op := auth.RoleViewer, auth.RoleOperator
+	return []route{
+		{pattern: "GET /api/v1/incidents", role: v, handler: http.HandlerFunc(inc.List)},
+		{pattern: "GET /api/v1/incidents/stats", role: v, handler: http.HandlerFunc(inc.Stats)},
+		{pattern: "GET /api/v1/incidents/{id}", role: v, handler: http.HandlerFunc(inc.Get)},
+		{pattern: "POST /api/v1/incidents/{id}/ack", role: op, handler: http.HandlerFunc(inc.Ack)},
+		{pattern: "POST /api/v1/incidents/{id}/notes", role: op, handler: http.HandlerFunc(inc.Note)},
+		{pattern: "GET /api/v1/silences", role: v, handler: http.HandlerFunc(sil.List)},
+		{pattern: "POST /api/v1/silences", role: op, handler: http.HandlerFunc(sil.Create)},
+		{pattern: "DELETE /api/v1/silences/{id}", role: op, handler: http.HandlerFunc(sil.Expire)},
+		// The signed link is the credential: one incident, expiring.
+		{pattern: "GET /ack/{token}", role: open, handler: http.HandlerFunc(ack.Page)},
+		{pattern: "POST /ack/{token}", role: open, handler: http.HandlerFunc(ack.Ack)},
+	}
+}
+
+// reportTableRoutes are the monthly SLA and the daily inspection reports.
+func (s *system) reportTableRoutes() []route {
+	reports := http.NewServeMux()
+	s.reportRoutes(reports)
+	v := auth.RoleViewer
+	return []route{
+		{pattern: "GET /api/v1/reports/sla", role: v, handler: reports},
+		{pattern: "GET /api/v1/reports/sla/{month}", role: v, handler: reports},
+		{pattern: "GET /api/v1/reports/inspection/{date}", role: v, handler: reports},
+	}
+}
+
+// adminRoutes change the server or show what only an administrator may see.
+func (s *system) adminRoutes() []route {
+	a := auth.RoleAdmin
+	return []route{
+		{pattern: "GET /metrics", role: auth.RoleViewer, handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			metrics.WritePrometheus(w, true)
+		})},
+		{pattern: "POST /-/reload", role: a, handler: http.HandlerFunc(s.reload.handle)},
+		{pattern: "GET /api/v1/audit", role: a, handler: s.audit.QueryHandler()},
+		// Profiles for whoever must explain a CPU or memory figure.
+		{pattern: "GET /debug/pprof/", role: a, handler: http.HandlerFunc(pprof.Index)},
+		{pattern: "GET /debug/pprof/profile", role: a, handler: http.HandlerFunc(pprof.Profile)},
+	}
+}
+
+func text(body string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, body) })
+}

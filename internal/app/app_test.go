@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -64,6 +63,9 @@ func (s *started) run(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("server did not listen within 30s")
 	}
+	client, err := promapi.NewClient(promapi.Config{Address: s.url, RoundTripper: basicAuth{"ops", testPassword}})
+	require.NoError(t, err)
+	s.api = v1.NewAPI(client) // the port is new after a restart
 	stopped := false
 	s.stop = func() error {
 		if stopped {
@@ -82,7 +84,7 @@ func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started 
 	t.Helper()
 	dir := t.TempDir()
 	vars["{{dir}}"] = dir
-	vars["{{port}}"] = fmt.Sprint(testpeer.FreePort(t))
+	vars["{{port}}"] = "0" // the server listens on a port of its own choosing and reports it
 	for k, v := range vars {
 		cfgYAML = strings.ReplaceAll(cfgYAML, k, v)
 	}
@@ -91,9 +93,6 @@ func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started 
 	require.NoError(t, AddUser(context.Background(), file, "ops", "admin", testPassword))
 	s := &started{dir: dir, file: file}
 	s.run(t)
-	client, err := promapi.NewClient(promapi.Config{Address: s.url, RoundTripper: basicAuth{"ops", testPassword}})
-	require.NoError(t, err)
-	s.api = v1.NewAPI(client)
 	return s
 }
 

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -18,16 +17,14 @@ import (
 // startNodeExporter runs the real node_exporter (apt prometheus-node-exporter)
 // with only the collectors behind DefaultKeep.
 func startNodeExporter(t *testing.T) string {
-	port := testpeer.FreePort(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	testpeer.Start(t, testpeer.Spec{
+	p := testpeer.Start(t, testpeer.Spec{
 		Name: "node_exporter", Binary: "prometheus-node-exporter", Hint: "apt install prometheus-node-exporter",
-		Args: []string{"--web.listen-address=" + addr, "--collector.disable-defaults", "--collector.cpu",
+		Args: []string{"--web.listen-address=127.0.0.1:{{port}}", "--collector.disable-defaults", "--collector.cpu",
 			"--collector.loadavg", "--collector.meminfo", "--collector.filesystem", "--collector.diskstats",
 			"--collector.netdev", "--collector.stat", "--collector.time", "--collector.uname"},
-		ReadyURL: "http://" + addr + "/metrics",
+		ReadyURL: "http://127.0.0.1:{{port}}/metrics",
 	})
-	return "http://" + addr + "/metrics"
+	return p.Base() + "/metrics"
 }
 
 func labelNames(m *dto.Metric) []string {

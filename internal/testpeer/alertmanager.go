@@ -41,8 +41,6 @@ receivers:
 	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
 		t.Fatalf("write alertmanager config: %v", err)
 	}
-	port := FreePort(t)
-	base := "http://" + Addr(port)
 	p := Start(t, Spec{
 		Name:   "alertmanager",
 		Binary: AlertmanagerBinary,
@@ -50,11 +48,11 @@ receivers:
 		Args: []string{
 			"--config.file=" + conf,
 			"--storage.path={{dir}}/data",
-			"--web.listen-address=" + Addr(port),
+			"--web.listen-address=127.0.0.1:{{port}}",
 			"--cluster.listen-address=",
 		},
-		ReadyURL: base + "/-/ready",
+		ReadyURL: "http://127.0.0.1:{{port}}/-/ready",
 		Wait:     30 * time.Second,
 	})
-	return &AlertmanagerPeer{Peer: p, URL: base}
+	return &AlertmanagerPeer{Peer: p, URL: p.Base()}
 }

@@ -1,7 +1,6 @@
 package testpeer
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,19 +24,17 @@ func NodeExporter(t testing.TB) *NodeExporterPeer {
 	if err := os.MkdirAll(textfile, 0o755); err != nil {
 		t.Fatalf("create textfile dir: %v", err)
 	}
-	port := FreePort(t)
-	url := fmt.Sprintf("http://%s/metrics", Addr(port))
 	p := Start(t, Spec{
 		Name:   "node_exporter",
 		Binary: "/usr/bin/prometheus-node-exporter",
 		Hint:   "apt-get install prometheus-node-exporter",
-		Args: []string{"--web.listen-address=" + Addr(port), "--collector.disable-defaults",
+		Args: []string{"--web.listen-address=127.0.0.1:{{port}}", "--collector.disable-defaults",
 			"--collector.cpu", "--collector.meminfo", "--collector.loadavg", "--collector.netdev",
 			"--collector.filesystem", "--collector.diskstats", "--collector.uname", "--collector.time",
 			"--collector.textfile", "--collector.textfile.directory=" + textfile},
-		ReadyURL: url,
+		ReadyURL: "http://127.0.0.1:{{port}}/metrics",
 	})
-	return &NodeExporterPeer{Peer: p, URL: url, TextfileDir: textfile}
+	return &NodeExporterPeer{Peer: p, URL: p.Base() + "/metrics", TextfileDir: textfile}
 }
 
 // WriteTextfile atomically writes name (e.g. "vm.prom") into the textfile

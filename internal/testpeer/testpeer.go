@@ -8,6 +8,7 @@
 package testpeer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -23,11 +25,12 @@ import (
 
 // Spec describes one peer process.
 type Spec struct {
-	Name     string   // for messages and the log file name
-	Binary   string   // absolute path or a name looked up in PATH
-	Hint     string   // how to install it, shown when it is missing
-	Args     []string // command-line arguments
-	ReadyURL string   // polled until it answers 2xx
+	Name   string   // for messages and the log file name
+	Binary string   // absolute path or a name looked up in PATH
+	Hint   string   // how to install it, shown when it is missing
+	Args   []string // command-line arguments; {{dir}} and {{port}} are filled in
+	// ReadyURL is polled until it answers 2xx; {{port}} is filled in.
+	ReadyURL string
 	Wait     time.Duration
 }
 
@@ -36,6 +39,9 @@ type Peer struct {
 	Name string
 	Dir  string // scratch directory of this peer (data, log)
 	Log  string // path of its combined stdout/stderr
+
+	// Port is the loopback port {{port}} stood for, kept across restarts.
+	Port int
 
 	spec   Spec
 	bin    string
@@ -81,7 +87,9 @@ func goBin(name string) string {
 	return ""
 }
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago: for
+// a peer whose port must be on its command line, through Spec's {{port}} (Start
+// retries a lost race). A server of our own listens on :0 instead.
 func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -93,80 +101,99 @@ func FreePort(t testing.TB) int {
 }
 
 // Start launches the peer in its own process group, waits for ReadyURL and stops
-// it when the test ends. {{dir}} in Args is replaced by the peer's scratch dir.
+// it when the test ends. {{dir}} in Args is replaced by the peer's scratch dir,
+// {{port}} in Args and ReadyURL by a free loopback port. A port is only known
+// to be free until someone else binds it, so a peer that exits during start-up
+// is started again on a new port, up to three times; one that fails on every
+// port fails the test with its log.
 func Start(t testing.TB, s Spec) *Peer {
 	t.Helper()
 	dir := t.TempDir()
 	p := &Peer{Name: s.Name, Dir: dir, Log: filepath.Join(dir, s.Name+".log"), spec: s}
 	p.bin = LookBinary(t, s.Binary, s.Hint)
-	p.launch(t)
-	t.Cleanup(p.Stop)
-	return p
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		p.Port = FreePort(t)
+		if err = p.launch(); err == nil {
+			t.Cleanup(p.Stop)
+			return p
+		}
+		if !p.usesPort() {
+			break // a new port would not change anything
+		}
+	}
+	t.Fatalf("%v", err)
+	return nil
+}
+
+// readyURL is ReadyURL as launched, with its port filled in.
+func (p *Peer) readyURL() string { return p.fill(p.spec.ReadyURL) }
+
+// Base is http://127.0.0.1:Port, the peer's base URL when {{port}} is its listening port.
+func (p *Peer) Base() string { return "http://" + Addr(p.Port) }
+
+func (p *Peer) usesPort() bool {
+	return strings.Contains(strings.Join(p.spec.Args, " ")+p.spec.ReadyURL, "{{port}}")
+}
+
+func (p *Peer) fill(a string) string {
+	return strings.NewReplacer("{{dir}}", p.Dir, "{{port}}", strconv.Itoa(p.Port)).Replace(a)
 }
 
 // launch starts the process (again) with the same data directory and port.
-func (p *Peer) launch(t testing.TB) {
-	t.Helper()
+func (p *Peer) launch() error {
 	logf, err := os.OpenFile(p.Log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
-		t.Fatalf("create peer log: %v", err)
+		return fmt.Errorf("create peer log: %w", err)
 	}
 	args := make([]string, len(p.spec.Args))
 	for i, a := range p.spec.Args {
-		args[i] = expand(a, p.Dir)
+		args[i] = p.fill(a)
 	}
 	p.cmd = exec.Command(p.bin, args...)
 	p.cmd.Dir = p.Dir
 	p.cmd.Stdout, p.cmd.Stderr = logf, logf
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start peer %s (%s): %v", p.Name, p.bin, err)
+		logf.Close()
+		return fmt.Errorf("start peer %s (%s): %w", p.Name, p.bin, err)
 	}
 	exited := make(chan struct{})
 	p.exited = exited
 	go func() { _ = p.cmd.Wait(); logf.Close(); close(exited) }()
-	if p.spec.ReadyURL != "" {
-		p.waitReady(t, p.spec, exited)
+	if p.spec.ReadyURL == "" {
+		return nil
 	}
+	if err := p.waitReady(exited); err != nil {
+		p.Stop()
+		return err
+	}
+	return nil
 }
 
 // Restart starts a stopped peer again on the same directory and arguments.
 func (p *Peer) Restart(t testing.TB) {
 	t.Helper()
 	p.Stop()
-	p.launch(t)
+	if err := p.launch(); err != nil {
+		t.Fatalf("restart: %v", err)
+	}
 }
 
-func expand(a, dir string) string {
-	out := []byte{}
-	for i := 0; i < len(a); i++ {
-		if i+7 <= len(a) && a[i:i+7] == "{{dir}}" {
-			out = append(out, dir...)
-			i += 6
-			continue
-		}
-		out = append(out, a[i])
-	}
-	return string(out)
-}
-
-func (p *Peer) waitReady(t testing.TB, s Spec, exited <-chan struct{}) {
-	t.Helper()
-	wait := s.Wait
-	if wait == 0 {
-		wait = 30 * time.Second
-	}
+func (p *Peer) waitReady(exited <-chan struct{}) error {
+	wait := cmp.Or(p.spec.Wait, 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
+	url := p.readyURL()
 	for {
-		if httpOK(ctx, s.ReadyURL) {
-			return
+		if httpOK(ctx, url) {
+			return nil
 		}
 		select {
 		case <-exited:
-			t.Fatalf("peer %s exited during start-up:\n%s", s.Name, p.Tail())
+			return fmt.Errorf("peer %s exited during start-up:\n%s", p.Name, p.Tail())
 		case <-ctx.Done():
-			t.Fatalf("peer %s not ready at %s after %s:\n%s", s.Name, s.ReadyURL, wait, p.Tail())
+			return fmt.Errorf("peer %s not ready at %s after %s:\n%s", p.Name, url, wait, p.Tail())
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

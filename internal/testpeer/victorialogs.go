@@ -29,18 +29,17 @@ func (v *VictoriaLogsPeer) QueryURL() string { return v.URL + "/select/logsql/qu
 // github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.1` (.ci/run does it).
 func VictoriaLogs(t testing.TB) *VictoriaLogsPeer {
 	t.Helper()
-	addr := Addr(FreePort(t))
 	p := Start(t, Spec{
 		Name:   "victoria-logs",
 		Binary: "victoria-logs",
 		Hint:   "go install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@" + VictoriaLogsVersion,
 		Args: []string{
-			"-httpListenAddr=" + addr,
+			"-httpListenAddr=127.0.0.1:{{port}}",
 			"-storageDataPath={{dir}}/data",
 			"-retentionPeriod=7d",
 		},
-		ReadyURL: "http://" + addr + "/health",
+		ReadyURL: "http://127.0.0.1:{{port}}/health",
 		Wait:     30 * time.Second,
 	})
-	return &VictoriaLogsPeer{Peer: p, URL: "http://" + addr}
+	return &VictoriaLogsPeer{Peer: p, URL: p.Base()}
 }

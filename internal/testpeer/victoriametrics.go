@@ -21,35 +21,24 @@ const VictoriaMetricsBinary = "/usr/bin/victoria-metrics"
 // visible to queries; new series still need VMForceFlush (or ~5 s) to be searchable.
 func VictoriaMetrics(t testing.TB) *Peer {
 	t.Helper()
-	port := FreePort(t)
-	base := "http://" + Addr(port)
 	return Start(t, Spec{
 		Name:   "victoria-metrics",
 		Binary: VictoriaMetricsBinary,
 		Hint:   "apt-get install victoria-metrics",
 		Args: []string{
-			"-httpListenAddr=" + Addr(port),
+			"-httpListenAddr=127.0.0.1:{{port}}",
 			"-storageDataPath={{dir}}/data",
 			"-retentionPeriod=1d",
 			"-search.latencyOffset=0s",
 			"-search.disableCache",
 		},
-		ReadyURL: base + "/health",
+		ReadyURL: "http://127.0.0.1:{{port}}/health",
 		Wait:     30 * time.Second,
 	})
 }
 
-// URL returns the peer's base URL (http://127.0.0.1:PORT), read from its
-// -httpListenAddr argument.
-func (p *Peer) URL() string {
-	for _, a := range p.spec.Args {
-		const flag = "-httpListenAddr="
-		if len(a) > len(flag) && a[:len(flag)] == flag {
-			return "http://" + a[len(flag):]
-		}
-	}
-	return ""
-}
+// URL returns the peer's base URL (http://127.0.0.1:PORT).
+func (p *Peer) URL() string { return p.Base() }
 
 // VMForceFlush makes samples written to VictoriaMetrics searchable at once
 // (GET /internal/force_flush). The newest sample may still lag ~1 s: poll.

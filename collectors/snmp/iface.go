@@ -2,8 +2,11 @@ package snmp
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/gosnmp/gosnmp"
+
+	"github.com/swanwatch/swanwatch/collectors"
 )
 
 // IF-MIB columns walked for every device (RFC 2863: ifTable 1.3.6.1.2.1.2.2.1,
@@ -107,6 +110,37 @@ func (r *round) walkInterfaces() ([]*ifRow, error) {
 	})
 	r.st.rows["if"] = len(order)
 	return order, err
+}
+
+// IfName returns the ifName of interface ifIndex of SNMP device name as the
+// last complete poll saw it, so that a trap that names the port only by
+// ifIndex or ifDescr (whose instance is the ifIndex) becomes the same alert
+// as the polled port. It takes the collector's lock only briefly and never
+// waits for a round under way.
+func (c *Collector) IfName(device string, ifIndex int) (string, bool) {
+	c.mu.Lock()
+	st := c.states[collectors.Target{Kind: Kind, Name: device}.Key()]
+	c.mu.Unlock()
+	if st == nil {
+		return "", false
+	}
+	m := st.ifNames.Load()
+	if m == nil {
+		return "", false
+	}
+	name, ok := (*m)[ifIndex]
+	return name, ok
+}
+
+// rememberIfNames publishes this round's ifIndex → ifName for IfName.
+func (r *round) rememberIfNames() {
+	m := make(map[int]string, len(r.ifNames))
+	for idx, name := range r.ifNames {
+		if i, err := strconv.Atoi(idx); err == nil {
+			m[i] = name
+		}
+	}
+	r.st.ifNames.Store(&m)
 }
 
 // maxInterfaces bounds the rows kept per device (a large chassis has a few

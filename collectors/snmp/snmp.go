@@ -175,6 +175,7 @@ func (r *round) interfaces(now time.Time) {
 	r.emitInterfaces(rows, elapsed)
 	if err == nil { // after a broken walk, a missing port is unknown, not gone
 		r.trackOper(rows)
+		r.rememberIfNames()
 	}
 }
 

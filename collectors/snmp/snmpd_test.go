@@ -56,6 +56,13 @@ func TestSNMPDLinkDown(t *testing.T) {
 	require.NoError(t, err)
 	const ge2 = `{ifalias="park-cameras",ifindex="2",ifname="GE0/0/2"}`
 	assert.Equal(t, 1.0, value(t, rec, "snmp_if_oper_status"+ge2))
+	name, ok := c.IfName("core-sw-01", 2) // for a trap that carries only ifIndex 2 or ifDescr.2
+	require.True(t, ok)
+	assert.Equal(t, "GE0/0/2", name)
+	_, ok = c.IfName("core-sw-01", 99)
+	assert.False(t, ok)
+	_, ok = c.IfName("other-sw", 2)
+	assert.False(t, ok)
 
 	peer.IfSet(t, 2, "oper=2", "in_bps=0")
 	rec, err = poll(t, c, tgt)

@@ -2,6 +2,7 @@ package snmp
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type targetState struct {
 	// polled at operAddr: a target moved to another address starts afresh.
 	oper     map[string]uint8
 	operAddr string
+	// ifNames is ifIndex → ifName of the last complete IF-MIB walk, read
+	// without the round's lock by the trap receiver (Collector.IfName).
+	ifNames atomic.Pointer[map[int]string]
 }
 
 type ctrKey struct {

@@ -3,6 +3,7 @@ package snmptrap
 import (
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -17,7 +18,7 @@ func BenchmarkDecodeEvent(b *testing.B) {
 		{"v2c linkDown", v2cPacket(b, testCommunity, linkDownVars())},
 		{"v3 authPriv linkDown", v3Packet(b, testEngineID, testAuthPass, testPrivPass)},
 	}
-	d, err := newDecoder(baseOptions("127.0.0.1:0", newMemSink()).withDefaults())
+	d, err := newDecoder(baseOptions("127.0.0.1:0", newMemSink()).withDefaults(), time.Now())
 	require.NoError(b, err)
 	profiles, err := compileProfiles(nil)
 	require.NoError(b, err)
@@ -27,7 +28,7 @@ func BenchmarkDecodeEvent(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(tc.pkt)))
 			for b.Loop() {
-				tr, err := d.decode(tc.pkt)
+				tr, _, err := d.decode(tc.pkt, time.Now())
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -48,7 +49,7 @@ func BenchmarkRateLimitedDrop(b *testing.B) {
 	r, err := New(baseOptions("127.0.0.1:0", newMemSink()))
 	require.NoError(b, err)
 	defer r.Close()
-	src := netip.MustParseAddr("192.0.2.66")
+	src := netip.MustParseAddrPort("192.0.2.66:161")
 	pkt := v2cPacket(b, testCommunity, linkDownVars())
 	for range 300 { // spend the burst (and fill part of the queue, never drained here)
 		r.handle(pkt, src)

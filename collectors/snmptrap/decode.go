@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gosnmp/gosnmp"
 )
@@ -16,16 +17,27 @@ type decoder struct {
 	users       map[string]usmUser
 	v2          *gosnmp.GoSNMP // v1 and v2c
 	v3          *gosnmp.GoSNMP // v3 through the per-user credential table
+	probe       *gosnmp.GoSNMP // v3 engine discovery probes (no user)
+	engine      *localEngine   // ours, for v3 informs
+
+	// usmStats counters named in our Report PDUs (RFC 3414 section 5).
+	unknownEngineIDs, notInTimeWindows uint32
 }
 
-func newDecoder(o Options) (*decoder, error) {
+func newDecoder(o Options, now time.Time) (*decoder, error) {
 	table, users, err := usmTable(o.V3Users)
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{users: users,
+	engine, err := newLocalEngine(o.EngineID, o.V3Users, now)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{users: users, engine: engine,
 		v2: &gosnmp.GoSNMP{Version: gosnmp.Version2c},
-		v3: &gosnmp.GoSNMP{Version: gosnmp.Version3, SecurityModel: gosnmp.UserSecurityModel}}
+		v3: &gosnmp.GoSNMP{Version: gosnmp.Version3, SecurityModel: gosnmp.UserSecurityModel},
+		probe: &gosnmp.GoSNMP{Version: gosnmp.Version3, SecurityModel: gosnmp.UserSecurityModel,
+			SecurityParameters: &gosnmp.UsmSecurityParameters{}}}
 	d.v3.SetTrapSecurityParametersTable(table)
 	for _, c := range o.Communities {
 		d.communities = append(d.communities, []byte(c.Reveal()))
@@ -53,34 +65,51 @@ func reasonOf(err error) string {
 }
 
 // decode checks one packet and decodes it into a Trap (without Source and
-// Time). Every error is an *errDrop. gosnmp's decoder runs on bytes from the
-// network, so a panic in it is a dropped packet, not a dead receiver.
-func (d *decoder) decode(pkt []byte) (t Trap, err error) {
+// Time). Every error is an *errDrop. reply, when set, is the datagram to send
+// back: the Response to an inform, or a Report (engine discovery, a v3 inform
+// outside our time window), with or without an error. gosnmp's decoder runs
+// on bytes from the network, so a panic in it is a dropped packet, not a dead
+// receiver.
+func (d *decoder) decode(pkt []byte, now time.Time) (t Trap, reply []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			t, err = Trap{}, drop(reasonDecode, fmt.Errorf("decoder panic: %v", r))
+			t, reply, err = Trap{}, nil, drop(reasonDecode, fmt.Errorf("decoder panic: %v", r))
 		}
 	}()
 	h, err := readHeader(pkt)
 	if err != nil {
-		return Trap{}, drop(reasonDecode, fmt.Errorf("read header: %w", err))
+		return Trap{}, nil, drop(reasonDecode, fmt.Errorf("read header: %w", err))
+	}
+	if h.isDiscovery() {
+		reply, err := d.discoveryReport(pkt, now)
+		return Trap{}, reply, drop(reasonDiscovery, fmt.Errorf("engine discovery probe (answered: %t): %w", err == nil, err))
 	}
 	if err := d.admit(h); err != nil {
-		return Trap{}, err
+		return Trap{}, nil, err
 	}
 	p, err := d.unmarshal(h, pkt)
 	if err != nil {
-		return Trap{}, err
+		return Trap{}, nil, err
 	}
 	if p.PDUType != gosnmp.SNMPv2Trap && p.PDUType != gosnmp.Trap && p.PDUType != gosnmp.InformRequest {
-		return Trap{}, drop(reasonNotTrap, fmt.Errorf("PDU type %s is not a trap", p.PDUType))
+		return Trap{}, nil, drop(reasonNotTrap, fmt.Errorf("PDU type %s is not a trap", p.PDUType))
 	}
-	t, err = fromPacket(p)
-	if err != nil {
-		return Trap{}, drop(reasonDecode, err)
+	if p.PDUType == gosnmp.InformRequest && h.version == 3 {
+		if reply, err := d.checkInform(h, p, now); err != nil {
+			return Trap{}, reply, err
+		}
 	}
-	t.User = h.user
-	return t, nil
+	if t, err = fromPacket(p); err != nil {
+		return Trap{}, nil, drop(reasonDecode, err)
+	}
+	t.User, t.requestID = h.user, p.RequestID
+	if t.Inform {
+		if reply, err = d.response(h, p, now); err != nil {
+			informAckErrors.Inc() // stored all the same; the sender will retry
+			reply = nil
+		}
+	}
+	return t, reply, nil
 }
 
 // admit checks the header against the accepted communities and users before
@@ -104,7 +133,7 @@ func (d *decoder) admit(h header) error {
 	if !ok {
 		return drop(reasonBadAuth, fmt.Errorf("unknown user %q", clip(h.user)))
 	}
-	if len(u.engines) > 0 && !u.engines[h.engineID] {
+	if len(u.engines) > 0 && !u.engines[h.engineID] && h.engineID != d.engine.id { // an inform names ours
 		return drop(reasonUnknownEngine, fmt.Errorf("engine %x is not allowed for user %q", h.engineID, h.user))
 	}
 	if !u.level(gosnmp.SnmpV3MsgFlags(h.flags)) {

@@ -44,6 +44,7 @@ func (r *Receiver) fill(batch []collectors.Event) []collectors.Event {
 func (r *Receiver) event(t Trap) collectors.Event {
 	p, known := classify(&t, r.profiles)
 	resolve(&t, r.opts.Resolve)
+	nameInterface(&t, r.opts.IfName)
 	if r.opts.OnTrap != nil {
 		r.opts.OnTrap(t)
 	}

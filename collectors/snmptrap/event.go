@@ -38,6 +38,21 @@ func resolve(t *Trap, lookup func(addr netip.Addr) (string, map[string]string, b
 	}
 }
 
+// nameInterface names the port of a trap that carries no ifName: the
+// standard linkDown has only ifIndex (with ifAdminStatus and ifOperStatus),
+// and many vendors add ifDescr (whose instance is the ifIndex too). The
+// poller's ifIndex → ifName of that device (Options.IfName) gives the name
+// the polled port and the link inventory use, so the trap and the poll are
+// one alert; without it the ifDescr stands in.
+func nameInterface(t *Trap, ifName func(device string, ifIndex int) (string, bool)) {
+	if t.IfName == "" && t.IfIndex > 0 && ifName != nil {
+		if n, ok := ifName(t.Device, t.IfIndex); ok {
+			t.IfName = n
+		}
+	}
+	t.IfName = firstOf(t.IfName, t.IfDescr)
+}
+
 // toEvent builds the event of a classified, resolved trap: the inventory's
 // labels plus the naming contract's source, instance, trap, ifname, severity.
 func toEvent(t *Trap, p compiled, known bool) collectors.Event {

@@ -27,13 +27,27 @@ func FuzzDecodeTrap(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(v1b)
 	f.Add([]byte{0x30, 0x03, 0x02, 0x01, 0x03})
-	d, err := newDecoder(baseOptions("127.0.0.1:0", newMemSink()).withDefaults())
+	inform := &gosnmp.GoSNMP{Version: gosnmp.Version2c, Community: testCommunity}
+	ib, err := inform.MkSnmpPacket(gosnmp.InformRequest, linkDownVars(), 0, 0).MarshalMsg()
+	require.NoError(f, err)
+	f.Add(ib)
+	probe := &gosnmp.SnmpPacket{Version: gosnmp.Version3, MsgFlags: gosnmp.Reportable, MsgID: 7, RequestID: 8,
+		SecurityModel: gosnmp.UserSecurityModel, SecurityParameters: &gosnmp.UsmSecurityParameters{}, PDUType: gosnmp.GetRequest}
+	pb, err := probe.MarshalMsg()
+	require.NoError(f, err)
+	f.Add(pb)
+	d, err := newDecoder(baseOptions("127.0.0.1:0", newMemSink()).withDefaults(), time.Now())
 	require.NoError(f, err)
 	profiles, err := compileProfiles(nil)
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, pkt []byte) {
 		_, _ = readHeader(pkt) // outside decode's recover: the header reader must not panic itself
-		tr, err := d.decode(pkt)
+		tr, reply, err := d.decode(pkt, time.Now())
+		if reply != nil { // an answer is well-formed SNMP, small enough for one datagram
+			_, herr := readHeader(reply)
+			require.NoError(t, herr)
+			require.LessOrEqual(t, len(reply), maxPacket)
+		}
 		if err != nil {
 			require.Contains(t, dropReasons, reasonOf(err))
 			return
@@ -46,6 +60,7 @@ func FuzzDecodeTrap(f *testing.F) {
 		tr.Time, tr.Source = time.Unix(0, 0), netip.MustParseAddr("192.0.2.9")
 		pr, known := classify(&tr, profiles)
 		resolve(&tr, nil)
+		nameInterface(&tr, func(string, int) (string, bool) { return "", false })
 		ev := toEvent(&tr, pr, known)
 		require.LessOrEqual(t, len(ev.Text), maxTextLen+len("…"))
 		require.True(t, utf8.ValidString(ev.Text))

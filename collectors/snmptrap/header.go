@@ -15,6 +15,8 @@ type header struct {
 	flags     byte
 	secModel  int
 	engineID  string
+	boots     int64 // msgAuthoritativeEngineBoots; -1 when not a small non-negative integer
+	time      int64 // msgAuthoritativeEngineTime; -1 likewise
 	user      string
 }
 
@@ -67,6 +69,15 @@ func smallInt(v []byte) (int, error) {
 		n = n<<8 | int(c)
 	}
 	return n, nil
+}
+
+// lenientInt is smallInt that returns -1 instead of an error.
+func lenientInt(v []byte) int64 {
+	n, err := smallInt(v)
+	if err != nil {
+		return -1
+	}
+	return int64(n)
 }
 
 const (
@@ -144,9 +155,12 @@ func (h *header) readSecurity(usm []byte) error {
 	if err != nil {
 		return err
 	}
-	_, usm, err1 := expect(usm, tagInt, "msgAuthoritativeEngineBoots")
-	_, usm, err2 := expect(usm, tagInt, "msgAuthoritativeEngineTime")
+	boots, usm, err1 := expect(usm, tagInt, "msgAuthoritativeEngineBoots")
+	secs, usm, err2 := expect(usm, tagInt, "msgAuthoritativeEngineTime")
 	user, _, err3 := expect(usm, tagOctets, "msgUserName")
 	h.engineID, h.user = string(engine), string(user)
+	// Only an inform's time is checked (engine.go); a malformed value there
+	// fails that check instead of dropping every trap that carries one.
+	h.boots, h.time = lenientInt(boots), lenientInt(secs)
 	return errors.Join(err1, err2, err3)
 }

@@ -15,10 +15,13 @@ const (
 	reasonDecode        = "decode_error"
 	reasonNotTrap       = "not_trap"
 	reasonQueueFull     = "queue_full"
+	// Not traps, answered with a Report PDU (inform.go).
+	reasonDiscovery       = "engine_discovery"
+	reasonNotInTimeWindow = "not_in_time_window"
 )
 
 var dropReasons = []string{reasonRateLimited, reasonBadCommunity, reasonBadAuth,
-	reasonUnknownEngine, reasonDecode, reasonNotTrap, reasonQueueFull}
+	reasonUnknownEngine, reasonDecode, reasonNotTrap, reasonQueueFull, reasonDiscovery, reasonNotInTimeWindow}
 
 // Own metrics: bounded labels only (reason, version), never a source address.
 var (
@@ -27,8 +30,14 @@ var (
 	sinkErrors     = metrics.NewCounter("swanwatch_snmptrap_sink_errors_total")
 	badVarbinds    = metrics.NewCounter("swanwatch_snmptrap_bad_varbinds_total")
 	sourcesEvicted = metrics.NewCounter("swanwatch_snmptrap_sources_evicted_total")
-	dropped        = map[string]*metrics.Counter{}
-	accepted       = map[string]*metrics.Counter{}
+	// Informs: answers sent, answers that could not be built or sent, and
+	// retransmissions answered again but not stored twice.
+	informAcks      = metrics.NewCounter("swanwatch_snmptrap_inform_responses_total")
+	informAckErrors = metrics.NewCounter("swanwatch_snmptrap_inform_response_errors_total")
+	informRepeats   = metrics.NewCounter("swanwatch_snmptrap_inform_retransmissions_total")
+	reportsSent     = metrics.NewCounter("swanwatch_snmptrap_reports_sent_total")
+	dropped         = map[string]*metrics.Counter{}
+	accepted        = map[string]*metrics.Counter{}
 )
 
 func init() {

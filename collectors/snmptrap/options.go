@@ -21,9 +21,17 @@ type Options struct {
 	Communities []secret.Secret
 	// V3Users are the accepted USM users.
 	V3Users []V3User
+	// EngineID is our SNMPv3 engine ID in hex (5 to 32 octets), which v3
+	// informs are sent to (senders discover it, or are configured with it).
+	// Empty: a random one per start, which senders discover anew.
+	EngineID string
 	// Resolve maps a source address to the inventory's device name and labels
 	// (district, site, ...). Nil or !ok: the event is labelled by address.
 	Resolve func(addr netip.Addr) (device string, labels map[string]string, ok bool)
+	// IfName maps a device (as Resolve names it) and an ifIndex to the
+	// port's ifName as the SNMP poller last saw it, for traps that carry no
+	// ifName (snmp.Collector.IfName). Nil or !ok: the trap's ifDescr, if any.
+	IfName func(device string, ifIndex int) (string, bool)
 	// Sink receives the events; it must return quickly (collectors.EventSink).
 	Sink collectors.EventSink
 	// OnTrap, when set, sees every accepted trap at once, for event rules. It is
@@ -95,6 +103,11 @@ func (o Options) validate() error {
 	for i, c := range o.Communities {
 		if !c.IsSet() {
 			errs = append(errs, fmt.Errorf("communities[%d] is empty", i))
+		}
+	}
+	if o.EngineID != "" {
+		if _, err := parseEngineID(o.EngineID); err != nil {
+			errs = append(errs, fmt.Errorf("engine_id: %w", err))
 		}
 	}
 	errs = append(errs, validateUsers(o.V3Users))

@@ -32,6 +32,7 @@ type Receiver struct {
 	limit    *limiter
 	profiles map[string]compiled
 	queue    chan Trap
+	informs  *informMemory
 	log      *slog.Logger
 	running  atomic.Bool
 	now      func() time.Time
@@ -48,7 +49,7 @@ func New(opts Options) (*Receiver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snmptrap profiles: %w", err)
 	}
-	dec, err := newDecoder(o)
+	dec, err := newDecoder(o, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,8 @@ func New(opts Options) (*Receiver, error) {
 	}
 	return &Receiver{opts: o, conn: conn, dec: dec, profiles: profiles,
 		limit: newLimiter(o.RatePerSource, o.Burst, o.MaxSources),
-		queue: make(chan Trap, o.QueueSize), log: o.Logger, now: time.Now}, nil
+		queue: make(chan Trap, o.QueueSize), informs: newInformMemory(informMemorySize, informMemoryTTL),
+		log: o.Logger, now: time.Now}, nil
 }
 
 // Addr is the bound address, e.g. 127.0.0.1:40123.
@@ -106,6 +108,14 @@ const drainTimeout = 2 * time.Second
 // net.core.rmem_max.
 const readBuffer = 4 << 20
 
+// An inform's retransmissions are recognised for informMemoryTTL (a device
+// gives up long before: net-snmp after 6 s, vendors after a minute or two),
+// among the last informMemorySize informs.
+const (
+	informMemorySize = 4096
+	informMemoryTTL  = 5 * time.Minute
+)
+
 // maxPacket is the largest UDP payload; one buffer is reused for every read.
 const maxPacket = 65535
 
@@ -121,13 +131,14 @@ func (r *Receiver) receive() error {
 			return fmt.Errorf("read udp %s: %w", r.Addr(), err)
 		}
 		packetsTotal.Inc()
-		r.handle(buf[:n], from.Addr().Unmap())
+		r.handle(buf[:n], from)
 	}
 }
 
-// handle rate-limits, decodes and queues one packet. Nothing here blocks.
-func (r *Receiver) handle(pkt []byte, src netip.Addr) {
-	now := r.now()
+// handle rate-limits, decodes, answers and queues one packet. Nothing here
+// waits: an answer is one non-blocking UDP write.
+func (r *Receiver) handle(pkt []byte, from netip.AddrPort) {
+	now, src := r.now(), from.Addr().Unmap()
 	ok, evicted := r.limit.allow(src, now)
 	if evicted {
 		sourcesEvicted.Inc()
@@ -136,11 +147,16 @@ func (r *Receiver) handle(pkt []byte, src netip.Addr) {
 		dropped[reasonRateLimited].Inc()
 		return
 	}
-	t, err := r.dec.decode(pkt)
+	t, reply, err := r.dec.decode(pkt, now)
+	r.answer(reply, from, t.Inform)
 	if err != nil {
 		reason := reasonOf(err)
 		dropped[reason].Inc()
 		r.log.Debug("snmp trap dropped", "source", src, "reason", reason, "err", err)
+		return
+	}
+	if t.Inform && r.informs.repeat(informKey{src, t.requestID}, now) {
+		informRepeats.Inc() // answered again above, stored once
 		return
 	}
 	t.Time, t.Source = now, src
@@ -149,5 +165,24 @@ func (r *Receiver) handle(pkt []byte, src netip.Addr) {
 	case r.queue <- t:
 	default:
 		dropped[reasonQueueFull].Inc()
+	}
+}
+
+// answer sends a Response or Report back to where the packet came from.
+func (r *Receiver) answer(reply []byte, to netip.AddrPort, inform bool) {
+	if reply == nil {
+		return
+	}
+	if _, err := r.conn.WriteToUDPAddrPort(reply, to); err != nil {
+		if inform {
+			informAckErrors.Inc()
+		}
+		r.log.Debug("snmp answer not sent", "to", to, "err", err)
+		return
+	}
+	if inform {
+		informAcks.Inc()
+	} else {
+		reportsSent.Inc()
 	}
 }

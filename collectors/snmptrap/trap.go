@@ -19,7 +19,7 @@ type Trap struct {
 	Source  netip.Addr // UDP source address (IPv4-mapped addresses unmapped)
 	Version string     // "v1", "v2c" or "v3"
 	User    string     // v3 USM user name
-	Inform  bool       // an InformRequest (accepted, not acknowledged)
+	Inform  bool       // an InformRequest (answered with a Response, stored once)
 	OID     string     // snmpTrapOID, numeric without a leading dot
 	Uptime  time.Duration
 	Vars    []Var // varbinds after sysUpTime.0 and snmpTrapOID.0
@@ -28,10 +28,13 @@ type Trap struct {
 	Name     string // symbolic name, e.g. linkDown; the OID when unknown
 	Severity string // critical, major, minor, warning or info
 	IfIndex  int    // 0 when the trap names no interface
-	IfName   string // ifName, else ifDescr of the interface
+	IfName   string // ifName (from the trap, else the poller's for IfIndex), else ifDescr
+	IfDescr  string // ifDescr, when the trap carries it
 	Entity   string // entPhysicalName (or Descr) of vendor entity traps
 	Device   string // inventory name, else the source address
 	Labels   map[string]string
+
+	requestID uint32 // of an inform, to store its retransmissions once
 }
 
 // Var is one varbind rendered as text.
@@ -83,7 +86,7 @@ func fromPacket(p *gosnmp.SnmpPacket) (Trap, error) {
 	if !validOID(t.OID) {
 		return Trap{}, fmt.Errorf("trap has no valid snmpTrapOID (%q)", clip(t.OID))
 	}
-	t.IfIndex, t.IfName, t.Entity = ifAndEntity(t.Vars)
+	t.IfIndex, t.IfName, t.IfDescr, t.Entity = ifAndEntity(t.Vars)
 	return t, nil
 }
 
@@ -106,8 +109,8 @@ func v1TrapOID(t gosnmp.SnmpTrap) string {
 }
 
 // ifAndEntity finds the interface and the physical entity a trap is about.
-func ifAndEntity(vars []Var) (ifIndex int, ifName, entity string) {
-	var descr, entDescr string
+func ifAndEntity(vars []Var) (ifIndex int, ifName, ifDescr, entity string) {
+	var entDescr string
 	for _, v := range vars {
 		switch {
 		case strings.HasPrefix(v.OID, oidIfIndex):
@@ -115,7 +118,7 @@ func ifAndEntity(vars []Var) (ifIndex int, ifName, entity string) {
 		case strings.HasPrefix(v.OID, oidIfName):
 			ifName = v.Value
 		case strings.HasPrefix(v.OID, oidIfDescr):
-			descr = v.Value
+			ifDescr = v.Value
 		case strings.HasPrefix(v.OID, oidEntPhysName):
 			entity = v.Value
 		case strings.HasPrefix(v.OID, oidEntPhysDescr):
@@ -125,7 +128,7 @@ func ifAndEntity(vars []Var) (ifIndex int, ifName, entity string) {
 			ifIndex = indexOf(v.OID, oidIfName, oidIfDescr)
 		}
 	}
-	return ifIndex, firstOf(ifName, descr), firstOf(entity, entDescr)
+	return ifIndex, ifName, ifDescr, firstOf(entity, entDescr)
 }
 
 // indexOf returns the ifIndex suffix of an ifName/ifDescr varbind.

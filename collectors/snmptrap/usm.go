@@ -48,20 +48,13 @@ func usmTable(users []V3User) (*gosnmp.SnmpV3SecurityParametersTable, map[string
 	table := gosnmp.NewSnmpV3SecurityParametersTable(gosnmp.Logger{})
 	byName := make(map[string]usmUser, len(users))
 	for _, u := range users {
-		ap, _ := authProto(u.AuthProto)
-		pp, _ := privProto(u.PrivProto)
-		sp := &gosnmp.UsmSecurityParameters{
-			UserName:                 u.Name,
-			AuthenticationProtocol:   ap,
-			AuthenticationPassphrase: u.AuthPass.Reveal(),
-			PrivacyProtocol:          pp,
-			PrivacyPassphrase:        u.PrivPass.Reveal(),
-		}
+		sp := usmParams(u)
 		if err := table.Add(u.Name, sp); err != nil {
 			// gosnmp's error names the user at most, never the passphrase.
 			return nil, nil, fmt.Errorf("add v3 user %q: %w", u.Name, err)
 		}
-		uu := usmUser{auth: ap != gosnmp.NoAuth, priv: pp != gosnmp.NoPriv, engines: map[string]bool{}}
+		uu := usmUser{auth: sp.AuthenticationProtocol != gosnmp.NoAuth, priv: sp.PrivacyProtocol != gosnmp.NoPriv,
+			engines: map[string]bool{}}
 		for _, e := range u.EngineIDs {
 			id, _ := parseEngineID(e)
 			uu.engines[id] = true
@@ -69,6 +62,19 @@ func usmTable(users []V3User) (*gosnmp.SnmpV3SecurityParametersTable, map[string
 		byName[u.Name] = uu
 	}
 	return table, byName, nil
+}
+
+// usmParams are a validated user's credentials as gosnmp takes them.
+func usmParams(u V3User) *gosnmp.UsmSecurityParameters {
+	ap, _ := authProto(u.AuthProto)
+	pp, _ := privProto(u.PrivProto)
+	return &gosnmp.UsmSecurityParameters{
+		UserName:                 u.Name,
+		AuthenticationProtocol:   ap,
+		AuthenticationPassphrase: u.AuthPass.Reveal(),
+		PrivacyProtocol:          pp,
+		PrivacyPassphrase:        u.PrivPass.Reveal(),
+	}
 }
 
 // level checks the message flags against the user's security level: a trap

@@ -1,6 +1,7 @@
 package bigscreen
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -18,6 +19,11 @@ type HubOptions struct {
 	// Screens looks up a configured screen by name; an unknown name gets an
 	// error frame and a close.
 	Screens func(name string) (ScreenConfig, bool)
+	// SceneTitles names each scene (id → title, e.g. wan → 电子政务外网): a
+	// screen is told the titles of its scenes with its settings, so its tabs
+	// read 电子政务外网 before the scene's first snapshot. A scene published
+	// since is named by its Def.
+	SceneTitles map[string]string
 	// CheckOrigin decides whether a browser page may open the socket (the
 	// lead builds it from server.allowed_origins plus same-host). Required:
 	// NewHub panics without it, because a wall without an Origin check lets
@@ -106,23 +112,16 @@ func withDefaults(o HubOptions) HubOptions {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	o.Heartbeat = orDefault(o.Heartbeat, 5*time.Second)
-	o.WriteTimeout = orDefault(o.WriteTimeout, 5*time.Second)
-	o.HelloTimeout = orDefault(o.HelloTimeout, 5*time.Second)
-	o.History = orDefault(o.History, 512)
-	o.SendBuffer = orDefault(o.SendBuffer, 64)
-	o.MaxClientFrame = orDefault(o.MaxClientFrame, 4096)
-	o.MaxConns = orDefault(o.MaxConns, 500)
-	o.ConnectRate = orDefault(o.ConnectRate, 50)
-	o.ConnectBurst = orDefault(o.ConnectBurst, 100)
+	o.Heartbeat = cmp.Or(o.Heartbeat, 5*time.Second)
+	o.WriteTimeout = cmp.Or(o.WriteTimeout, 5*time.Second)
+	o.HelloTimeout = cmp.Or(o.HelloTimeout, 5*time.Second)
+	o.History = cmp.Or(o.History, 512)
+	o.SendBuffer = cmp.Or(o.SendBuffer, 64)
+	o.MaxClientFrame = cmp.Or(o.MaxClientFrame, 4096)
+	o.MaxConns = cmp.Or(o.MaxConns, 500)
+	o.ConnectRate = cmp.Or(o.ConnectRate, 50)
+	o.ConnectBurst = cmp.Or(o.ConnectBurst, 100)
 	return o
-}
-
-func orDefault[T int | float64 | time.Duration](v, def T) T {
-	if v <= 0 {
-		return def
-	}
-	return v
 }
 
 // Stats reports the connected screens, each scene's position and the drops.

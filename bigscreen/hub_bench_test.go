@@ -18,6 +18,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // benchClientsEnv makes the test binary a client process: "URL|N" opens N
@@ -65,23 +67,23 @@ func BenchmarkHub100Screens(b *testing.B) {
 
 // benchScene is a city overview: 12 KPIs, 5 rankings of 10 rows, a map of
 // the ten districts with three points, a board of 10 incidents.
-func benchScene() (*SceneDef, map[string]json.RawMessage) {
+func benchScene() (*scene.Def, map[string]json.RawMessage) {
 	def := sceneDef("city", 19)
 	state := kpis(12, 97)
 	districts := []string{"市本级", "义马市", "渑池县", "湖滨区", "陕州区", "灵宝市", "卢氏县", "经济开发区", "城乡一体化示范区",
 		"现代服务业开发区"}
-	rows := make([]Row, len(districts))
+	rows := make([]scene.Row, len(districts))
 	for i, d := range districts {
 		v := 99.5 - float64(i)/10
-		rows[i] = Row{Name: d, Value: &v, State: "ok"}
+		rows[i] = scene.Row{Name: d, Value: &v, State: "ok"}
 	}
 	for i := 12; i < 17; i++ {
-		state[fmt.Sprintf("p%d", i)] = mustJSON(RowsData{Rows: rows})
+		state[fmt.Sprintf("p%d", i)] = mustJSON(scene.RowsData{Rows: rows})
 	}
-	state["p17"] = mustJSON(RowsData{Rows: rows, Points: rows[:3]})
-	board := BoardData{}
+	state["p17"] = mustJSON(scene.RowsData{Rows: rows, Points: rows[:3]})
+	board := scene.BoardData{}
 	for i := range 10 {
-		board.Rows = append(board.Rows, BoardRow{ID: int64(1000 + i), Severity: "major", SeverityName: "重要",
+		board.Rows = append(board.Rows, scene.BoardRow{ID: int64(1000 + i), Severity: "major", SeverityName: "重要",
 			Title: "链路中断: 灵宝市-川口乡", District: "灵宝市", Object: "GE0/0/1", Since: t0})
 	}
 	state["p18"] = mustJSON(board)
@@ -94,11 +96,11 @@ func benchChange(rng *rand.Rand, state map[string]json.RawMessage, round int) {
 	for range 1 + rng.IntN(3) {
 		id := rng.IntN(12)
 		v := 95 + rng.Float64()*5
-		state[fmt.Sprintf("p%d", id)] = mustJSON(KPIData{Value: &v, State: "ok"})
+		state[fmt.Sprintf("p%d", id)] = mustJSON(scene.KPIData{Value: &v, State: "ok"})
 	}
 	if round%5 == 0 {
 		v := rng.Float64() * 100
-		state["p12"] = mustJSON(RowsData{Rows: []Row{{Name: "卢氏县", Value: &v, State: "warn"}}})
+		state["p12"] = mustJSON(scene.RowsData{Rows: []scene.Row{{Name: "卢氏县", Value: &v, State: "warn"}}})
 	}
 }
 

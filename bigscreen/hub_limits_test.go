@@ -133,9 +133,13 @@ func TestHubMaxConns(t *testing.T) {
 
 func TestHubRevalidate(t *testing.T) {
 	var revokedTok atomic.Bool
+	var newChecks atomic.Int64 // revalidations of the screen that stays
 	h := startHub(t, func(o *HubOptions) {
 		o.Heartbeat = 50 * time.Millisecond
 		o.Revalidate = func(r *http.Request) error {
+			if r.URL.Query().Get("t") == "new" {
+				newChecks.Add(1)
+			}
 			if revokedTok.Load() && r.URL.Query().Get("t") == "old" {
 				return errors.New("screen token revoked")
 			}
@@ -146,12 +150,31 @@ func TestHubRevalidate(t *testing.T) {
 	kept := join(t, h.url+"?t=new", "lobby", nil)
 	gone := join(t, h.url+"?t=old", "lobby", nil)
 	gone.quiet(time.Now()) // revalidated at least once while still valid
+	// The kept screen reads on (and so answers pings) while the test waits
+	// for the other one, as a page does.
+	keptErr := make(chan error, 1)
+	go func() {
+		for {
+			if _, _, err := kept.ws.ReadMessage(); err != nil {
+				keptErr <- err
+				return
+			}
+		}
+	}()
 	revokedTok.Store(true)
 	reason, code := gone.closed()
 	assert.Equal(t, "令牌已吊销", reason)
 	assert.Equal(t, websocket.ClosePolicyViolation, code)
 	assert.Equal(t, before+1, counter(`swanwatch_bigscreen_revoked_total`))
-	kept.quiet(time.Now())
+	checked := newChecks.Load()
+	require.Eventually(t, func() bool { return newChecks.Load() >= checked+3 }, waitLimit, 10*time.Millisecond,
+		"the kept screen is revalidated on")
+	select {
+	case err := <-keptErr:
+		t.Fatalf("the screen with a valid token was closed: %v", err)
+	default:
+	}
+	assert.Equal(t, 1, h.Stats().Screens)
 }
 
 func TestHubShutdown(t *testing.T) {
@@ -170,7 +193,7 @@ func TestHubShutdown(t *testing.T) {
 // delta, each before the next Publish; Publish itself never waits.
 func TestHubSlowScreenDropped(t *testing.T) {
 	h := startHub(t, func(o *HubOptions) {
-		o.Heartbeat = time.Second // the stalled screen must be dropped as slow, not timed out as dead
+		o.Heartbeat = 10 * time.Second // the stalled screen must be dropped as slow, not timed out as dead
 		o.SendBuffer = 16
 		o.WriteTimeout = 300 * time.Millisecond
 	})
@@ -180,7 +203,7 @@ func TestHubSlowScreenDropped(t *testing.T) {
 	good := join(t, h.url, "lobby", nil)
 	seq := good.next().Seq
 	slow := stalledScreen(t, h.url)
-	require.Eventually(t, func() bool { return h.Stats().Screens == 2 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return h.Stats().Screens == 2 }, waitLimit, 10*time.Millisecond)
 	before := counter(`swanwatch_bigscreen_dropped_total{reason="queue_full"}`) +
 		counter(`swanwatch_bigscreen_dropped_total{reason="write_timeout"}`)
 
@@ -193,7 +216,7 @@ func TestHubSlowScreenDropped(t *testing.T) {
 	}
 	assert.Equal(t, before+1, counter(`swanwatch_bigscreen_dropped_total{reason="queue_full"}`)+
 		counter(`swanwatch_bigscreen_dropped_total{reason="write_timeout"}`))
-	require.Eventually(t, func() bool { return h.Stats().Screens == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return h.Stats().Screens == 1 }, waitLimit, 10*time.Millisecond)
 	h.Publish(def, kpis(2, 7), t0)
 	assert.Equal(t, seq+1, good.next().Seq)
 	_ = slow // kept open and unread until the end
@@ -284,7 +307,7 @@ func attempt(url string, n, workers int, limited, upgraded *atomic.Int64) {
 func TestHubDeadScreenTimedOut(t *testing.T) {
 	h := startHub(t, func(o *HubOptions) { o.Heartbeat = 50 * time.Millisecond })
 	stalledScreen(t, h.url)
-	require.Eventually(t, func() bool { return h.Stats().Screens == 1 }, 5*time.Second, 5*time.Millisecond)
-	require.Eventually(t, func() bool { return h.Stats().Screens == 0 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return h.Stats().Screens == 1 }, waitLimit, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return h.Stats().Screens == 0 }, waitLimit, 10*time.Millisecond)
 	assert.Zero(t, h.Stats().Dropped)
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // TestMain checks for leaked goroutines across the whole package, and
@@ -28,13 +30,18 @@ func TestMain(m *testing.M) {
 
 const testOrigin = "http://wall.test"
 
+// waitLimit bounds how long a test waits for a frame or a state it expects:
+// generous, since a loaded CI machine under -race is slow; it only decides
+// how long a broken hub takes to fail.
+const waitLimit = 30 * time.Second
+
 // testScreens are the configured screens of the tests: a wall rotating two
 // scenes and a lobby showing one.
 func testScreens(name string) (ScreenConfig, bool) {
 	switch name {
 	case "wall":
 		return ScreenConfig{Name: "wall", Playlist: []string{"city", "wan"}, Dwell: 30 * time.Second,
-			Fit: "width", StaleAfter: time.Minute}, true
+			Fit: "width", Columns: 2, StaleAfter: time.Minute}, true
 	case "lobby":
 		return ScreenConfig{Name: "lobby", Playlist: []string{"city"}, Dwell: time.Minute, Fit: "height"}, true
 	}
@@ -81,11 +88,11 @@ func startHub(t testing.TB, mod func(*HubOptions)) *testHub {
 }
 
 // sceneDef is a scene of n KPI panels p0…p(n-1).
-func sceneDef(id string, n int) *SceneDef {
-	d := &SceneDef{ID: id, Title: "全市总览"}
+func sceneDef(id string, n int) *scene.Def {
+	d := &scene.Def{ID: id, Title: "全市总览"}
 	for i := range n {
-		d.Panels = append(d.Panels, PanelDef{ID: fmt.Sprintf("p%d", i), Title: "插件在线率", Type: PanelKPI,
-			Grid: Grid{X: i % 6 * 4, Y: i / 6 * 3, W: 4, H: 3}, Format: "percent"})
+		d.Panels = append(d.Panels, scene.Panel{ID: fmt.Sprintf("p%d", i), Title: "插件在线率", Type: scene.PanelKPI,
+			Grid: scene.Grid{X: i % 6 * 4, Y: i / 6 * 3, W: 4, H: 3}, Format: "percent"})
 	}
 	return d
 }
@@ -95,7 +102,7 @@ func kpis(n int, base float64) map[string]json.RawMessage {
 	out := make(map[string]json.RawMessage, n)
 	for i := range n {
 		v := base + float64(i)
-		out[fmt.Sprintf("p%d", i)] = mustJSON(KPIData{Value: &v, State: "ok"})
+		out[fmt.Sprintf("p%d", i)] = mustJSON(scene.KPIData{Value: &v, State: "ok"})
 	}
 	return out
 }
@@ -142,20 +149,20 @@ func (c *wsClient) send(v any) {
 // next returns the next frame that is not a heartbeat.
 func (c *wsClient) next() Message {
 	c.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for time.Now().Before(deadline) {
 		m := c.nextAny()
 		if m.Type != MsgHeartbeat {
 			return m
 		}
 	}
-	require.FailNow(c.t, "only heartbeats for 5s")
+	require.FailNow(c.t, "only heartbeats for "+waitLimit.String())
 	return Message{}
 }
 
 func (c *wsClient) nextAny() Message {
 	c.t.Helper()
-	require.NoError(c.t, c.ws.SetReadDeadline(time.Now().Add(5*time.Second)))
+	require.NoError(c.t, c.ws.SetReadDeadline(time.Now().Add(waitLimit)))
 	var m Message
 	require.NoError(c.t, c.ws.ReadJSON(&m))
 	return m
@@ -177,7 +184,7 @@ func (c *wsClient) quiet(since time.Time) {
 // closed reads to the end: the error frame's reason and the close code.
 func (c *wsClient) closed() (reason string, code int) {
 	c.t.Helper()
-	require.NoError(c.t, c.ws.SetReadDeadline(time.Now().Add(5*time.Second)))
+	require.NoError(c.t, c.ws.SetReadDeadline(time.Now().Add(waitLimit)))
 	for {
 		var m Message
 		err := c.ws.ReadJSON(&m)

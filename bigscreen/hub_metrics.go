@@ -102,7 +102,7 @@ func (s hubSentCounters) count(kind, n int) {
 
 // badPanel counts a panel whose data is not JSON; the scene goes out with
 // that panel as null (无数据) rather than not at all.
-func (h *Hub) badPanel(scene string) {
+func (h *Hub) badPanel(sceneID string) {
 	hubBadPanels.Inc()
-	h.log.Error("panel data is not valid JSON; sent as no data", "scene", scene)
+	h.log.Error("panel data is not valid JSON; sent as no data", "scene", sceneID)
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // roundValue makes every value rounds publishes new.
@@ -17,7 +19,7 @@ var roundValue atomic.Int64
 
 // rounds publishes n rounds after the state, each changing one panel, and
 // returns the final state.
-func rounds(h *testHub, def *SceneDef, state map[string]json.RawMessage, n int) map[string]json.RawMessage {
+func rounds(h *testHub, def *scene.Def, state map[string]json.RawMessage, n int) map[string]json.RawMessage {
 	state = maps.Clone(state)
 	for i := range n {
 		id := fmt.Sprintf("p%d", i%len(def.Panels))

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // hubScene is the hub's whole knowledge of one scene: the latest panels,
 // the deltas that led there (bounded) and the screens following it.
 type hubScene struct {
 	id        string
-	def       *SceneDef
+	def       *scene.Def
 	defJSON   []byte // what the page sees of def, to tell a layout change
 	panels    map[string]json.RawMessage
 	seq       uint64
@@ -31,7 +33,7 @@ type hubHistEntry struct {
 // the scene; a new or changed layout goes out as a snapshot instead.
 // Publish keeps no reference to panels (def is kept: do not change it
 // after publishing; publish a new one) and never blocks on a screen.
-func (h *Hub) Publish(def *SceneDef, panels map[string]json.RawMessage, at time.Time) {
+func (h *Hub) Publish(def *scene.Def, panels map[string]json.RawMessage, at time.Time) {
 	if def == nil || def.ID == "" {
 		h.log.Warn("publish without a scene id ignored")
 		return
@@ -69,7 +71,7 @@ func (h *Hub) scene(id string) *hubScene {
 
 // relayout replaces a scene's layout: deltas cannot carry a Def, so the
 // history restarts and every follower gets a snapshot.
-func (h *Hub) relayout(s *hubScene, def *SceneDef, defJSON []byte, panels map[string]json.RawMessage) {
+func (h *Hub) relayout(s *hubScene, def *scene.Def, defJSON []byte, panels map[string]json.RawMessage) {
 	s.def, s.defJSON = def, defJSON
 	s.panels = map[string]json.RawMessage{}
 	s.apply(panels, h.badPanel)

@@ -90,12 +90,13 @@ func (h *Hub) end(c *hubConn) {
 // join registers a screen after its hello: the screen frame, then per
 // scene the catch-up, all queued under h.mu so no live delta slips between.
 func (h *Hub) join(c *hubConn, last map[string]uint64) bool {
-	data, _ := json.Marshal(Message{Type: MsgScreen, At: h.opts.Now(), Screen: &c.screen})
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closing {
 		return false
 	}
+	data, _ := json.Marshal(Message{Type: MsgScreen, At: h.opts.Now(), Screen: &c.screen,
+		Titles: h.titlesLocked(c.scenes)})
 	c.joined = true
 	h.screens++
 	hubConnections.Inc()
@@ -105,6 +106,20 @@ func (h *Hub) join(c *hubConn, last map[string]uint64) bool {
 	}
 	h.catchupLocked(c, last, func(string) bool { return true })
 	return true
+}
+
+// titlesLocked names the scenes ids: by their published Def, else by
+// SceneTitles; an id known to neither is left out (the page shows the id).
+func (h *Hub) titlesLocked(ids []string) map[string]string {
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		if s := h.scenes[id]; s != nil && s.def != nil {
+			out[id] = s.def.Title
+		} else if t := h.opts.SceneTitles[id]; t != "" {
+			out[id] = t
+		}
+	}
+	return out
 }
 
 // resync answers a screen's resync: only the scenes it names (and follows)

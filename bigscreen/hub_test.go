@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 var t0 = time.Date(2026, 11, 27, 6, 5, 9, 0, time.UTC)
@@ -44,6 +46,31 @@ func TestHubScreenFrame(t *testing.T) {
 	assert.InDelta(t, 30000, screen["dwell_ms"], 0) // the page reads milliseconds
 }
 
+// The screen frame names the screen's scenes (its tabs read 电子政务外网, not
+// wan, before any snapshot) and carries its columns; a published scene is
+// named by its Def, which is what the page draws.
+func TestHubScreenFrameTitlesAndColumns(t *testing.T) {
+	h := startHub(t, func(o *HubOptions) {
+		o.SceneTitles = map[string]string{"city": "全市总览", "wan": "电子政务外网", "duty": "告警与值班"}
+	})
+	c := dial(t, h.url)
+	c.send(ClientMessage{Type: ClientHello, Screen: "wall"})
+	m := c.next()
+	require.Equal(t, MsgScreen, m.Type)
+	assert.Equal(t, map[string]string{"city": "全市总览", "wan": "电子政务外网"}, m.Titles, "only its own scenes")
+	assert.Equal(t, 2, m.Screen.Columns)
+
+	def := sceneDef("wan", 2)
+	def.Title = "电子政务外网（新）"
+	h.Publish(def, kpis(2, 1), t0)
+	c = dial(t, h.url)
+	c.send(ClientMessage{Type: ClientHello, Screen: "lobby", Scenes: []string{"wan"}})
+	m = c.next()
+	require.Equal(t, MsgScreen, m.Type)
+	assert.Equal(t, map[string]string{"wan": "电子政务外网（新）"}, m.Titles)
+	assert.Equal(t, 1, m.Screen.Columns, "a screen without columns has one")
+}
+
 // A screen that joins before the evaluator's first round gets the snapshot
 // when it comes.
 func TestHubSnapshotOnFirstPublish(t *testing.T) {
@@ -70,12 +97,12 @@ func TestHubDeltas(t *testing.T) {
 		changed []string
 		null    []string
 	}{
-		{"one panel", func(p map[string]json.RawMessage) { p["p3"] = mustJSON(KPIData{State: "bad"}) },
+		{"one panel", func(p map[string]json.RawMessage) { p["p3"] = mustJSON(scene.KPIData{State: "bad"}) },
 			[]string{"p3"}, nil},
 		{"nothing changes", func(map[string]json.RawMessage) {}, nil, nil},
 		{"three panels", func(p map[string]json.RawMessage) {
 			for _, id := range []string{"p0", "p7", "p19"} {
-				p[id] = mustJSON(KPIData{State: "warn"})
+				p[id] = mustJSON(scene.KPIData{State: "warn"})
 			}
 		}, []string{"p0", "p7", "p19"}, nil},
 		{"a new and a removed panel", func(p map[string]json.RawMessage) {

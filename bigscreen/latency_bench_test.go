@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
@@ -35,10 +36,10 @@ func BenchmarkPublishToDOM(b *testing.B) {
 	mux.Handle("GET /wall/", PageHandler())
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	def := &SceneDef{ID: "lat", Title: "延迟", Panels: []PanelDef{{ID: "v", Title: "值", Type: PanelKPI,
-		Grid: Grid{W: 6, H: 3}, Format: "number"}}}
+	def := &scene.Def{ID: "lat", Title: "延迟", Panels: []scene.Panel{{ID: "v", Title: "值", Type: scene.PanelKPI,
+		Grid: scene.Grid{W: 6, H: 3}, Format: "number"}}}
 	publish := func(v int) time.Time {
-		raw, _ := json.Marshal(KPIData{Value: new(float64(v))})
+		raw, _ := json.Marshal(scene.KPIData{Value: new(float64(v))})
 		at := time.Now()
 		hub.Publish(def, map[string]json.RawMessage{"v": raw}, at)
 		return at

@@ -1,19 +1,24 @@
-// Package bigscreen owns the video wall (大屏, R-C3, R-A5): scenes defined as
-// data (dashboards/screens/*.yaml), evaluated on one schedule shared by every
-// screen, pushed over WebSocket as a full snapshot and then deltas with
-// sequence numbers, and the page (web/) that draws them on a 1920×1080 canvas
-// scaled to the wall. This file is the contract between the three parts: the
-// hub (hub*.go), the evaluator (scene*.go, eval*.go) and the page (web/).
+// Package bigscreen owns the video wall (大屏, R-C3, R-A5) from the scenes'
+// state to the glass: the hub (hub*.go) that pushes each scene over
+// WebSocket as a full snapshot and then deltas with sequence numbers, and
+// the page (web/) that draws them on 1920×1080 canvases, one per column of
+// the wall, scaled to it. The scenes themselves are data (bigscreen/scene);
+// bigscreen/eval computes their panels. This file is the contract between
+// the hub and the page. The package links no Prometheus: a wall server
+// needs none of it.
 package bigscreen
 
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // Message types, server → screen. Every frame is one JSON text message.
 const (
-	// MsgScreen is the first frame after a good hello: the screen's settings.
+	// MsgScreen is the first frame after a good hello: the screen's settings
+	// and the titles of the scenes it follows.
 	MsgScreen = "screen"
 	// MsgSnapshot is a scene's whole state: its layout (Def) and every panel.
 	MsgSnapshot = "snapshot"
@@ -44,9 +49,10 @@ type Message struct {
 	Scene  string                     `json:"scene,omitempty"`
 	Seq    uint64                     `json:"seq,omitempty"` // per scene; +1 per delta; a snapshot carries the current one
 	At     time.Time                  `json:"at"`            // evaluation time of the data (heartbeat: server time)
-	Def    *SceneDef                  `json:"def,omitempty"` // snapshot only
+	Def    *scene.Def                 `json:"def,omitempty"` // snapshot only
 	Panels map[string]json.RawMessage `json:"panels,omitempty"`
 	Screen *ScreenConfig              `json:"screen,omitempty"` // MsgScreen only
+	Titles map[string]string          `json:"titles,omitempty"` // MsgScreen only: scene id → title, for the tabs
 	Scenes map[string]SceneStatus     `json:"scenes,omitempty"` // heartbeat only
 	Reason string                     `json:"reason,omitempty"` // MsgError only
 }
@@ -65,15 +71,26 @@ type ClientMessage struct {
 	LastSeq map[string]uint64 `json:"last_seq,omitempty"` // hello, resync
 }
 
+// MaxColumns bounds a screen's columns: four 16:9 canvases side by side
+// (64:9) is the widest splicing wall we have seen; past it a scene's text is
+// too small to read from the duty desk anyway.
+const MaxColumns = 4
+
 // ScreenConfig is what a screen is told about itself (configuration
-// `bigscreen.screens[]`); the page rotates Playlist every Dwell unless a scene
-// is pinned, scales the 1920×1080 canvas by Fit, reloads itself every
-// ReloadEvery and shows 数据延迟 when data is older than StaleAfter.
+// `bigscreen.screens[]`). The page lays Columns 1920×1080 canvases side by
+// side and scales them together by Fit, so a 32:9 wall with columns 2 (48:9
+// with 3) is filled edge to edge. Column k starts at the k-th scene of the
+// Playlist and moves on by Columns scenes every Dwell, a Dwell/Columns after
+// column k-1: neighbours never show the same scene nor change at the same
+// moment. A pinned scene (?scene=) takes the whole wall. The page reloads
+// itself every ReloadEvery and shows 数据延迟 when data is older than
+// StaleAfter.
 type ScreenConfig struct {
 	Name        string        `json:"name" yaml:"name"`
 	Playlist    []string      `json:"playlist" yaml:"playlist"`
 	Dwell       time.Duration `json:"dwell_ms" yaml:"dwell"`               // JSON in milliseconds (see MarshalJSON)
 	Fit         string        `json:"fit" yaml:"fit"`                      // width | height | stretch
+	Columns     int           `json:"columns" yaml:"columns"`              // 1–MaxColumns; 0 in a test means 1
 	ReloadEvery time.Duration `json:"reload_every_ms" yaml:"reload_every"` // 0: never
 	StaleAfter  time.Duration `json:"stale_after_ms" yaml:"stale_after"`
 }
@@ -85,144 +102,10 @@ func (c ScreenConfig) MarshalJSON() ([]byte, error) {
 		Playlist    []string `json:"playlist"`
 		Dwell       int64    `json:"dwell_ms"`
 		Fit         string   `json:"fit"`
+		Columns     int      `json:"columns"`
 		ReloadEvery int64    `json:"reload_every_ms"`
 		StaleAfter  int64    `json:"stale_after_ms"`
 	}
-	return json.Marshal(wire{c.Name, c.Playlist, c.Dwell.Milliseconds(), c.Fit, c.ReloadEvery.Milliseconds(),
-		c.StaleAfter.Milliseconds()})
-}
-
-// SceneDef is one scene as data. The page draws it from Def alone; the
-// server-only fields (yaml, json:"-") say how each panel is computed.
-type SceneDef struct {
-	ID     string     `json:"id" yaml:"id"`
-	Title  string     `json:"title" yaml:"title"` // e.g. 全市总览
-	Panels []PanelDef `json:"panels" yaml:"panels"`
-}
-
-// Panel display types the page knows.
-const (
-	PanelKPI      = "kpi"      // one big number (flip counter) with optional sub-values
-	PanelMap      = "map"      // the district map coloured by Rows[].state, with Points
-	PanelRanking  = "ranking"  // top-N bars
-	PanelBoard    = "board"    // scrolling incident board
-	PanelTable    = "table"    // rows × columns
-	PanelTopology = "topology" // WAN levels: nodes and links
-	PanelGauge    = "gauge"    // water level 0–100 %
-	PanelDuty     = "duty"     // who is on duty now
-)
-
-// PanelDef is one panel of a scene.
-type PanelDef struct {
-	ID         string      `json:"id" yaml:"id"`
-	Title      string      `json:"title" yaml:"title"`
-	Type       string      `json:"type" yaml:"type"`
-	Grid       Grid        `json:"grid" yaml:"grid"`
-	Format     string      `json:"format,omitempty" yaml:"format,omitempty"` // percent | number | bps | bytes | seconds | ms | duration
-	Thresholds []Threshold `json:"thresholds,omitempty" yaml:"thresholds,omitempty"`
-
-	// Server side: a PromQL Query (instant, at each Refresh), or a Source
-	// (incidents, duty, topology, stats), the label naming each row, the
-	// number of rows kept and their order.
-	Query   string        `json:"-" yaml:"query,omitempty"`
-	Source  string        `json:"-" yaml:"source,omitempty"`
-	Refresh time.Duration `json:"-" yaml:"refresh,omitempty"`
-	Label   string        `json:"-" yaml:"label,omitempty"`
-	Limit   int           `json:"-" yaml:"limit,omitempty"`
-	Sort    string        `json:"-" yaml:"sort,omitempty"` // asc | desc
-}
-
-// Grid places a panel on a 24-column × 12-row grid of the 1920×1080 canvas.
-type Grid struct {
-	X int `json:"x" yaml:"x"`
-	Y int `json:"y" yaml:"y"`
-	W int `json:"w" yaml:"w"`
-	H int `json:"h" yaml:"h"`
-}
-
-// Threshold colours a value: at or beyond Value (in the direction of
-// Sort/the panel's sense), the state is State.
-type Threshold struct {
-	Value float64 `json:"value" yaml:"value"`
-	State string  `json:"state" yaml:"state"` // ok | warn | bad
-}
-
-// Panel data, as the evaluator publishes it and the page reads it. Values
-// are numbers or null (no data: the page shows "—", never 0).
-
-// KPIData is a PanelKPI or PanelGauge.
-type KPIData struct {
-	Value *float64 `json:"value"`
-	State string   `json:"state,omitempty"`
-	Sub   []Row    `json:"sub,omitempty"` // e.g. open incidents by severity
-}
-
-// RowsData is a PanelMap, PanelRanking or PanelTable (and a board's rows).
-type RowsData struct {
-	Rows   []Row `json:"rows"`
-	Points []Row `json:"points,omitempty"` // map: the three development zones
-}
-
-// Row is one named value; Labels carry what a table shows in more columns.
-type Row struct {
-	Name   string            `json:"name"`
-	Value  *float64          `json:"value"`
-	State  string            `json:"state,omitempty"` // ok | warn | bad | unknown
-	Labels map[string]string `json:"labels,omitempty"`
-	Coord  []float64         `json:"coord,omitempty"` // map points: [lon, lat]
-}
-
-// BoardData is a PanelBoard: open incidents, newest first.
-type BoardData struct {
-	Rows []BoardRow `json:"rows"`
-}
-
-// BoardRow is one incident on the board.
-type BoardRow struct {
-	ID           int64     `json:"id"`
-	Severity     string    `json:"severity"`
-	SeverityName string    `json:"severity_name"` // 紧急 重要 次要 提示
-	Title        string    `json:"title"`
-	District     string    `json:"district"`
-	Object       string    `json:"object"`
-	Since        time.Time `json:"since"`
-	AckedBy      string    `json:"acked_by,omitempty"`
-	Held         int       `json:"held,omitempty"` // incidents held back under it (因上级故障抑制)
-}
-
-// DutyData is a PanelDuty.
-type DutyData struct {
-	People []DutyPerson `json:"people"`
-	Watch  string       `json:"watch,omitempty"` // 重保期 banner when one is active
-}
-
-// DutyPerson is someone on duty now.
-type DutyPerson struct {
-	Name   string    `json:"name"`
-	Roster string    `json:"roster"`
-	Phone  string    `json:"phone,omitempty"` // masked: 138****0001
-	Until  time.Time `json:"until,omitzero"`
-}
-
-// TopologyData is a PanelTopology: devices by level and the links between.
-type TopologyData struct {
-	Nodes []TopoNode `json:"nodes"`
-	Links []TopoLink `json:"links"`
-}
-
-// TopoNode is a device (or an aggregate of a level when there are too many).
-type TopoNode struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Level string `json:"level"` // city | county | town | village
-	State string `json:"state"` // ok | warn | bad | unknown
-	Count int    `json:"count,omitempty"`
-}
-
-// TopoLink is a link with its state and utilisation (0–1, null: unknown).
-type TopoLink struct {
-	Source string   `json:"source"`
-	Target string   `json:"target"`
-	State  string   `json:"state"` // ok | degraded | down | unknown
-	Util   *float64 `json:"util"`
+	return json.Marshal(wire{c.Name, c.Playlist, c.Dwell.Milliseconds(), c.Fit, max(c.Columns, 1),
+		c.ReloadEvery.Milliseconds(), c.StaleAfter.Milliseconds()})
 }

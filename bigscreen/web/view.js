@@ -1,7 +1,8 @@
-// view.js — the canvas and the scenes on it: the 1920×1080 canvas scaled to
-// the wall by the screen's fit, one view per scene built from its Def alone
-// (24×12 grid), panels drawn only while their scene is on screen, and the
-// slow auto-scroll of lists longer than their panel.
+// view.js — the canvas and the scenes on it: one 1920×1080 canvas per column
+// of the wall, side by side, scaled together to the wall by the screen's fit;
+// one view per scene built from its Def alone (24×12 grid), panels drawn only
+// while their scene is on screen, and the slow auto-scroll of lists longer
+// than their panel.
 "use strict";
 (function (W) {
   const W0 = 1920;
@@ -14,20 +15,25 @@
 
   let scale = 1;
 
-  // fit scales the canvas: width and height keep the aspect (centred, the
-  // other axis cut or letter-boxed), stretch fills both axes; anything else
-  // (no screen settings yet) shows the whole canvas.
-  function fit(mode) {
+  // fit lays out columns canvases side by side and scales them together:
+  // width and height keep the aspect (centred, the other axis cut or
+  // letter-boxed), stretch fills both axes; anything else (no screen
+  // settings yet) shows the whole canvas. A 32:9 wall with two columns (48:9
+  // with three) is filled edge to edge at any of the three.
+  function fit(mode, columns) {
+    const cw = W0 * columns;
+    const el = document.getElementById("canvas");
+    el.style.width = cw + "px";
     const vw = window.innerWidth;
     const vh = window.innerHeight;
-    let sx = vw / W0;
+    let sx = vw / cw;
     let sy = vh / H0;
     if (mode === "width") sy = sx;
     else if (mode === "height") sx = sy;
     else if (mode !== "stretch") sx = sy = Math.min(sx, sy);
-    const ox = Math.max(0, (vw - W0 * sx) / 2);
+    const ox = Math.max(0, (vw - cw * sx) / 2);
     const oy = Math.max(0, (vh - H0 * sy) / 2);
-    document.getElementById("canvas").style.transform =
+    el.style.transform =
       "translate(" + ox + "px," + oy + "px) scale(" + sx + "," + sy + ")";
     scale = Math.max(sx, sy);
   }
@@ -67,9 +73,10 @@
     return p;
   }
 
-  // View is one scene on the canvas. Data for a hidden view is kept and
-  // drawn when it shows: charts need a box with a size, and drawing what
-  // nobody sees costs the wall PC for nothing.
+  // View is one scene, shown in the column that holds its element (see
+  // rotation.js). Data for a hidden view is kept and drawn when it shows:
+  // charts need a box with a size, and drawing what nobody sees costs the
+  // wall PC for nothing.
   class View {
     constructor(def, ctx) {
       this.def = def;
@@ -85,7 +92,6 @@
         this.panels.set(pd.id, p);
         this.el.appendChild(p.el);
       }
-      document.getElementById("scenes").appendChild(this.el);
     }
 
     apply(panels) {
@@ -148,5 +154,5 @@
     if (el.scrollTop >= max - 1) el.dataset.rest = "4";
   }
 
-  W.view = { fit, dpr, View };
+  W.view = { fit, dpr, View, W0 };
 })(window.Wall = window.Wall || {});

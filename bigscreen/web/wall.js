@@ -1,8 +1,9 @@
 // wall.js — the screen's session with the hub (protocol.go): hello, screen
 // settings, snapshots, deltas applied only in sequence (resync otherwise),
 // heartbeats; reconnects by itself forever, keeps the last data on screen,
-// marks it 数据延迟 when it is late, rotates the playlist and reloads itself
-// now and then, resuming the same scene. Nobody ever has to touch the wall.
+// marks it 数据延迟 when it is late, rotates the playlist (rotation.js) and
+// reloads itself now and then, resuming the same scenes. Nobody ever has to
+// touch the wall.
 "use strict";
 (function (W) {
   const fmt = W.fmt;
@@ -18,9 +19,9 @@
 
   const st = {
     screen: loadScreen(),
+    titles: {}, // scene id → title, from the screen frame (tabs before a scene's snapshot)
     scenes: new Map(), // id → {view, seq, at}
     resyncAt: new Map(), // id → when a resync was last asked for
-    current: "",
     ws: null,
     connected: false,
     attempts: 0,
@@ -127,7 +128,9 @@
       st.attempts = 0;
       st.reason = "";
       st.screen = m.screen || {};
+      st.titles = m.titles || {};
       sessionStorage.setItem(STORE_SCREEN, JSON.stringify(st.screen));
+      W.rotation.layout();
       W.refit();
       W.rotation.restart();
       W.reload.schedule();
@@ -183,24 +186,16 @@
   }
 
   // sceneState keeps a scene's view while its Def is unchanged; a new Def
-  // (the scene file was edited) rebuilds it.
+  // (the scene file was edited) rebuilds it in the column showing it.
   function sceneState(id, def) {
     let s = st.scenes.get(id);
     const key = JSON.stringify(def);
     if (s && s.view.key === key) return s;
-    const wasShown = s && !s.view.el.hidden;
     if (s) s.view.dispose();
     s = { view: new W.view.View(def, ctx), seq: 0, at: 0 };
     st.scenes.set(id, s);
-    if (wasShown) s.view.show(true);
+    W.rotation.reattach(id);
     return s;
-  }
-
-  function firstScene() {
-    const saved = sessionStorage.getItem(STORE_SCENE);
-    const list = W.rotation.list();
-    if (saved && list.includes(saved) && st.scenes.has(saved)) return saved;
-    return list.find((id) => st.scenes.has(id)) || [...st.scenes.keys()][0];
   }
 
   // drop gives up on a socket that went quiet: a dead TCP path may take
@@ -213,5 +208,5 @@
     retry(why);
   }
 
-  W.wall = { st, now, connect, drop, firstScene, PIN, STORE_SCENE, HEARTBEAT_TIMEOUT_MS };
+  W.wall = { st, now, connect, drop, params, PIN, STORE_SCENE, HEARTBEAT_TIMEOUT_MS };
 })(window.Wall = window.Wall || {});

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/bigscreen/eval"
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/dashboards"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/inventory"
@@ -23,7 +25,7 @@ import (
 // screens) and the hub that pushes them to the screens.
 type wall struct {
 	hub     *bigscreen.Hub
-	eval    *bigscreen.Evaluator
+	eval    *eval.Evaluator
 	targets atomic.Pointer[[]inventory.Target] // the current inventory, for the topology panel
 }
 
@@ -35,16 +37,20 @@ func (s *system) openWall() error {
 	screens := map[string]bigscreen.ScreenConfig{}
 	for _, sc := range s.config().Bigscreen.Screens {
 		for _, id := range sc.Playlist {
-			if !slices.ContainsFunc(scenes, func(d bigscreen.SceneDef) bool { return d.ID == id }) {
+			if !slices.ContainsFunc(scenes, func(d scene.Def) bool { return d.ID == id }) {
 				return fmt.Errorf("bigscreen screen %q: scene %q is neither shipped nor in bigscreen.scene_files", sc.Name, id)
 			}
 		}
 		screens[sc.Name] = sc
 	}
+	titles := make(map[string]string, len(scenes))
+	for _, d := range scenes {
+		titles[d.ID] = d.Title
+	}
 	s.wall.hub = bigscreen.NewHub(bigscreen.HubOptions{Logger: s.logger.With("part", "wall"),
 		Screens:     func(name string) (bigscreen.ScreenConfig, bool) { sc, ok := screens[name]; return sc, ok },
-		CheckOrigin: s.sameOrigin, Revalidate: s.screenStillValid})
-	s.wall.eval, err = bigscreen.NewEvaluator(bigscreen.EvalOptions{Scenes: scenes, Query: s.query.Instant,
+		SceneTitles: titles, CheckOrigin: s.sameOrigin, Revalidate: s.screenStillValid})
+	s.wall.eval, err = eval.New(eval.Options{Scenes: scenes, Query: s.query.Instant,
 		Incidents: s.incidents, Duty: s.dutyNow, Inventory: s.currentTargets, Publish: s.wall.hub.Publish,
 		Logger: s.logger.With("part", "wall")})
 	return err
@@ -52,18 +58,18 @@ func (s *system) openWall() error {
 
 // loadScenes reads the shipped scenes and the user's scene files; a user
 // scene with a shipped id replaces it, so a city can adapt 全市总览.
-func (s *system) loadScenes() ([]bigscreen.SceneDef, error) {
-	scenes, err := bigscreen.LoadScenes(dashboards.Screens, "screens/*.yaml")
+func (s *system) loadScenes() ([]scene.Def, error) {
+	scenes, err := eval.LoadScenes(dashboards.Screens, "screens/*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("shipped scenes: %w", err)
 	}
 	for _, pattern := range s.config().Bigscreen.SceneFiles {
-		mine, err := bigscreen.LoadScenes(os.DirFS(filepath.Dir(pattern)), filepath.Base(pattern))
+		mine, err := eval.LoadScenes(os.DirFS(filepath.Dir(pattern)), filepath.Base(pattern))
 		if err != nil {
 			return nil, fmt.Errorf("bigscreen.scene_files %s: %w", pattern, err)
 		}
 		for _, d := range mine {
-			scenes = slices.DeleteFunc(scenes, func(o bigscreen.SceneDef) bool { return o.ID == d.ID })
+			scenes = slices.DeleteFunc(scenes, func(o scene.Def) bool { return o.ID == d.ID })
 			scenes = append(scenes, d)
 		}
 	}
@@ -105,16 +111,16 @@ func (s *system) currentTargets() []inventory.Target {
 }
 
 // dutyNow is who is on duty at t across the rosters, and the 重保期 banner.
-func (s *system) dutyNow(t time.Time) ([]bigscreen.DutyPerson, string) {
+func (s *system) dutyNow(t time.Time) ([]scene.DutyPerson, string) {
 	a := s.config().Alerting
-	var out []bigscreen.DutyPerson
+	var out []scene.DutyPerson
 	for _, r := range a.Rosters {
 		until := time.Time{}
 		if shifts := r.Shifts(t, t.Add(8*24*time.Hour)); len(shifts) > 0 {
 			until = shifts[0].End
 		}
 		for _, p := range r.OnDuty(t) {
-			out = append(out, bigscreen.DutyPerson{Name: p.Name, Roster: r.Name, Phone: p.Phone, Until: until})
+			out = append(out, scene.DutyPerson{Name: p.Name, Roster: r.Name, Phone: p.Phone, Until: until})
 		}
 	}
 	banner := ""
@@ -122,16 +128,6 @@ func (s *system) dutyNow(t time.Time) ([]bigscreen.DutyPerson, string) {
 		banner = w.Banner()
 	}
 	return out, banner
-}
-
-// wallRoutes mounts the wall: the login (its token is its credential) and,
-// behind viewer auth that also accepts the screen cookie on GET /wall/...,
-// the page, its assets and the socket.
-func (s *system) wallRoutes(mux *http.ServeMux) {
-	s.auth.RegisterWall(mux)
-	viewer := s.auth.Middleware(auth.RoleViewer)
-	mux.Handle("GET /wall/ws", viewer(s.wall.hub))
-	mux.Handle("GET /wall/", viewer(bigscreen.PageHandler()))
 }
 
 // wallActors are the evaluator and the hub.

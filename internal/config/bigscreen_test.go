@@ -41,3 +41,39 @@ bigscreen:
 		assert.Contains(t, err.Error(), want)
 	}
 }
+
+// A wall wider than 16:9 shows several scenes side by side: columns defaults
+// to 1, goes up to 4 and needs a scene per column in the playlist.
+func TestBigscreenColumns(t *testing.T) {
+	cfg, err := Parse("swanwatch.yaml", []byte(`storage: {path: data}
+bigscreen:
+  screens:
+    - {name: 主屏}
+    - {name: 拼接屏, columns: 2}
+    - {name: 长条屏, columns: 3, playlist: [city, wan, cloud]}
+`))
+	require.NoError(t, err)
+	got := []int{}
+	for _, s := range cfg.Bigscreen.Screens {
+		got = append(got, s.Columns)
+	}
+	assert.Equal(t, []int{1, 2, 3}, got)
+
+	_, err = Parse("swanwatch.yaml", []byte(`storage: {path: data}
+bigscreen:
+  screens:
+    - {name: a, columns: 5}
+    - {name: b, columns: -1}
+    - {name: c, columns: 3, playlist: [city, wan]}
+    - {name: d, columns: 4}
+`))
+	require.Error(t, err)
+	for _, want := range []string{
+		"swanwatch.yaml:4: bigscreen.screens[0].columns: 5 is outside 1–4",
+		"swanwatch.yaml:5: bigscreen.screens[1].columns: -1 is outside 1–4",
+		"swanwatch.yaml:6: bigscreen.screens[2].columns: 3 columns need at least 3 scenes in the playlist, which has 2",
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "screens[3]", "four columns over the default four scenes are fine")
+}

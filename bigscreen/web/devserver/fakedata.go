@@ -8,31 +8,14 @@ import (
 	"sort"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
-	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // loadScenes reads the shipped scenes (dashboards/screens/*.yaml) for their
-// layout only: the data below is made up, the queries are never run.
-func loadScenes(fsys fs.FS) ([]bigscreen.SceneDef, error) {
-	names, err := fs.Glob(fsys, "screens/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	var out []bigscreen.SceneDef
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		var d bigscreen.SceneDef
-		if err := yaml.Unmarshal(b, &d); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", n, err)
-		}
-		out = append(out, d)
-	}
-	return out, nil
+// layout only: the data below is made up, the queries are never run (nor
+// checked: the devserver links no Prometheus).
+func loadScenes(fsys fs.FS) ([]scene.Def, error) {
+	return scene.Load(fsys, "screens/*.yaml", nil)
 }
 
 var (
@@ -67,7 +50,7 @@ type world struct {
 
 func (w *world) between(lo, hi float64) float64 { return lo + w.rnd.Float64()*(hi-lo) }
 
-func (w *world) value(pd bigscreen.PanelDef) float64 {
+func (w *world) value(pd scene.Panel) float64 {
 	if len(pd.Thresholds) > 0 {
 		lo, hi := pd.Thresholds[0].Value, pd.Thresholds[len(pd.Thresholds)-1].Value
 		if lo > hi {
@@ -95,43 +78,43 @@ func (w *world) value(pd bigscreen.PanelDef) float64 {
 
 func ptr(v float64) *float64 { return &v }
 
-func (w *world) panel(pd bigscreen.PanelDef) any {
+func (w *world) panel(pd scene.Panel) any {
 	switch pd.Type {
-	case bigscreen.PanelKPI, bigscreen.PanelGauge:
+	case scene.PanelKPI, scene.PanelGauge:
 		return w.kpi(pd)
-	case bigscreen.PanelMap:
+	case scene.PanelMap:
 		return w.mapData(pd)
-	case bigscreen.PanelRanking, bigscreen.PanelTable:
+	case scene.PanelRanking, scene.PanelTable:
 		return w.rows(pd)
-	case bigscreen.PanelBoard:
+	case scene.PanelBoard:
 		return w.board()
-	case bigscreen.PanelDuty:
+	case scene.PanelDuty:
 		return w.duty()
-	case bigscreen.PanelTopology:
+	case scene.PanelTopology:
 		return w.topology()
 	}
 	return nil
 }
 
-func (w *world) kpi(pd bigscreen.PanelDef) bigscreen.KPIData {
+func (w *world) kpi(pd scene.Panel) scene.KPIData {
 	if pd.Source != "incident_stats" || pd.Format != "number" {
-		return bigscreen.KPIData{Value: ptr(w.value(pd))}
+		return scene.KPIData{Value: ptr(w.value(pd))}
 	}
-	var d bigscreen.KPIData
+	var d scene.KPIData
 	total := 0.0
 	for _, sev := range []string{"紧急", "重要", "次要", "提示"} {
 		n := float64(w.rnd.IntN(6))
 		total += n
-		d.Sub = append(d.Sub, bigscreen.Row{Name: sev, Value: ptr(n)})
+		d.Sub = append(d.Sub, scene.Row{Name: sev, Value: ptr(n)})
 	}
 	d.Value = &total
 	return d
 }
 
-func (w *world) mapData(pd bigscreen.PanelDef) bigscreen.RowsData {
-	var d bigscreen.RowsData
+func (w *world) mapData(pd scene.Panel) scene.RowsData {
+	var d scene.RowsData
 	for _, n := range districts {
-		r := bigscreen.Row{Name: n, Value: ptr(w.value(pd))}
+		r := scene.Row{Name: n, Value: ptr(w.value(pd))}
 		if c, ok := zones[n]; ok {
 			r.Coord = c
 			d.Points = append(d.Points, r)
@@ -142,12 +125,12 @@ func (w *world) mapData(pd bigscreen.PanelDef) bigscreen.RowsData {
 	return d
 }
 
-func (w *world) rows(pd bigscreen.PanelDef) bigscreen.RowsData {
+func (w *world) rows(pd scene.Panel) scene.RowsData {
 	names := namesFor(pd.Label)
-	var d bigscreen.RowsData
+	var d scene.RowsData
 	for _, n := range names {
-		r := bigscreen.Row{Name: n, Value: ptr(w.value(pd))}
-		if pd.Type == bigscreen.PanelTable {
+		r := scene.Row{Name: n, Value: ptr(w.value(pd))}
+		if pd.Type == scene.PanelTable {
 			r.Labels = map[string]string{"IPv4": fmt.Sprintf("%.1f ms", w.between(3, 30)), "IPv6": fmt.Sprintf("%.1f ms", w.between(3, 35))}
 		}
 		d.Rows = append(d.Rows, r)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 var incidents = []struct {
@@ -26,12 +26,12 @@ var incidents = []struct {
 
 // board rotates the open incidents a little on every call, so the board
 // moves, and ages them from a fixed start.
-func (w *world) board() bigscreen.BoardData {
+func (w *world) board() scene.BoardData {
 	now := w.now()
-	var d bigscreen.BoardData
+	var d scene.BoardData
 	skip := w.rnd.IntN(3)
 	for i, in := range incidents[skip:] {
-		r := bigscreen.BoardRow{
+		r := scene.BoardRow{
 			ID: int64(100 + i), Severity: in.sev, SeverityName: in.name, Title: in.title,
 			District: in.district, Object: in.object, Since: now.Add(-time.Duration(7*i*i+3) * time.Minute),
 		}
@@ -46,11 +46,11 @@ func (w *world) board() bigscreen.BoardData {
 	return d
 }
 
-func (w *world) duty() bigscreen.DutyData {
+func (w *world) duty() scene.DutyData {
 	end := w.now().Truncate(time.Hour).Add(5 * time.Hour)
-	return bigscreen.DutyData{
+	return scene.DutyData{
 		Watch: "重保期：全市重点保障期（每日 08:00–22:00）",
-		People: []bigscreen.DutyPerson{
+		People: []scene.DutyPerson{
 			{Name: "张伟", Roster: "网络值班（一线）", Phone: "138****0001", Until: end},
 			{Name: "李娜", Roster: "政务云值班（一线）", Phone: "139****2231", Until: end},
 			{Name: "王强", Roster: "二线专家", Phone: "137****8890", Until: end.Add(12 * time.Hour)},
@@ -63,17 +63,17 @@ var counties = []string{"湖滨区", "陕州区", "义马市", "渑池县", "卢
 
 // topology draws the four levels as the evaluator folds them: the city core,
 // every county, a few towns each, villages as one aggregate per county.
-func (w *world) topology() bigscreen.TopologyData {
-	d := bigscreen.TopologyData{Nodes: []bigscreen.TopoNode{{ID: "core", Name: "市级核心", Level: "city", State: "ok"}}}
+func (w *world) topology() scene.TopologyData {
+	d := scene.TopologyData{Nodes: []scene.TopoNode{{ID: "core", Name: "市级核心", Level: "city", State: "ok"}}}
 	for i, c := range counties {
 		cid := fmt.Sprintf("c%d", i)
-		d.Nodes = append(d.Nodes, bigscreen.TopoNode{ID: cid, Name: c, Level: "county", State: w.state()})
+		d.Nodes = append(d.Nodes, scene.TopoNode{ID: cid, Name: c, Level: "county", State: w.state()})
 		d.Links = append(d.Links, w.link("core", cid), w.link("core", cid))
 		tid := fmt.Sprintf("t%d", i)
-		d.Nodes = append(d.Nodes, bigscreen.TopoNode{ID: tid, Name: c + "乡镇", Level: "town", State: w.state(), Count: 5 + i})
+		d.Nodes = append(d.Nodes, scene.TopoNode{ID: tid, Name: c + "乡镇", Level: "town", State: w.state(), Count: 5 + i})
 		d.Links = append(d.Links, w.link(cid, tid))
 		vid := fmt.Sprintf("v%d", i)
-		d.Nodes = append(d.Nodes, bigscreen.TopoNode{ID: vid, Name: c + "村级", Level: "village", State: w.state(), Count: 30 + 7*i})
+		d.Nodes = append(d.Nodes, scene.TopoNode{ID: vid, Name: c + "村级", Level: "village", State: w.state(), Count: 30 + 7*i})
 		d.Links = append(d.Links, w.link(tid, vid))
 	}
 	return d
@@ -91,9 +91,9 @@ func (w *world) state() string {
 	return "ok"
 }
 
-func (w *world) link(a, b string) bigscreen.TopoLink {
+func (w *world) link(a, b string) scene.TopoLink {
 	st := map[string]string{"ok": "ok", "warn": "degraded", "bad": "down", "unknown": "unknown"}[w.state()]
-	l := bigscreen.TopoLink{Source: a, Target: b, State: st}
+	l := scene.TopoLink{Source: a, Target: b, State: st}
 	if st != "unknown" {
 		l.Util = ptr(w.between(0.05, 0.95))
 	}

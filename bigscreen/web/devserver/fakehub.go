@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // fakeHub speaks the wall protocol with made-up data. It is a development
@@ -29,7 +30,7 @@ type fakeHub struct {
 }
 
 type fakeScene struct {
-	def    bigscreen.SceneDef
+	def    scene.Def
 	panels map[string]json.RawMessage
 	seq    uint64
 	at     time.Time
@@ -43,7 +44,7 @@ type fakeClient struct {
 
 var upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384}
 
-func newFakeHub(log *slog.Logger, screen bigscreen.ScreenConfig, defs []bigscreen.SceneDef, w *world) *fakeHub {
+func newFakeHub(log *slog.Logger, screen bigscreen.ScreenConfig, defs []scene.Def, w *world) *fakeHub {
 	h := &fakeHub{log: log, screen: screen, world: w, scenes: map[string]*fakeScene{}, clients: map[*fakeClient]struct{}{}}
 	for _, d := range defs {
 		s := &fakeScene{def: d, panels: map[string]json.RawMessage{}, seq: 1, at: w.now()}
@@ -109,7 +110,13 @@ func (h *fakeHub) hello(c *fakeClient, m bigscreen.ClientMessage) {
 	if len(m.Scenes) > 0 {
 		screen.Playlist = m.Scenes
 	}
-	h.send(c, bigscreen.Message{Type: bigscreen.MsgScreen, At: time.Now(), Screen: &screen})
+	titles := map[string]string{}
+	for _, id := range screen.Playlist {
+		if s, ok := h.scenes[id]; ok {
+			titles[id] = s.def.Title
+		}
+	}
+	h.send(c, bigscreen.Message{Type: bigscreen.MsgScreen, At: time.Now(), Screen: &screen, Titles: titles})
 	for _, id := range screen.Playlist {
 		if s, ok := h.scenes[id]; ok && m.LastSeq[id] != s.seq {
 			h.send(c, s.snapshot())
@@ -181,7 +188,7 @@ func (h *fakeHub) step() {
 	for _, s := range h.scenes {
 		changed := map[string]json.RawMessage{}
 		for _, p := range s.def.Panels {
-			if h.world.rnd.IntN(3) == 0 || p.Type == bigscreen.PanelBoard {
+			if h.world.rnd.IntN(3) == 0 || p.Type == scene.PanelBoard {
 				s.panels[p.ID] = marshal(h.world.panel(p))
 				changed[p.ID] = s.panels[p.ID]
 			}

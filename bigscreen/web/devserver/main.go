@@ -45,6 +45,7 @@ func main() {
 	flag.StringVar(&o.shots, "shots", "", "take screenshots into this directory and exit")
 	flag.BoolVar(&o.check, "check", false, "run the behaviour checks in Chromium and exit")
 	flag.StringVar(&o.screen.Fit, "fit", "width", "screen fit: width | height | stretch")
+	flag.IntVar(&o.screen.Columns, "columns", 1, "scenes side by side (2 for a 32:9 wall, 3 for 48:9)")
 	flag.DurationVar(&o.screen.Dwell, "dwell", 20*time.Second, "scene rotation period")
 	flag.DurationVar(&o.screen.StaleAfter, "stale-after", 15*time.Second, "数据延迟 after data this old")
 	flag.DurationVar(&o.screen.ReloadEvery, "reload-every", 0, "page reload period (0: never)")

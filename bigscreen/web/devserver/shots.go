@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // browser starts /usr/bin/chromium for CDP and logs what the page writes to
@@ -45,7 +45,7 @@ type shot struct {
 	scene string
 }
 
-func shoot(ctx context.Context, log *slog.Logger, base, dir string, defs []bigscreen.SceneDef) error {
+func shoot(ctx context.Context, log *slog.Logger, base, dir string, defs []scene.Def) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

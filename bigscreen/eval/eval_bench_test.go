@@ -1,4 +1,4 @@
-package bigscreen
+package eval
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func BenchmarkEvaluateFourScenes(b *testing.B) {
 			}
 			defs, err := LoadScenes(dashboards.Screens, "screens/*.yaml")
 			require.NoError(b, err)
-			e, err := NewEvaluator(EvalOptions{Scenes: defs, Query: db.query, Incidents: store, Duty: evalTestDuty,
+			e, err := New(Options{Scenes: defs, Query: db.query, Incidents: store, Duty: evalTestDuty,
 				Inventory: func() []inventory.Target { return targets }, Publish: newEvalTestPublished().publish})
 			require.NoError(b, err)
 			b.ReportAllocs()

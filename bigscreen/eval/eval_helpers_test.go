@@ -1,4 +1,4 @@
-package bigscreen
+package eval
 
 import (
 	"cmp"
@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/internal/statestore"
 	"github.com/swanwatch/swanwatch/internal/storage"
@@ -42,7 +43,7 @@ func newEvalTestTSDB(t testing.TB, maxSamples int) *evalTestTSDB {
 	return &evalTestTSDB{store: s, engine: eng, byExpr: map[string]int{}}
 }
 
-// query is EvalOptions.Query over the TSDB.
+// query is Options.Query over the TSDB.
 func (d *evalTestTSDB) query(ctx context.Context, expr string, at time.Time) (promql.Vector, error) {
 	d.queries.Add(1)
 	d.mu.Lock()
@@ -108,7 +109,7 @@ func newEvalTestPublished() *evalTestPublished {
 		count: map[string]int{}}
 }
 
-func (p *evalTestPublished) publish(def *SceneDef, panels map[string]json.RawMessage, at time.Time) {
+func (p *evalTestPublished) publish(def *scene.Def, panels map[string]json.RawMessage, at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.panels[def.ID], p.at[def.ID] = panels, at

@@ -1,9 +1,10 @@
-package bigscreen
+package eval
 
 import (
 	"cmp"
 	"slices"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
@@ -24,7 +25,7 @@ var topoLevelRank = map[string]int{"city": 0, "county": 1, "town": 2, "village":
 
 // topoDevice is a node with what folding needs.
 type topoDevice struct {
-	node     TopoNode
+	node     scene.TopoNode
 	parent   string
 	district string
 	site     string
@@ -33,18 +34,18 @@ type topoDevice struct {
 
 type topoGraph struct {
 	nodes map[string]*topoDevice
-	links []TopoLink
+	links []scene.TopoLink
 }
 
 // topology draws the WAN from the inventory (SNMP devices by level, links
 // from the link targets' a_device/b_device) with the live states.
-func (r *evalRound) topology() (TopologyData, error) {
+func (r *evalRound) topology() (scene.TopologyData, error) {
 	vals := make([]map[string]float64, 4)
 	for i, q := range []struct{ expr, label string }{{topoNodeUpQuery, "instance"},
 		{topoLinkUpQuery, "link"}, {topoUtilQuery, "link"}, {topoRedundancyQuery, "group"}} {
 		vec, err := r.query(q.expr)
 		if err != nil {
-			return TopologyData{}, err
+			return scene.TopologyData{}, err
 		}
 		vals[i] = map[string]float64{}
 		for _, s := range vec {
@@ -60,7 +61,7 @@ func buildTopo(targets []inventory.Target, nodeUp, linkUp, util, redundancy map[
 	g := &topoGraph{nodes: map[string]*topoDevice{}}
 	for _, t := range targets {
 		if _, ok := topoLevelRank[t.Level]; ok && t.Kind == "snmp" {
-			g.nodes[t.Name] = &topoDevice{node: TopoNode{ID: t.Name, Name: t.Name, Level: t.Level,
+			g.nodes[t.Name] = &topoDevice{node: scene.TopoNode{ID: t.Name, Name: t.Name, Level: t.Level,
 				State: upState(nodeUp, t.Name)}, parent: t.Parent, district: t.District, site: t.Site}
 		}
 	}
@@ -86,7 +87,7 @@ func upState(up map[string]float64, key string) string {
 // addLink adds a link; an end that is no device of ours (a carrier's side of
 // an internet exit) becomes a node of its own, coloured by the link.
 func (g *topoGraph) addLink(t inventory.Target, linkUp, util, redundancy map[string]float64) {
-	l := TopoLink{Source: t.Params[inventory.ParamADevice], Target: t.Params[inventory.ParamBDevice],
+	l := scene.TopoLink{Source: t.Params[inventory.ParamADevice], Target: t.Params[inventory.ParamBDevice],
 		State: linkState(t, linkUp, redundancy)}
 	if u, ok := util[t.Name]; ok {
 		l.Util = number(u)
@@ -100,7 +101,7 @@ func (g *topoGraph) addLink(t inventory.Target, linkUp, util, redundancy map[str
 			if isp := t.Params[inventory.ParamISP]; isp != "" && end == l.Target {
 				name = isp
 			}
-			g.nodes[end] = &topoDevice{node: TopoNode{ID: end, Name: name, Level: t.Level,
+			g.nodes[end] = &topoDevice{node: scene.TopoNode{ID: end, Name: name, Level: t.Level,
 				State: nodeStateOfLink(l.State)}, district: t.District}
 		}
 	}
@@ -137,19 +138,19 @@ func nodeStateOfLink(state string) string {
 	return "ok"
 }
 
-func (g *topoGraph) data() TopologyData {
-	out := TopologyData{Nodes: make([]TopoNode, 0, len(g.nodes)), Links: g.links}
+func (g *topoGraph) data() scene.TopologyData {
+	out := scene.TopologyData{Nodes: make([]scene.TopoNode, 0, len(g.nodes)), Links: g.links}
 	for _, d := range g.nodes {
 		out.Nodes = append(out.Nodes, d.node)
 	}
-	slices.SortFunc(out.Nodes, func(a, b TopoNode) int {
+	slices.SortFunc(out.Nodes, func(a, b scene.TopoNode) int {
 		return cmp.Or(cmp.Compare(topoLevelRank[a.Level], topoLevelRank[b.Level]), cmp.Compare(a.ID, b.ID))
 	})
-	slices.SortFunc(out.Links, func(a, b TopoLink) int {
+	slices.SortFunc(out.Links, func(a, b scene.TopoLink) int {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Target, b.Target))
 	})
 	if out.Links == nil {
-		out.Links = []TopoLink{}
+		out.Links = []scene.TopoLink{}
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package bigscreen
+package eval
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/collectors"
 )
 
@@ -29,7 +30,7 @@ func TestEvaluatorKeepsLastDataOnQueryError(t *testing.T) {
 		evalTestPanel("other", "kpi", 1, "    query: sum(evaltest_other)\n")
 	var logs bytes.Buffer
 	pub := newEvalTestPublished()
-	e, err := NewEvaluator(EvalOptions{Scenes: evalTestLoad(t, scene), Query: db.query, Publish: pub.publish,
+	e, err := New(Options{Scenes: evalTestLoad(t, scene), Query: db.query, Publish: pub.publish,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
 	e.offset = 0 // rounds on the 15s ticks below
@@ -66,8 +67,8 @@ func TestEvaluatorKeepsLastDataOnQueryError(t *testing.T) {
 
 // evalTestSharedScenes are three scenes, each with a 5s panel on a query all
 // share, a 15s panel of its own and a 60s panel all share.
-func evalTestSharedScenes(t *testing.T) []SceneDef {
-	var defs []SceneDef
+func evalTestSharedScenes(t *testing.T) []scene.Def {
+	var defs []scene.Def
 	for k := range 3 {
 		yaml := fmt.Sprintf("id: s%d\ntitle: 场景%d\npanels:\n", k, k) +
 			evalTestPanel("fast", "kpi", 0, "    query: sum(evaltest_fast)\n    refresh: 5s\n") +
@@ -86,7 +87,7 @@ type evalTestFanout struct {
 	received    map[string][]*atomic.Int64
 }
 
-func (f *evalTestFanout) publish(def *SceneDef, panels map[string]json.RawMessage, _ time.Time) {
+func (f *evalTestFanout) publish(def *scene.Def, panels map[string]json.RawMessage, _ time.Time) {
 	if f.received[def.ID] == nil {
 		for range f.subscribers {
 			f.received[def.ID] = append(f.received[def.ID], &atomic.Int64{})
@@ -105,7 +106,7 @@ func TestEvaluatorSharedSchedule(t *testing.T) {
 	db := newEvalTestTSDB(t, 1e6)
 	evalTestSharedData(t, db, evalTestAt)
 	fan := &evalTestFanout{subscribers: 100, received: map[string][]*atomic.Int64{}}
-	e, err := NewEvaluator(EvalOptions{Scenes: evalTestSharedScenes(t), Query: db.query, Publish: fan.publish})
+	e, err := New(Options{Scenes: evalTestSharedScenes(t), Query: db.query, Publish: fan.publish})
 	require.NoError(t, err)
 	e.offset = 0
 	start := evalTestAt // on a minute
@@ -149,7 +150,7 @@ func TestEvaluatorRunOnTheClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		evalTestSharedData(t, db, time.Now()) // the bubble's clock
 		fan := &evalTestFanout{subscribers: 100, received: map[string][]*atomic.Int64{}}
-		e, err := NewEvaluator(EvalOptions{Scenes: evalTestSharedScenes(t), Query: db.query, Publish: fan.publish})
+		e, err := New(Options{Scenes: evalTestSharedScenes(t), Query: db.query, Publish: fan.publish})
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
@@ -171,7 +172,7 @@ func TestEvaluatorRetriesEmptyPanelsSooner(t *testing.T) {
 	db := newEvalTestTSDB(t, 1e6)
 	scene := "id: r\ntitle: 重试\npanels:\n" + evalTestPanel("slow", "kpi", 0, "    query: count(evaltest_late)\n    refresh: 1m\n")
 	pub := newEvalTestPublished()
-	e, err := NewEvaluator(EvalOptions{Scenes: evalTestLoad(t, scene), Query: db.query, Publish: pub.publish})
+	e, err := New(Options{Scenes: evalTestLoad(t, scene), Query: db.query, Publish: pub.publish})
 	require.NoError(t, err)
 	e.offset = 0
 	now := evalTestAt

@@ -1,4 +1,4 @@
-package bigscreen
+package eval
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/sim"
 )
@@ -49,7 +50,7 @@ func evalTestWANData(t *testing.T, db *evalTestTSDB) {
 func evalTestTopology(t *testing.T, targets []inventory.Target, limit int) string {
 	db := newEvalTestTSDB(t, 1e6)
 	evalTestWANData(t, db)
-	e, err := NewEvaluator(EvalOptions{Scenes: evalTestLoad(t, "id: w\ntitle: 网\npanels:\n"+
+	e, err := New(Options{Scenes: evalTestLoad(t, "id: w\ntitle: 网\npanels:\n"+
 		evalTestPanel("topo", "topology", 0, "    source: topology\n")), Query: db.query,
 		Inventory: func() []inventory.Target { return targets }, Publish: newEvalTestPublished().publish})
 	require.NoError(t, err)
@@ -125,7 +126,7 @@ func TestTopologyReferenceEstate(t *testing.T) {
 		}
 	}
 	require.Greater(t, devices, 2000)
-	var data TopologyData
+	var data scene.TopologyData
 	require.NoError(t, json.Unmarshal([]byte(evalTestTopology(t, targets, topoMaxNodes)), &data))
 	assert.LessOrEqual(t, len(data.Nodes), topoMaxNodes)
 	ids, counted, aggregates := map[string]bool{}, 0, 0
@@ -147,7 +148,7 @@ func TestTopologyReferenceEstate(t *testing.T) {
 // TestDistrictPointsInsideTheirDistricts checks the map's points against the
 // page's GeoJSON: 市本级 and 经济开发区 in 湖滨区, the other two zones in 陕州区.
 func TestDistrictPointsInsideTheirDistricts(t *testing.T) {
-	raw, err := os.ReadFile("web/map/sanmenxia-districts.geojson")
+	raw, err := os.ReadFile("../web/map/sanmenxia-districts.geojson")
 	require.NoError(t, err)
 	var geo struct {
 		Features []struct {

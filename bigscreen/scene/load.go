@@ -1,4 +1,4 @@
-package bigscreen
+package scene
 
 import (
 	"bytes"
@@ -8,12 +8,11 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// Scene files are data an operator edits: one SceneDef per file, strict YAML
+// Scene files are data an operator edits: one Def per file, strict YAML
 // (an unknown key is an error with file:line, since a misspelt `refesh:`
 // silently falling back to the default is how a wall ends up stale).
 //
@@ -33,14 +32,17 @@ import (
 // maxSceneBytes bounds one scene file: a scene is a few KiB.
 const maxSceneBytes = 1 << 20
 
-// DefaultRefresh is a panel's refresh when its scene file gives none.
-const DefaultRefresh = 15 * time.Second
+// QueryCheck reports why a panel's query cannot be evaluated, or nil; its
+// error goes into the problem list as it is (bigscreen/eval.CheckQuery
+// parses the query as PromQL).
+type QueryCheck func(query string) error
 
-// LoadScenes reads every file of fsys matching glob (fs.Glob syntax), one
-// scene per file, decodes them strictly and validates them all together
-// (scene ids unique across files). Every problem is reported, each prefixed
-// with file:line; on any problem no scene is returned.
-func LoadScenes(fsys fs.FS, glob string) ([]SceneDef, error) {
+// Load reads every file of fsys matching glob (fs.Glob syntax), one scene
+// per file, decodes them strictly and validates them all together (scene ids
+// unique across files; each query through check, when not nil). Every
+// problem is reported, each prefixed with file:line; on any problem no scene
+// is returned.
+func Load(fsys fs.FS, glob string, check QueryCheck) ([]Def, error) {
 	names, err := fs.Glob(fsys, glob)
 	if err != nil {
 		sceneInvalid("glob")
@@ -51,7 +53,7 @@ func LoadScenes(fsys fs.FS, glob string) ([]SceneDef, error) {
 		return nil, fmt.Errorf("scene files %q: no file matches", glob)
 	}
 	var errs []error
-	defs := make([]SceneDef, 0, len(names))
+	defs := make([]Def, 0, len(names))
 	lines := make([]sceneLines, 0, len(names))
 	for _, name := range names {
 		def, ln, err := loadScene(fsys, name)
@@ -61,7 +63,7 @@ func LoadScenes(fsys fs.FS, glob string) ([]SceneDef, error) {
 		}
 		defs, lines = append(defs, def), append(lines, ln)
 	}
-	errs = append(errs, validateScenes(defs, lines))
+	errs = append(errs, validate(defs, lines, check))
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -83,17 +85,17 @@ func (l sceneLines) at(panel int) string {
 	return fmt.Sprintf("%s:%d", l.file, l.scene)
 }
 
-func loadScene(fsys fs.FS, name string) (SceneDef, sceneLines, error) {
+func loadScene(fsys fs.FS, name string) (Def, sceneLines, error) {
 	ln := sceneLines{file: name}
 	data, err := readBounded(fsys, name)
 	if err != nil {
 		sceneInvalid("read")
-		return SceneDef{}, ln, err
+		return Def{}, ln, err
 	}
 	def, err := decodeScene(name, data)
 	if err != nil {
 		sceneInvalid("yaml")
-		return SceneDef{}, ln, err
+		return Def{}, ln, err
 	}
 	ln.scene, ln.panels = nodeLines(data)
 	return def, ln, nil
@@ -115,9 +117,9 @@ func readBounded(fsys fs.FS, name string) ([]byte, error) {
 	return data, nil
 }
 
-// decodeScene decodes exactly one YAML document into a SceneDef.
-func decodeScene(name string, data []byte) (SceneDef, error) {
-	var def SceneDef
+// decodeScene decodes exactly one YAML document into a Def.
+func decodeScene(name string, data []byte) (Def, error) {
+	var def Def
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&def); err != nil {

@@ -1,4 +1,4 @@
-package bigscreen
+package eval
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 )
@@ -140,11 +141,11 @@ func evalTestFeed(t *testing.T) (*alerting.Incidents, map[string]alerting.Incide
 	return s, out
 }
 
-func evalTestDuty(at time.Time) ([]DutyPerson, string) {
-	return []DutyPerson{{Name: "张三", Roster: "网络值班", Phone: "13800000001", Until: evalTestAt.Add(4 * time.Hour)}}, "重保期:国庆"
+func evalTestDuty(at time.Time) ([]scene.DutyPerson, string) {
+	return []scene.DutyPerson{{Name: "张三", Roster: "网络值班", Phone: "13800000001", Until: evalTestAt.Add(4 * time.Hour)}}, "重保期:国庆"
 }
 
-func evalTestLoad(t *testing.T, yaml string) []SceneDef {
+func evalTestLoad(t *testing.T, yaml string) []scene.Def {
 	defs, err := LoadScenes(fstest.MapFS{"t.yaml": {Data: []byte(yaml)}}, "*.yaml")
 	require.NoError(t, err)
 	return defs
@@ -155,7 +156,7 @@ func TestEvaluatorPanelsFromTSDB(t *testing.T) {
 	evalTestAgents(t, db)
 	store, incs := evalTestFeed(t)
 	pub := newEvalTestPublished()
-	e, err := NewEvaluator(EvalOptions{Scenes: evalTestLoad(t, evalTestScene), Query: db.query,
+	e, err := New(Options{Scenes: evalTestLoad(t, evalTestScene), Query: db.query,
 		Incidents: store, Duty: evalTestDuty, Publish: pub.publish, Now: func() time.Time { return evalTestAt }})
 	require.NoError(t, err)
 	e.round(context.Background(), evalTestAt)
@@ -204,17 +205,17 @@ func TestEvaluatorPanelsFromTSDB(t *testing.T) {
 
 func TestEvaluatorNeedsFeeds(t *testing.T) {
 	defs := evalTestLoad(t, evalTestScene)
-	_, err := NewEvaluator(EvalOptions{Scenes: defs})
+	_, err := New(Options{Scenes: defs})
 	require.ErrorContains(t, err, "Publish is required")
-	_, err = NewEvaluator(EvalOptions{Publish: newEvalTestPublished().publish})
+	_, err = New(Options{Publish: newEvalTestPublished().publish})
 	require.ErrorContains(t, err, "no scenes")
-	_, err = NewEvaluator(EvalOptions{Scenes: defs, Publish: newEvalTestPublished().publish})
+	_, err = New(Options{Scenes: defs, Publish: newEvalTestPublished().publish})
 	require.ErrorContains(t, err, `panel "online" needs Query`)
 	require.ErrorContains(t, err, `panel "board" needs Incidents`)
 	require.ErrorContains(t, err, `panel "duty" needs Duty`)
-	bad := append([]SceneDef(nil), defs...)
-	bad[0].Panels = append([]PanelDef{{ID: "x", Title: "x", Type: PanelKPI, Grid: Grid{W: 1, H: 1}, Query: "up"}}, bad[0].Panels...)
-	_, err = NewEvaluator(EvalOptions{Scenes: bad, Publish: newEvalTestPublished().publish})
+	bad := append([]scene.Def(nil), defs...)
+	bad[0].Panels = append([]scene.Panel{{ID: "x", Title: "x", Type: scene.PanelKPI, Grid: scene.Grid{W: 1, H: 1}, Query: "up"}}, bad[0].Panels...)
+	_, err = New(Options{Scenes: bad, Publish: newEvalTestPublished().publish})
 	require.ErrorContains(t, err, `overlaps panel "x"`, "scenes built in code are validated too")
 }
 

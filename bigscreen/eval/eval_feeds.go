@@ -1,10 +1,11 @@
-package bigscreen
+package eval
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 )
@@ -43,10 +44,10 @@ func (r *evalRound) todaysIncidents() ([]alerting.Incident, error) {
 // board lists open incidents newest first; one held back under a root that
 // is itself on the board (因上级故障抑制) is folded into the root's Held
 // count rather than taking a line of its own.
-func (r *evalRound) board(p *PanelDef) (BoardData, error) {
+func (r *evalRound) board(p *scene.Panel) (scene.BoardData, error) {
 	incs, err := r.openIncidents()
 	if err != nil {
-		return BoardData{}, err
+		return scene.BoardData{}, err
 	}
 	limit := p.Limit
 	if limit == 0 {
@@ -62,7 +63,7 @@ func (r *evalRound) board(p *PanelDef) (BoardData, error) {
 			held[inc.SuppressedBy]++
 		}
 	}
-	out := BoardData{Rows: []BoardRow{}}
+	out := scene.BoardData{Rows: []scene.BoardRow{}}
 	for _, inc := range incs {
 		if len(out.Rows) == limit {
 			break
@@ -74,12 +75,12 @@ func (r *evalRound) board(p *PanelDef) (BoardData, error) {
 	return out, nil
 }
 
-func boardRow(inc alerting.Incident, held int) BoardRow {
+func boardRow(inc alerting.Incident, held int) scene.BoardRow {
 	title := inc.Annotations["summary"]
 	if title == "" {
 		title = inc.Alertname
 	}
-	return BoardRow{ID: inc.ID, Severity: string(inc.Severity), SeverityName: inc.Severity.Name(),
+	return scene.BoardRow{ID: inc.ID, Severity: string(inc.Severity), SeverityName: inc.Severity.Name(),
 		Title: title, District: inc.Labels["district"], Object: incidentObject(inc.Labels),
 		Since: inc.FirstFired, AckedBy: inc.AckedBy, Held: held}
 }
@@ -97,23 +98,23 @@ func incidentObject(l map[string]string) string {
 // incidentStats is a KPI of the incident store: open incidents by severity,
 // or today's MTTA or MTTR in seconds (null until one was acknowledged or
 // resolved today).
-func (r *evalRound) incidentStats(p *PanelDef) (KPIData, error) {
-	if p.Label == StatMTTA || p.Label == StatMTTR {
+func (r *evalRound) incidentStats(p *scene.Panel) (scene.KPIData, error) {
+	if p.Label == scene.StatMTTA || p.Label == scene.StatMTTR {
 		return r.responseStat(p)
 	}
 	incs, err := r.openIncidents()
 	if err != nil {
-		return KPIData{}, err
+		return scene.KPIData{}, err
 	}
 	count := map[alerting.Severity]int{}
 	for _, inc := range incs {
 		count[inc.Severity]++
 	}
 	total := float64(len(incs))
-	out := KPIData{Value: &total, State: "ok"}
+	out := scene.KPIData{Value: &total, State: "ok"}
 	for _, s := range severities {
 		n := float64(count[s])
-		row := Row{Name: s.Name(), Value: &n, State: "ok", Labels: map[string]string{"severity": string(s)}}
+		row := scene.Row{Name: s.Name(), Value: &n, State: "ok", Labels: map[string]string{"severity": string(s)}}
 		if n > 0 {
 			row.State = severityState(s)
 			out.State = worse(out.State, row.State)
@@ -137,17 +138,17 @@ func severityState(s alerting.Severity) string {
 	return "ok"
 }
 
-func (r *evalRound) responseStat(p *PanelDef) (KPIData, error) {
+func (r *evalRound) responseStat(p *scene.Panel) (scene.KPIData, error) {
 	incs, err := r.todaysIncidents()
 	if err != nil {
-		return KPIData{}, err
+		return scene.KPIData{}, err
 	}
 	var st alerting.ResponseStats
 	if agg := alerting.Aggregate(incs, ""); len(agg) > 0 {
 		st = agg[0]
 	}
 	mean, n, word := st.MTTA, st.Acked, "已确认"
-	if p.Label == StatMTTR {
+	if p.Label == scene.StatMTTR {
 		mean, n, word = st.MTTR, st.Resolved, "已恢复"
 	}
 	var v *float64
@@ -158,15 +159,15 @@ func (r *evalRound) responseStat(p *PanelDef) (KPIData, error) {
 	// takes a row's labels.format over the panel's.
 	count, done := float64(st.Count), float64(n)
 	asNumber := map[string]string{"format": "number"}
-	return KPIData{Value: v, State: stateOf(v, p), Sub: []Row{
+	return scene.KPIData{Value: v, State: stateOf(v, p), Sub: []scene.Row{
 		{Name: "今日事件", Value: &count, Labels: asNumber}, {Name: word, Value: &done, Labels: asNumber},
 	}}, nil
 }
 
 // duty is who is on duty at the round's time, phones masked.
-func (r *evalRound) duty() DutyData {
+func (r *evalRound) duty() scene.DutyData {
 	people, watch := r.e.opts.Duty(r.at)
-	out := DutyData{People: make([]DutyPerson, 0, len(people)), Watch: watch}
+	out := scene.DutyData{People: make([]scene.DutyPerson, 0, len(people)), Watch: watch}
 	for _, p := range people {
 		p.Phone = maskPhone(p.Phone)
 		out.People = append(out.People, p)

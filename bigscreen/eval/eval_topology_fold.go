@@ -1,6 +1,10 @@
-package bigscreen
+package eval
 
-import "cmp"
+import (
+	"cmp"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
+)
 
 // foldIfLarge keeps the topology legible: above limit nodes, each town's
 // villages become one node (村级 ×N), and if that is still too many, each
@@ -55,7 +59,7 @@ func (g *topoGraph) fold(group func(*topoDevice) (key, name string, ok bool)) {
 		rep[id] = key
 		a := aggs[key]
 		if a == nil {
-			a = &topoDevice{node: TopoNode{ID: key, Name: name, Level: d.node.Level}, district: d.district,
+			a = &topoDevice{node: scene.TopoNode{ID: key, Name: name, Level: d.node.Level}, district: d.district,
 				states: map[string]int{}}
 			aggs[key] = a
 		}
@@ -104,11 +108,11 @@ func aggregateState(states map[string]int, n int) string {
 // mergeLinks maps link ends through rep, drops links inside one aggregate
 // and merges parallel ones (the worst state that still tells: all down is
 // down, some down is degraded; the highest known utilisation).
-func mergeLinks(links []TopoLink, rep map[string]string) []TopoLink {
+func mergeLinks(links []scene.TopoLink, rep map[string]string) []scene.TopoLink {
 	type pair struct{ a, b string }
 	idx := map[pair]int{}
 	states := map[pair]map[string]int{}
-	out := make([]TopoLink, 0, len(links))
+	out := make([]scene.TopoLink, 0, len(links))
 	for _, l := range links {
 		l.Source, l.Target = cmp.Or(rep[l.Source], l.Source), cmp.Or(rep[l.Target], l.Target)
 		if l.Source == l.Target {

@@ -1,8 +1,8 @@
-package bigscreen
+package eval
 
 import "github.com/VictoriaMetrics/metrics"
 
-// Own metrics of the scenes and the evaluator. Labels are bounded: kind is
+// Own metrics of the evaluator. Labels are bounded: kind is
 // one of a few fixed words, never a scene, panel or query.
 var (
 	evalRounds        = metrics.NewCounter("swanwatch_bigscreen_eval_rounds_total")
@@ -14,8 +14,6 @@ var (
 	// Evaluation errors: a query that failed, a result of the wrong shape (a
 	// KPI query that returned several series), a feed (incidents) that failed.
 	evalErrors = kindCounters("swanwatch_bigscreen_eval_errors_total", "query", "shape", "incidents")
-	// Scene files rejected, by what was wrong.
-	sceneErrors = kindCounters("swanwatch_bigscreen_scene_invalid_total", "glob", "read", "yaml", "validate")
 )
 
 func kindCounters(name string, kinds ...string) map[string]*metrics.Counter {
@@ -28,6 +26,3 @@ func kindCounters(name string, kinds ...string) map[string]*metrics.Counter {
 
 // evalError counts an evaluation error of a kind of evalErrors.
 func evalError(kind string) { evalErrors[kind].Inc() }
-
-// sceneInvalid counts a rejected scene file or scene set by kind.
-func sceneInvalid(kind string) { sceneErrors[kind].Inc() }

@@ -1,33 +1,10 @@
-package bigscreen
+package scene
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
 	"time"
-
-	"github.com/prometheus/prometheus/promql/parser"
-)
-
-// The wall's grid: 24 columns × 12 rows of the 1920×1080 canvas.
-const (
-	GridColumns = 24
-	GridRows    = 12
-)
-
-// Panel sources other than a PromQL query.
-const (
-	SourceIncidents     = "incidents"      // board: open incidents, newest first
-	SourceIncidentStats = "incident_stats" // kpi: open by severity, or MTTA/MTTR today
-	SourceDuty          = "duty"           // duty: who is on duty now
-	SourceTopology      = "topology"       // topology: WAN devices and links from the inventory
-)
-
-// Labels of an incident_stats panel: what the KPI shows.
-const (
-	StatSeverity = "severity" // open incidents, Sub by severity (the default)
-	StatMTTA     = "mtta"     // mean time to acknowledge of today's incidents, seconds
-	StatMTTR     = "mttr"     // mean time to resolve of today's incidents, seconds
 )
 
 const (
@@ -39,7 +16,6 @@ const (
 var (
 	sceneIDPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 	sceneLabelName   = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-	scenePromQL      = parser.NewParser(parser.Options{})
 	sceneKnownFormat = map[string]bool{"": true, "percent": true, "number": true, "bps": true, "bytes": true,
 		"seconds": true, "ms": true, "duration": true}
 	sceneKnownState = map[string]bool{"ok": true, "warn": true, "bad": true}
@@ -58,9 +34,15 @@ var sceneSources = map[string][]string{
 	PanelDuty:     {SourceDuty},
 }
 
-// validateScenes fills in defaults (Refresh) and reports every problem of
-// defs; lines, when given, place each message at file:line.
-func validateScenes(defs []SceneDef, lines []sceneLines) error {
+// Validate fills in defaults (Refresh) and reports every problem of defs,
+// each query through check when it is not nil. The evaluator validates its
+// copy again: a scene built in code passes the same rules as a file.
+func Validate(defs []Def, check QueryCheck) error {
+	return validate(defs, nil, check)
+}
+
+// validate is Validate; lines, when given, place each message at file:line.
+func validate(defs []Def, lines []sceneLines, check QueryCheck) error {
 	var errs []error
 	seen := map[string]bool{}
 	for i := range defs {
@@ -74,7 +56,7 @@ func validateScenes(defs []SceneDef, lines []sceneLines) error {
 			errs = append(errs, fmt.Errorf("%s: scene id %q is used twice", where(-1), defs[i].ID))
 		}
 		seen[defs[i].ID] = true
-		errs = append(errs, validateScene(&defs[i], where))
+		errs = append(errs, validateScene(&defs[i], where, check))
 	}
 	if err := errors.Join(errs...); err != nil {
 		sceneInvalid("validate")
@@ -83,7 +65,7 @@ func validateScenes(defs []SceneDef, lines []sceneLines) error {
 	return nil
 }
 
-func validateScene(d *SceneDef, where func(panel int) string) error {
+func validateScene(d *Def, where func(panel int) string, check QueryCheck) error {
 	var errs []error
 	if !sceneIDPattern.MatchString(d.ID) {
 		errs = append(errs, fmt.Errorf("%s: scene id %q must be lower-case letters, digits, - or _", where(-1), d.ID))
@@ -106,7 +88,7 @@ func validateScene(d *SceneDef, where func(panel int) string) error {
 			perr = append(perr, fmt.Errorf("id %q is used twice in the scene", p.ID))
 		}
 		ids[p.ID] = true
-		perr = append(perr, validatePanel(p)...)
+		perr = append(perr, validatePanel(p, check)...)
 		perr = append(perr, placePanel(&grid, p)...)
 		for _, e := range perr {
 			errs = append(errs, fmt.Errorf("%s: panel %q: %w", where(i), p.ID, e))
@@ -115,7 +97,7 @@ func validateScene(d *SceneDef, where func(panel int) string) error {
 	return errors.Join(errs...)
 }
 
-func validatePanel(p *PanelDef) []error {
+func validatePanel(p *Panel, check QueryCheck) []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if !sceneIDPattern.MatchString(p.ID) {
@@ -141,12 +123,12 @@ func validatePanel(p *PanelDef) []error {
 			add("thresholds[%d]: state %q is not ok, warn or bad", j, t.State)
 		}
 	}
-	return append(errs, validateSource(p)...)
+	return append(errs, validateSource(p, check)...)
 }
 
 // validateSource checks that the panel has exactly one of query and source,
 // one its type can show, and what that source needs.
-func validateSource(p *PanelDef) []error {
+func validateSource(p *Panel, check QueryCheck) []error {
 	allowed, known := sceneSources[p.Type]
 	switch {
 	case !known:
@@ -169,30 +151,29 @@ func validateSource(p *PanelDef) []error {
 		return []error{fmt.Errorf("incident_stats label %q is not severity, mtta or mttr", p.Label)}
 	}
 	if p.Query != "" {
-		return validateQuery(p)
+		return validateQuery(p, check)
 	}
 	return nil
 }
 
-func validateQuery(p *PanelDef) []error {
+func validateQuery(p *Panel, check QueryCheck) []error {
 	var errs []error
 	needsLabel := p.Type == PanelMap || p.Type == PanelRanking || p.Type == PanelTable
 	if needsLabel && !sceneLabelName.MatchString(p.Label) {
 		errs = append(errs, fmt.Errorf("a %s panel needs label: the series label naming each row", p.Type))
 	}
-	expr, err := scenePromQL.ParseExpr(p.Query)
-	if err != nil {
-		return append(errs, fmt.Errorf("query: %w", err))
+	if check == nil {
+		return errs
 	}
-	if t := expr.Type(); t != parser.ValueTypeVector {
-		errs = append(errs, fmt.Errorf("query returns a %s; the wall needs an instant vector", t))
+	if err := check(p.Query); err != nil {
+		errs = append(errs, err)
 	}
 	return errs
 }
 
 // placePanel marks the panel's cells on the grid and reports what falls
 // outside it or on a cell another panel already holds.
-func placePanel(grid *[GridRows][GridColumns]string, p *PanelDef) []error {
+func placePanel(grid *[GridRows][GridColumns]string, p *Panel) []error {
 	g := p.Grid
 	// Compared without adding, so that a huge w or h cannot overflow past the check.
 	if g.X < 0 || g.Y < 0 || g.W < 1 || g.H < 1 || g.W > GridColumns-g.X || g.H > GridRows-g.Y {

@@ -1,4 +1,9 @@
-package bigscreen
+// Package eval computes the video wall's panels: every panel of every scene
+// on one schedule shared by all screens, from PromQL queries, the incident
+// store, the duty rosters and the inventory, published scene by scene to the
+// hub (bigscreen.Hub.Publish). It is the only part of the wall that links
+// Prometheus (promql); the hub and the page do not.
+package eval
 
 import (
 	"bytes"
@@ -13,6 +18,7 @@ import (
 
 	"github.com/prometheus/prometheus/promql"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 )
@@ -23,22 +29,22 @@ type IncidentLister interface {
 	List(ctx context.Context, f alerting.IncidentFilter) ([]alerting.Incident, error)
 }
 
-// EvalOptions configures NewEvaluator. Query, Incidents, Duty and Inventory
+// Options configures New. Query, Incidents, Duty and Inventory
 // are needed only when a scene has a panel that reads them.
-type EvalOptions struct {
-	Scenes []SceneDef
+type Options struct {
+	Scenes []scene.Def
 	// Query runs an instant PromQL query at a time (the query API's engine
 	// over the TSDB or a remote Prometheus).
 	Query     func(ctx context.Context, expr string, at time.Time) (promql.Vector, error)
 	Incidents IncidentLister
 	// Duty returns who is on duty at t (phones in clear: the evaluator masks
 	// them) and the 重保期 banner when a heightened watch is active.
-	Duty      func(t time.Time) ([]DutyPerson, string)
+	Duty      func(t time.Time) ([]scene.DutyPerson, string)
 	Inventory func() []inventory.Target
 	// Publish receives a scene's panels after each round in which any of
 	// them was evaluated: every panel of the scene, the map and its values
 	// never changed afterwards. It is called from Run's goroutine only.
-	Publish func(def *SceneDef, panels map[string]json.RawMessage, at time.Time)
+	Publish func(def *scene.Def, panels map[string]json.RawMessage, at time.Time)
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
 }
@@ -47,7 +53,7 @@ type EvalOptions struct {
 // all screens: each panel at its refresh, all panels due together in one
 // round, so a hundred screens cost what one does.
 type Evaluator struct {
-	opts   EvalOptions
+	opts   Options
 	log    *slog.Logger
 	scenes []*evalScene
 	offset time.Duration // this instance's jitter of the aligned ticks
@@ -57,13 +63,13 @@ type Evaluator struct {
 }
 
 type evalScene struct {
-	def    SceneDef
+	def    scene.Def
 	panels []*evalPanel
 }
 
 // evalPanel is one panel's schedule and last good data.
 type evalPanel struct {
-	def     *PanelDef
+	def     *scene.Panel
 	next    time.Time
 	data    json.RawMessage
 	failing bool // the last evaluation failed; logged once per failure run
@@ -76,9 +82,9 @@ const evalParallel = 4
 // two instances do not query at the same millisecond, small against 1s.
 const maxJitter = 250 * time.Millisecond
 
-// NewEvaluator validates the scenes (a copy; defaults filled in) and what
-// their panels need.
-func NewEvaluator(opts EvalOptions) (*Evaluator, error) {
+// New validates the scenes (a copy; defaults filled in) and what their
+// panels need.
+func New(opts Options) (*Evaluator, error) {
 	if opts.Publish == nil {
 		return nil, errors.New("evaluator: Publish is required")
 	}
@@ -92,7 +98,7 @@ func NewEvaluator(opts EvalOptions) (*Evaluator, error) {
 		return nil, errors.New("evaluator: no scenes")
 	}
 	defs := cloneScenes(opts.Scenes)
-	if err := validateScenes(defs, nil); err != nil {
+	if err := scene.Validate(defs, CheckQuery); err != nil {
 		return nil, fmt.Errorf("evaluator: %w", err)
 	}
 	if err := checkFeeds(defs, opts); err != nil {
@@ -111,17 +117,17 @@ func NewEvaluator(opts EvalOptions) (*Evaluator, error) {
 	return e, nil
 }
 
-func cloneScenes(in []SceneDef) []SceneDef {
-	out := make([]SceneDef, len(in))
+func cloneScenes(in []scene.Def) []scene.Def {
+	out := make([]scene.Def, len(in))
 	for i, s := range in {
 		out[i] = s
-		out[i].Panels = append([]PanelDef(nil), s.Panels...)
+		out[i].Panels = append([]scene.Panel(nil), s.Panels...)
 	}
 	return out
 }
 
 // checkFeeds reports a panel whose query or source has nothing to read from.
-func checkFeeds(defs []SceneDef, o EvalOptions) error {
+func checkFeeds(defs []scene.Def, o Options) error {
 	var errs []error
 	for _, s := range defs {
 		for _, p := range s.Panels {
@@ -129,11 +135,11 @@ func checkFeeds(defs []SceneDef, o EvalOptions) error {
 			switch {
 			case p.Query != "" && o.Query == nil:
 				missing = "Query"
-			case (p.Source == SourceIncidents || p.Source == SourceIncidentStats) && o.Incidents == nil:
+			case (p.Source == scene.SourceIncidents || p.Source == scene.SourceIncidentStats) && o.Incidents == nil:
 				missing = "Incidents"
-			case p.Source == SourceDuty && o.Duty == nil:
+			case p.Source == scene.SourceDuty && o.Duty == nil:
 				missing = "Duty"
-			case p.Source == SourceTopology && (o.Inventory == nil || o.Query == nil):
+			case p.Source == scene.SourceTopology && (o.Inventory == nil || o.Query == nil):
 				missing = "Inventory and Query"
 			}
 			if missing != "" {

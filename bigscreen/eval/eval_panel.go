@@ -1,4 +1,4 @@
-package bigscreen
+package eval
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
+
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 )
 
 // evalQueryTimeout bounds one query of a round; a slower one fails the
@@ -75,17 +77,17 @@ func (r *evalRound) query(expr string) (promql.Vector, error) {
 }
 
 // panel computes a panel's data; kind names the error kind for the metrics.
-func (r *evalRound) panel(p *PanelDef) (any, string, error) {
+func (r *evalRound) panel(p *scene.Panel) (any, string, error) {
 	switch p.Source {
-	case SourceIncidents:
+	case scene.SourceIncidents:
 		v, err := r.board(p)
 		return v, "incidents", err
-	case SourceIncidentStats:
+	case scene.SourceIncidentStats:
 		v, err := r.incidentStats(p)
 		return v, "incidents", err
-	case SourceDuty:
+	case scene.SourceDuty:
 		return r.duty(), "", nil
-	case SourceTopology:
+	case scene.SourceTopology:
 		v, err := r.topology()
 		return v, "query", err
 	}
@@ -98,44 +100,44 @@ func (r *evalRound) panel(p *PanelDef) (any, string, error) {
 }
 
 // fromVector shapes a query result for the panel's type.
-func (r *evalRound) fromVector(p *PanelDef, vec promql.Vector) (any, error) {
+func (r *evalRound) fromVector(p *scene.Panel, vec promql.Vector) (any, error) {
 	switch p.Type {
-	case PanelKPI, PanelGauge:
+	case scene.PanelKPI, scene.PanelGauge:
 		return kpiFromVector(p, vec)
-	case PanelMap:
+	case scene.PanelMap:
 		return r.mapFromVector(p, vec), nil
 	}
 	limit := p.Limit
 	if limit == 0 {
 		limit = defaultRankingLimit
-		if p.Type == PanelTable {
+		if p.Type == scene.PanelTable {
 			limit = defaultTableLimit
 		}
 	}
 	rows := rowsFromVector(p, vec)
 	sortRows(rows, p.Sort)
-	return RowsData{Rows: rows[:min(limit, len(rows))]}, nil
+	return scene.RowsData{Rows: rows[:min(limit, len(rows))]}, nil
 }
 
-func kpiFromVector(p *PanelDef, vec promql.Vector) (KPIData, error) {
+func kpiFromVector(p *scene.Panel, vec promql.Vector) (scene.KPIData, error) {
 	switch len(vec) {
 	case 0:
-		return KPIData{State: "unknown"}, nil // no data: null, never 0
+		return scene.KPIData{State: "unknown"}, nil // no data: null, never 0
 	case 1:
 		v := number(vec[0].F)
-		return KPIData{Value: v, State: stateOf(v, p)}, nil
+		return scene.KPIData{Value: v, State: stateOf(v, p)}, nil
 	}
-	return KPIData{}, fmt.Errorf("query %q returned %d series; a %s panel shows one (aggregate it)",
+	return scene.KPIData{}, fmt.Errorf("query %q returned %d series; a %s panel shows one (aggregate it)",
 		p.Query, len(vec), p.Type)
 }
 
 // rowsFromVector makes one row per series, named by the panel's label; the
 // other labels (but the name and the rule's requirement) go along for tables.
-func rowsFromVector(p *PanelDef, vec promql.Vector) []Row {
-	rows := make([]Row, 0, len(vec))
+func rowsFromVector(p *scene.Panel, vec promql.Vector) []scene.Row {
+	rows := make([]scene.Row, 0, len(vec))
 	for _, s := range vec {
 		v := number(s.F)
-		row := Row{Name: s.Metric.Get(p.Label), Value: v, State: stateOf(v, p)}
+		row := scene.Row{Name: s.Metric.Get(p.Label), Value: v, State: stateOf(v, p)}
 		if row.Name == "" {
 			row.Name = "未知"
 		}
@@ -155,7 +157,7 @@ func rowsFromVector(p *PanelDef, vec promql.Vector) []Row {
 
 // sortRows orders by value (asc or desc; by name when unsorted), rows
 // without a value last, ties by name so that the order is stable.
-func sortRows(rows []Row, order string) {
+func sortRows(rows []scene.Row, order string) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		switch {
@@ -194,7 +196,7 @@ func worse(a, b string) string {
 // value reaches (at or below with sort asc, where low is bad; at or above
 // otherwise), ok when it reaches none. No value is unknown; no thresholds,
 // no state.
-func stateOf(v *float64, p *PanelDef) string {
+func stateOf(v *float64, p *scene.Panel) string {
 	if v == nil {
 		return "unknown"
 	}
@@ -212,19 +214,19 @@ func stateOf(v *float64, p *PanelDef) string {
 
 // emptyPanel is a panel's data before its first evaluation: no values, never
 // zeros, in the shape the page expects for the type.
-func emptyPanel(p *PanelDef) json.RawMessage {
+func emptyPanel(p *scene.Panel) json.RawMessage {
 	var v any
 	switch p.Type {
-	case PanelKPI, PanelGauge:
-		v = KPIData{State: "unknown"}
-	case PanelBoard:
-		v = BoardData{Rows: []BoardRow{}}
-	case PanelDuty:
-		v = DutyData{People: []DutyPerson{}}
-	case PanelTopology:
-		v = TopologyData{Nodes: []TopoNode{}, Links: []TopoLink{}}
+	case scene.PanelKPI, scene.PanelGauge:
+		v = scene.KPIData{State: "unknown"}
+	case scene.PanelBoard:
+		v = scene.BoardData{Rows: []scene.BoardRow{}}
+	case scene.PanelDuty:
+		v = scene.DutyData{People: []scene.DutyPerson{}}
+	case scene.PanelTopology:
+		v = scene.TopologyData{Nodes: []scene.TopoNode{}, Links: []scene.TopoLink{}}
 	default:
-		v = RowsData{Rows: []Row{}}
+		v = scene.RowsData{Rows: []scene.Row{}}
 	}
 	b, _ := json.Marshal(v) // fixed shapes of our own types: cannot fail
 	return b

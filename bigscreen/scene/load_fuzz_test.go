@@ -1,4 +1,4 @@
-package bigscreen
+package scene
 
 import (
 	"io/fs"
@@ -9,11 +9,11 @@ import (
 	"github.com/swanwatch/swanwatch/dashboards"
 )
 
-// FuzzLoadScenes feeds arbitrary bytes as a scene file. LoadScenes must not
+// FuzzLoad feeds arbitrary bytes as a scene file. Load must not
 // panic, and whatever it accepts must hold what the evaluator and the page
 // rely on: panels on the grid without overlap, a refresh of at least 1s,
 // exactly one of query and source.
-func FuzzLoadScenes(f *testing.F) {
+func FuzzLoad(f *testing.F) {
 	names, _ := fs.Glob(dashboards.Screens, "screens/*.yaml")
 	for _, n := range names {
 		b, _ := fs.ReadFile(dashboards.Screens, n)
@@ -22,7 +22,7 @@ func FuzzLoadScenes(f *testing.F) {
 	f.Add([]byte(sceneTestYAML("    refresh: 0s\n", "")))
 	f.Add([]byte("id: x\ntitle: y\npanels: [{id: a, title: b, type: kpi, grid: {x: 23, y: 11, w: 1, h: 1}, query: up}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		defs, err := LoadScenes(fstest.MapFS{"f.yaml": {Data: data}}, "*.yaml")
+		defs, err := Load(fstest.MapFS{"f.yaml": {Data: data}}, "*.yaml", nil)
 		if err != nil {
 			return
 		}

@@ -1,10 +1,11 @@
-package bigscreen
+package eval
 
 import (
 	"strconv"
 
 	"github.com/prometheus/prometheus/promql"
 
+	"github.com/swanwatch/swanwatch/bigscreen/scene"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 )
@@ -26,17 +27,17 @@ var districtPoints = map[string][]float64{
 // GeoJSON names them), the other four as Points. With an incident store each
 // row also counts its open incidents (labels.incidents) and an open critical
 // or major incident there colours it bad or warn whatever the value says.
-func (r *evalRound) mapFromVector(p *PanelDef, vec promql.Vector) RowsData {
-	byName := map[string]Row{}
+func (r *evalRound) mapFromVector(p *scene.Panel, vec promql.Vector) scene.RowsData {
+	byName := map[string]scene.Row{}
 	for _, row := range rowsFromVector(p, vec) {
 		byName[row.Name] = row // a name that is no district has no place on the map
 	}
 	open := r.openByDistrict()
-	out := RowsData{Rows: []Row{}, Points: []Row{}}
+	out := scene.RowsData{Rows: []scene.Row{}, Points: []scene.Row{}}
 	for _, d := range inventory.Districts {
 		row, ok := byName[d.Name]
 		if !ok {
-			row = Row{Name: d.Name, State: "unknown"}
+			row = scene.Row{Name: d.Name, State: "unknown"}
 		}
 		row.Labels = nil // the map shows the value and the incidents only
 		if open != nil {

@@ -1,93 +1,19 @@
-package bigscreen
+package scene
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/swanwatch/swanwatch/collectors/agent"
-	"github.com/swanwatch/swanwatch/dashboards"
 )
 
-func TestShippedScenesLoad(t *testing.T) {
-	defs, err := LoadScenes(dashboards.Screens, "screens/*.yaml")
-	require.NoError(t, err)
-	titles := map[string]string{}
-	for _, d := range defs {
-		titles[d.ID] = d.Title
-		for _, p := range d.Panels {
-			assert.GreaterOrEqual(t, p.Refresh, time.Second, "%s/%s", d.ID, p.ID)
-		}
-	}
-	assert.Equal(t, map[string]string{"city": "全市总览", "wan": "电子政务外网", "cloud": "政务云",
-		"duty": "告警与值班"}, titles)
-}
-
-// TestShippedScenesUseProducedMetrics catches a misspelt series name, which
-// PromQL accepts and the wall would show as 无数据 for ever: every metric a
-// shipped scene selects is recorded by a shipped rule pack, kept from the
-// agents, written by the Runner, or announced for the hypervisor issue.
-func TestShippedScenesUseProducedMetrics(t *testing.T) {
-	known := map[string]bool{"up": true}
-	for _, k := range agent.DefaultKeep {
-		known[k] = true
-	}
-	packs, err := filepath.Glob("../rules/packs/*.yml")
-	require.NoError(t, err)
-	require.NotEmpty(t, packs)
-	record := regexp.MustCompile(`record:\s*(\S+)`)
-	for _, f := range packs {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		for _, m := range record.FindAllStringSubmatch(string(b), -1) {
-			known[m[1]] = true
-		}
-	}
-	future := map[string]bool{"swanwatch:hypervisor_cpu:ratio": true, "swanwatch:hypervisor_datastore_used:ratio": true}
-	defs, err := LoadScenes(dashboards.Screens, "screens/*.yaml")
-	require.NoError(t, err)
-	for _, d := range defs {
-		for _, p := range d.Panels {
-			for _, name := range sceneTestMetricNames(t, p.Query) {
-				assert.True(t, known[name] || future[name], "%s/%s selects %q, which nothing produces", d.ID, p.ID, name)
-			}
-		}
-	}
-}
-
-// sceneTestMetricNames lists the names a query selects, by __name__ equality
-// or each alternative of a simple __name__ regexp.
-func sceneTestMetricNames(t *testing.T, q string) []string {
-	if q == "" {
-		return nil
-	}
-	expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
-	require.NoError(t, err)
-	var out []string
-	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
-		if vs, ok := n.(*parser.VectorSelector); ok {
-			for _, m := range vs.LabelMatchers {
-				if m.Name == "__name__" {
-					out = append(out, m.Value)
-				}
-			}
-		}
-		return nil
-	})
-	return out
-}
-
-func TestLoadScenesDefaultsRefresh(t *testing.T) {
+func TestLoadDefaultsRefresh(t *testing.T) {
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(sceneTestYAML("", ""))}}
-	defs, err := LoadScenes(fsys, "*.yaml")
+	defs, err := Load(fsys, "*.yaml", nil)
 	require.NoError(t, err)
 	require.Len(t, defs, 1)
 	assert.Equal(t, 15*time.Second, defs[0].Panels[0].Refresh)
@@ -115,7 +41,7 @@ panels:
 ` + tail
 }
 
-func TestLoadScenesRejects(t *testing.T) {
+func TestLoadRejects(t *testing.T) {
 	panel := func(body string) string { return "  - id: c\n    title: 面板\n" + body }
 	cases := []struct {
 		name, file, want string
@@ -132,8 +58,6 @@ func TestLoadScenesRejects(t *testing.T) {
 		{"both query and source", sceneTestYAML("    source: duty\n", ""), `panel "a": needs exactly one of query and source`},
 		{"neither", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 9, y: 0, w: 2, h: 2}\n")), `panel "c": needs exactly one`},
 		{"unknown type", sceneTestYAML("", panel("    type: pie\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    query: up\n")), `unknown type "pie"`},
-		{"bad promql", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    query: sum(up\n")), `panel "c": query: `},
-		{"range vector", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    query: up[5m]\n")), "query returns a matrix; the wall needs an instant vector"},
 		{"ranking without label", sceneTestYAML("", panel("    type: ranking\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    query: up\n")), "needs label"},
 		{"board with a query", sceneTestYAML("", panel("    type: board\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    query: up\n")), `takes source "incidents"`},
 		{"kpi of duty", sceneTestYAML("", panel("    type: kpi\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    source: duty\n")), `cannot show source "duty"`},
@@ -150,7 +74,7 @@ func TestLoadScenesRejects(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := sceneErrors["yaml"].Get() + sceneErrors["validate"].Get()
-			defs, err := LoadScenes(fstest.MapFS{"a.yaml": {Data: []byte(c.file)}}, "*.yaml")
+			defs, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(c.file)}}, "*.yaml", nil)
 			require.Error(t, err)
 			assert.Nil(t, defs)
 			assert.Contains(t, err.Error(), c.want)
@@ -159,25 +83,48 @@ func TestLoadScenesRejects(t *testing.T) {
 	}
 }
 
-func TestLoadScenesAcrossFiles(t *testing.T) {
+func TestLoadAcrossFiles(t *testing.T) {
 	t.Run("ids unique across files", func(t *testing.T) {
 		good := []byte(sceneTestYAML("", ""))
-		_, err := LoadScenes(fstest.MapFS{"a.yaml": {Data: good}, "b.yaml": {Data: good}}, "*.yaml")
+		_, err := Load(fstest.MapFS{"a.yaml": {Data: good}, "b.yaml": {Data: good}}, "*.yaml", nil)
 		require.ErrorContains(t, err, `b.yaml:1: scene id "t" is used twice`)
 	})
 	t.Run("every file's problems", func(t *testing.T) {
-		_, err := LoadScenes(fstest.MapFS{"a.yaml": {Data: []byte("nope: 1\n")},
-			"b.yaml": {Data: []byte(sceneTestYAML("    colour: red\n", ""))}}, "*.yaml")
+		_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte("nope: 1\n")},
+			"b.yaml": {Data: []byte(sceneTestYAML("    colour: red\n", ""))}}, "*.yaml", nil)
 		require.ErrorContains(t, err, "a.yaml:1: field nope not found")
 		require.ErrorContains(t, err, "b.yaml:9: field colour not found")
 	})
 	t.Run("no match", func(t *testing.T) {
-		_, err := LoadScenes(fstest.MapFS{}, "*.yaml")
+		_, err := Load(fstest.MapFS{}, "*.yaml", nil)
 		require.ErrorContains(t, err, "no file matches")
 	})
 	t.Run("oversized", func(t *testing.T) {
 		big := sceneTestYAML("", "") + "#" + strings.Repeat("x", maxSceneBytes)
-		_, err := LoadScenes(fstest.MapFS{"a.yaml": {Data: []byte(big)}}, "*.yaml")
+		_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(big)}}, "*.yaml", nil)
 		require.ErrorContains(t, err, "a.yaml: scene file is over")
 	})
+}
+
+// The caller's query check sees every query and its problems come back at
+// the panel's line; without a check a query is not looked at.
+func TestLoadChecksQueries(t *testing.T) {
+	file := sceneTestYAML("", "  - id: c\n    title: 面板\n    type: kpi\n    grid: {x: 9, y: 0, w: 2, h: 2}\n    query: nonsense(\n")
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte(file)}}
+	var seen []string
+	check := func(q string) error {
+		seen = append(seen, strings.TrimSpace(q))
+		if strings.HasPrefix(q, "nonsense") {
+			return errors.New("query: not PromQL")
+		}
+		return nil
+	}
+	_, err := Load(fsys, "*.yaml", check)
+	require.Error(t, err)
+	assert.Equal(t, `a.yaml:16: panel "c": query: not PromQL`, err.Error())
+	assert.Equal(t, []string{"swanwatch:agent_online_city:ratio", "swanwatch:agent_online:ratio", "nonsense("}, seen)
+
+	defs, err := Load(fsys, "*.yaml", nil)
+	require.NoError(t, err)
+	assert.Len(t, defs[0].Panels, 3)
 }

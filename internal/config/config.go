@@ -109,12 +109,38 @@ type Rules struct {
 	Files              []string      `yaml:"files"`
 }
 
-// Collectors holds each collector kind's section.
+// Collectors holds each collector kind's section. A new kind adds its
+// field here and its line in sections; the server's kind table
+// (internal/app/kinds.go) builds the collector from it.
 type Collectors struct {
 	Agent    agent.Config    `yaml:"agent"`
 	Link     link.Config     `yaml:"link"`
 	Netprobe netprobe.Config `yaml:"netprobe"`
 	SNMP     snmp.Config     `yaml:"snmp"`
+}
+
+// kindSection is what config does with every collector section: fill in its
+// defaults and validate it. Each kind's package owns both.
+type kindSection struct {
+	name          string
+	applyDefaults func()
+	validate      func() error
+}
+
+// section binds a kind's section to its package's WithDefaults and Validate.
+func section[C interface {
+	WithDefaults() C
+	Validate() error
+}](name string, p *C) kindSection {
+	return kindSection{name: name, applyDefaults: func() { *p = (*p).WithDefaults() },
+		validate: func() error { return (*p).Validate() }}
+}
+
+func (c *Collectors) sections() []kindSection {
+	return []kindSection{
+		section("agent", &c.Agent), section("link", &c.Link),
+		section("netprobe", &c.Netprobe), section("snmp", &c.SNMP),
+	}
 }
 
 // Log configures the process log.

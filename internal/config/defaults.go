@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"net"
 	"time"
 )
@@ -25,46 +26,45 @@ func Default() *Config {
 
 func (c *Config) applyDefaults() {
 	s := &c.Server
-	s.Listen = or(s.Listen, DefaultListen)
-	s.SessionTTL = or(s.SessionTTL, DefaultSessionTTL)
+	s.Listen = cmp.Or(s.Listen, DefaultListen)
+	s.SessionTTL = cmp.Or(s.SessionTTL, DefaultSessionTTL)
 	if s.ExternalURL == "" {
 		s.ExternalURL = defaultExternalURL(s.Listen, s.TLS.Enabled())
 	}
-	c.Storage.Path = or(c.Storage.Path, DefaultStoragePath)
-	c.Storage.Retention = or(c.Storage.Retention, DefaultStorageRetention)
+	c.Storage.Path = cmp.Or(c.Storage.Path, DefaultStoragePath)
+	c.Storage.Retention = cmp.Or(c.Storage.Retention, DefaultStorageRetention)
 	for i := range c.Storage.RemoteWrite {
 		c.Storage.RemoteWrite[i].applyDefaults()
 	}
-	c.Events.Retention = or(c.Events.Retention, DefaultEventsRetention)
+	c.Events.Retention = cmp.Or(c.Events.Retention, DefaultEventsRetention)
 	if c.Events.Loki != nil {
 		c.Events.Loki.applyDefaults()
 	}
-	c.Rules.EvaluationInterval = or(c.Rules.EvaluationInterval, DefaultEvaluationInterval)
-	c.Collectors.Agent = c.Collectors.Agent.WithDefaults()
-	c.Collectors.Link = c.Collectors.Link.WithDefaults()
-	c.Collectors.Netprobe = c.Collectors.Netprobe.WithDefaults()
-	c.Collectors.SNMP = c.Collectors.SNMP.WithDefaults()
+	c.Rules.EvaluationInterval = cmp.Or(c.Rules.EvaluationInterval, DefaultEvaluationInterval)
+	for _, k := range c.Collectors.sections() {
+		k.applyDefaults()
+	}
 	c.Traps.applyDefaults()
 	c.Alerting.applyDefaults()
 	c.Bigscreen.applyDefaults()
 	c.Reports.applyDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
-	c.Log.Level = or(c.Log.Level, "info")
-	c.Log.Format = or(c.Log.Format, "text")
+	c.Log.Level = cmp.Or(c.Log.Level, "info")
+	c.Log.Format = cmp.Or(c.Log.Format, "text")
 }
 
 func (r *RemoteWrite) applyDefaults() {
-	r.Timeout = or(r.Timeout, 30*time.Second)
-	r.BatchSize = or(r.BatchSize, 2000)
-	r.FlushInterval = or(r.FlushInterval, 5*time.Second)
-	r.MaxSpoolSize = or(r.MaxSpoolSize, Bytes(1e9))
+	r.Timeout = cmp.Or(r.Timeout, 30*time.Second)
+	r.BatchSize = cmp.Or(r.BatchSize, 2000)
+	r.FlushInterval = cmp.Or(r.FlushInterval, 5*time.Second)
+	r.MaxSpoolSize = cmp.Or(r.MaxSpoolSize, Bytes(1e9))
 }
 
 func (l *Loki) applyDefaults() {
-	l.BatchSize = or(l.BatchSize, 1000)
-	l.BatchWait = or(l.BatchWait, 2*time.Second)
-	l.Timeout = or(l.Timeout, 10*time.Second)
-	l.MaxSpoolSize = or(l.MaxSpoolSize, Bytes(512e6))
+	l.BatchSize = cmp.Or(l.BatchSize, 1000)
+	l.BatchWait = cmp.Or(l.BatchWait, 2*time.Second)
+	l.Timeout = cmp.Or(l.Timeout, 10*time.Second)
+	l.MaxSpoolSize = cmp.Or(l.MaxSpoolSize, Bytes(512e6))
 }
 
 // defaultExternalURL links to the listen address; an unspecified host becomes

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -34,18 +35,18 @@ const (
 )
 
 func (r *Reports) applyDefaults() {
-	r.Addressee = or(r.Addressee, DefaultAddressee)
-	r.Issuer = or(r.Issuer, DefaultIssuer)
+	r.Addressee = cmp.Or(r.Addressee, DefaultAddressee)
+	r.Issuer = cmp.Or(r.Issuer, DefaultIssuer)
 	f, d := &r.Findings, report.DefaultThresholds() // each threshold defaults on its own
-	f.MinDays = or(f.MinDays, d.MinDays)
-	f.IdleCPUMean, f.IdleCPUPeak = or(f.IdleCPUMean, d.IdleCPUMean), or(f.IdleCPUPeak, d.IdleCPUPeak)
-	f.IdleMemory = or(f.IdleMemory, d.IdleMemory)
-	f.LowCPUMean, f.LowCPUPeak = or(f.LowCPUMean, d.LowCPUMean), or(f.LowCPUPeak, d.LowCPUPeak)
+	f.MinDays = cmp.Or(f.MinDays, d.MinDays)
+	f.IdleCPUMean, f.IdleCPUPeak = cmp.Or(f.IdleCPUMean, d.IdleCPUMean), cmp.Or(f.IdleCPUPeak, d.IdleCPUPeak)
+	f.IdleMemory = cmp.Or(f.IdleMemory, d.IdleMemory)
+	f.LowCPUMean, f.LowCPUPeak = cmp.Or(f.LowCPUMean, d.LowCPUMean), cmp.Or(f.LowCPUPeak, d.LowCPUPeak)
 	def := report.DefaultResponseTargets()
-	r.Targets.MTTA = or(r.Targets.MTTA, def.MTTA)
-	r.Targets.MTTR = or(r.Targets.MTTR, def.MTTR)
-	r.Inspection.At = or(r.Inspection.At, DefaultInspectionAt)
-	r.Inspection.HorizonDays = or(r.Inspection.HorizonDays, 30)
+	r.Targets.MTTA = cmp.Or(r.Targets.MTTA, def.MTTA)
+	r.Targets.MTTR = cmp.Or(r.Targets.MTTR, def.MTTR)
+	r.Inspection.At = cmp.Or(r.Inspection.At, DefaultInspectionAt)
+	r.Inspection.HorizonDays = cmp.Or(r.Inspection.HorizonDays, 30)
 }
 
 // InspectionTime parses at (HH:MM) as a time of day; ok is false for "off".

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/swanwatch/swanwatch/rules/sla"
@@ -40,15 +41,15 @@ func (s SLA) Effective() []sla.SLI {
 
 // overlay sets on base the fields that c sets.
 func overlay(base, c sla.SLI) sla.SLI {
-	base.Title = or(c.Title, base.Title)
-	base.Requirement = or(c.Requirement, base.Requirement)
-	base.Entity = or(c.Entity, base.Entity)
-	base.Query = or(c.Query, base.Query)
-	base.EntityLabel = or(c.EntityLabel, base.EntityLabel)
-	base.Good = or(c.Good, base.Good)
-	base.Window = or(c.Window, base.Window)
-	base.Target = or(c.Target, base.Target)
-	base.Calendar = or(c.Calendar, base.Calendar)
+	base.Title = cmp.Or(c.Title, base.Title)
+	base.Requirement = cmp.Or(c.Requirement, base.Requirement)
+	base.Entity = cmp.Or(c.Entity, base.Entity)
+	base.Query = cmp.Or(c.Query, base.Query)
+	base.EntityLabel = cmp.Or(c.EntityLabel, base.EntityLabel)
+	base.Good = cmp.Or(c.Good, base.Good)
+	base.Window = cmp.Or(c.Window, base.Window)
+	base.Target = cmp.Or(c.Target, base.Target)
+	base.Calendar = cmp.Or(c.Calendar, base.Calendar)
 	return base
 }
 

@@ -28,10 +28,9 @@ func (c *collector) validate(cfg *Config) {
 	c.storage(cfg.Storage)
 	c.events(cfg.Events)
 	c.rules(cfg.Rules)
-	c.sub("collectors.agent", cfg.Collectors.Agent.Validate())
-	c.sub("collectors.link", cfg.Collectors.Link.Validate())
-	c.sub("collectors.netprobe", cfg.Collectors.Netprobe.Validate())
-	c.sub("collectors.snmp", cfg.Collectors.SNMP.Validate())
+	for _, k := range cfg.Collectors.sections() {
+		c.sub("collectors."+k.name, k.validate())
+	}
 	c.traps(cfg.Traps)
 	c.alerting(&cfg.Alerting)
 	c.bigscreen(&cfg.Bigscreen)

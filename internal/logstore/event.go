@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // Event is one trap, syslog line, state change or audit copy.
@@ -59,18 +61,10 @@ func labelMap(ls []labelPair) map[string]string {
 	return m
 }
 
-// validLabelName follows the Prometheus/Loki rule [a-zA-Z_][a-zA-Z0-9_]*.
+// validLabelName follows the Prometheus/Loki rule [a-zA-Z_][a-zA-Z0-9_]*, within
+// the store's length bound.
 func validLabelName(s string) bool {
-	if s == "" || len(s) > maxNameLen {
-		return false
-	}
-	for i, c := range []byte(s) {
-		letter := c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z')
-		if !letter && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
+	return len(s) <= maxNameLen && labelmatch.ValidName(s)
 }
 
 // validateEvent returns the reason (a metric label) and an error for a bad event.

@@ -6,39 +6,6 @@ import (
 	"testing"
 )
 
-func FuzzParseMatchers(f *testing.F) {
-	for _, s := range []string{``, `{}`, `{district="义马市",kind=~"agent|snmp",severity!="info"}`,
-		`{a!~'x'}`, "{a=`b`}", `{a="\"",}`, `{a=~"("}`, `{`, `{a="b"`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		ms, err := ParseMatchers(s)
-		if err != nil {
-			return
-		}
-		// A parsed selector prints back to one that parses to the same matchers.
-		var b []byte
-		for i, m := range ms {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, m.String()...)
-		}
-		again, err := ParseMatchers("{" + string(b) + "}")
-		if err != nil {
-			t.Fatalf("re-parse of %q: %v", b, err)
-		}
-		if len(again) != len(ms) {
-			t.Fatalf("re-parse of %q: %d matchers, want %d", b, len(again), len(ms))
-		}
-		for i := range ms {
-			if again[i].String() != ms[i].String() {
-				t.Fatalf("re-parse changed %s to %s", ms[i], again[i])
-			}
-		}
-	})
-}
-
 // FuzzReadRecords feeds arbitrary bytes to the on-disk readers: day events, the
 // stream index and the spool. None may panic or loop; each stops at the first bad
 // record.

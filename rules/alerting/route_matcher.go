@@ -2,73 +2,44 @@ package alerting
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/VictoriaMetrics/metrics"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
+// The matcher language (parser, anchoring, semantics) is labelmatch's, shared
+// with the log store; these names keep alerting's API.
+
 // MatchType is the operator of a label matcher.
-type MatchType int
+type MatchType = labelmatch.Type
 
 // The four operators, as in PromQL and Alertmanager.
 const (
-	MatchEqual     MatchType = iota // =
-	MatchNotEqual                   // !=
-	MatchRegexp                     // =~
-	MatchNotRegexp                  // !~
+	MatchEqual     = labelmatch.Equal
+	MatchNotEqual  = labelmatch.NotEqual
+	MatchRegexp    = labelmatch.Regexp
+	MatchNotRegexp = labelmatch.NotRegexp
 )
 
-var matchOps = [...]string{"=", "!=", "=~", "!~"}
-
-func (t MatchType) String() string { return matchOps[t] }
-
-// Matcher tests one label. Regexps are anchored (the whole value must match),
-// like Alertmanager's, so `severity=~"major"` does not match "majority".
-type Matcher struct {
-	Name  string
-	Type  MatchType
-	Value string
-	re    *regexp.Regexp
-}
+// Matcher tests one label. Regexps are anchored (the whole value must match) and
+// `.` matches a newline, as in Prometheus: `severity=~"major"` does not match
+// "majority".
+type Matcher = labelmatch.Matcher
 
 // NewMatcher checks the label name and compiles a regexp value.
 func NewMatcher(name string, t MatchType, value string) (*Matcher, error) {
-	if !labelName.MatchString(name) {
-		return nil, fmt.Errorf("invalid label name %q", name)
-	}
-	m := &Matcher{Name: name, Type: t, Value: value}
-	if t == MatchRegexp || t == MatchNotRegexp {
-		re, err := regexp.Compile("^(?:" + value + ")$")
-		if err != nil {
-			return nil, fmt.Errorf("label %s: bad regexp %q: %w", name, value, err)
-		}
-		m.re = re
-	}
-	return m, nil
+	return labelmatch.New(name, t, value)
 }
 
-var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+// labelName checks label names (group_by, equal) by labelmatch's rule.
+var labelName nameRule
 
-// Matches tests a label value; a missing label is the empty string.
-func (m *Matcher) Matches(v string) bool {
-	switch m.Type {
-	case MatchEqual:
-		return v == m.Value
-	case MatchNotEqual:
-		return v != m.Value
-	case MatchRegexp:
-		return m.re.MatchString(v)
-	default:
-		return !m.re.MatchString(v)
-	}
-}
+type nameRule struct{}
 
-func (m *Matcher) String() string {
-	return m.Name + m.Type.String() + strconv.Quote(m.Value)
-}
+func (nameRule) MatchString(s string) bool { return labelmatch.ValidName(s) }
 
 // Matchers is a conjunction: all must match.
 type Matchers []*Matcher

@@ -12,6 +12,8 @@ var (
 	mWalkErrors   = metrics.NewCounter(`swanwatch_snmp_walk_errors_total`)
 	mBadValues    = metrics.NewCounter(`swanwatch_snmp_bad_values_total`)
 	mRestarts     = metrics.NewCounter(`swanwatch_snmp_device_restarts_detected_total`)
+	// v3 sessions whose cached engine did not fit and were discovered afresh.
+	mEngineRelearnt = metrics.NewCounter(`swanwatch_snmp_engine_rediscoveries_total`)
 )
 
 // Poll-detected link changes (linkevents.go).

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"strings"
 	"syscall"
 	"time"
 
@@ -26,20 +24,29 @@ type session struct {
 	stopConn func() bool
 	pdus     int // requests sent, for the benchmark figures
 	oids     int // varbinds received
+	// Datagrams received in the session and before the current request: an
+	// error after the agent answered is about the answer, not the network.
+	recvs, recvsBefore int
+	seeded             bool // v3: the engine came from the cache, no discovery
 }
 
-// dial opens a UDP socket to the device of a parsed target.
-func dial(ctx context.Context, tp targetParams, cfg Config) (*session, error) {
+// dial opens a UDP socket to the device of a parsed target. A v3 session
+// starts from the engine the last round learnt (engine.go), which saves the
+// discovery request.
+func dial(ctx context.Context, tp targetParams, cfg Config, engine engineCache, now time.Time) (*session, error) {
 	g := &gosnmp.GoSNMP{
 		Target: tp.host, Port: tp.port, Transport: "udp", Version: tp.version,
-		Community: tp.community, Context: ctx, Retries: cfg.retries(), Timeout: cfg.RequestTimeout,
+		Community: tp.community, Context: ctx, Retries: tp.retries, Timeout: tp.timeout,
 		MaxOids: 255, MaxRepetitions: uint32(tp.maxReps),
 	}
+	s := &session{g: g, ctx: ctx, timeout: tp.timeout, maxReps: tp.maxReps, maxOIDs: cfg.MaxOIDsPerWalk}
 	if tp.version == gosnmp.Version3 {
-		g.SecurityModel, g.MsgFlags, g.SecurityParameters = gosnmp.UserSecurityModel, tp.msgFlags, tp.usm()
+		usm := tp.usm()
+		s.seeded = engine.seed(g, usm, tp, now)
+		g.SecurityModel, g.MsgFlags, g.SecurityParameters = gosnmp.UserSecurityModel, tp.msgFlags, usm
 	}
-	s := &session{g: g, ctx: ctx, timeout: cfg.RequestTimeout, maxReps: tp.maxReps, maxOIDs: cfg.MaxOIDsPerWalk}
 	g.OnSent = func(*gosnmp.GoSNMP) { s.pdus++; mPDUsSent.Inc() }
+	g.OnRecv = func(*gosnmp.GoSNMP) { s.recvs++ }
 	if err := g.Connect(); err != nil {
 		return nil, fmt.Errorf("dial %s: %w", net.JoinHostPort(tp.host, fmt.Sprint(tp.port)), err)
 	}
@@ -67,6 +74,7 @@ func (s *session) prepare() error {
 		}
 	}
 	s.g.Timeout = t
+	s.recvsBefore = s.recvs
 	return nil
 }
 
@@ -75,7 +83,7 @@ func (s *session) get(oids []string) ([]gosnmp.SnmpPDU, error) {
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
-	pkt, err := s.g.Get(oids)
+	pkt, err := s.request(func() (*gosnmp.SnmpPacket, error) { return s.g.Get(oids) })
 	if err != nil {
 		return nil, s.classify(err)
 	}
@@ -90,6 +98,26 @@ func (s *session) get(oids []string) ([]gosnmp.SnmpPDU, error) {
 	return pkt.Variables, nil
 }
 
+// request sends one request. When a session seeded from the engine cache gets
+// an answer it cannot use, the cache is what is wrong (another engine at the
+// address answers usmStatsUnknownEngineIDs, which gosnmp rightly refuses to
+// trust unauthenticated once an engine is known): the request is sent once
+// more after a fresh discovery. No answer at all is the network's doing and
+// is not retried.
+func (s *session) request(send func() (*gosnmp.SnmpPacket, error)) (*gosnmp.SnmpPacket, error) {
+	pkt, err := send()
+	if err == nil || !s.seeded || !s.answered() || s.ctx.Err() != nil {
+		return pkt, err
+	}
+	s.seeded = false
+	mEngineRelearnt.Inc()
+	usm := s.g.SecurityParameters.(*gosnmp.UsmSecurityParameters)
+	usm.AuthoritativeEngineID, usm.AuthoritativeEngineBoots, usm.AuthoritativeEngineTime = "", 0, 0
+	usm.SecretKey, usm.PrivacyKey = nil, nil
+	s.g.ContextEngineID = ""
+	return send()
+}
+
 // Errors a round may end with, for errors.Is and for the own metrics.
 var (
 	ErrAuth    = errors.New("authentication failed")
@@ -99,7 +127,8 @@ var (
 
 // classify turns gosnmp's errors into ones an operator can act on: the USM
 // report PDUs (wrong digest, unknown user, ...) mean wrong credentials, not a
-// slow device.
+// slow device. It goes by sentinels, net.Error and what the session saw, never
+// by the text of an error.
 func (s *session) classify(err error) error {
 	switch {
 	case s.ctx.Err() != nil:
@@ -110,18 +139,18 @@ func (s *session) classify(err error) error {
 		errors.Is(err, gosnmp.ErrUnknownEngineID), errors.Is(err, gosnmp.ErrNotInTimeWindow):
 		mAuthFailures.Inc()
 		return fmt.Errorf("%w: %w (check user, protocols and pass phrases)", ErrAuth, err)
-	case strings.Contains(err.Error(), "not authentic"):
-		// gosnmp checks the agent's unauthenticated usmStatsWrongDigests report
-		// against our keys and has no sentinel for the failure: the agent did
-		// answer, so the keys differ.
-		mAuthFailures.Inc()
-		return fmt.Errorf("%w: the agent's answer does not verify with our keys (wrong user, auth pass phrase or protocol?): %w", ErrAuth, err)
-	case s.discovered() && isTimeout(err):
+	case s.g.Version == gosnmp.Version3 && s.answered() && isTimeout(err):
 		// net-snmp drops a request it cannot decrypt without a report (snmpget
 		// times out too), but it did answer the unencrypted engine discovery.
 		mAuthFailures.Inc()
 		return fmt.Errorf("%w: the agent answered engine discovery, then dropped the encrypted request "+
 			"(wrong priv pass phrase or protocol?): %w", ErrAuth, err)
+	case s.g.Version == gosnmp.Version3 && s.answered():
+		// gosnmp checks the agent's unauthenticated usmStatsWrongDigests report
+		// against our keys and has no sentinel for the failure: the agent did
+		// answer, so the keys differ.
+		mAuthFailures.Inc()
+		return fmt.Errorf("%w: the agent's answer does not verify with our keys (wrong user, auth pass phrase or protocol?): %w", ErrAuth, err)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		mTimeouts.Inc()
 		return fmt.Errorf("%w: port unreachable, no SNMP agent listening: %w", ErrTimeout, err)
@@ -132,14 +161,15 @@ func (s *session) classify(err error) error {
 	return fmt.Errorf("request: %w", err)
 }
 
+// isTimeout: gosnmp wraps ErrMaxRetriesExceeded once every try timed out,
+// returns context.DeadlineExceeded at the round's deadline, and passes a
+// socket deadline through as a net.Error.
 func isTimeout(err error) bool {
-	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, gosnmp.ErrMaxRetriesExceeded) ||
-		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "timeout")
+	var ne net.Error
+	return errors.Is(err, gosnmp.ErrMaxRetriesExceeded) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout())
 }
 
-// discovered reports whether a v3 session learnt the agent's engine ID, i.e.
-// the agent is alive and speaks USM.
-func (s *session) discovered() bool {
-	usm, ok := s.g.SecurityParameters.(*gosnmp.UsmSecurityParameters)
-	return ok && s.g.Version == gosnmp.Version3 && usm.AuthoritativeEngineID != ""
-}
+// answered reports whether the agent sent anything during the current
+// request (for v3 this includes the answer to engine discovery).
+func (s *session) answered() bool { return s.recvs > s.recvsBefore }

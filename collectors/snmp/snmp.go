@@ -96,17 +96,21 @@ func (c *Collector) collect(ctx context.Context, t collectors.Target, emit colle
 	if err != nil {
 		return roundStats{}, fmt.Errorf("target %s params: %w", t.Name, err)
 	}
-	s, err := dial(ctx, tp, c.cfg)
-	if err != nil {
-		return roundStats{}, err
-	}
-	defer s.close()
 	now := time.Now()
 	st := c.state(t.Key(), now)
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	s, err := dial(ctx, tp, c.cfg, st.engine, now)
+	if err != nil {
+		return roundStats{}, err
+	}
+	defer s.close()
 	r := &round{c: c, s: s, st: st, ctx: ctx, target: t, emit: emit, errs: map[string]error{}}
 	err = r.run(tp, now)
+	st.engine = engineCache{} // learnt afresh after a failed round or a restart
+	if err == nil && !r.restarted {
+		st.engine = s.learnt(tp, time.Now())
+	}
 	return roundStats{s.pdus, s.oids}, err
 }
 
@@ -121,10 +125,11 @@ type round struct {
 	stages []string
 	errs   map[string]error // stage → first error of this round
 
-	ifNames  map[string]string // ifIndex → ifName, for profiles and LLDP
-	entNames map[string]string // entPhysicalIndex → entPhysicalName, walked on demand
-	entErr   error
-	changes  []linkChange // poll-detected link changes of this round
+	ifNames   map[string]string // ifIndex → ifName, for profiles and LLDP
+	entNames  map[string]string // entPhysicalIndex → entPhysicalName, walked on demand
+	entErr    error
+	changes   []linkChange // poll-detected link changes of this round
+	restarted bool         // sysUpTime went back: the device restarted
 }
 
 func (r *round) run(tp targetParams, now time.Time) error {
@@ -142,6 +147,7 @@ func (r *round) run(tp targetParams, now time.Time) error {
 		return err
 	}
 	if r.st.observeUptime(ticks, now) {
+		r.restarted = true
 		mRestarts.Inc()
 		r.c.log.Info("device restarted", "host", tp.host, "uptime_seconds", ticks/ticksPerSecond)
 	}

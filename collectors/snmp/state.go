@@ -30,6 +30,8 @@ type targetState struct {
 	// ifNames is ifIndex → ifName of the last complete IF-MIB walk, read
 	// without the round's lock by the trap receiver (Collector.IfName).
 	ifNames atomic.Pointer[map[int]string]
+	// engine is the v3 agent's engine for the next session (engine.go).
+	engine engineCache
 }
 
 type ctrKey struct {

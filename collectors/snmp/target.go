@@ -2,6 +2,7 @@ package snmp
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -9,10 +10,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gosnmp/gosnmp"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
 // targetParams is a target's Params, parsed and with its secrets read.
@@ -29,6 +32,8 @@ type targetParams struct {
 	community string
 	maxReps   int
 	profile   string
+	timeout   time.Duration // one try of one request (snmp_timeout, else request_timeout)
+	retries   int           // tries after the first (snmp_retries, else retries)
 
 	user, authPass, privPass string
 	authProto                gosnmp.SnmpV3AuthProtocol
@@ -64,6 +69,7 @@ func parseTarget(t collectors.Target, cfg Config) (targetParams, error) {
 	if tp.host, tp.port, err = splitAddress(t.Address); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, tp.parseRequest(t.Params, cfg))
 	if v := t.Params["max_repetitions"]; v != "" {
 		if tp.maxReps, err = strconv.Atoi(v); err != nil || tp.maxReps < 1 || tp.maxReps > 200 {
 			errs = append(errs, fmt.Errorf("max_repetitions %q must be 1..200", v))
@@ -97,6 +103,21 @@ func splitAddress(addr string) (string, uint16, error) {
 		return "", 0, fmt.Errorf("address %q must be host, host:port or [ipv6]:port", addr)
 	}
 	return host, uint16(p), nil
+}
+
+// parseRequest reads the per-target request timeout and retries (inventory
+// params snmp_timeout, snmp_retries); a timeout longer than the round's
+// could never be waited for.
+func (tp *targetParams) parseRequest(p map[string]string, cfg Config) error {
+	timeout, retries, err := inventory.SNMPRequestParams(p)
+	tp.timeout, tp.retries = cmp.Or(timeout, cfg.RequestTimeout), cfg.retries()
+	if retries >= 0 {
+		tp.retries = retries
+	}
+	if err == nil && cfg.Timeout > 0 && tp.timeout > cfg.Timeout {
+		err = fmt.Errorf("%s %s is longer than the snmp round timeout %s", inventory.ParamSNMPTimeout, tp.timeout, cfg.Timeout)
+	}
+	return err
 }
 
 func (tp *targetParams) parseV3(p map[string]string) error {

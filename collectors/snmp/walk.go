@@ -69,12 +69,13 @@ func (s *session) next(active []*column, rowsHint int) ([]gosnmp.SnmpPDU, int, e
 		}
 		var pkt *gosnmp.SnmpPacket
 		var err error
-		if s.g.Version == gosnmp.Version1 {
-			reps = 1
-			pkt, err = s.g.GetNext(oids)
-		} else {
-			pkt, err = s.g.GetBulk(oids, 0, uint32(reps))
-		}
+		pkt, err = s.request(func() (*gosnmp.SnmpPacket, error) {
+			if s.g.Version == gosnmp.Version1 {
+				reps = 1
+				return s.g.GetNext(oids)
+			}
+			return s.g.GetBulk(oids, 0, uint32(reps))
+		})
 		if err != nil {
 			return nil, 0, s.classify(err)
 		}

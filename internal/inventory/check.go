@@ -108,6 +108,7 @@ func checkRequired(t *Target, kinds []string, add func(string, string, ...any)) 
 func checkMaps(t Target, add func(string, string, ...any)) {
 	checkLabels(t.Labels, nil, add)
 	checkParams(t.Params, add)
+	checkSNMPParams(t, add)
 }
 
 func checkParams(params map[string]string, add func(string, string, ...any)) {

@@ -12,6 +12,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/sms"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/wecom"
+	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
 // Alerting is where incidents are sent: receivers (each one or more
@@ -27,9 +28,9 @@ type Alerting struct {
 	// On call (值班): duty rosters, escalation policies (routes name them in
 	// `escalation`; steps name receivers in `channels`) and heightened-watch
 	// periods (重保期).
-	Rosters            []*alerting.Roster `yaml:"rosters,omitempty"`
-	EscalationPolicies []*alerting.Policy `yaml:"escalation_policies,omitempty"`
-	Watches            alerting.Watches   `yaml:"watches,omitempty"`
+	Rosters            []*oncall.Roster `yaml:"rosters,omitempty"`
+	EscalationPolicies []*oncall.Policy `yaml:"escalation_policies,omitempty"`
+	Watches            oncall.Watches   `yaml:"watches,omitempty"`
 	// AckLinkTTL is how long a 确认 link in a message works; default 24h.
 	AckLinkTTL time.Duration `yaml:"ack_link_ttl,omitempty"`
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
 // oncall checks rosters, escalation policies and heightened watches, and that
@@ -47,7 +48,7 @@ func (c *collector) oncall(a *Alerting, receivers map[string]bool) {
 }
 
 // rosters validates the rosters and indexes them; nil when they do not hold together.
-func (c *collector) rosters(rs []*alerting.Roster) *alerting.Directory {
+func (c *collector) rosters(rs []*oncall.Roster) *oncall.Directory {
 	ok := true
 	for i, r := range rs {
 		path := fmt.Sprintf("alerting.rosters[%d]", i)
@@ -62,7 +63,7 @@ func (c *collector) rosters(rs []*alerting.Roster) *alerting.Directory {
 	if !ok {
 		return nil
 	}
-	dir, err := alerting.NewDirectory(rs...)
+	dir, err := oncall.NewDirectory(rs...)
 	if err != nil {
 		c.at("alerting.rosters", "%v", err)
 		return nil
@@ -71,7 +72,7 @@ func (c *collector) rosters(rs []*alerting.Roster) *alerting.Directory {
 }
 
 // steps checks that escalation steps page over defined receivers.
-func (c *collector) steps(path string, steps []alerting.Step, receivers map[string]bool) {
+func (c *collector) steps(path string, steps []oncall.Step, receivers map[string]bool) {
 	for i, s := range steps {
 		for _, ch := range s.Channels {
 			if !receivers[ch] {

@@ -11,9 +11,9 @@ import (
 
 // timelineKinds are the glossary's words for what happened to an incident.
 var timelineKinds = map[string]string{
-	"fired": "告警触发", "acked": "已确认", "escalated": "升级", "notified": "已通知",
-	"notify_failed": "通知失败", "resolved": "已恢复", "note": "处置记录", "suppressed": "因上级故障抑制",
-	"unsuppressed": "解除抑制", "silenced": "静默",
+	"fired": "告警触发", "acked": "已确认", "escalated": "升级", "notify_attempt": "发送尝试",
+	"notify_retry": "发送失败，待重试", "notified": "已通知", "notify_failed": "通知失败", "resolved": "已恢复",
+	"note": "处置记录", "suppressed": "因上级故障抑制", "unsuppressed": "解除抑制", "silenced": "静默",
 }
 
 // incidentDetail shows one incident: what, where, since when, who

@@ -60,7 +60,7 @@ func (i Incident) MTTR() (time.Duration, bool) {
 // TimelineEntry is one thing that happened to an incident.
 type TimelineEntry struct {
 	At     time.Time `json:"at"`
-	Kind   string    `json:"kind"`  // fired, acked, escalated, notified, notify_failed, resolved, note, suppressed, unsuppressed, silenced
+	Kind   string    `json:"kind"`  // fired, acked, escalated, notify_attempt, notify_retry, notified, notify_failed, resolved, note, suppressed, unsuppressed, silenced
 	Actor  string    `json:"actor"` // user name or "system"
 	Detail string    `json:"detail"`
 }

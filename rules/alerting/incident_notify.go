@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
 // This file holds what the notifier writes on incidents: what was announced,
@@ -160,4 +162,10 @@ func (s *Incidents) NoteMany(ctx context.Context, ids []int64, kind, actor, deta
 func (i Incident) toAlert() Alert {
 	return Alert{Fingerprint: i.Fingerprint, Labels: i.Labels, Annotations: i.Annotations, Firing: i.Open(),
 		StartsAt: i.FirstFired, EndsAt: i.ResolvedAt, IncidentID: i.ID}
+}
+
+// escalation is the incident as an escalation policy sees it.
+func (i Incident) escalation() oncall.Incident {
+	return oncall.Incident{Severity: i.Severity, FirstFired: i.FirstFired, Resolved: !i.Open(),
+		Acked: !i.AckedAt.IsZero() || i.AckedBy != ""}
 }

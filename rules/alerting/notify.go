@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
 // NotifyConfig is the part of the configuration the notifier follows; the
@@ -16,16 +18,22 @@ type NotifyConfig struct {
 	Receivers    map[string][]string // receiver name → its outbox channel names ("duty/wecom")
 	Topology     *TopologyInhibitor  // nil: no topology inhibition
 	InhibitRules []InhibitRule
-	Maintenance  []MaintenanceWindow // compiled
-	Policies     map[string]*Policy  // validated; routes name them in Escalation
-	Directory    *Directory          // resolves the policies' rosters and people
-	Watches      Watches             // validated heightened-watch periods
+	Maintenance  []MaintenanceWindow       // compiled
+	Policies     map[string]*oncall.Policy // validated; routes name them in Escalation
+	Directory    *oncall.Directory         // resolves the policies' rosters and people
+	Watches      oncall.Watches            // validated heightened-watch periods
+}
+
+// Queue is what the notifier needs of the durable outbox
+// (*outbox.Outbox): a notification stored for a channel before it returns.
+type Queue interface {
+	Enqueue(ctx context.Context, channel string, n Notification) (added bool, err error)
 }
 
 // NotifierOptions wire a Notifier to the stores.
 type NotifierOptions struct {
 	Incidents *Incidents
-	Outbox    *Outbox
+	Outbox    Queue
 	// Silences returns the silences active at now; nil: none.
 	Silences    func(ctx context.Context, now time.Time) ([]Silence, error)
 	AckLinks    *AckLinks // signs the 确认 link in messages; nil: no link

@@ -131,7 +131,7 @@ func worst(alerts []Alert) Severity {
 	var w Severity
 	for _, a := range alerts {
 		s := Severity(a.Labels["severity"])
-		if w == "" || oncallRank(s) > oncallRank(w) {
+		if w == "" || s.Rank() > w.Rank() {
 			w = s
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
 // send queues a group notice on every channel of the group's receiver and
@@ -64,7 +66,7 @@ func (n *Notifier) escalate(ctx context.Context, cfg NotifyConfig, vs []verdict,
 		return
 	}
 	watch := cfg.Watches.ActiveWatch(now)
-	policies := map[string]*Policy{}
+	policies := map[string]*oncall.Policy{}
 	for _, v := range vs {
 		if !v.inc.Open() || v.held != "" || v.inc.AckedBy != "" {
 			continue
@@ -73,9 +75,9 @@ func (n *Notifier) escalate(ctx context.Context, cfg NotifyConfig, vs []verdict,
 		if p == nil {
 			continue
 		}
-		if step, due := p.Due(v.inc, v.inc.EscalationStep-1, now); due {
+		if step, due := p.Due(v.inc.escalation(), v.inc.EscalationStep-1, now); due {
 			n.page(ctx, cfg, p, v.inc, step, children, watch, now)
-		} else if at, ok := p.NextAt(v.inc, v.inc.EscalationStep-1); ok {
+		} else if at, ok := p.NextAt(v.inc.escalation(), v.inc.EscalationStep-1); ok {
 			n.wake(at)
 		}
 	}
@@ -83,7 +85,7 @@ func (n *Notifier) escalate(ctx context.Context, cfg NotifyConfig, vs []verdict,
 
 // policyFor is the escalation policy of the incident's first matching route
 // that names one, as the active heightened watch changes it.
-func (n *Notifier) policyFor(cfg NotifyConfig, inc Incident, watch *Watch, cache map[string]*Policy) *Policy {
+func (n *Notifier) policyFor(cfg NotifyConfig, inc Incident, watch *oncall.Watch, cache map[string]*oncall.Policy) *oncall.Policy {
 	var name string
 	for _, r := range cfg.Route.Match(inc.toAlert()) {
 		if r.Escalation != "" {
@@ -112,7 +114,7 @@ func (n *Notifier) policyFor(cfg NotifyConfig, inc Incident, watch *Watch, cache
 }
 
 // page sends one escalation page and records it on the incident.
-func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *Policy, inc Incident, step int, children map[int64]int, watch *Watch, now time.Time) {
+func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *oncall.Policy, inc Incident, step int, children map[int64]int, watch *oncall.Watch, now time.Time) {
 	pg, ok := cfg.Directory.Page(p, step, now)
 	if !ok {
 		return

@@ -13,6 +13,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swanwatch/swanwatch/internal/statestore"
+	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
+	"github.com/swanwatch/swanwatch/rules/alerting/outbox"
 )
 
 // A town uplink (link lsx-t001-up) feeds the town router, which feeds two villages.
@@ -49,18 +51,18 @@ func newNotifyEnv(t *testing.T) *ntEnv {
 	require.NoError(t, r.Compile())
 	topo, err := NewTopology(ntParents)
 	require.NoError(t, err)
-	policy := ocPolicyOf(t, ocPolicy)
+	policy := ntPolicyOf(t)
 	e.cfg = NotifyConfig{Route: &r,
 		Receivers: map[string][]string{"duty": {"duty/wecom"}, "wecom": {"duty/wecom"}, "sms": {"duty/sms"}, "phone": {"duty/sms"}},
 		Topology:  &TopologyInhibitor{Topology: topo, RootAlerts: []string{"WanLinkDown", "SnmpTargetUnreachable"}, NodeLabels: []string{"link", "instance"}},
-		Policies:  map[string]*Policy{policy.Name: policy}, Directory: ocDirectory(t)}
+		Policies:  map[string]*oncall.Policy{policy.Name: policy}, Directory: ntDirectory(t)}
 	e.n = e.notifier()
 	return e
 }
 
 // notifier is a fresh Notifier over the same stores, as after a restart.
 func (e *ntEnv) notifier() *Notifier {
-	ob := NewOutbox(e.db, map[string]OutboxSender{"duty/wecom": nil, "duty/sms": nil}, OutboxOptions{Now: e.c.now})
+	ob := outbox.New(e.db, map[string]outbox.Sender{"duty/wecom": nil, "duty/sms": nil}, outbox.Options{Now: e.c.now})
 	links, err := NewAckLinks([]byte(strings.Repeat("k", 32)), time.Hour, e.c.now)
 	require.NoError(e.t, err)
 	return NewNotifier(NotifierOptions{Incidents: e.store, Outbox: ob, Now: e.c.now, AckLinks: links,

@@ -7,7 +7,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Sender delivers one notification. It honours ctx's deadline, never logs
@@ -15,7 +15,7 @@ import (
 // retry cannot help (a 4xx other than 429, a rejected signature), so that the
 // outbox stops retrying and shows the failure on the incident.
 type Sender interface {
-	Send(ctx context.Context, n alerting.Notification) error
+	Send(ctx context.Context, n notice.Notification) error
 }
 
 // permanent marks errors that retries cannot fix.
@@ -24,8 +24,8 @@ type permanent struct{ err error }
 func (p permanent) Error() string { return p.err.Error() }
 func (p permanent) Unwrap() error { return p.err }
 
-// Permanent lets packages that cannot import channels (the outbox in
-// rules/alerting) recognise a permanent error by this method alone.
+// Permanent lets packages that do not import channels (the outbox in
+// rules/alerting/outbox) recognise a permanent error by this method alone.
 func (p permanent) Permanent() bool { return true }
 
 // Permanent wraps err so that IsPermanent reports true.

@@ -20,8 +20,8 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // maxErrBody bounds how much of an error response is read and quoted.
@@ -78,7 +78,7 @@ type postableAlert struct {
 }
 
 // Send forwards n's alerts. A notification without alerts is a Permanent error.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	body, err := encode(n, time.Now())
 	if err != nil {
 		countError("input")
@@ -115,7 +115,7 @@ func (s *Sender) authorize(req *http.Request) {
 // encode turns n into the JSON array Alertmanager takes. Resolved alerts carry
 // endsAt (their own, else now); firing ones leave it empty so that Alertmanager
 // applies its resolve_timeout if we stop repeating them.
-func encode(n alerting.Notification, now time.Time) ([]byte, error) {
+func encode(n notice.Notification, now time.Time) ([]byte, error) {
 	if len(n.Alerts) == 0 {
 		return nil, errors.New("no alerts to forward")
 	}

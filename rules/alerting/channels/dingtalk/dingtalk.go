@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // The robot API's error codes that change what we do.
@@ -62,7 +62,7 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 }
 
 // Send posts n as one markdown message.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	body, err := httpsend.PostJSON(ctx, s.client, httpsend.Request{
 		Channel: "dingtalk", URL: s.signedURL(), Body: newMessage(n), Secrets: []string{s.token, s.secret},
 	})

@@ -16,8 +16,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Formats follow DingTalk's 自定义机器人 docs: 安全设置 加签
@@ -81,9 +81,9 @@ func start(t *testing.T, r *robot, sec string) *Sender {
 	return s
 }
 
-func notice() alerting.Notification {
-	return alerting.Notification{
-		ID: "7-0-dingtalk", IncidentID: 7, Severity: alerting.Critical,
+func sample() notice.Notification {
+	return notice.Notification{
+		ID: "7-0-dingtalk", IncidentID: 7, Severity: notice.Critical,
 		Title:    "【紧急】湖滨区 视频平台不可用",
 		Text:     "区县：湖滨区\n开始时间：2026-11-28 14:15:09",
 		URL:      "https://swanwatch.example/incidents/7",
@@ -94,7 +94,7 @@ func notice() alerting.Notification {
 
 func TestSignedMarkdown(t *testing.T) {
 	r := &robot{signed: true}
-	require.NoError(t, start(t, r, testSecret).Send(context.Background(), notice()))
+	require.NoError(t, start(t, r, testSecret).Send(context.Background(), sample()))
 	require.Len(t, r.got, 1)
 	m := r.got[0]
 	assert.Equal(t, "markdown", m["msgtype"])
@@ -117,7 +117,7 @@ func TestSignMatchesDocsExample(t *testing.T) {
 
 func TestUnsignedHasNoSignature(t *testing.T) {
 	r := &robot{}
-	require.NoError(t, start(t, r, "").Send(context.Background(), notice()))
+	require.NoError(t, start(t, r, "").Send(context.Background(), sample()))
 	require.Len(t, r.query, 1)
 	assert.NotContains(t, r.query[0], "sign=")
 	assert.NotContains(t, r.query[0], "timestamp=")
@@ -125,7 +125,7 @@ func TestUnsignedHasNoSignature(t *testing.T) {
 
 func TestWrongSecretIsPermanent(t *testing.T) {
 	r := &robot{signed: true}
-	err := start(t, r, "SECwrong").Send(context.Background(), notice())
+	err := start(t, r, "SECwrong").Send(context.Background(), sample())
 	require.Error(t, err)
 	assert.True(t, channels.IsPermanent(err))
 	assert.Contains(t, err.Error(), "310000")
@@ -154,7 +154,7 @@ func TestErrorMapping(t *testing.T) {
 				w.WriteHeader(tc.status)
 				io.WriteString(w, tc.body)
 			}}
-			err := start(t, r, testSecret).Send(context.Background(), notice())
+			err := start(t, r, testSecret).Send(context.Background(), sample())
 			require.Error(t, err)
 			assert.Equal(t, tc.permanent, channels.IsPermanent(err), err)
 			assert.NotContains(t, err.Error(), testToken)
@@ -169,7 +169,7 @@ func TestHangingRobotHonoursDeadline(t *testing.T) {
 	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := s.Send(ctx, notice())
+	err := s.Send(ctx, sample())
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.False(t, channels.IsPermanent(err))
 	assert.NotContains(t, err.Error(), testToken)

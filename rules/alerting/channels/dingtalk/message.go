@@ -3,8 +3,8 @@ package dingtalk
 import (
 	"strings"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
@@ -31,7 +31,7 @@ type at struct {
 
 // newMessage renders n. A mention shows only when the text names the person
 // as @phone (or @userId), so the names follow the body.
-func newMessage(n alerting.Notification) message {
+func newMessage(n notice.Notification) message {
 	var b strings.Builder
 	b.WriteString("### " + n.Title + "\n\n")
 	b.WriteString(strings.ReplaceAll(n.Text, "\n", "\n\n")) // markdown needs blank lines

@@ -17,15 +17,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func notification() alerting.Notification {
-	return alerting.Notification{
-		ID: "inc-42/step-1/email", Severity: alerting.Major,
+func notification() notice.Notification {
+	return notice.Notification{
+		ID: "inc-42/step-1/email", Severity: notice.Major,
 		Title:  "【重要】灵宝市 链路中断",
 		Text:   "区县：灵宝市\n站点：函谷关汇聚点\n告警开始：2026-11-27 14:05:09",
 		URL:    "https://swanwatch.smx/incidents/42",
@@ -162,10 +162,10 @@ func TestNewValidates(t *testing.T) {
 
 func TestBuildMessageRejects(t *testing.T) {
 	from, to := &mail.Address{Address: "noc@smx.example"}, []*mail.Address{{Address: "a@smx.example"}}
-	for name, edit := range map[string]func(*alerting.Notification){
-		"empty id":      func(n *alerting.Notification) { n.ID = "" },
-		"newline in id": func(n *alerting.Notification) { n.ID = "a\r\nBcc: x@evil" },
-		"empty title":   func(n *alerting.Notification) { n.Title = " " },
+	for name, edit := range map[string]func(*notice.Notification){
+		"empty id":      func(n *notice.Notification) { n.ID = "" },
+		"newline in id": func(n *notice.Notification) { n.ID = "a\r\nBcc: x@evil" },
+		"empty title":   func(n *notice.Notification) { n.Title = " " },
 	} {
 		t.Run(name, func(t *testing.T) {
 			n := notification()

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
-	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // maxIDLen bounds the notification ID copied into a header.
@@ -22,7 +22,7 @@ const maxIDLen = 200
 
 // buildMessage renders n as an RFC 5322 message: UTF-8 text/plain in base64,
 // the subject RFC 2047 encoded, Date in Asia/Shanghai (+0800).
-func buildMessage(from *mail.Address, to []*mail.Address, n alerting.Notification, now time.Time) ([]byte, error) {
+func buildMessage(from *mail.Address, to []*mail.Address, n notice.Notification, now time.Time) ([]byte, error) {
 	if err := checkID(n.ID); err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func messageID(id, from string) string {
 }
 
 // body is the text an operator reads: the rendered text, then the links.
-func body(n alerting.Notification) string {
+func body(n notice.Notification) string {
 	var b strings.Builder
 	b.WriteString(n.Text)
 	b.WriteString("\n")

@@ -11,14 +11,14 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/emersion/go-smtp"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Send mails n to every recipient in one SMTP session. A 5xx reply (bad
 // credentials, rejected recipient) is Permanent; network errors and 4xx
 // replies are worth a retry.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	msg, err := buildMessage(s.from, s.to, n, time.Now())
 	if err != nil {
 		countError("input")

@@ -20,9 +20,9 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // The robot API's codes that change what we do.
@@ -69,7 +69,7 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 }
 
 // Send posts n as one rich-text message.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	msg := newMessage(n)
 	if s.secret != "" {
 		msg.Timestamp = strconv.FormatInt(s.now().Unix(), 10)

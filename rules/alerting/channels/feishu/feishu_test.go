@@ -16,8 +16,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Formats follow Feishu's 自定义机器人使用指南, 签名校验
@@ -77,9 +77,9 @@ func start(t *testing.T, r *robot, sec string) *Sender {
 	return s
 }
 
-func notice() alerting.Notification {
-	return alerting.Notification{
-		ID: "9-1-feishu", IncidentID: 9, Step: 1, Severity: alerting.Minor,
+func sample() notice.Notification {
+	return notice.Notification{
+		ID: "9-1-feishu", IncidentID: 9, Step: 1, Severity: notice.Minor,
 		Title:    "【次要】陕州区 服务器 CPU 过高",
 		Text:     "区县：陕州区\n开始时间：2026-11-28 14:15:09\n持续：12分30秒",
 		URL:      "https://swanwatch.example/incidents/9",
@@ -90,7 +90,7 @@ func notice() alerting.Notification {
 
 func TestSignedPost(t *testing.T) {
 	r := &robot{signed: true}
-	require.NoError(t, start(t, r, testSecret).Send(context.Background(), notice()))
+	require.NoError(t, start(t, r, testSecret).Send(context.Background(), sample()))
 	require.Len(t, r.got, 1)
 	m := r.got[0]
 	assert.Equal(t, "post", m["msg_type"])
@@ -111,14 +111,14 @@ func TestSignMatchesDocsAlgorithm(t *testing.T) {
 
 func TestUnsignedOmitsSignature(t *testing.T) {
 	r := &robot{}
-	require.NoError(t, start(t, r, "").Send(context.Background(), notice()))
+	require.NoError(t, start(t, r, "").Send(context.Background(), sample()))
 	require.Len(t, r.got, 1)
 	assert.NotContains(t, r.got[0], "sign")
 	assert.NotContains(t, r.got[0], "timestamp")
 }
 
 func TestWrongSecretIsPermanent(t *testing.T) {
-	err := start(t, &robot{signed: true}, "wrong-secret").Send(context.Background(), notice())
+	err := start(t, &robot{signed: true}, "wrong-secret").Send(context.Background(), sample())
 	require.Error(t, err)
 	assert.True(t, channels.IsPermanent(err))
 	assert.Contains(t, err.Error(), "19021")
@@ -146,7 +146,7 @@ func TestErrorMapping(t *testing.T) {
 				w.WriteHeader(tc.status)
 				io.WriteString(w, tc.body)
 			}}
-			err := start(t, r, testSecret).Send(context.Background(), notice())
+			err := start(t, r, testSecret).Send(context.Background(), sample())
 			if tc.name == "old form ok is not an error" {
 				require.NoError(t, err)
 				return
@@ -165,7 +165,7 @@ func TestHangingRobotHonoursDeadline(t *testing.T) {
 	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := s.Send(ctx, notice())
+	err := s.Send(ctx, sample())
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.False(t, channels.IsPermanent(err))
 	assert.NotContains(t, err.Error(), testToken)

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // MaxTextBytes keeps the request under Feishu's 20 KB body limit, leaving
@@ -38,7 +38,7 @@ type element struct {
 
 // newMessage renders n. Feishu @-mentions by open_id/user_id ("all" for
 // everyone); a phone number cannot be mentioned, so it is written out.
-func newMessage(n alerting.Notification) message {
+func newMessage(n notice.Notification) message {
 	paras := [][]element{{{Tag: "text", Text: httpsend.Truncate(n.Text, MaxTextBytes)}}}
 	var links []element
 	if n.URL != "" {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
@@ -55,7 +55,7 @@ func (s *Sender) render(r request) ([]byte, error) {
 }
 
 // message is the SMS text: title, newline, text, cut to max runes with "…".
-func message(n alerting.Notification, max int) string {
+func message(n notice.Notification, max int) string {
 	s := strings.TrimSpace(n.Title + "\n" + n.Text)
 	r := []rune(s)
 	if len(r) <= max {

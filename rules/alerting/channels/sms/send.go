@@ -13,8 +13,8 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // maxReply bounds what is read of a gateway reply; maxDetail what an error quotes.
@@ -26,7 +26,7 @@ const (
 // Send texts n to every phone in n.Mentions, one request per batch. Batches a
 // gateway already accepted are remembered per notification ID, so that the
 // outbox's retry after a partial failure does not text the same people twice.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	nums, bad := phones(n.Mentions)
 	if bad > 0 {
 		countError("bad_phone") // numbers are personal data: counted, never logged

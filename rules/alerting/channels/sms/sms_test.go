@@ -17,8 +17,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -72,9 +72,9 @@ func startGateway(t *testing.T, replies ...reply) (*gateway, string) {
 	return g, srv.URL
 }
 
-func notification(mentions ...string) alerting.Notification {
-	return alerting.Notification{
-		ID: "inc-9/step-0/sms", Severity: alerting.Critical,
+func notification(mentions ...string) notice.Notification {
+	return notice.Notification{
+		ID: "inc-9/step-0/sms", Severity: notice.Critical,
 		Title: "【紧急】湖滨区 核心交换机宕机", Text: "站点：市政务云机房", Mentions: mentions,
 	}
 }
@@ -200,7 +200,7 @@ func TestMessageCap(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := message(alerting.Notification{Title: tc.title, Text: tc.text}, tc.max)
+			got := message(notice.Notification{Title: tc.title, Text: tc.text}, tc.max)
 			assert.Equal(t, tc.want, got)
 			assert.LessOrEqual(t, utf8.RuneCountInString(got), tc.max)
 		})

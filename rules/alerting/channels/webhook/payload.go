@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Payload is Alertmanager's webhook body, version 4
@@ -38,20 +38,20 @@ type Alert struct {
 // Extra is what only SwanWatch knows: the incident, the escalation step and
 // the rendered Chinese message.
 type Extra struct {
-	ID         string            `json:"id"`
-	IncidentID int64             `json:"incident_id"`
-	Step       int               `json:"step"`
-	Severity   alerting.Severity `json:"severity"`
-	URL        string            `json:"url,omitempty"`
-	AckURL     string            `json:"ack_url,omitempty"`
-	Title      string            `json:"title"`
-	Text       string            `json:"text"`
+	ID         string          `json:"id"`
+	IncidentID int64           `json:"incident_id"`
+	Step       int             `json:"step"`
+	Severity   notice.Severity `json:"severity"`
+	URL        string          `json:"url,omitempty"`
+	AckURL     string          `json:"ack_url,omitempty"`
+	Title      string          `json:"title"`
+	Text       string          `json:"text"`
 }
 
 // groupLabelNames are the labels SwanWatch groups incidents by.
 var groupLabelNames = []string{"alertname", "district", "site"}
 
-func (s *Sender) payload(n alerting.Notification) Payload {
+func (s *Sender) payload(n notice.Notification) Payload {
 	alerts := n.Alerts
 	truncated := 0
 	if s.cfg.MaxAlerts > 0 && len(alerts) > s.cfg.MaxAlerts {
@@ -76,7 +76,7 @@ func status(firing bool) string {
 	return "resolved"
 }
 
-func convert(in []alerting.Alert) []Alert {
+func convert(in []notice.Alert) []Alert {
 	out := make([]Alert, 0, len(in))
 	for _, a := range in {
 		out = append(out, Alert{
@@ -87,17 +87,17 @@ func convert(in []alerting.Alert) []Alert {
 	return out
 }
 
-func commonLabels(as []alerting.Alert) map[string]string {
-	return common(as, func(a alerting.Alert) map[string]string { return a.Labels })
+func commonLabels(as []notice.Alert) map[string]string {
+	return common(as, func(a notice.Alert) map[string]string { return a.Labels })
 }
 
-func commonAnnotations(as []alerting.Alert) map[string]string {
-	return common(as, func(a alerting.Alert) map[string]string { return a.Annotations })
+func commonAnnotations(as []notice.Alert) map[string]string {
+	return common(as, func(a notice.Alert) map[string]string { return a.Annotations })
 }
 
 // common returns the pairs every alert shares; Alertmanager sends {} rather
 // than null when there are none.
-func common(as []alerting.Alert, get func(alerting.Alert) map[string]string) map[string]string {
+func common(as []notice.Alert, get func(notice.Alert) map[string]string) map[string]string {
 	out := map[string]string{}
 	if len(as) == 0 {
 		return out

@@ -12,9 +12,9 @@ import (
 	"net/http"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Config is one receiver. At most one of BearerToken and BasicAuth is set.
@@ -65,7 +65,7 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 }
 
 // Send posts n; any 2xx is a delivery and the reply body is not read further.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	_, err := httpsend.PostJSON(ctx, s.client, httpsend.Request{
 		Channel: "webhook", URL: s.url, Header: s.header(n), Body: s.payload(n),
 		Secrets: []string{s.cfg.BearerToken.Reveal(), s.password()},
@@ -76,7 +76,7 @@ func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
 	return err
 }
 
-func (s *Sender) header(n alerting.Notification) http.Header {
+func (s *Sender) header(n notice.Notification) http.Header {
 	h := http.Header{}
 	h.Set("Idempotency-Key", n.ID)
 	switch {

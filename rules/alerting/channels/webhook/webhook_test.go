@@ -16,8 +16,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // The payload follows Alertmanager's webhook_config body, version 4
@@ -60,15 +60,15 @@ func start(t *testing.T, r http.Handler, cfg Config) *Sender {
 
 var since = time.Date(2026, 11, 28, 6, 15, 9, 0, time.UTC) // 14:15:09 Asia/Shanghai
 
-func notice() alerting.Notification {
+func sample() notice.Notification {
 	lbl := func(inst string) map[string]string {
 		return map[string]string{"alertname": "LinkDown", "severity": "major", "district": "灵宝市", "site": "函谷关镇", "instance": inst}
 	}
-	return alerting.Notification{
-		ID: "7-2-webhook", IncidentID: 7, Step: 2, Severity: alerting.Major,
+	return notice.Notification{
+		ID: "7-2-webhook", IncidentID: 7, Step: 2, Severity: notice.Major,
 		Title: "【重要】灵宝市 链路中断", Text: "区县：灵宝市\n开始时间：2026-11-28 14:15:09",
 		URL: "https://swanwatch.example/incidents/7", AckURL: "https://swanwatch.example/incidents/7/ack",
-		Alerts: []alerting.Alert{
+		Alerts: []notice.Alert{
 			{Fingerprint: "a1", Labels: lbl("10.1.0.1"), Annotations: map[string]string{"summary": "链路中断"}, Firing: true, StartsAt: since},
 			{Fingerprint: "a2", Labels: lbl("10.1.0.2"), Annotations: map[string]string{"summary": "链路中断"}, StartsAt: since, EndsAt: since.Add(time.Hour)},
 		},
@@ -87,7 +87,7 @@ func keys(m map[string]any) []string {
 func TestPayloadIsAlertmanagerV4(t *testing.T) {
 	r := &receiver{}
 	s := start(t, r, Config{Receiver: "city-ops", ExternalURL: "https://swanwatch.example", BearerToken: "tok-123"})
-	require.NoError(t, s.Send(context.Background(), notice()))
+	require.NoError(t, s.Send(context.Background(), sample()))
 	require.Len(t, r.bodies, 1)
 	b := r.bodies[0]
 	assert.Equal(t, []string{"alerts", "commonAnnotations", "commonLabels", "externalURL", "groupKey", "groupLabels",
@@ -118,7 +118,7 @@ func TestPayloadIsAlertmanagerV4(t *testing.T) {
 func TestBasicAuthAndResolved(t *testing.T) {
 	r := &receiver{}
 	s := start(t, r, Config{BasicAuth: &BasicAuth{Username: "ops", Password: "p@ss"}})
-	n := notice()
+	n := sample()
 	n.Resolved = true
 	require.NoError(t, s.Send(context.Background(), n))
 	req := http.Request{Header: r.hdrs[0]}
@@ -132,14 +132,14 @@ func TestBasicAuthAndResolved(t *testing.T) {
 
 func TestMaxAlertsTruncates(t *testing.T) {
 	r := &receiver{}
-	require.NoError(t, start(t, r, Config{MaxAlerts: 1}).Send(context.Background(), notice()))
+	require.NoError(t, start(t, r, Config{MaxAlerts: 1}).Send(context.Background(), sample()))
 	assert.Len(t, r.bodies[0]["alerts"], 1)
 	assert.Equal(t, float64(1), r.bodies[0]["truncatedAlerts"])
 }
 
 func TestNoAlertsSendsEmptyObjects(t *testing.T) {
 	r := &receiver{}
-	n := notice()
+	n := sample()
 	n.Alerts = nil
 	require.NoError(t, start(t, r, Config{}).Send(context.Background(), n))
 	assert.Equal(t, map[string]any{}, r.bodies[0]["commonLabels"])
@@ -156,7 +156,7 @@ func TestStatusMapping(t *testing.T) {
 		{429, true, false}, {400, true, true}, {401, true, true}, {404, true, true},
 	} {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
-			err := start(t, &receiver{status: tc.status}, Config{BearerToken: "tok-secret-9"}).Send(context.Background(), notice())
+			err := start(t, &receiver{status: tc.status}, Config{BearerToken: "tok-secret-9"}).Send(context.Background(), sample())
 			if !tc.wantErr {
 				require.NoError(t, err)
 				return
@@ -174,7 +174,7 @@ func TestHangingReceiverHonoursDeadline(t *testing.T) {
 	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := s.Send(ctx, notice())
+	err := s.Send(ctx, sample())
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.False(t, channels.IsPermanent(err))
 }
@@ -185,7 +185,7 @@ func TestURLSecretsRedacted(t *testing.T) {
 	srv.Close()
 	s, err := New(Config{URL: secret.Secret("http://user:pw-in-url@" + addr[len("http://"):] + "/hook?token=qs-secret")}, nil, nil)
 	require.NoError(t, err)
-	err = s.Send(context.Background(), notice())
+	err = s.Send(context.Background(), sample())
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "pw-in-url")
 	assert.NotContains(t, err.Error(), "qs-secret")

@@ -3,8 +3,8 @@ package wecom
 import (
 	"strings"
 
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 )
@@ -30,7 +30,7 @@ type text struct {
 }
 
 // color is WeCom markdown's font colour: warning is orange-red, info green.
-func color(n alerting.Notification) string {
+func color(n notice.Notification) string {
 	if n.Resolved {
 		return "info"
 	}
@@ -38,7 +38,7 @@ func color(n alerting.Notification) string {
 }
 
 // markdownMessage renders n: the title in colour, the text, then links.
-func markdownMessage(n alerting.Notification) message {
+func markdownMessage(n notice.Notification) message {
 	var b strings.Builder
 	b.WriteString(`## <font color="` + color(n) + `">` + n.Title + "</font>\n")
 	b.WriteString(n.Text)
@@ -52,7 +52,7 @@ func markdownMessage(n alerting.Notification) message {
 }
 
 // mentionMessage @-mentions the people on duty about n.
-func mentionMessage(n alerting.Notification) message {
+func mentionMessage(n notice.Notification) message {
 	t := &text{Content: httpsend.Truncate("请值班人员处理："+n.Title, MaxTextBytes)}
 	for _, m := range n.Mentions {
 		if channels.IsPhone(m) {

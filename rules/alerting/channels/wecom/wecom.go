@@ -15,9 +15,9 @@ import (
 	"net/http"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Byte limits of the robot API (群机器人配置说明): markdown.content 4096,
@@ -59,7 +59,7 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 // Send posts the markdown message, then the mention message if n has
 // Mentions. An error on the first means nothing reached the group, so a retry
 // resends both; the group may then see the mention twice, never not at all.
-func (s *Sender) Send(ctx context.Context, n alerting.Notification) error {
+func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	if err := s.post(ctx, markdownMessage(n)); err != nil {
 		return err
 	}

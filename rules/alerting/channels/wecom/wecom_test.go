@@ -17,8 +17,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/secret"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // The request and reply shapes follow WeCom's 群机器人配置说明
@@ -69,9 +69,9 @@ func start(t *testing.T, r *robot) *Sender {
 	return s
 }
 
-func notice() alerting.Notification {
-	return alerting.Notification{
-		ID: "7-0-wecom", IncidentID: 7, Severity: alerting.Major,
+func sample() notice.Notification {
+	return notice.Notification{
+		ID: "7-0-wecom", IncidentID: 7, Severity: notice.Major,
 		Title:    "【重要】灵宝市 链路中断",
 		Text:     "区县：灵宝市\n站点：函谷关镇\n开始时间：2026-11-27 14:05:09",
 		URL:      "https://swanwatch.example/incidents/7",
@@ -82,7 +82,7 @@ func notice() alerting.Notification {
 
 func TestSendMarkdownAndMentions(t *testing.T) {
 	r := &robot{}
-	require.NoError(t, start(t, r).Send(context.Background(), notice()))
+	require.NoError(t, start(t, r).Send(context.Background(), sample()))
 	require.Len(t, r.got, 2)
 	assert.Equal(t, "markdown", r.got[0]["msgtype"])
 	content := r.got[0]["markdown"].(map[string]any)["content"].(string)
@@ -98,7 +98,7 @@ func TestSendMarkdownAndMentions(t *testing.T) {
 
 func TestSendResolvedWithoutMentions(t *testing.T) {
 	r := &robot{}
-	n := notice()
+	n := sample()
 	n.Resolved, n.Mentions, n.Title = true, nil, "【已恢复】灵宝市 链路中断"
 	require.NoError(t, start(t, r).Send(context.Background(), n))
 	require.Len(t, r.got, 1)
@@ -109,7 +109,7 @@ func TestSendResolvedWithoutMentions(t *testing.T) {
 
 func TestLongTextTruncatedOnRuneBoundary(t *testing.T) {
 	r := &robot{}
-	n := notice()
+	n := sample()
 	n.Text = strings.Repeat("链路中断", 1000) // 12000 bytes
 	require.NoError(t, start(t, r).Send(context.Background(), n))
 	content := r.got[0]["markdown"].(map[string]any)["content"].(string)
@@ -141,7 +141,7 @@ func TestErrorMapping(t *testing.T) {
 				w.WriteHeader(tc.status)
 				io.WriteString(w, tc.body)
 			}}
-			err := start(t, r).Send(context.Background(), notice())
+			err := start(t, r).Send(context.Background(), sample())
 			require.Error(t, err)
 			assert.Equal(t, tc.permanent, channels.IsPermanent(err), err)
 			assert.NotContains(t, err.Error(), testKey)
@@ -154,12 +154,13 @@ func TestHangingRobotHonoursDeadline(t *testing.T) {
 	r := &robot{reply: func(http.ResponseWriter) { <-release }}
 	s := start(t, r)
 	defer close(release) // before srv.Close (cleanup), so the handler returns
+	// No bound on the time taken: the robot answers only after Send returns
+	// and the client has no timeout of its own, so a Send that ignored the
+	// deadline would never return and the test would fail by its timeout.
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	began := time.Now()
-	err := s.Send(ctx, notice())
+	err := s.Send(ctx, sample())
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(began), 2*time.Second)
 	assert.False(t, channels.IsPermanent(err))
 	assert.NotContains(t, err.Error(), testKey)
 }
@@ -170,7 +171,7 @@ func TestNetworkErrorRedactsKey(t *testing.T) {
 	srv.Close()
 	s, err := New(Config{URL: secret.Secret(addr + "/cgi-bin/webhook/send?key=" + testKey)}, nil, nil)
 	require.NoError(t, err)
-	err = s.Send(context.Background(), notice())
+	err = s.Send(context.Background(), sample())
 	require.Error(t, err)
 	assert.False(t, channels.IsPermanent(err))
 	assert.NotContains(t, err.Error(), testKey)

@@ -1,4 +1,4 @@
-package alerting
+package oncall
 
 import (
 	"strings"
@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 const ocLeaders = `
@@ -46,13 +48,13 @@ func TestPolicyDue(t *testing.T) {
 	p := ocPolicyOf(t, ocPolicy)
 	require.Equal(t, 5, p.Pages())
 	fired := ocAt(t, "2026-12-02 10:00")
-	open := Incident{Severity: Major, FirstFired: fired}
+	open := Incident{Severity: notice.Major, FirstFired: fired}
 	acked := open
-	acked.AckedBy, acked.AckedAt = "张三", fired.Add(time.Minute)
+	acked.Acked = true
 	resolved := open
-	resolved.ResolvedAt = fired.Add(2 * time.Minute)
+	resolved.Resolved = true
 	minor := open
-	minor.Severity = Minor
+	minor.Severity = notice.Minor
 	for _, tc := range []struct {
 		name     string
 		inc      Incident
@@ -101,7 +103,7 @@ func TestPolicyPages(t *testing.T) {
 			pg, ok := d.Page(p, tc.step, at)
 			require.True(t, ok)
 			assert.Equal(t, tc.channels, pg.Channels)
-			n := Notification{Text: "灵宝市 链路中断"}
+			n := notice.Notification{Text: "灵宝市 链路中断"}
 			pg.Apply(&n)
 			assert.Equal(t, tc.step, n.Step)
 			assert.Equal(t, tc.mentions, n.Mentions)

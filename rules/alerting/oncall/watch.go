@@ -1,4 +1,4 @@
-package alerting
+package oncall
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Watch is a heightened-watch period (重保期, R-A11), e.g. a festival or an
@@ -13,15 +14,15 @@ import (
 // Steps replace the policy's), more people are paged on every step, and
 // MinSeverity may lower the floor so that minor incidents page as well.
 type Watch struct {
-	Name         string   `yaml:"name"`
-	From         string   `yaml:"from"` // "YYYY-MM-DD HH:MM" Asia/Shanghai
-	To           string   `yaml:"to"`
-	Reason       string   `yaml:"reason"`
-	Factor       float64  `yaml:"factor,omitempty"` // 0 < factor <= 1; 0 keeps the delays
-	Steps        []Step   `yaml:"steps,omitempty"`
-	ExtraRosters []string `yaml:"extra_rosters,omitempty"`
-	ExtraPeople  []string `yaml:"extra_people,omitempty"`
-	MinSeverity  Severity `yaml:"min_severity,omitempty"`
+	Name         string          `yaml:"name"`
+	From         string          `yaml:"from"` // "YYYY-MM-DD HH:MM" Asia/Shanghai
+	To           string          `yaml:"to"`
+	Reason       string          `yaml:"reason"`
+	Factor       float64         `yaml:"factor,omitempty"` // 0 < factor <= 1; 0 keeps the delays
+	Steps        []Step          `yaml:"steps,omitempty"`
+	ExtraRosters []string        `yaml:"extra_rosters,omitempty"`
+	ExtraPeople  []string        `yaml:"extra_people,omitempty"`
+	MinSeverity  notice.Severity `yaml:"min_severity,omitempty"`
 
 	from, to time.Time
 }
@@ -29,7 +30,7 @@ type Watch struct {
 // Validate checks the period and its override.
 func (w *Watch) Validate() error {
 	if err := w.validate(); err != nil {
-		invalid("watch")
+		countInvalid("watch")
 		return fmt.Errorf("heightened watch %q: %w", w.Name, err)
 	}
 	return nil
@@ -46,7 +47,7 @@ func (w *Watch) validate() error {
 		return fmt.Errorf("factor %g must be in (0, 1]", w.Factor)
 	case w.Factor != 0 && len(w.Steps) > 0:
 		return errors.New("give factor or steps, not both")
-	case w.MinSeverity != "" && oncallRank(w.MinSeverity) == 0:
+	case w.MinSeverity != "" && w.MinSeverity.Rank() == 0:
 		return fmt.Errorf("min_severity %q: want critical, major, minor or warning", w.MinSeverity)
 	}
 	if w.from, err = time.ParseInLocation(oncallMinute, w.From, cst.Location); err != nil {
@@ -108,11 +109,11 @@ func (w *Watch) Apply(p *Policy) (*Policy, error) {
 }
 
 // lowerFloor is the more permissive of two severity floors; empty pages all.
-func lowerFloor(a, b Severity) Severity {
+func lowerFloor(a, b notice.Severity) notice.Severity {
 	if a == "" || b == "" {
 		return ""
 	}
-	if oncallRank(b) < oncallRank(a) {
+	if b.Rank() < a.Rank() {
 		return b
 	}
 	return a

@@ -1,4 +1,4 @@
-package alerting
+package outbox_test
 
 import (
 	"bufio"
@@ -23,6 +23,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/statestore"
+	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // The kill test's child is this test binary run again with these variables.
@@ -37,7 +39,7 @@ const (
 // postSender is a minimal webhook: it posts the notification's ID as JSON.
 type postSender struct{ url string }
 
-func (p postSender) Send(ctx context.Context, n Notification) error {
+func (p postSender) Send(ctx context.Context, n notice.Notification) error {
 	body, _ := json.Marshal(map[string]string{"id": n.ID})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(body))
 	if err != nil {
@@ -57,7 +59,8 @@ func (p postSender) Send(ctx context.Context, n Notification) error {
 
 // TestOutboxKill SIGKILLs a process that enqueues and delivers notifications
 // at random moments, restarts it on the same database, lets it drain and then
-// checks nothing was lost and nothing arrived more than twice.
+// checks nothing was lost, nothing arrived more than twice, and every POST the
+// receiver got is an attempt on the incident's timeline.
 func TestOutboxKill(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	var mu sync.Mutex
@@ -109,6 +112,42 @@ func TestOutboxKill(t *testing.T) {
 	assert.LessOrEqual(t, worst, 2)
 	assert.LessOrEqual(t, dups, killRuns*2, "at most one repeat per in-flight send (2 per channel) per kill")
 	assert.Len(t, arrived, len(stored), "only stored IDs may arrive")
+	assertTimelines(t, db, stored, arrived)
+}
+
+// assertTimelines checks the timeline of the children's incident: for every
+// notification one attempt for every attempt its row counts, at least one for
+// every POST received, numbered in order, and exactly one 已通知.
+func assertTimelines(t *testing.T, db *statestore.DB, stored map[string]bool, arrived map[string]int) {
+	t.Helper()
+	var incID int64
+	require.NoError(t, db.SQL().QueryRow(`SELECT id FROM incidents WHERE fingerprint = 'kill-test'`).Scan(&incID))
+	tl, err := alerting.NewIncidents(db, nil).Timeline(context.Background(), incID)
+	require.NoError(t, err)
+	tried, notified := map[string]int{}, map[string]int{}
+	for _, e := range tl {
+		_, id, _ := strings.Cut(e.Detail, killTitle)
+		switch e.Kind {
+		case "notify_attempt":
+			tried[id]++
+			assert.Equal(t, fmt.Sprintf("第%d次发送至 webhook：%s%s", tried[id], killTitle, id), e.Detail)
+		case "notified":
+			notified[id]++
+		}
+	}
+	twice := 0
+	for id := range stored {
+		var attempts int
+		require.NoError(t, db.SQL().QueryRow(`SELECT attempts FROM outbox WHERE id = ?`, id).Scan(&attempts))
+		assert.Equal(t, attempts, tried[id], "%s: the row and the timeline count the same attempts", id)
+		assert.GreaterOrEqual(t, tried[id], arrived[id], "%s: every POST received is an attempt on the timeline", id)
+		assert.Equal(t, 1, notified[id], "%s: one 已通知", id)
+		if arrived[id] >= 2 {
+			twice++
+			assert.GreaterOrEqual(t, tried[id], 2, "%s: the receiver got two POSTs, the timeline shows two attempts", id)
+		}
+	}
+	t.Logf("kill test: %d notifications arrived more than once, each with as many attempts on its timeline", twice)
 }
 
 // runKillChild starts the child; in enqueue mode it kills it after killAfterMs

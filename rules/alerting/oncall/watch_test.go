@@ -1,4 +1,4 @@
-package alerting
+package oncall
 
 import (
 	"strings"
@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Halves ocPolicy's delays: pages at +0, 5m, 10m, 15m, 30m; adds 局长 everywhere.
@@ -65,7 +67,7 @@ func TestActiveWatch(t *testing.T) {
 func TestWatchShortensAndAdds(t *testing.T) {
 	base, d, ws := ocPolicyOf(t, ocPolicy), ocDirectory(t), ocWatchList(t)
 	fired := ocAt(t, "2027-02-06 10:00")
-	inc := Incident{Severity: Major, FirstFired: fired}
+	inc := Incident{Severity: notice.Major, FirstFired: fired}
 	p, err := ws[0].Apply(base)
 	require.NoError(t, err)
 	require.NoError(t, d.Check(p))
@@ -85,7 +87,7 @@ func TestWatchShortensAndAdds(t *testing.T) {
 		assert.Equal(t, tc.due, due, "watch, page %d at %s", tc.last+1, tc.after)
 		assert.Equal(t, tc.baseDue, baseDue, "base, page %d at %s", tc.last+1, tc.after)
 	}
-	minor := Incident{Severity: Minor, FirstFired: fired}
+	minor := Incident{Severity: notice.Minor, FirstFired: fired}
 	_, due := p.Due(minor, -1, fired)
 	assert.True(t, due, "the watch pages for minor too")
 	_, due = base.Due(minor, -1, fired)
@@ -102,7 +104,7 @@ func TestWatchExplicitSteps(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, p.Pages())
 	fired := ocAt(t, "2027-06-08 12:00") // day 192: 张三; 领导 on duty: 主任
-	_, due := p.Due(Incident{Severity: Critical, FirstFired: fired}, 0, fired.Add(3*time.Minute))
+	_, due := p.Due(Incident{Severity: notice.Critical, FirstFired: fired}, 0, fired.Add(3*time.Minute))
 	assert.True(t, due)
 	pg, _ := d.Page(p, 1, fired)
 	assert.Equal(t, []string{"13900000001", "13900000002"}, pg.Mentions(), "主任 from 领导, then 局长")

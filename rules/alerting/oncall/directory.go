@@ -1,10 +1,12 @@
-package alerting
+package oncall
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Directory resolves the roster and person names of escalation steps.
@@ -19,13 +21,13 @@ func NewDirectory(rosters ...*Roster) (*Directory, error) {
 	d := &Directory{rosters: map[string]*Roster{}, people: map[string]Person{}}
 	for _, r := range rosters {
 		if _, dup := d.rosters[r.Name]; dup {
-			invalid("roster")
+			countInvalid("roster")
 			return nil, fmt.Errorf("roster %q listed twice", r.Name)
 		}
 		d.rosters[r.Name] = r
 		for _, p := range r.People {
 			if old, ok := d.people[p.Name]; ok && old != p {
-				invalid("roster")
+				countInvalid("roster")
 				return nil, fmt.Errorf("person %q differs between rosters", p.Name)
 			}
 			d.people[p.Name] = p
@@ -38,7 +40,7 @@ func NewDirectory(rosters ...*Roster) (*Directory, error) {
 func (d *Directory) Check(p *Policy) error {
 	for i, s := range p.Steps {
 		if err := d.check(s.Rosters, s.People); err != nil {
-			invalid("escalation")
+			countInvalid("escalation")
 			return fmt.Errorf("escalation policy %q step %d: %w", p.Name, i+1, err)
 		}
 	}
@@ -111,7 +113,7 @@ func (pg Page) Mentions() []string {
 // Apply stamps the page on a notification: its step, mentions and a first
 // line that says who is paged, e.g. "第2次升级，通知值班人员：张三、李四"
 // (page 0 is the first escalation).
-func (pg Page) Apply(n *Notification) {
+func (pg Page) Apply(n *notice.Notification) {
 	n.Step = pg.Step
 	n.Mentions = pg.Mentions()
 	names := make([]string, 0, len(pg.People))

@@ -1,9 +1,11 @@
-package alerting
+package oncall
 
 import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Step is one escalation step (升级): After the previous step's time (the
@@ -20,9 +22,9 @@ type Step struct {
 // Policy is an escalation policy: ordered steps, for incidents at or above
 // MinSeverity (empty: all). Call Validate before Due.
 type Policy struct {
-	Name        string   `yaml:"name"`
-	MinSeverity Severity `yaml:"min_severity,omitempty"`
-	Steps       []Step   `yaml:"steps"`
+	Name        string          `yaml:"name"`
+	MinSeverity notice.Severity `yaml:"min_severity,omitempty"`
+	Steps       []Step          `yaml:"steps"`
 
 	rounds []round // steps expanded by Repeat; the step numbers of Due
 }
@@ -39,7 +41,7 @@ const maxRounds = 100
 // Validate checks the policy and expands its schedule.
 func (p *Policy) Validate() error {
 	if err := p.validate(); err != nil {
-		invalid("escalation")
+		countInvalid("escalation")
 		return fmt.Errorf("escalation policy %q: %w", p.Name, err)
 	}
 	return nil
@@ -49,7 +51,7 @@ func (p *Policy) validate() error {
 	if p.Name == "" {
 		return errors.New("name is required")
 	}
-	if p.MinSeverity != "" && oncallRank(p.MinSeverity) == 0 {
+	if p.MinSeverity != "" && p.MinSeverity.Rank() == 0 {
 		return fmt.Errorf("min_severity %q: want critical, major, minor or warning", p.MinSeverity)
 	}
 	if len(p.Steps) == 0 {
@@ -90,6 +92,14 @@ func (s Step) validate() error {
 	return nil
 }
 
+// Incident is what escalation needs to know of an incident.
+type Incident struct {
+	Severity   notice.Severity
+	FirstFired time.Time
+	Acked      bool // someone acknowledged it: nobody more is paged
+	Resolved   bool
+}
+
 // Due reports whether the incident's next page is due: step is lastStep+1
 // (lastStep is the last page already sent, -1 for none). Pages are due at
 // the first firing plus the sum of the delays up to them; acknowledged or
@@ -108,7 +118,7 @@ func (p *Policy) Due(inc Incident, lastStep int, now time.Time) (step int, due b
 func (p *Policy) NextAt(inc Incident, lastStep int) (time.Time, bool) {
 	next := lastStep + 1
 	switch {
-	case !inc.Open() || !inc.AckedAt.IsZero() || inc.AckedBy != "":
+	case inc.Resolved || inc.Acked:
 		return time.Time{}, false
 	case !p.Covers(inc.Severity):
 		return time.Time{}, false
@@ -119,8 +129,8 @@ func (p *Policy) NextAt(inc Incident, lastStep int) (time.Time, bool) {
 }
 
 // Covers reports whether the policy pages for severity s.
-func (p *Policy) Covers(s Severity) bool {
-	return p.MinSeverity == "" || oncallRank(s) >= oncallRank(p.MinSeverity)
+func (p *Policy) Covers(s notice.Severity) bool {
+	return p.MinSeverity == "" || s.Rank() >= p.MinSeverity.Rank()
 }
 
 // Pages is the number of pages (steps expanded by their repeats).
@@ -132,19 +142,4 @@ func (p *Policy) StepOf(page int) (Step, bool) {
 		return Step{}, false
 	}
 	return p.Steps[p.rounds[page].step], true
-}
-
-// oncallRank orders severities; unknown ones rank 0.
-func oncallRank(s Severity) int {
-	switch s {
-	case Critical:
-		return 4
-	case Major:
-		return 3
-	case Minor:
-		return 2
-	case Warning:
-		return 1
-	}
-	return 0
 }

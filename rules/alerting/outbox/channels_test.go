@@ -1,7 +1,8 @@
-package alerting_test
+package outbox_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -12,15 +13,25 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/internal/statestore"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
+	"github.com/swanwatch/swanwatch/rules/alerting/outbox"
 )
 
 type rejecting struct{ calls int }
 
-func (r *rejecting) Send(context.Context, alerting.Notification) error {
+func (r *rejecting) Send(context.Context, notice.Notification) error {
 	r.calls++
 	return channels.Permanent(errors.New("wecom: status 400: invalid robot key"))
+}
+
+// results passes on every result the outbox journals.
+type results chan outbox.Attempt
+
+func (results) Attempted(context.Context, *sql.Tx, outbox.Attempt) error { return nil }
+func (r results) Finished(_ context.Context, _ *sql.Tx, a outbox.Attempt) error {
+	r <- a
+	return nil
 }
 
 // TestOutboxPermanentWithChannels checks the app's wiring: a
@@ -30,24 +41,18 @@ func TestOutboxPermanentWithChannels(t *testing.T) {
 	db, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	type result struct {
-		err   error
-		final bool
-	}
-	results := make(chan result, 10)
+	res := make(results, 10)
 	r := &rejecting{}
-	o := alerting.NewOutbox(db, map[string]channels.Sender{"wecom": r}, alerting.OutboxOptions{
-		MinBackoff: 10 * time.Millisecond, IsPermanent: channels.IsPermanent,
-		OnResult: func(_ alerting.Notification, _ string, err error, final bool) { results <- result{err, final} },
-	})
-	_, err = o.Enqueue(context.Background(), "wecom", alerting.Notification{ID: "9/0/wecom"})
+	o := outbox.New(db, map[string]channels.Sender{"wecom": r}, outbox.Options{
+		MinBackoff: 10 * time.Millisecond, IsPermanent: channels.IsPermanent, Journal: res})
+	_, err = o.Enqueue(context.Background(), "wecom", notice.Notification{ID: "9/0/wecom"})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- o.Run(ctx) }()
-	res := <-results
-	assert.True(t, res.final, "a permanent error fails at once")
-	assert.True(t, channels.IsPermanent(res.err))
+	a := <-res
+	assert.True(t, a.Final, "a permanent error fails at once")
+	assert.True(t, channels.IsPermanent(a.Err))
 	time.Sleep(50 * time.Millisecond) // five poll intervals: no retry may happen
 	cancel()
 	require.NoError(t, <-done)

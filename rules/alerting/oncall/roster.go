@@ -1,4 +1,10 @@
-package alerting
+// Package oncall owns who is paged and when: duty rosters (值班表) with
+// rotations, holidays and swaps, escalation policies (升级) and heightened-watch
+// periods (重保期) that speed them up, and the directory that resolves a
+// policy's step into the people on duty and their channels. It is pure
+// schedule logic over the shared notice types: the notifier in
+// rules/alerting decides when to ask it and puts the pages in the outbox.
+package oncall
 
 import (
 	"bytes"
@@ -7,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
@@ -75,14 +82,14 @@ type Roster struct {
 // ParseRoster decodes one roster from YAML (unknown keys are errors) and validates it.
 func ParseRoster(b []byte) (*Roster, error) {
 	if len(b) > maxRosterYAML {
-		invalid("roster")
+		countInvalid("roster")
 		return nil, fmt.Errorf("roster: %d bytes is over the %d limit", len(b), maxRosterYAML)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	var r Roster
 	if err := dec.Decode(&r); err != nil {
-		invalid("roster")
+		countInvalid("roster")
 		return nil, fmt.Errorf("roster: %w", err)
 	}
 	return &r, r.Validate()
@@ -91,7 +98,7 @@ func ParseRoster(b []byte) (*Roster, error) {
 // Validate checks the roster and prepares it; errors name the field at fault.
 func (r *Roster) Validate() error {
 	if err := r.validate(); err != nil {
-		invalid("roster")
+		countInvalid("roster")
 		return fmt.Errorf("roster %q: %w", r.Name, err)
 	}
 	return nil
@@ -191,6 +198,12 @@ func (o *Override) compile(people map[string]Person) error {
 		return fmt.Errorf("to %s must be after from %s", o.To, o.From)
 	}
 	return known(people, []string{o.Person})
+}
+
+// countInvalid counts a configuration the package refused, by kind (the same
+// series as the routing tree's).
+func countInvalid(kind string) {
+	metrics.GetOrCreateCounter(`swanwatch_alerting_invalid_config_total{kind="` + kind + `"}`).Inc()
 }
 
 func known(people map[string]Person, names []string) error {

@@ -25,6 +25,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/eventrules"
+	"github.com/swanwatch/swanwatch/rules/report/issue"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -69,8 +70,9 @@ type system struct {
 	query     *api.Query
 	wall      wall
 	ledger    *sla.Ledger
+	accounts  *sla.Accounting
 	closer    *sla.Closer
-	reports   *monthReports
+	reports   *issue.Service
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -135,7 +137,7 @@ func (s *system) openPipeline() error {
 		return err
 	}
 	s.agent, _ = s.kinds["agent"].Collector.(*agent.Collector) // its metric metadata for the query API
-	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: ks,
+	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: s.kinds,
 		OnStateChange: s.stateEvent})
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
 		Logger: s.logger, Interval: s.config().Rules.EvaluationInterval, Files: s.config().Rules.Files,

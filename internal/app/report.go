@@ -1,174 +1,50 @@
 package app
 
 import (
-	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"log/slog"
-	"slices"
-	"time"
-
-	"github.com/prometheus/prometheus/storage"
+	"path/filepath"
 
 	"github.com/swanwatch/swanwatch/internal/config"
-	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/rules/alerting"
-	"github.com/swanwatch/swanwatch/rules/report"
-	"github.com/swanwatch/swanwatch/rules/sla"
+	"github.com/swanwatch/swanwatch/rules/report/issue"
 )
 
-// monthReports builds the monthly SLA report (月度SLA服务报告) of a month:
-// from its frozen snapshot once the month is frozen, so a re-issued report
-// is identical; before that provisionally (临时报告) from the days closed so
-// far plus the days not closed yet, accounted from the raw samples on the
-// spot and not stored.
-type monthReports struct {
-	ledger    *sla.Ledger
-	q         storage.Queryable
-	incidents *alerting.Incidents
-	rules     func() accounting
-	cfg       func() config.Reports
-	now       func() time.Time
-	logger    *slog.Logger
-	busy      chan struct{} // one report at a time: a reference month takes seconds and hundreds of MB
+// The monthly SLA report and the daily inspection report are built, kept in
+// <storage.path>/reports and announced by rules/report/issue; here they are
+// given the ledger, the queries, the configuration and the outbox.
+
+func (s *system) openReports() {
+	s.reports = issue.New(issue.Options{Ledger: s.ledger, Accounting: s.accounts,
+		Incidents: s.incidents, Instant: s.query.Instant,
+		Settings: func() issue.Settings { return reportSettings(s.config()) },
+		Announce: s.enqueueAll, Logger: s.logger.With("part", "report")})
 }
 
-// ErrReportBusy is returned when another report is being generated.
-var ErrReportBusy = errors.New("another report is being generated")
-
-// errNotStarted is a month that has not begun yet.
-var errNotStarted = errors.New("the month has not begun")
-
-// Formats of a report.
-var reportFormats = map[string]func(io.Writer, report.Report) error{
-	"pdf": report.RenderPDF, "xlsx": report.RenderXLSX, "html": report.RenderHTML,
+// reportSettings are the reports section of cfg and where reports are kept.
+func reportSettings(cfg *config.Config) issue.Settings {
+	r := cfg.Reports
+	at, on, _ := config.InspectionTime(r.Inspection.At) // validated at load
+	return issue.Settings{Addressee: r.Addressee, Issuer: r.Issuer, Receiver: r.Receiver,
+		Findings: r.Findings, Targets: r.Targets, InspectionAt: at, InspectionOn: on,
+		HorizonDays: r.Inspection.HorizonDays, Dir: filepath.Join(cfg.Storage.Path, "reports"),
+		ExternalURL: cfg.Server.ExternalURL}
 }
 
-// Render builds month's report and writes it in format to w.
-func (m *monthReports) Render(ctx context.Context, month, format string, w io.Writer) error {
-	render, ok := reportFormats[format]
-	if !ok {
-		return fmt.Errorf("format %q: want pdf, xlsx or html", format)
-	}
-	select {
-	case m.busy <- struct{}{}:
-		defer func() { <-m.busy }()
-	default:
-		return ErrReportBusy
-	}
-	r, err := m.build(ctx, month)
-	if err != nil {
-		return err
-	}
-	return render(w, *r)
-}
-
-func (m *monthReports) build(ctx context.Context, month string) (*report.Report, error) {
-	in, err := m.input(ctx, month)
-	if err != nil {
-		return nil, err
-	}
-	t0 := time.Now()
-	r, err := report.Build(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("build the report of %s: %w", month, err)
-	}
-	m.logger.Info("sla report built", "month", month, "frozen", !in.Info.FrozenAt.IsZero(),
-		"took", time.Since(t0).Round(time.Millisecond))
-	return r, nil
-}
-
-// input is what report.Build needs for month: frozen or provisional.
-func (m *monthReports) input(ctx context.Context, month string) (report.Input, error) {
-	start, err := sla.ParseMonth(month)
-	if err != nil {
-		return report.Input{}, err
-	}
-	now := m.now()
-	if now.Before(start) {
-		return report.Input{}, fmt.Errorf("report of %s: %w", month, errNotStarted)
-	}
-	cfg := m.cfg()
-	in := report.Input{SLIs: m.rules().sla.Effective(), Findings: cfg.Findings, Targets: cfg.Targets,
-		Addressee: cfg.Addressee, Issuer: cfg.Issuer, GeneratedAt: now}
-	hdr, err := m.ledger.Header(ctx, month)
-	switch {
-	case err == nil:
-		in.Info = hdr
-		in.Days = func(fn func(sla.Day) error) error { _, err := m.ledger.Scan(ctx, month, fn); return err }
-		return in, nil
-	case !errors.Is(err, sla.ErrNotFrozen):
-		return report.Input{}, err
-	}
-	return m.provisional(ctx, in, month, start, now)
-}
-
-// provisional streams the closed days of month merged with the days not
-// closed yet (up to today), accounted now.
-func (m *monthReports) provisional(ctx context.Context, in report.Input, month string, start, now time.Time) (report.Input, error) {
-	incidents, err := monthIncidents(ctx, m.incidents, month)
-	if err != nil {
-		return report.Input{}, err
-	}
-	in.Info = sla.Month{Month: month, Incidents: incidents}
-	open, err := m.openDays(ctx, start, now)
-	if err != nil {
-		return report.Input{}, err
-	}
-	from, to := month+"-01", month+"-31"
-	in.Days = func(fn func(sla.Day) error) error { return mergeDays(ctx, m.ledger, from, to, open, fn) }
-	return in, nil
-}
-
-// openDays accounts the dates of the month up to today that are not closed.
-func (m *monthReports) openDays(ctx context.Context, start, now time.Time) ([]sla.Day, error) {
-	last := cst.StartOfDay(now)
-	var out []sla.Day
-	for d := start; !d.After(last) && d.Before(start.AddDate(0, 1, 0)); d = d.AddDate(0, 0, 1) {
-		date := sla.DateOf(d)
-		closed, err := m.ledger.Closed(ctx, date)
-		if err != nil || closed || m.q == nil {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		days, err := accountDate(ctx, m.q, date, m.rules(), now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, days...)
-	}
-	slices.SortFunc(out, compareDay)
-	return out, nil
-}
-
-// compareDay is the ledger's canonical order: (SLI, entity, date).
-func compareDay(a, b sla.Day) int {
-	return cmp.Or(cmp.Compare(a.SLI, b.SLI), cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.Date, b.Date))
-}
-
-// mergeDays streams the closed days of [from, to] and open (sorted) in the
-// canonical order.
-func mergeDays(ctx context.Context, l *sla.Ledger, from, to string, open []sla.Day, fn func(sla.Day) error) error {
-	err := l.ScanDays(ctx, from, to, func(d sla.Day) error {
-		for len(open) > 0 && compareDay(open[0], d) < 0 {
-			if err := fn(open[0]); err != nil {
-				return err
-			}
-			open = open[1:]
-		}
-		return fn(d)
-	})
-	if err != nil {
-		return err
-	}
-	for _, d := range open {
-		if err := fn(d); err != nil {
-			return err
+// enqueueAll puts n in the outbox of every channel of receiver, with an ID
+// per channel so a restart neither loses nor repeats it.
+func (s *system) enqueueAll(ctx context.Context, receiver, id string, n alerting.Notification) {
+	for _, ch := range s.notify.receivers()[receiver] {
+		n.ID = id + "@" + ch
+		if _, err := s.notify.outbox.Enqueue(ctx, ch, n); err != nil {
+			s.logger.Error("queue a report notice", "channel", ch, "err", err)
 		}
 	}
-	return nil
+}
+
+// WriteReport builds month's SLA report from the data directory of a server
+// that is not running (`swanwatch report --config`).
+func WriteReport(ctx context.Context, cfg *config.Config, month, format string, w io.Writer) error {
+	return issue.WriteLocal(ctx, issue.Local{TSDBDir: tsdbDir(cfg), Retention: cfg.Storage.Retention.Duration(),
+		StateFile: stateFile(cfg), Rules: slaRules(cfg), Settings: reportSettings(cfg)}, month, format, w)
 }

@@ -30,6 +30,12 @@ alerting:
 reports: {receiver: duty}
 `
 
+var reportContentTypes = map[string]string{
+	"pdf":  "application/pdf",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"html": "text/html; charset=utf-8",
+}
+
 // The reports API: the current month's provisional report in every format
 // and today's inspection report, for a logged-in viewer only; bad requests
 // are told what is wrong.
@@ -47,7 +53,7 @@ func TestReportsAPI(t *testing.T) {
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
-	for format, ctype := range contentTypes {
+	for format, ctype := range reportContentTypes {
 		resp := get("/api/v1/reports/sla/"+month+"?format="+format, true)
 		require.Equal(t, http.StatusOK, resp.StatusCode, format)
 		assert.Equal(t, ctype, resp.Header.Get("Content-Type"))
@@ -84,10 +90,10 @@ func TestReportsAPI(t *testing.T) {
 	}
 }
 
-// When the ledger freezes a month, its report is written in every format
-// to <storage.path>/reports and the reports receiver is told, with every
-// summary line and the download link.
-func TestFrozenMonthIsIssuedAndAnnounced(t *testing.T) {
+// The reports are wired to the configuration and the outbox: an issued
+// report is kept under storage.path and announced to reports.receiver with
+// a link on server.external_url, once, however often it is issued.
+func TestIssuedReportsAreAnnouncedThroughTheOutbox(t *testing.T) {
 	sink := &hookSink{}
 	hook := httptest.NewServer(sink)
 	defer hook.Close()
@@ -104,55 +110,20 @@ func TestFrozenMonthIsIssuedAndAnnounced(t *testing.T) {
 	defer cancel()
 	go func() { _ = s.notify.outbox.Run(ctx) }()
 
-	f := &reportFixture{st: s.store, db: s.state, clock: time.Date(2026, 11, 1, 0, 10, 0, 0, cst.Location)}
-	f.ledger = sla.NewLedger(s.state, s.logger, sla.WithLedgerClock(func() time.Time { return f.clock }))
-	f.m = s.reports
-	f.m.ledger = f.ledger
-	f.write(t)
-	f.clock = time.Date(2026, 11, 1, 0, 30, 0, 0, cst.Location)
-	s.issueMonth(ctx, "2026-10", draftSuffix) // the 1st: the draft, from the days not frozen
+	s.reports.MonthFrozen(ctx, "2026-10")
 	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 10*time.Second, 20*time.Millisecond)
-	assert.Equal(t, "【月度报告】2026年10月 SLA服务报告（初稿，封账后发正式版）", sink.messages()[0].SwanWatch.Title)
-	_, err = os.Stat(filepath.Join(dir, "data", "reports", "SLA月报-2026-10-初稿.pdf"))
+	m := sink.messages()[0]
+	assert.Equal(t, "【月度报告】2026年10月 SLA服务报告已生成", m.SwanWatch.Title)
+	assert.Equal(t, "http://sw.example/api/v1/reports/sla/2026-10?format=pdf", m.SwanWatch.URL)
+	_, err = os.Stat(filepath.Join(dir, "data", "reports", "SLA月报-2026-10.pdf"))
 	require.NoError(t, err)
 
-	f.closeAndFreeze(t)
-	s.monthFrozen(ctx, "2026-10")
-
-	for _, format := range []string{"pdf", "xlsx", "html"} {
-		st, err := os.Stat(filepath.Join(dir, "data", "reports", "SLA月报-2026-10."+format))
-		require.NoError(t, err, format)
-		assert.Positive(t, st.Size())
-	}
-	require.Eventually(t, func() bool { return len(sink.messages()) == 2 }, 10*time.Second, 20*time.Millisecond)
-	m := sink.messages()[1]
-	assert.Equal(t, "【月度报告】2026年10月 SLA服务报告已生成", m.SwanWatch.Title)
-	assert.Contains(t, m.SwanWatch.Text, "R-A1 监控插件在线率：99.4791%（目标 ≥ 100.0000%）未达标")
-	assert.Equal(t, "http://sw.example/api/v1/reports/sla/2026-10?format=pdf", m.SwanWatch.URL)
-
-	s.monthFrozen(ctx, "2026-10") // issued again (a restart mid-way): the notice is not repeated
-	time.Sleep(300 * time.Millisecond)
-	assert.Len(t, sink.messages(), 2)
-
-	// The morning's inspection report: kept in both formats and sent.
-	at := time.Date(2026, 10, 31, 8, 0, 0, 0, cst.Location)
-	s.issueInspection(ctx, at)
-	for _, format := range []string{"html", "pdf"} {
-		_, err := os.Stat(filepath.Join(dir, "data", "reports", "巡检报告-2026-10-31."+format))
-		require.NoError(t, err, format)
-	}
-	require.Eventually(t, func() bool { return len(sink.messages()) == 3 }, 10*time.Second, 20*time.Millisecond)
-	m = sink.messages()[2]
-	assert.Equal(t, "【巡检报告】2026-10-31 日常巡检报告", m.SwanWatch.Title)
-	assert.Contains(t, m.SwanWatch.Text, "监控插件在线 2/2（100.0000%）")
-}
-
-// The daily jobs run at the next CST time of day after now.
-func TestNextDaily(t *testing.T) {
-	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, cst.Location) }
-	assert.Equal(t, at(28, 8, 0), nextDaily(at(28, 7, 59), 8*time.Hour))
-	assert.Equal(t, at(29, 8, 0), nextDaily(at(28, 8, 0), 8*time.Hour), "not twice at the same instant")
-	assert.Equal(t, at(29, 0, 30), nextDaily(at(28, 23, 0), 30*time.Minute))
-	// 23:30 CST is 15:30 UTC: the day is the CST one.
-	assert.Equal(t, at(29, 8, 0), nextDaily(at(28, 23, 30).UTC(), 8*time.Hour))
+	s.reports.MonthFrozen(ctx, "2026-10") // issued again (a restart mid-way): the notice is not repeated
+	s.reports.IssueInspection(ctx, time.Date(2026, 10, 31, 8, 0, 0, 0, cst.Location))
+	require.Eventually(t, func() bool { return len(sink.messages()) >= 2 }, 10*time.Second, 20*time.Millisecond)
+	_, err = os.Stat(filepath.Join(dir, "data", "reports", "巡检报告-2026-10-31.html"))
+	require.NoError(t, err)
+	msgs := sink.messages()
+	require.Len(t, msgs, 2, "the monthly notice once, then the inspection's")
+	assert.Equal(t, "【巡检报告】2026-10-31 日常巡检报告", msgs[1].SwanWatch.Title)
 }

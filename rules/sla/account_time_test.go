@@ -96,3 +96,8 @@ func TestCalendarCompile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.ok, tc.c.Compile() == nil) })
 	}
 }
+
+func TestMonthOfIsTheCSTMonth(t *testing.T) {
+	assert.Equal(t, "2026-12", MonthOf(time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)), "00:00 CST on the 1st")
+	assert.Equal(t, "2026-11", MonthOf(time.Date(2026, 11, 30, 15, 59, 59, 0, time.UTC)))
+}

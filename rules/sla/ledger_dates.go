@@ -43,6 +43,9 @@ func parseCanonical(s, layout string) (time.Time, error) {
 // DateOf is the CST date that contains t.
 func DateOf(t time.Time) string { return t.In(cst.Location).Format(DateLayout) }
 
+// MonthOf is the CST month (YYYY-MM) that contains t.
+func MonthOf(t time.Time) string { return t.In(cst.Location).Format(MonthLayout) }
+
 // monthOfDate is YYYY-MM of a canonical date.
 func monthOfDate(date string) string { return date[:len(MonthLayout)] }
 

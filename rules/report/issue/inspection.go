@@ -1,4 +1,4 @@
-package app
+package issue
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
-	"github.com/prometheus/prometheus/promql"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/report"
@@ -31,14 +30,14 @@ const (
 		label_replace(max_over_time(swanwatch:link_utilisation_in:ratio[1d]), "dir", "in", "", "")
 		or label_replace(max_over_time(swanwatch:link_utilisation_out:ratio[1d]), "dir", "out", "", ""))`
 	inspectDays = 14 // daily points behind a forecast
+	// incidentPage is the incident store's largest page.
+	incidentPage = 10000
 )
 
-// instantFunc evaluates PromQL at a time (api.Query.Instant).
-type instantFunc func(ctx context.Context, expr string, at time.Time) (promql.Vector, error)
-
 // inspectionInput gathers what report.BuildInspection reads, as at at.
-func inspectionInput(ctx context.Context, q instantFunc, incidents *alerting.Incidents, at time.Time) (report.InspectionInput, error) {
+func (s *Service) inspectionInput(ctx context.Context, at time.Time) (report.InspectionInput, error) {
 	in := report.InspectionInput{At: at}
+	q := s.o.Instant
 	var err error
 	if in.Today, err = snapshotAt(ctx, q, at); err != nil {
 		return in, err
@@ -52,10 +51,10 @@ func inspectionInput(ctx context.Context, q instantFunc, incidents *alerting.Inc
 	if in.Bandwidth, err = dailySeries(ctx, q, inspectBandwidth, "link", at); err != nil {
 		return in, err
 	}
-	return in, inspectionIncidents(ctx, incidents, at, &in)
+	return in, s.inspectionIncidents(ctx, at, &in)
 }
 
-func snapshotAt(ctx context.Context, q instantFunc, at time.Time) (report.Snapshot, error) {
+func snapshotAt(ctx context.Context, q Instant, at time.Time) (report.Snapshot, error) {
 	var snap report.Snapshot
 	agents, err := q(ctx, inspectAgents, at)
 	if err != nil {
@@ -104,7 +103,7 @@ func redundancyName(v float64) string {
 
 // dailySeries evaluates expr at at and at the same time on each of the days
 // before, one point per day and entity.
-func dailySeries(ctx context.Context, q instantFunc, expr, entity string, at time.Time) ([]report.Series, error) {
+func dailySeries(ctx context.Context, q Instant, expr, entity string, at time.Time) ([]report.Series, error) {
 	by := map[string]*report.Series{}
 	var order []string
 	for k := inspectDays - 1; k >= 0; k-- {
@@ -133,8 +132,8 @@ func dailySeries(ctx context.Context, q instantFunc, expr, entity string, at tim
 
 // inspectionIncidents are the open incidents and those opened or resolved
 // in the 24 h before at.
-func inspectionIncidents(ctx context.Context, store *alerting.Incidents, at time.Time, in *report.InspectionInput) error {
-	open, err := store.List(ctx, alerting.IncidentFilter{OpenOnly: true, Limit: incidentPage})
+func (s *Service) inspectionIncidents(ctx context.Context, at time.Time, in *report.InspectionInput) error {
+	open, err := s.o.Incidents.List(ctx, alerting.IncidentFilter{OpenOnly: true, Limit: incidentPage})
 	if err != nil {
 		return fmt.Errorf("inspection incidents: %w", err)
 	}
@@ -142,7 +141,7 @@ func inspectionIncidents(ctx context.Context, store *alerting.Incidents, at time
 		in.Open = append(in.Open, incidentInfo(inc))
 	}
 	// Resolved in the last 24 h may have fired long before: look back 30 days.
-	recent, err := store.List(ctx, alerting.IncidentFilter{Since: at.AddDate(0, 0, -30), Until: at,
+	recent, err := s.o.Incidents.List(ctx, alerting.IncidentFilter{Since: at.AddDate(0, 0, -30), Until: at,
 		Limit: incidentPage, NewestFirst: true})
 	if err != nil {
 		return fmt.Errorf("inspection incidents: %w", err)

@@ -1,0 +1,45 @@
+package issue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/statestore"
+	"github.com/swanwatch/swanwatch/internal/storage"
+	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/sla"
+)
+
+// Local is the data directory of a server that is not running.
+type Local struct {
+	TSDBDir   string
+	Retention time.Duration // the server's, so opening the TSDB deletes nothing it would keep
+	StateFile string
+	Rules     sla.Rules
+	Settings  Settings
+}
+
+// WriteLocal builds month's SLA report from the data directory of a server
+// that is not running (`swanwatch report --config`): the state store for the
+// ledger and the incidents, the TSDB for days not closed yet. The TSDB's lock
+// refuses a second opener, so a running server is reported, not raced.
+func WriteLocal(ctx context.Context, l Local, month, format string, w io.Writer) error {
+	logger := slog.New(slog.DiscardHandler)
+	st, err := storage.Open(storage.Options{Dir: l.TSDBDir, Retention: l.Retention, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("%w (is the server running? then use --server)", err)
+	}
+	db, err := statestore.Open(l.StateFile, logger)
+	if err != nil {
+		return errors.Join(fmt.Errorf("open state store: %w", err), st.Close())
+	}
+	s := New(Options{Ledger: sla.NewLedger(db, logger),
+		Accounting: sla.NewAccounting(st.Queryable(), alerting.NewIncidents(db, nil), func() sla.Rules { return l.Rules }),
+		Settings:   func() Settings { return l.Settings }, Logger: logger})
+	err = s.Render(ctx, month, format, w)
+	return errors.Join(err, db.Close(), st.Close())
+}

@@ -87,7 +87,3 @@ func Sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
-
-// TransientStatus reports whether an HTTP status is worth retrying: 429 (the
-// receiver sheds load) and 5xx. Any other non-2xx answer will not change.
-func TransientStatus(code int) bool { return code == 429 || code/100 == 5 }

@@ -3,10 +3,17 @@ package retry
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,11 +114,51 @@ func TestSleep(t *testing.T) {
 	})
 }
 
-func TestTransientStatus(t *testing.T) {
-	for code, want := range map[int]bool{
-		http.StatusTooManyRequests: true, http.StatusInternalServerError: true, http.StatusServiceUnavailable: true,
-		http.StatusBadRequest: false, http.StatusUnauthorized: false, http.StatusNotFound: false, http.StatusRequestEntityTooLarge: false,
-	} {
-		assert.Equal(t, want, TransientStatus(code), code)
+// TestCheckResponse against a real HTTP server on loopback: the answer's class,
+// the bounded detail, and a connection reused after a long error body.
+func TestCheckResponse(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, "  "+strings.Repeat("错", 1000)) // longer than the detail bound
+	}))
+	var conns atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
 	}
+	srv.Start()
+	defer srv.Close()
+	for _, tc := range []struct {
+		code             int
+		wantErr, refused bool
+	}{
+		{http.StatusNoContent, false, false},
+		{http.StatusOK, false, false},
+		{http.StatusBadRequest, true, true},
+		{http.StatusRequestEntityTooLarge, true, true},
+		{http.StatusTooManyRequests, true, false},
+		{http.StatusServiceUnavailable, true, false},
+	} {
+		t.Run(strconv.Itoa(tc.code), func(t *testing.T) {
+			resp, err := srv.Client().Get(srv.URL + "?code=" + strconv.Itoa(tc.code))
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			err = CheckResponse(resp)
+			assert.Equal(t, tc.wantErr, err != nil)
+			assert.Equal(t, tc.refused, Refused(err))
+			assert.Equal(t, tc.wantErr && !tc.refused, TransientStatus(tc.code))
+			var se *StatusError
+			if tc.wantErr {
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, tc.code, se.Code)
+				assert.LessOrEqual(t, len(se.Detail), 512)
+				assert.True(t, utf8.ValidString(se.Detail))
+				assert.True(t, strings.HasPrefix(se.Detail, "错"), "trimmed")
+			}
+		})
+	}
+	assert.False(t, Refused(errDown), "a network error is retried")
+	assert.Equal(t, int32(1), conns.Load(), "the drained body lets every request reuse one connection")
 }

@@ -1,9 +1,12 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/internal/spool"
 )
 
 // Append error kinds, the only values of the kind label.
@@ -53,19 +56,23 @@ func (m *storeMetrics) close() { metrics.UnregisterSet(m.set, true) }
 // queueMetrics are per receiver; receiver names come from config, so the label
 // set is bounded.
 type queueMetrics struct {
+	label                 string
 	sent, failed, retries *metrics.Counter
 	dropRejected          *metrics.Counter // 4xx from the receiver
-	dropSpoolFull         *metrics.Counter // oldest spool segment dropped
+	dropSpoolFull         *metrics.Counter // the spool bound dropped them
 	dropSpoolErr          *metrics.Counter // spool write failed or record corrupt
 	corruptSegments       *metrics.Counter
 }
 
-func newQueueMetrics(set *metrics.Set, q *queue) queueMetrics {
-	l := fmt.Sprintf("receiver=%q", q.opts.Name)
+// newQueueMetrics makes the counters; they exist before the spool opens, which
+// may already find damage to count.
+func newQueueMetrics(set *metrics.Set, receiver string) queueMetrics {
+	l := fmt.Sprintf("receiver=%q", receiver)
 	c := func(name, extra string) *metrics.Counter {
 		return set.NewCounter(fmt.Sprintf("swanwatch_remote_write_%s{%s%s}", name, l, extra))
 	}
-	m := queueMetrics{
+	return queueMetrics{
+		label:           l,
 		sent:            c("samples_sent_total", ""),
 		failed:          c("samples_failed_total", ""),
 		retries:         c("retries_total", ""),
@@ -74,8 +81,30 @@ func newQueueMetrics(set *metrics.Set, q *queue) queueMetrics {
 		dropSpoolErr:    c("samples_dropped_total", `,reason="spool_error"`),
 		corruptSegments: c("spool_corrupt_segments_total", ""),
 	}
-	set.NewGauge(fmt.Sprintf("swanwatch_remote_write_queue_length{%s}", l), func() float64 { return float64(len(q.in)) })
-	set.NewGauge(fmt.Sprintf("swanwatch_remote_write_spool_bytes{%s}", l), func() float64 { return float64(q.spool.bytes()) })
-	set.NewGauge(fmt.Sprintf("swanwatch_remote_write_spool_segments{%s}", l), func() float64 { return float64(q.spool.segments()) })
-	return m
+}
+
+// gauges reads the queue's state at scrape time.
+func (m *queueMetrics) gauges(set *metrics.Set, q *queue) {
+	set.NewGauge(fmt.Sprintf("swanwatch_remote_write_queue_length{%s}", m.label), func() float64 { return float64(len(q.in)) })
+	set.NewGauge(fmt.Sprintf("swanwatch_remote_write_spool_bytes{%s}", m.label), func() float64 { return float64(q.spool.Bytes()) })
+	set.NewGauge(fmt.Sprintf("swanwatch_remote_write_spool_segments{%s}", m.label), func() float64 { return float64(q.spool.Segments()) })
+}
+
+// spoolDropped counts samples the spool lost.
+func (m *queueMetrics) spoolDropped(r spool.Reason, samples int) {
+	if r == spool.Full {
+		m.dropSpoolFull.Add(samples)
+	} else {
+		m.dropSpoolErr.Add(samples)
+	}
+}
+
+// spoolFailed counts samples the spool refused: too large to ever fit is the
+// bound's doing, anything else a write error.
+func (m *queueMetrics) spoolFailed(samples int, err error) {
+	if errors.Is(err, spool.ErrTooLarge) {
+		m.dropSpoolFull.Add(samples)
+	} else {
+		m.dropSpoolErr.Add(samples)
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/golang/snappy"
 	"github.com/prometheus/prometheus/prompb"
+
+	"github.com/swanwatch/swanwatch/internal/spool"
 )
 
 // RemoteWriteOptions configures one remote_write receiver.
@@ -116,15 +118,16 @@ func (o RemoteWriteOptions) withDefaults(dir string) RemoteWriteOptions {
 }
 
 // queue carries samples to one receiver: Append → in (bounded) → batcher →
-// ready (in memory) or spool (on disk, once the sender falls behind) → sender.
-// Batches go to memory only while the spool is empty, so delivery stays in order.
+// ready (in memory) or the spool (on disk, once the sender falls behind) →
+// sender. Batches go to memory only while the spool is empty, so delivery stays
+// in order. A spool record is one request body; its Count is its samples.
 type queue struct {
 	opts   RemoteWriteOptions
 	log    *slog.Logger
 	client *http.Client
 	in     chan []prompb.TimeSeries
-	ready  chan record
-	spool  *spool
+	ready  chan spool.Record
+	spool  *spool.Spool
 	m      queueMetrics
 	down   time.Time // sender only: when the receiver started failing
 }
@@ -135,16 +138,24 @@ func newQueue(o RemoteWriteOptions, log *slog.Logger, set *metrics.Set) (*queue,
 		log:    log.With("receiver", o.Name),
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		in:     make(chan []prompb.TimeSeries, inQueueLen),
-		ready:  make(chan record, readyLen),
+		ready:  make(chan spool.Record, readyLen),
+		m:      newQueueMetrics(set, o.Name),
 	}
-	sp, err := openSpool(o.SpoolDir, o.MaxSpoolBytes, q.log, &q.m)
+	sp, err := spool.Open(spool.Options{
+		Dir: o.SpoolDir, MaxBytes: o.MaxSpoolBytes, MaxRecord: maxRecordSize, Logger: q.log,
+		Dropped: q.m.spoolDropped, Damaged: q.m.corruptSegments.Inc,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("remote_write %s: %w", o.Name, err)
 	}
 	q.spool = sp
-	q.m = newQueueMetrics(set, q)
+	q.m.gauges(set, q)
 	return q, nil
 }
+
+// maxRecordSize bounds one request body in the spool: a batch is at most
+// maxBatchSize samples.
+const maxRecordSize = 64 << 20
 
 // enqueue never blocks: when the batcher is behind, the round goes to disk.
 func (q *queue) enqueue(series []prompb.TimeSeries) {
@@ -161,10 +172,10 @@ func (q *queue) spill(series []prompb.TimeSeries) {
 		n := min(len(series), q.opts.BatchSize)
 		rec, err := encodeBatch(series[:n])
 		if err == nil {
-			err = q.spool.append(rec)
+			err = q.spool.Append(rec)
 		}
 		if err != nil {
-			q.m.dropSpoolErr.Add(n)
+			q.m.spoolFailed(n, err)
 			q.log.Error("remote_write spool write failed, samples dropped", "samples", n, "err", err)
 		}
 		series = series[n:]
@@ -172,24 +183,24 @@ func (q *queue) spill(series []prompb.TimeSeries) {
 }
 
 // encodeBatch builds the request body: snappy-compressed prompb WriteRequest.
-func encodeBatch(series []prompb.TimeSeries) (record, error) {
+func encodeBatch(series []prompb.TimeSeries) (spool.Record, error) {
 	req := prompb.WriteRequest{Timeseries: series}
 	raw, err := req.Marshal()
 	if err != nil {
-		return record{}, fmt.Errorf("marshal write request: %w", err)
+		return spool.Record{}, fmt.Errorf("marshal write request: %w", err)
 	}
 	n := 0
 	for i := range series {
 		n += len(series[i].Samples)
 	}
-	return record{samples: n, data: snappy.Encode(nil, raw)}, nil
+	return spool.Record{Count: n, Data: snappy.Encode(nil, raw)}, nil
 }
 
 // close spools the rounds still waiting in memory; call it after run returned.
 func (q *queue) close() error {
 	q.spill(q.drainIn(nil))
 	q.client.CloseIdleConnections()
-	return q.spool.close()
+	return q.spool.Close()
 }
 
 // drainIn appends every round waiting in q.in to pending without blocking.

@@ -75,7 +75,7 @@ func (f *fakeReceiver) stats() (requests, samples int) {
 
 func fakeOptions(name, url string) RemoteWriteOptions {
 	return RemoteWriteOptions{Name: name, URL: url, BatchSize: 50, FlushInterval: 10 * time.Millisecond,
-		MaxBackoff: 50 * time.Millisecond, Timeout: time.Second, MaxSpoolBytes: 1 << 20}
+		MaxBackoff: 50 * time.Millisecond, Timeout: waitFor, MaxSpoolBytes: 1 << 20}
 }
 
 func TestRemoteWriteHeadersAndAuth(t *testing.T) {
@@ -95,7 +95,7 @@ func TestRemoteWriteHeadersAndAuth(t *testing.T) {
 			s := openTest(t, Options{RemoteWrite: []RemoteWriteOptions{o}})
 			runStorage(t, s)
 			require.NoError(t, s.Append(context.Background(), time.Now(), round("m", 0, 10)))
-			require.Eventually(t, func() bool { _, n := f.stats(); return n == 10 }, 5*time.Second, 10*time.Millisecond)
+			require.Eventually(t, func() bool { _, n := f.stats(); return n == 10 }, waitFor, tick)
 			h := f.headers[0]
 			assert.Equal(t, "snappy", h.Get("Content-Encoding"))
 			assert.Equal(t, "application/x-protobuf", h.Get("Content-Type"))
@@ -124,7 +124,7 @@ func TestRemoteWriteStatusHandling(t *testing.T) {
 			runStorage(t, s)
 			q := s.queues[0]
 			require.NoError(t, s.Append(context.Background(), time.Now(), round("m", 0, 40)))
-			require.Eventually(t, func() bool { return q.m.sent.Get()+q.m.dropRejected.Get() == 40 }, 5*time.Second, 10*time.Millisecond)
+			require.Eventually(t, func() bool { return q.m.sent.Get()+q.m.dropRejected.Get() == 40 }, waitFor, tick)
 			reqs, stored := f.stats()
 			assert.Equal(t, tc.wantRequests, reqs)
 			assert.Equal(t, tc.wantStored, stored)
@@ -159,7 +159,7 @@ func TestSlowReceiverNeverBlocksAppend(t *testing.T) {
 	for i := range 3 * inQueueLen {
 		require.NoError(t, s.Append(context.Background(), base.Add(time.Duration(i)*time.Millisecond), round("m", i, 5)))
 	}
-	require.Eventually(t, func() bool { return hung.Load() > 0 && q.spool.bytes() > 0 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return hung.Load() > 0 && q.spool.Bytes() > 0 }, waitFor, tick)
 	assert.Equal(t, uint64(0), q.m.sent.Get())
 }
 
@@ -182,7 +182,7 @@ func TestSpoolSurvivesRestart(t *testing.T) {
 	for i := range 20 {
 		require.NoError(t, s.Append(context.Background(), base.Add(time.Duration(i)*time.Second), round("m", i, 30)))
 	}
-	require.Eventually(t, func() bool { r, _ := f.stats(); return r > 0 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { r, _ := f.stats(); return r > 0 }, waitFor, tick)
 	stop()
 	require.NoError(t, s.Close())
 
@@ -194,8 +194,8 @@ func TestSpoolSurvivesRestart(t *testing.T) {
 	q := s2.queues[0]
 	require.Eventually(t, func() bool {
 		_, n := f.stats()
-		return n == 600 && q.m.sent.Get() == 600 && q.spool.bytes() == 0
-	}, 10*time.Second, 10*time.Millisecond)
+		return n == 600 && q.m.sent.Get() == 600 && q.spool.Bytes() == 0
+	}, waitFor, tick)
 	_, n := f.stats()
 	assert.Equal(t, 600, n, "nothing is sent twice")
 }

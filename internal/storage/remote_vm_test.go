@@ -104,7 +104,7 @@ func TestRemoteWriteToVictoriaMetrics(t *testing.T) {
 	require.Eventually(t, func() bool {
 		got = vmExport(t, vm.URL(), `{__name__=~"sw_test_.*"}`)
 		return countSamplesIn(got) == 301
-	}, 30*time.Second, 250*time.Millisecond, "VictoriaMetrics should hold all 301 samples")
+	}, waitFor, 250*time.Millisecond, "VictoriaMetrics should hold all 301 samples")
 	for i := range 10 {
 		for j := range 30 {
 			key := fmt.Sprintf("sw_test_load/vm-%04d/湖滨区", j)
@@ -131,14 +131,14 @@ func TestRemoteWriteReceiverDown(t *testing.T) {
 	base := time.Now().Add(-30 * time.Minute).Truncate(time.Second)
 	const rounds, perRound = 200, 200
 	require.NoError(t, s.Append(ctx, base, round("sw_down", 0, perRound)))
-	require.Eventually(t, func() bool { return q.m.sent.Get() == perRound }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return q.m.sent.Get() == perRound }, waitFor, 20*time.Millisecond)
 
 	vm.Stop()
 	var peak int64
 	for i := 1; i < rounds; i++ {
 		require.NoError(t, s.Append(ctx, base.Add(time.Duration(i)*time.Second), round("sw_down", i, perRound)))
 		time.Sleep(2 * time.Millisecond) // let the batcher keep up, as 30 s rounds would
-		b := q.spool.bytes()
+		b := q.spool.Bytes()
 		require.LessOrEqual(t, b, int64(maxSpool), "spool exceeds its bound")
 		peak = max(peak, b)
 	}
@@ -149,12 +149,12 @@ func TestRemoteWriteReceiverDown(t *testing.T) {
 	vm.Restart(t)
 	total := uint64(rounds * perRound)
 	require.Eventually(t, func() bool {
-		return q.m.sent.Get()+q.m.dropSpoolFull.Get() == total && q.spool.bytes() == 0
-	}, 60*time.Second, 50*time.Millisecond, "sent %d + dropped %d of %d", q.m.sent.Get(), q.m.dropSpoolFull.Get(), total)
+		return q.m.sent.Get()+q.m.dropSpoolFull.Get() == total && q.spool.Bytes() == 0
+	}, 2*waitFor, 50*time.Millisecond, "sent %d + dropped %d of %d", q.m.sent.Get(), q.m.dropSpoolFull.Get(), total)
 	assert.Zero(t, q.m.dropRejected.Get())
 	require.Eventually(t, func() bool {
 		return uint64(countSamplesIn(vmExport(t, vm.URL(), `{__name__="sw_down"}`))) == q.m.sent.Get()
-	}, 30*time.Second, 250*time.Millisecond, "VictoriaMetrics should hold every sample that was sent")
+	}, waitFor, 250*time.Millisecond, "VictoriaMetrics should hold every sample that was sent")
 	t.Logf("appended %d, sent %d, dropped (spool full) %d, spool peak %d bytes of %d, retries %d",
 		total, q.m.sent.Get(), q.m.dropSpoolFull.Get(), peak, maxSpool, q.m.retries.Get())
 	got := vmExport(t, vm.URL(), `{__name__="sw_down"}`)

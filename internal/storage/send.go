@@ -5,31 +5,32 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/prompb"
+
+	"github.com/swanwatch/swanwatch/internal/retry"
+	"github.com/swanwatch/swanwatch/internal/spool"
 )
 
 // run drives the batcher and the sender until ctx ends, then puts what is still
 // in memory in front of the spool (it is older than anything spooled).
 func (q *queue) run(ctx context.Context) {
 	var wg sync.WaitGroup
-	var inflight *record
+	var inflight *spool.Record
 	wg.Go(func() { q.batchLoop(ctx) })
 	wg.Go(func() { inflight = q.sendLoop(ctx) })
 	wg.Wait()
-	var left []record
+	var left []spool.Record
 	if inflight != nil {
 		left = append(left, *inflight)
 	}
 	for len(q.ready) > 0 {
 		left = append(left, <-q.ready)
 	}
-	if err := q.spool.prepend(left); err != nil {
+	if err := q.spool.Prepend(left); err != nil {
 		q.log.Error("remote_write: spooling in-memory batches at shutdown failed", "err", err)
 	}
 }
@@ -68,107 +69,115 @@ func (q *queue) emitFull(pending []prompb.TimeSeries, all bool) []prompb.TimeSer
 }
 
 // emit hands a batch to the sender in memory while the spool is empty, to disk
-// otherwise; the check and the hand-over happen under the spool lock so order
-// holds.
+// otherwise (spool.Offer keeps the order).
 func (q *queue) emit(series []prompb.TimeSeries) {
 	rec, err := encodeBatch(series)
 	if err == nil {
-		err = q.offer(rec)
+		err = q.spool.Offer(rec, func() bool {
+			select {
+			case q.ready <- rec:
+				return true
+			default:
+				return false
+			}
+		})
 	}
 	if err != nil {
-		q.m.dropSpoolErr.Add(len(series))
+		q.m.spoolFailed(len(series), err)
 		q.log.Error("remote_write: batch dropped", "samples", len(series), "err", err)
 	}
 }
 
-func (q *queue) offer(rec record) error {
-	q.spool.mu.Lock()
-	defer q.spool.mu.Unlock()
-	if q.spool.emptyLocked() {
-		select {
-		case q.ready <- rec:
-			return nil
-		default:
-		}
-	}
-	return q.spool.appendLocked(rec)
-}
-
 // sendLoop sends batches in order: memory first (older), then the spool. It
 // returns the batch it held when ctx ended, if that came from memory.
-func (q *queue) sendLoop(ctx context.Context) *record {
+func (q *queue) sendLoop(ctx context.Context) *spool.Record {
 	for {
 		select {
 		case rec := <-q.ready:
-			if !q.deliver(ctx, rec, nil) {
+			if q.deliver(ctx, rec, nil) == stopped {
 				return &rec
 			}
 			continue
 		default:
 		}
-		if seg, recs := q.spool.checkout(); seg != nil {
-			q.sendSegment(ctx, seg, recs)
-			continue
+		if !q.sendSpooled(ctx) {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case rec := <-q.ready:
-			if !q.deliver(ctx, rec, nil) {
+			if q.deliver(ctx, rec, nil) == stopped {
 				return &rec
 			}
-		case <-q.spool.notify:
+		case <-q.spool.Notify():
 		}
 	}
 }
 
-func (q *queue) sendSegment(ctx context.Context, seg *segment, recs []record) {
-	for _, rec := range recs {
-		if !q.deliver(ctx, rec, seg.dropped.Load) {
-			q.spool.release(seg) // shutdown: the file stays for the next start
-			return
+// sendSpooled sends the spool's records one request each, confirming each once
+// the receiver answered, until the spool is empty; false when ctx ended.
+func (q *queue) sendSpooled(ctx context.Context) bool {
+	for ctx.Err() == nil {
+		b, err := q.spool.Next(1)
+		if err != nil {
+			q.log.Error("remote_write: read spool", "err", err)
 		}
-		if seg.dropped.Load() {
-			break
+		if b == nil {
+			return true
+		}
+		switch q.deliver(ctx, b.Records[0], b.Dropped) {
+		case handled:
+			q.spool.Ack(b)
+		case stopped:
+			q.spool.Release(b) // stays for the next start
+			return false
+		default:
+			q.spool.Release(b) // the bound dropped it meanwhile: counted there
 		}
 	}
-	q.spool.done(seg)
+	return false
 }
+
+// outcome is how a delivery ended.
+type outcome int
+
+const (
+	handled   outcome = iota // sent, or refused for good (counted)
+	abandoned                // the spool bound dropped it while it was retried
+	stopped                  // ctx ended first
+)
+
+var errAbandoned = errors.New("batch dropped by the spool bound")
 
 // deliver sends one batch, retrying 429, 5xx and network errors with capped
-// exponential backoff. It reports false only when ctx ended first; a rejected
-// batch (other 4xx) or one the spool bound dropped counts as handled.
-func (q *queue) deliver(ctx context.Context, rec record, abandoned func() bool) bool {
-	backoff := minBackoff
-	for {
-		err := q.post(ctx, rec.data)
-		if err == nil {
-			q.m.sent.Add(rec.samples)
-			q.markUp()
-			return true
+// exponential backoff, until it is handled, abandoned or ctx ends.
+func (q *queue) deliver(ctx context.Context, rec spool.Record, dropped func() bool) outcome {
+	p := retry.Policy{Min: minBackoff, Max: q.opts.MaxBackoff, Permanent: retry.Refused,
+		OnRetry: func(err error, _ time.Duration) {
+			q.m.failed.Add(rec.Count)
+			q.m.retries.Inc()
+			q.markDown(err)
+		}}
+	err := retry.Do(ctx, p, func(ctx context.Context) error {
+		if dropped != nil && dropped() {
+			return retry.Permanent(errAbandoned)
 		}
-		var rej *rejectedError
-		if errors.As(err, &rej) {
-			q.m.dropRejected.Add(rec.samples)
-			q.log.Warn("remote_write batch rejected by the receiver and dropped", "samples", rec.samples, "err", err)
-			return true
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-		q.m.failed.Add(rec.samples)
-		q.m.retries.Inc()
-		q.markDown(err)
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, q.opts.MaxBackoff)
-		if abandoned != nil && abandoned() {
-			return true
-		}
+		return q.post(ctx, rec.Data)
+	})
+	switch {
+	case err == nil:
+		q.m.sent.Add(rec.Count)
+		q.markUp()
+		return handled
+	case errors.Is(err, errAbandoned):
+		return abandoned
+	case ctx.Err() != nil:
+		return stopped
 	}
+	q.m.dropRejected.Add(rec.Count)
+	q.log.Warn("remote_write batch rejected by the receiver and dropped", "samples", rec.Count, "err", err)
+	return handled
 }
 
 // markDown logs the first failure of an outage only; retries are counted.
@@ -189,12 +198,6 @@ func (q *queue) markUp() {
 	q.down = time.Time{}
 }
 
-// rejectedError is a 4xx other than 429: sending the batch again cannot help.
-type rejectedError struct{ err error }
-
-func (e *rejectedError) Error() string { return e.err.Error() }
-func (e *rejectedError) Unwrap() error { return e.err }
-
 // post sends one request. Credentials never enter error strings: the URL has
 // none (validate refuses them) and headers are not printed.
 func (q *queue) post(ctx context.Context, body []byte) error {
@@ -202,7 +205,7 @@ func (q *queue) post(ctx context.Context, body []byte) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, q.opts.URL, bytes.NewReader(body))
 	if err != nil {
-		return &rejectedError{fmt.Errorf("build request: %w", err)}
+		return retry.Permanent(fmt.Errorf("build request: %w", err))
 	}
 	q.setHeaders(req.Header)
 	resp, err := q.client.Do(req)
@@ -210,16 +213,7 @@ func (q *queue) post(ctx context.Context, body []byte) error {
 		return fmt.Errorf("post batch: %w", err)
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
-	if resp.StatusCode/100 == 2 {
-		return nil
-	}
-	err = fmt.Errorf("receiver answered %s: %q", resp.Status, strings.TrimSpace(strings.ToValidUTF8(string(snippet), "?")))
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode/100 == 5 {
-		return err
-	}
-	return &rejectedError{err}
+	return retry.CheckResponse(resp)
 }
 
 func (q *queue) setHeaders(h http.Header) {

@@ -4,11 +4,17 @@
 // rules manager, and optional remote_write to Prometheus-compatible receivers.
 //
 // remote_write uses a small queue of our own over prompb rather than Prometheus's
-// storage/remote QueueManager: that package pulls in the config package and its
-// cloud SDKs, wants a WAL watcher and a full config.RemoteWriteConfig, and has no
-// on-disk spool. Ours is a bounded channel per receiver, a batcher, a sender with
-// capped exponential backoff and a bounded on-disk spool of segment files that
-// drains in order when the receiver comes back (see remote.go and spool.go).
+// storage/remote QueueManager, for what it does with an outage. QueueManager
+// tails the TSDB's WAL into in-memory shards: a receiver down for longer than the
+// WAL keeps its segments (about two hours, until the head is compacted) loses
+// what was not sent. Ours keeps unsent batches in a bounded on-disk
+// spool of their own (internal/spool) that survives restarts and outages as long
+// as its size allows, drops the oldest first and counts every dropped sample. It
+// is also fewer moving parts for one POST per batch: no WAL watcher, resharding,
+// metadata or OpenTelemetry translation, and no config.RemoteWriteConfig. A
+// receiver is a bounded channel, a batcher, a sender with capped exponential
+// backoff (internal/retry) and the spool, drained in order when the receiver
+// comes back (see remote.go and send.go).
 package storage
 
 import (

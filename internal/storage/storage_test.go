@@ -2,14 +2,15 @@ package storage
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"net/http"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/value"
 	"github.com/prometheus/prometheus/prompb"
@@ -122,15 +123,19 @@ func TestStalenessMarkerWritten(t *testing.T) {
 	assert.True(t, value.IsStaleNaN(got[1].v), "second sample must be the staleness marker, got %v", got[1].v)
 }
 
-type prompbSeries = prompb.TimeSeries
-
-func newTestSet(t *testing.T) *metrics.Set {
-	set := metrics.NewSet()
-	t.Cleanup(set.UnregisterAllMetrics)
-	return set
-}
-
 // toSeries converts a round for remote_write as Append does.
 func toSeries(samples []collectors.Sample) []prompb.TimeSeries {
 	return roundSeries(1_800_000_000_000, samples, nil)
 }
+
+// waitFor bounds the waits for the queue and the receivers: generous, because
+// under -race on two busy cores a round trip can take seconds; a wait ends as
+// soon as its condition holds.
+const (
+	waitFor = time.Minute
+	tick    = 10 * time.Millisecond
+)
+
+func le32(v int) []byte { return binary.LittleEndian.AppendUint32(nil, uint32(v)) }
+
+func crc32c(b []byte) uint32 { return crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)) }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -150,4 +151,37 @@ func TestRenderInspectionEmpty(t *testing.T) {
 	assert.Contains(t, h.String(), "本次巡检的输入数据完整，无剔除项。")
 	assert.Equal(t, 4, strings.Count(h.String(), "（无）"), "systems, changes, trends, incidents")
 	assert.True(t, bytes.HasPrefix(p.Bytes(), []byte("%PDF-")))
+}
+
+// A heading that a page break sends to the next page keeps its size (the
+// running head of the new page used to leave its 8 pt behind): in the
+// empty report the last heading starts page 2, as tall as the one before.
+func TestRenderPDFHeadingKeepsItsSizeOnANewPage(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, RenderInspectionPDF(&buf, buildFixtureInspection(t, InspectionInput{At: inspectionAt})))
+	file := filepath.Join(t.TempDir(), "empty.pdf")
+	require.NoError(t, os.WriteFile(file, buf.Bytes(), 0o644))
+	boxes := poppler(t, "pdftotext", "-bbox", file, "-")
+	height := func(word string) (page int, h float64) {
+		for _, p := range strings.Split(boxes, "<page ")[1:] {
+			page++
+			m := regexp.MustCompile(`yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">` + word + `<`).FindStringSubmatch(p)
+			if m != nil {
+				return page, mustFloat(t, m[2]) - mustFloat(t, m[1])
+			}
+		}
+		t.Fatalf("%s not in the PDF", word)
+		return 0, 0
+	}
+	p5, h5 := height("五、未恢复事件")
+	p6, h6 := height("六、数据说明")
+	require.Equal(t, []int{1, 2}, []int{p5, p6}, "the last heading starts a page")
+	assert.InDelta(t, h5, h6, 0.01)
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	require.NoError(t, err)
+	return f
 }

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
-
-	"github.com/swanwatch/swanwatch/internal/cst"
 )
 
 // The fonts ship in fonts/ under their licences (LICENSE-*.txt there):
@@ -29,60 +27,70 @@ const (
 	margin    = 15.0
 	bodyW     = pageW - 2*margin
 	bottom    = pageH - 20 // content stops here; the footer lives below
+	centre    = "三门峡市新型智慧城市运维指挥中心"
 )
+
+// paper is what one report's PDF has of its own; the rest (fonts, pages,
+// running head and footer, paragraphs, tables, charts) is the one doc both
+// the monthly and the inspection report are drawn by.
+type paper struct {
+	title    string     // "月度SLA服务报告 2026-11": the document's title and every later page's head
+	author   string     // the issuer
+	date     time.Time  // creation and modification date: the same report renders to the same bytes
+	footer   string     // right-aligned on every page, above the page number
+	front    func(*doc) // the first page's title block
+	sections []section
+	// flow runs the sections on as few pages as they fit (the daily
+	// report); without it each section starts a page (the monthly report).
+	flow bool
+}
 
 // doc is one PDF being laid out.
 type doc struct {
 	pdf   *fpdf.Fpdf
-	r     Report
+	paper paper
 	pages int     // total pages, known on the second pass; 0 on the first
 	size  float64 // current font size, pt
 }
 
-// RenderPDF writes r as an A4 PDF with Chinese headings, tables wrapped to
-// the page width, vector charts, and on every page's footer the page number,
-// the generation time and the input checksum.
-func RenderPDF(w io.Writer, r Report) error {
-	if err := r.Validate(); err != nil {
-		return renderFailed("pdf", "invalid", err)
-	}
-	// The first pass only counts pages ("第 3 页 / 共 12 页"): fpdf's own
-	// page-count alias does not survive font subsetting of UTF-8 fonts.
-	first, err := layoutPDF(r, 0)
+// renderDoc writes p as an A4 PDF, counting its renders and failures under
+// kind. The first pass only counts pages ("第 3 页 / 共 12 页"): fpdf's own
+// page-count alias does not survive font subsetting of UTF-8 fonts.
+func renderDoc(w io.Writer, kind string, p paper) error {
+	first, err := layoutDoc(p, 0)
 	if err != nil {
-		return renderFailed("pdf", "layout", err)
+		return renderFailed(kind, "layout", err)
 	}
-	d, err := layoutPDF(r, first.pdf.PageNo())
+	d, err := layoutDoc(p, first.pdf.PageNo())
 	if err != nil {
-		return renderFailed("pdf", "layout", err)
+		return renderFailed(kind, "layout", err)
 	}
 	if err := d.pdf.Output(w); err != nil {
-		return renderFailed("pdf", "write", fmt.Errorf("write pdf: %w", err))
+		return renderFailed(kind, "write", fmt.Errorf("write pdf: %w", err))
 	}
-	rendered("pdf")
+	rendered(kind)
 	return nil
 }
 
-func layoutPDF(r Report, pages int) (*doc, error) {
-	p := fpdf.New("P", "mm", "A4", "")
-	p.SetCompression(true)
-	p.SetCatalogSort(true)
-	// A re-issued report is byte-identical: the dates are the report's own.
-	p.SetCreationDate(r.GeneratedAt)
-	p.SetModificationDate(r.GeneratedAt)
-	p.SetTitle(r.title()+" "+r.Month, true)
-	p.SetAuthor(r.Issuer, true)
-	p.AddUTF8FontFromBytes(fontCJK, "", cjkFont)
-	p.AddUTF8FontFromBytes(fontLatin, "", latinFont)
-	p.SetMargins(margin, margin, margin)
-	p.SetAutoPageBreak(false, 0) // we break pages ourselves, between table rows
-	d := &doc{pdf: p, r: r, pages: pages}
-	p.SetFooterFunc(d.footer)
-	d.cover()
-	for _, s := range r.sections() {
+func layoutDoc(p paper, pages int) (*doc, error) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(true)
+	f.SetCatalogSort(true)
+	f.SetCreationDate(p.date)
+	f.SetModificationDate(p.date)
+	f.SetTitle(p.title, true)
+	f.SetAuthor(p.author, true)
+	f.AddUTF8FontFromBytes(fontCJK, "", cjkFont)
+	f.AddUTF8FontFromBytes(fontLatin, "", latinFont)
+	f.SetMargins(margin, margin, margin)
+	f.SetAutoPageBreak(false, 0) // we break pages ourselves, between table rows
+	d := &doc{pdf: f, paper: p, pages: pages}
+	f.SetFooterFunc(d.footer)
+	p.front(d)
+	for _, s := range p.sections {
 		d.section(s)
 	}
-	if err := p.Error(); err != nil {
+	if err := f.Error(); err != nil {
 		return nil, fmt.Errorf("lay out pdf: %w", err)
 	}
 	return d, nil
@@ -127,17 +135,21 @@ func (d *doc) ensure(h float64) {
 	}
 }
 
+// newPage starts a page with the running head (the first page carries the
+// title itself). The text size is kept: what was being written goes on in
+// its own size on the new page.
 func (d *doc) newPage() {
+	size := d.size
+	defer d.setSize(size)
 	d.pdf.AddPage()
 	d.pdf.SetY(margin + 2)
 	if d.pdf.PageNo() == 1 {
-		return // the cover carries the title itself
+		return
 	}
 	d.setSize(8)
 	d.pdf.SetTextColor(120, 120, 120)
-	d.text(margin, margin-4, "三门峡市新型智慧城市运维指挥中心 · "+d.r.title()+" "+d.r.Month)
+	d.text(margin, margin-4, centre+" · "+d.paper.title)
 	d.pdf.SetTextColor(0, 0, 0)
-	d.pdf.SetY(margin + 2)
 }
 
 func (d *doc) footer() {
@@ -147,7 +159,7 @@ func (d *doc) footer() {
 	if d.pages > 0 {
 		page += fmt.Sprintf(" / 共 %d 页", d.pages)
 	}
-	foot := d.r.footer()
+	foot := d.paper.footer
 	d.text(pageW-margin-d.width(foot), pageH-13, foot)
 	d.text((pageW-d.width(page))/2, pageH-8.5, page)
 	d.pdf.SetTextColor(0, 0, 0)
@@ -163,44 +175,24 @@ func (d *doc) paragraph(s string, pt float64) {
 	}
 }
 
-func (d *doc) cover() {
-	d.newPage()
-	d.pdf.SetY(70)
-	d.setSize(26)
-	d.centered("月度SLA服务报告")
-	if d.r.Provisional() {
-		d.setSize(16)
-		d.pdf.SetTextColor(192, 57, 43)
-		d.centered(provisionalWords)
-		d.pdf.SetTextColor(0, 0, 0)
-	}
-	d.setSize(14)
-	d.centered("三门峡市新型智慧城市运维指挥中心")
-	d.centered("统计周期：" + d.r.Month)
-	d.pdf.SetY(d.pdf.GetY() + 20)
-	d.setSize(11)
-	for _, l := range []string{"报送单位：" + d.r.Addressee, "编制：" + d.r.Issuer,
-		"生成时间：" + cst.FormatTime(d.r.GeneratedAt), "账期冻结：" + frozenText(d.r.FrozenAt)} {
-		d.centered(l)
-	}
-}
-
-func frozenText(t time.Time) string {
-	if t.IsZero() {
-		return "本月尚未封账"
-	}
-	return cst.FormatTime(t)
-}
-
-func (d *doc) centered(s string) {
+// centered writes s centred on the page, then moves down by gap lines.
+func (d *doc) centered(s string, gap float64) {
 	y := d.pdf.GetY() + d.lineH()
 	d.text((pageW-d.width(s))/2, y, s)
-	d.pdf.SetY(y + d.lineH()*0.6)
+	d.pdf.SetY(y + d.lineH()*gap)
 }
 
+// section writes a heading, its paragraphs, charts and tables: on a page of
+// its own, or where the last one ended, keeping the heading with the first
+// lines that follow it.
 func (d *doc) section(s section) {
-	d.newPage()
-	d.setSize(15)
+	if d.paper.flow {
+		d.setSize(13)
+		d.ensure(d.lineH()*1.5 + 25)
+	} else {
+		d.newPage()
+		d.setSize(15)
+	}
 	d.text(margin, d.pdf.GetY()+d.lineH(), s.title)
 	d.pdf.SetY(d.pdf.GetY() + d.lineH()*1.5)
 	for _, p := range s.paras {
@@ -212,5 +204,8 @@ func (d *doc) section(s section) {
 	}
 	for _, t := range s.tables {
 		d.table(t)
+	}
+	if d.paper.flow {
+		d.pdf.SetY(d.pdf.GetY() + 2)
 	}
 }

@@ -1,10 +1,6 @@
 package report
 
-import (
-	"math"
-
-	"github.com/go-pdf/fpdf"
-)
+import "math"
 
 const (
 	tablePt = 7.5 // table text size
@@ -57,7 +53,15 @@ func (d *doc) table(t table) {
 		d.pdf.SetY(d.pdf.GetY() + 1)
 		d.paragraph("以上列出前 "+itoa(t.pdfMax)+" 条，另有 "+itoa(more)+" 条未在PDF中列出，完整明细见XLSX版本工作表“"+t.sheet+"”及HTML版本。", 8.5)
 	}
-	d.pdf.SetY(d.pdf.GetY() + 4)
+	d.pdf.SetY(d.pdf.GetY() + d.tableGap())
+}
+
+// tableGap is the space after a table: less where the sections flow on.
+func (d *doc) tableGap() float64 {
+	if d.paper.flow {
+		return 3
+	}
+	return 4
 }
 
 func emptyRow(n int) []cell {
@@ -82,56 +86,42 @@ func columnWidths(cs []column) []float64 {
 	return ws
 }
 
-// pen is what a table row needs of a PDF document: the monthly report's doc
-// and the inspection report's inspDoc both draw their tables with it.
-type pen interface {
-	width(s string) float64
-	lineH() float64
-	text(x, y float64, s string)
+func (d *doc) cellLines(c cell, w float64) []string {
+	return wrap(c.text, w-2*cellPad, d.width)
 }
 
-func cellLines(p pen, c cell, w float64) []string {
-	return wrap(c.text, w-2*cellPad, p.width)
-}
-
-func rowHeight(p pen, cells []cell, widths []float64) float64 {
+func (d *doc) rowHeight(cells []cell, widths []float64) float64 {
 	n := 1
 	for i, c := range cells {
-		n = max(n, len(cellLines(p, c, widths[i])))
+		n = max(n, len(d.cellLines(c, widths[i])))
 	}
-	return float64(n)*p.lineH() + 2*cellPad
+	return float64(n)*d.lineH() + 2*cellPad
 }
 
-// drawRow draws one row at the current y: borders, a grey header, text left
+// row draws one row at the current y: borders, a grey header, text left
 // aligned and numbers right aligned so that digits line up.
-func drawRow(p pen, pdf *fpdf.Fpdf, cells []cell, widths []float64, header bool) {
-	h := rowHeight(p, cells, widths)
-	x, y := margin, pdf.GetY()
-	pdf.SetDrawColor(160, 160, 160)
-	pdf.SetLineWidth(0.2)
-	pdf.SetFillColor(228, 234, 242)
+func (d *doc) row(cells []cell, widths []float64, header bool) {
+	h := d.rowHeight(cells, widths)
+	x, y := margin, d.pdf.GetY()
+	d.pdf.SetDrawColor(160, 160, 160)
+	d.pdf.SetLineWidth(0.2)
+	d.pdf.SetFillColor(228, 234, 242)
 	for i, c := range cells {
 		style := "D"
 		if header {
 			style = "FD"
 		}
-		pdf.Rect(x, y, widths[i], h, style)
-		for j, line := range cellLines(p, c, widths[i]) {
+		d.pdf.Rect(x, y, widths[i], h, style)
+		for j, line := range d.cellLines(c, widths[i]) {
 			tx := x + cellPad
 			if c.kind != cText && !header {
-				tx = x + widths[i] - cellPad - p.width(line)
+				tx = x + widths[i] - cellPad - d.width(line)
 			}
-			p.text(tx, y+cellPad+p.lineH()*(float64(j)+0.75), line)
+			d.text(tx, y+cellPad+d.lineH()*(float64(j)+0.75), line)
 		}
 		x += widths[i]
 	}
-	pdf.SetY(y + h)
-}
-
-func (d *doc) rowHeight(cells []cell, widths []float64) float64 { return rowHeight(d, cells, widths) }
-
-func (d *doc) row(cells []cell, widths []float64, header bool) {
-	drawRow(d, d.pdf, cells, widths, header)
+	d.pdf.SetY(y + h)
 }
 
 // chartH is the height of a chart in the PDF, mm.

@@ -1,36 +1,60 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/internal/logstore"
 )
 
+// onStateChange hands a target's up/down change to the event rules at once
+// (SnmpTargetUnreachable, AgentOffline: paged within one round of the
+// failure, not after a PromQL `for:`) and stores it as an event when it is
+// news. The first unknown → up after a start is not news, but it is handed to
+// the rules: it resolves an alert taken back from before the restart.
+func (s *system) onStateChange(ctx context.Context, prev collectors.State, st collectors.TargetStatus) {
+	ev, news := stateChangeEvent(prev, st)
+	if ev == nil {
+		return
+	}
+	s.evrules.Handle(ctx, []collectors.Event{*ev})
+	if !news {
+		return
+	}
+	if err := s.events.Append(ctx, logstore.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}); err != nil {
+		s.logger.Error("record state change event", "target", st.Target.Key(), "err", err)
+	}
+}
+
 // stateChangeEvent turns a target's up/down transition into an event with the
-// Chinese text an operator reads; the first "unknown → up" is not news.
-func stateChangeEvent(prev collectors.State, st collectors.TargetStatus) *logstore.Event {
-	if prev == st.State || (prev == collectors.StateUnknown && st.State == collectors.StateUp) {
-		return nil
+// Chinese text an operator reads and a state label (up, down) the event rules
+// match; news is false for the first "unknown → up".
+func stateChangeEvent(prev collectors.State, st collectors.TargetStatus) (ev *collectors.Event, news bool) {
+	if prev == st.State || (st.State != collectors.StateDown && st.State != collectors.StateUp) {
+		return nil, false
 	}
-	labels := map[string]string{"source": "collector", "kind": st.Target.Kind, "instance": st.Target.Name}
-	for k, v := range st.Target.Labels {
-		labels[k] = v
+	labels := maps.Clone(st.Target.Labels)
+	if labels == nil {
+		labels = map[string]string{}
 	}
+	labels["source"], labels["kind"], labels["instance"] = "collector", st.Target.Kind, st.Target.Name
+	labels["state"] = string(st.State)
 	what := targetNoun(st.Target)
 	var text string
-	switch st.State {
-	case collectors.StateDown:
+	if st.State == collectors.StateDown {
 		labels["severity"] = "major"
 		text = fmt.Sprintf("%s离线：%s", what, st.LastError)
-	case collectors.StateUp:
+	} else {
 		labels["severity"] = "info"
 		text = fmt.Sprintf("%s恢复在线（%s）", what, cst.FormatTime(st.Since))
-	default:
-		return nil
 	}
-	return &logstore.Event{Time: st.Since, Labels: labels, Text: text}
+	news = prev != collectors.StateUnknown || st.State == collectors.StateDown
+	return &collectors.Event{Time: st.Since, Labels: labels, Text: text}, news
 }
 
 func targetNoun(t collectors.Target) string {
@@ -38,4 +62,27 @@ func targetNoun(t collectors.Target) string {
 		return fmt.Sprintf("云服务器 %s 的监控插件", t.Name)
 	}
 	return fmt.Sprintf("采集目标 %s（%s）", t.Name, t.Kind)
+}
+
+// replayFlapHistory feeds the last window of the events the flap rules count
+// (link changes) from the event store back into them after a start, so a
+// port that was flapping across a restart is still counted. At most
+// logstore.MaxLimit events per rule: past that the oldest are left out.
+func (s *system) replayFlapHistory(ctx context.Context) error {
+	matchers, window := s.evrules.FlapHistory()
+	now := time.Now()
+	for _, ms := range matchers {
+		evs, err := s.events.Query(ctx, logstore.Query{Start: now.Add(-window), End: now,
+			Matchers: ms.String(), Limit: logstore.MaxLimit})
+		if err != nil {
+			return fmt.Errorf("read the link changes of the last %s: %w", window, err)
+		}
+		slices.Reverse(evs) // newest first from the store; the counters want the order they happened in
+		past := make([]collectors.Event, len(evs))
+		for i, ev := range evs {
+			past[i] = collectors.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
+		}
+		s.evrules.Replay(past)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package eventrules
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,9 @@ type Options struct {
 	Now       func() time.Time // nil: time.Now; tests inject a clock
 	MaxActive int              // bound on active alerts; 0: 10000
 	Tick      time.Duration    // how often Run checks resolve_after; 0: 10s
+	// MaxFlapKeys bounds the ports (keys) whose changes flap rules count;
+	// 0: 20000. The stalest is forgotten first.
+	MaxFlapKeys int
 }
 
 // Engine matches events against rules and keeps the alerts they raised.
@@ -40,6 +44,7 @@ type Engine struct {
 
 	mu     sync.Mutex
 	active map[activeKey]*active
+	flaps  map[activeKey]*flapState
 	capHit bool // a drop was logged; log again only after the bound recovered
 }
 
@@ -69,7 +74,9 @@ func New(rules []Rule, onAlerts func(context.Context, []alerting.Alert), opts Op
 	if opts.Tick <= 0 {
 		opts.Tick = 10 * time.Second
 	}
-	return &Engine{rules: rules, onAlerts: onAlerts, opts: opts, active: map[activeKey]*active{}}
+	opts.MaxFlapKeys = cmp.Or(max(opts.MaxFlapKeys, 0), 20000)
+	return &Engine{rules: rules, onAlerts: onAlerts, opts: opts, active: map[activeKey]*active{},
+		flaps: map[activeKey]*flapState{}}
 }
 
 // AppendEvents implements collectors.EventSink; it never fails.
@@ -97,6 +104,12 @@ func (e *Engine) Handle(ctx context.Context, events []collectors.Event) {
 // both sides of a rule leaves the alert firing with a fresh start.
 func (e *Engine) apply(i int, ev collectors.Event, out []alerting.Alert) []alerting.Alert {
 	r := &e.rules[i]
+	if r.Flap != nil {
+		if r.Match.Matches(ev.Labels) {
+			out = e.flap(i, ev, out)
+		}
+		return out
+	}
 	if r.ResolveOn != nil && r.ResolveOn.Matches(ev.Labels) {
 		if a, ok := e.resolve(activeKey{i, keyOf(r, ev.Labels)}, e.at(ev)); ok {
 			out = append(out, a)
@@ -144,12 +157,16 @@ func (e *Engine) resolve(k activeKey, at time.Time) (alerting.Alert, bool) {
 
 // dropped counts an alert lost to the bound and logs once per episode.
 func (e *Engine) dropped(alertname string) {
-	metrics.GetOrCreateCounter(`swanwatch_eventrules_dropped_total{reason="max_active"}`).Inc()
+	countDropped("max_active")
 	if !e.capHit {
 		e.capHit = true
 		e.opts.Log.Warn("event alert dropped: too many active event alerts; raise max_active or fix the flood",
 			"alertname", alertname, "max_active", e.opts.MaxActive)
 	}
+}
+
+func countDropped(reason string) {
+	metrics.GetOrCreateCounter(`swanwatch_eventrules_dropped_total{reason="` + reason + `"}`).Inc()
 }
 
 func (e *Engine) deliver(ctx context.Context, out []alerting.Alert) {

@@ -38,6 +38,7 @@ func (e *Engine) expire(ctx context.Context) {
 			out = append(out, res)
 		}
 	}
+	e.pruneFlaps(now)
 	e.deliver(ctx, out)
 }
 

@@ -33,7 +33,8 @@ func TestPackIsValid(t *testing.T) {
 		assert.Contains(t, r.Annotations, "summary", r.Alert)
 		assert.Contains(t, r.Annotations, "description", r.Alert)
 	}
-	assert.Equal(t, []string{"InterfaceDown", "DeviceRestarted", "SNMPAuthenticationFailure"}, names)
+	assert.Equal(t, []string{"InterfaceDown", "DeviceRestarted", "SNMPAuthenticationFailure",
+		"InterfaceFlapping", "SnmpTargetUnreachable"}, names)
 	assert.Empty(t, CheckFile("packs/events.yml"), "the file on disk checks as the embedded copy loads")
 }
 
@@ -74,6 +75,9 @@ func TestBadRuleFiles(t *testing.T) {
 			[]string{"bad.yml:2: alert \"\": invalid or missing alert name", "bad.yml:2: match: missing label matchers"}},
 		{"bad key", "event_rules:\n  - alert: A\n    match: '{a=\"b\"}'\n    resolve_after: 1m\n    key: [alertname]\n",
 			[]string{"bad.yml:5: key: alertname is implied"}},
+		{"bad flap", "event_rules:\n  - alert: A\n    match: '{a=\"b\"}'\n    resolve_on: '{a=\"c\"}'\n    flap: {state: '', changes: 1, window: never}\n",
+			[]string{"bad.yml:5: flap: state \"\"", "bad.yml:5: flap: changes 1: want 2 to 100", "bad.yml:5: flap: window \"never\"",
+				"bad.yml:5: flap: needs resolve_after"}},
 		{"syntax", "event_rules:\n  - alert: [\n", []string{"bad.yml:"}},
 		{"wrong type", "event_rules: {a: 1}\n", []string{"bad.yml:1: cannot unmarshal"}},
 	}

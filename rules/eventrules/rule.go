@@ -26,6 +26,7 @@ type Rule struct {
 	Key          []string          // labels that identify one alert of this rule
 	ResolveOn    alerting.Matchers // an event with the same key that resolves it
 	ResolveAfter time.Duration     // or: quiet time after which it resolves itself
+	Flap         *Flap             // set: counts state changes instead (flap.go)
 	Labels       map[string]string // added to the alert; they win over event labels
 	Annotations  map[string]*template.Template
 
@@ -54,6 +55,7 @@ type ruleYAML struct {
 	ResolveAfter at[string]            `yaml:"resolve_after"`
 	Labels       at[map[string]string] `yaml:"labels"`
 	Annotations  at[map[string]string] `yaml:"annotations"`
+	Flap         at[*flapYAML]         `yaml:"flap"`
 }
 
 type fileYAML struct {
@@ -63,7 +65,7 @@ type fileYAML struct {
 // defaultLines points fields that are absent at the rule's first line.
 func (y *ruleYAML) defaultLines(line int) {
 	for _, l := range []*int{&y.Alert.Line, &y.Match.Line, &y.Text.Line, &y.Key.Line,
-		&y.ResolveOn.Line, &y.ResolveAfter.Line, &y.Labels.Line, &y.Annotations.Line} {
+		&y.ResolveOn.Line, &y.ResolveAfter.Line, &y.Labels.Line, &y.Annotations.Line, &y.Flap.Line} {
 		if *l == 0 {
 			*l = line
 		}
@@ -84,6 +86,7 @@ func (y ruleYAML) compile(file string) (Rule, []error) {
 	r.ResolveOn = matchers(y.ResolveOn, "resolve_on", false, fail)
 	r.Text = textRegexp(y.Text, fail)
 	r.ResolveAfter = duration(y.ResolveAfter, fail)
+	r.Flap = compileFlap(y, fail)
 	if r.ResolveOn == nil && r.ResolveAfter == 0 {
 		fail(y.Alert.Line, "alert %s: needs resolve_on or resolve_after, or it would never resolve", r.Alert)
 	}

@@ -1,0 +1,44 @@
+package eventrules
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/collectors"
+)
+
+// stateEvent is a collector state change as internal/app sends it (source
+// collector, state up or down, the target's inventory labels).
+func stateEvent(at time.Time, kind, instance, state string) collectors.Event {
+	return collectors.Event{Time: at, Text: "采集目标 " + instance + "（" + kind + "）离线：timeout",
+		Labels: map[string]string{"source": "collector", "kind": kind, "instance": instance, "state": state,
+			"district": "卢氏县", "level": "town", "severity": "major"}}
+}
+
+// An SNMP device found unreachable by the poll pages at once and resolves
+// when a round succeeds again; other kinds' targets are not devices.
+func TestUnreachableSNMPTargetFiresAndResolves(t *testing.T) {
+	ctx := context.Background()
+	var rec recorder
+	e := New(packRules(t), rec.onAlerts, Options{})
+	e.Handle(ctx, []collectors.Event{stateEvent(t0, "snmp", "ls-agg-01", "down"),
+		stateEvent(t0, "netprobe", "probe-1", "down")})
+	got := rec.all()
+	require.Len(t, got, 1)
+	assert.Equal(t, map[string]string{"alertname": "SnmpTargetUnreachable", "severity": "major", "requirement": "R-B6",
+		"kind": "snmp", "instance": "ls-agg-01", "district": "卢氏县", "level": "town"}, got[0].Labels)
+	assert.Equal(t, t0, got[0].StartsAt)
+	assert.Equal(t, "设备不可达:ls-agg-01", got[0].Annotations["summary"])
+	assert.Contains(t, got[0].Annotations["description"], "卢氏县 网络设备 ls-agg-01 于 2026-11-27 14:05:09 SNMP采集失败")
+
+	rec.reset()
+	e.Handle(ctx, []collectors.Event{stateEvent(t0.Add(time.Minute), "snmp", "ls-agg-01", "up")})
+	got = rec.all()
+	require.Len(t, got, 1)
+	assert.False(t, got[0].Firing)
+	assert.Equal(t, t0.Add(time.Minute), got[0].EndsAt)
+}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/swanwatch/swanwatch/internal/spool"
 )
 
 // LokiOptions configures the optional push of every event to a Loki-protocol
@@ -55,23 +57,57 @@ func setDefault[T int | int64 | time.Duration](v *T, def T) {
 	}
 }
 
-// pusher drains the spool to the receiver.
+// pusher drains the spool to the receiver. A spool record is one event
+// (encodeFull), its Count 1.
 type pusher struct {
 	opts   LokiOptions
-	spool  *spool
+	spool  *spool.Spool
 	log    *slog.Logger
 	client *http.Client
 	target string // URL without credentials, for logs
 }
 
-func newPusher(o LokiOptions, sp *spool, log *slog.Logger) *pusher {
+// openPusher opens the spool in dir, taking over what an earlier run left.
+func openPusher(o LokiOptions, dir string, log *slog.Logger) (*pusher, error) {
 	target := o.URL
 	if u, err := url.Parse(o.URL); err == nil {
 		target = u.Redacted()
 	}
-	return &pusher{
-		opts: o, spool: sp, log: log.With("component", "loki_push", "url", target),
+	p := &pusher{
+		opts: o, log: log.With("component", "loki_push", "url", target),
 		client: &http.Client{Timeout: o.Timeout},
 		target: target,
 	}
+	sp, err := spool.Open(spool.Options{Dir: dir, MaxBytes: o.MaxSpoolBytes, MaxRecord: maxRecord, Logger: p.log,
+		Dropped: func(r spool.Reason, n int) {
+			if r == spool.Full {
+				lokiDroppedFull.Add(n)
+			} else {
+				lokiDroppedTorn.Add(n)
+			}
+		},
+		Damaged: tornRecords.Inc,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open loki spool: %w", err)
+	}
+	p.spool = sp
+	p.gauges()
+	return p, nil
+}
+
+// write hands stored events to the spool, one record each.
+func (p *pusher) write(evs []pending) error {
+	recs := make([]spool.Record, len(evs))
+	for i, e := range evs {
+		recs[i] = spool.Record{Count: 1, Data: encodeFull(nil, e.ts, e.ls, e.text)}
+	}
+	err := p.spool.Append(recs...)
+	p.gauges()
+	return err
+}
+
+func (p *pusher) gauges() {
+	lokiSpoolBytes.Set(float64(p.spool.Bytes()))
+	lokiPendingBytes.Set(float64(p.spool.Pending()))
 }

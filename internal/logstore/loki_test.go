@@ -29,7 +29,7 @@ func runStore(t *testing.T, s *Store) {
 
 func fastLoki(url string) *LokiOptions {
 	return &LokiOptions{URL: url, BatchWait: 100 * time.Millisecond, MinBackoff: 50 * time.Millisecond,
-		MaxBackoff: 400 * time.Millisecond, Timeout: 5 * time.Second, ExtraLabels: map[string]string{"source": "swanwatch"}}
+		MaxBackoff: 400 * time.Millisecond, Timeout: waitFor, ExtraLabels: map[string]string{"source": "swanwatch"}}
 }
 
 // queryVL runs a LogsQL query and returns the matching rows.
@@ -58,7 +58,7 @@ func waitRows(t *testing.T, vl *testpeer.VictoriaLogsPeer, q string, n int) []ma
 	require.Eventually(t, func() bool {
 		rows = queryVL(t, vl, q)
 		return len(rows) >= n
-	}, 30*time.Second, 200*time.Millisecond, "VictoriaLogs never returned %d rows for %s", n, q)
+	}, waitFor, 200*time.Millisecond, "VictoriaLogs never returned %d rows for %s", n, q)
 	return rows
 }
 
@@ -82,7 +82,7 @@ func TestLokiPushToVictoriaLogs(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ts.Equal(now.Add(-2*time.Second)), "timestamp kept to the nanosecond: %s", rows[0]["_time"])
 	waitRows(t, vl, `{district="渑池县"}`, 1)
-	require.Eventually(t, func() bool { return s.spool.pendingBytes() == 0 }, 10*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { return s.pusher.spool.Pending() == 0 }, waitFor, 50*time.Millisecond)
 }
 
 func TestLokiReceiverDownSpoolsThenDelivers(t *testing.T) {
@@ -104,15 +104,15 @@ func TestLokiReceiverDownSpoolsThenDelivers(t *testing.T) {
 	got, err := s.Query(ctx, Query{Start: time.Now().Add(-time.Minute), End: time.Now(), Matchers: `{phase="down"}`})
 	require.NoError(t, err)
 	assert.Len(t, got, 50, "the store has them at once")
-	require.Eventually(t, func() bool { return lokiFailedNet.Get() > failedBefore+1 }, 10*time.Second, 20*time.Millisecond,
+	require.Eventually(t, func() bool { return lokiFailedNet.Get() > failedBefore+1 }, waitFor, 20*time.Millisecond,
 		"the pusher keeps retrying")
-	assert.Positive(t, s.spool.pendingBytes(), "unsent events wait in the spool")
+	assert.Positive(t, s.pusher.spool.Pending(), "unsent events wait in the spool")
 	assert.Positive(t, spoolFileBytes(t, filepath.Join(dir, "spool")))
 
 	vl.Restart(t)
 	rows := waitRows(t, vl, `{phase="down"}`, 50)
 	assert.Len(t, rows, 50, "each event arrives once")
-	require.Eventually(t, func() bool { return s.spool.pendingBytes() == 0 }, 10*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { return s.pusher.spool.Pending() == 0 }, waitFor, 50*time.Millisecond)
 }
 
 func spoolFileBytes(t *testing.T, dir string) int64 {

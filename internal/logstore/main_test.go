@@ -61,3 +61,8 @@ func texts(evs []Event) []string {
 	}
 	return out
 }
+
+// waitFor bounds the waits for the pusher and the receivers: generous, because
+// under -race on two busy cores a round trip can take seconds; a wait ends as
+// soon as its condition holds.
+const waitFor = time.Minute

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,88 +14,105 @@ import (
 
 	"github.com/golang/snappy"
 	"github.com/grafana/loki/pkg/push"
+
+	"github.com/swanwatch/swanwatch/internal/retry"
+	"github.com/swanwatch/swanwatch/internal/spool"
 )
 
-// run drains the spool until ctx is done: sealed segments are pushed back to back;
-// when none is left it waits BatchWait and seals the head, so a trickle of events is
-// batched and a burst goes out at once.
+// run drains the spool until ctx is done, one push per batch of up to BatchSize
+// events. A backlog goes out back to back; once the newest segment is reached
+// and a batch comes up short, it waits BatchWait, so that a trickle of events
+// is batched rather than pushed one by one.
 func (p *pusher) run(ctx context.Context) {
 	for ctx.Err() == nil {
-		entries, pos, ok, err := p.spool.next(p.opts.BatchSize)
+		b, err := p.spool.Next(p.opts.BatchSize)
 		if err != nil {
 			p.log.Error("read loki spool", "err", err)
 		}
-		if err != nil || !ok {
-			if !sleepCtx(ctx, p.opts.BatchWait) {
-				return
-			}
-			if _, err := p.spool.seal(); err != nil {
-				p.log.Error("seal loki spool segment", "err", err)
-			}
+		if b == nil {
+			retry.Sleep(ctx, p.opts.BatchWait)
 			continue
 		}
-		if len(entries) > 0 && !p.deliver(ctx, entries) {
-			return // shutting down: the batch stays in the spool for the next start
+		if !p.deliver(ctx, b) {
+			p.spool.Release(b) // shutting down: the batch stays in the spool for the next start
+			return
 		}
-		p.spool.ack(pos)
+		p.gauges()
+		if len(b.Records) < p.opts.BatchSize && p.spool.Segments() <= 1 {
+			retry.Sleep(ctx, p.opts.BatchWait)
+		}
 	}
 }
+
+var errAbandoned = errors.New("batch dropped by the spool bound")
 
 // deliver pushes one batch, retrying with capped exponential backoff on network
-// errors, 429 and 5xx. Other answers mean the receiver will never take the batch, so
-// it is dropped and counted. It returns false only when ctx ended first.
-func (p *pusher) deliver(ctx context.Context, entries []spoolEntry) bool {
-	body, err := encodePush(entries, p.opts.ExtraLabels)
+// errors, 429 and 5xx. Other answers mean the receiver will never take the batch,
+// so it is dropped and counted. It confirms or gives back the batch and returns
+// false only when ctx ended first.
+func (p *pusher) deliver(ctx context.Context, b *spool.Batch) bool {
+	body, n, err := encodePush(b.Records, p.opts.ExtraLabels)
 	if err != nil {
-		p.log.Error("encode loki push request; batch dropped", "err", err, "entries", len(entries))
-		lokiDropped4xx.Add(len(entries))
+		p.log.Error("encode loki push request; batch dropped", "err", err, "entries", n)
+		lokiDropped4xx.Add(n)
+		p.spool.Ack(b)
 		return true
 	}
-	backoff, failures := p.opts.MinBackoff, 0
-	for {
-		status, detail, err := p.post(ctx, body)
-		switch {
-		case err == nil && status/100 == 2:
-			lokiSentEntries.Add(len(entries))
-			lokiSentBatches.Inc()
-			if failures > 0 {
-				p.log.Info("loki push recovered", "failed_attempts", failures)
-			}
-			return true
-		case err == nil && status != http.StatusTooManyRequests && status < 500:
-			lokiDropped4xx.Add(len(entries))
-			p.log.Warn("loki rejected a batch; dropped", "status", status, "detail", detail, "entries", len(entries))
-			return true
-		}
-		countFailure(status, err)
-		if failures == 0 {
-			p.log.Warn("loki push failed; retrying with backoff, events wait in the spool", "status", status, "err", err)
-		}
-		failures++
-		if !sleepCtx(ctx, backoff) {
-			return false
-		}
-		backoff = min(2*backoff, p.opts.MaxBackoff)
+	if n == 0 { // nothing in it decoded (counted by encodePush)
+		p.spool.Ack(b)
+		return true
 	}
+	failures := 0
+	policy := retry.Policy{Min: p.opts.MinBackoff, Max: p.opts.MaxBackoff, Permanent: retry.Refused,
+		OnRetry: func(err error, _ time.Duration) {
+			countFailure(err)
+			if failures++; failures == 1 {
+				p.log.Warn("loki push failed; retrying with backoff, events wait in the spool", "err", err)
+			}
+		}}
+	err = retry.Do(ctx, policy, func(ctx context.Context) error {
+		if b.Dropped() {
+			return retry.Permanent(errAbandoned)
+		}
+		return p.post(ctx, body)
+	})
+	switch {
+	case err == nil:
+		lokiSentEntries.Add(n)
+		lokiSentBatches.Inc()
+		if failures > 0 {
+			p.log.Info("loki push recovered", "failed_attempts", failures)
+		}
+	case errors.Is(err, errAbandoned):
+		p.spool.Release(b) // counted as dropped by the spool
+		return true
+	case ctx.Err() != nil:
+		return false
+	default:
+		lokiDropped4xx.Add(n)
+		p.log.Warn("loki rejected a batch; dropped", "err", err, "entries", n)
+	}
+	p.spool.Ack(b)
+	return true
 }
 
-func countFailure(status int, err error) {
+func countFailure(err error) {
+	var se *retry.StatusError
 	switch {
-	case err != nil:
+	case !errors.As(err, &se):
 		lokiFailedNet.Inc()
-	case status == http.StatusTooManyRequests:
+	case se.Code == http.StatusTooManyRequests:
 		lokiFailed429.Inc()
 	default:
 		lokiFailed5xx.Inc()
 	}
 }
 
-// post sends one request. The answer body is read only up to a bound: a receiver
-// is trusted with nothing more than a short error message.
-func (p *pusher) post(ctx context.Context, body []byte) (int, string, error) {
+// post sends one request; a non-2xx answer is a *retry.StatusError.
+func (p *pusher) post(ctx context.Context, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.opts.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, "", fmt.Errorf("build request: %w", err)
+		return retry.Permanent(fmt.Errorf("build request: %w", err))
 	}
 	req.Header.Set("Content-Type", "application/x-protobuf")
 	req.Header.Set("User-Agent", "swanwatch-logstore")
@@ -111,12 +127,10 @@ func (p *pusher) post(ctx context.Context, body []byte) (int, string, error) {
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return 0, "", fmt.Errorf("post to %s: %w", p.target, stripURL(err))
+		return fmt.Errorf("post to %s: %w", p.target, stripURL(err))
 	}
 	defer resp.Body.Close()
-	detail, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return resp.StatusCode, strings.TrimSpace(string(detail)), nil
+	return retry.CheckResponse(resp)
 }
 
 // stripURL drops the *url.Error wrapper, whose message repeats the URL with any
@@ -129,18 +143,27 @@ func stripURL(err error) error {
 	return err
 }
 
-// encodePush groups entries into streams by label set, sorts each stream by time,
-// and returns the snappy-compressed protobuf PushRequest.
-func encodePush(entries []spoolEntry, extra map[string]string) ([]byte, error) {
+// encodePush decodes spooled events, groups them into streams by label set,
+// sorts each stream by time, and returns the snappy-compressed protobuf
+// PushRequest and the number of events. A record that does not decode is counted
+// and left out.
+func encodePush(recs []spool.Record, extra map[string]string) ([]byte, int, error) {
 	streams := map[string]*push.Stream{}
-	for _, e := range entries {
-		key := lokiLabels(e.ls, extra)
+	n := 0
+	for _, r := range recs {
+		ts, ls, text, err := decodeFull(r.Data)
+		if err != nil {
+			lokiDroppedTorn.Add(r.Count)
+			continue
+		}
+		key := lokiLabels(ls, extra)
 		st, ok := streams[key]
 		if !ok {
 			st = &push.Stream{Labels: key}
 			streams[key] = st
 		}
-		st.Entries = append(st.Entries, push.Entry{Timestamp: time.Unix(0, e.ts).UTC(), Line: e.text})
+		st.Entries = append(st.Entries, push.Entry{Timestamp: time.Unix(0, ts).UTC(), Line: text})
+		n++
 	}
 	req := push.PushRequest{Streams: make([]push.Stream, 0, len(streams))}
 	for _, st := range streams {
@@ -150,9 +173,9 @@ func encodePush(entries []spoolEntry, extra map[string]string) ([]byte, error) {
 	slices.SortFunc(req.Streams, func(a, b push.Stream) int { return strings.Compare(a.Labels, b.Labels) })
 	raw, err := req.Marshal()
 	if err != nil {
-		return nil, fmt.Errorf("marshal push request: %w", err)
+		return nil, n, fmt.Errorf("marshal push request: %w", err)
 	}
-	return snappy.Encode(nil, raw), nil
+	return snappy.Encode(nil, raw), n, nil
 }
 
 // lokiLabels renders {a="x", b="y"}; the event's own labels win over extra labels.
@@ -177,15 +200,4 @@ func lokiLabels(ls []labelPair, extra map[string]string) string {
 	}
 	b.WriteByte('}')
 	return b.String()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

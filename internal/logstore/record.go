@@ -8,7 +8,8 @@ import (
 	"io"
 )
 
-// On-disk framing shared by the day partitions and the Loki spool. Every record is
+// On-disk framing of the day partitions (the Loki spool has its own, in
+// internal/spool). Every record is
 //
 //	uint32 LE payload length | uint32 LE CRC-32C of the payload | payload
 //

@@ -45,7 +45,6 @@ type Store struct {
 	mu     sync.Mutex
 	parts  map[string]*partition // days open for appending
 	closed bool
-	spool  *spool  // nil without Loki
 	pusher *pusher // nil without Loki
 }
 
@@ -59,12 +58,11 @@ func Open(opts Options) (*Store, error) {
 	}
 	s := &Store{opts: opts, log: opts.Logger, parts: map[string]*partition{}}
 	if opts.Loki != nil {
-		sp, err := openSpool(filepath.Join(opts.Dir, "spool"), opts.Loki.MaxSpoolBytes)
+		p, err := openPusher(*opts.Loki, filepath.Join(opts.Dir, "spool"), opts.Logger)
 		if err != nil {
 			return nil, err
 		}
-		s.spool = sp
-		s.pusher = newPusher(*opts.Loki, sp, opts.Logger)
+		s.pusher = p
 	}
 	s.updateDiskBytes()
 	return s, nil
@@ -108,8 +106,8 @@ func (s *Store) Close() error {
 		errs = append(errs, p.close())
 		delete(s.parts, day)
 	}
-	if s.spool != nil {
-		errs = append(errs, s.spool.close())
+	if s.pusher != nil {
+		errs = append(errs, s.pusher.spool.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -125,7 +123,7 @@ func (s *Store) Append(ctx context.Context, events ...Event) error {
 	if err := s.write(byDay, order); err != nil {
 		return errors.Join(append(bad, err)...)
 	}
-	if s.spool != nil {
+	if s.pusher != nil {
 		s.toSpool(byDay, order)
 	}
 	return errors.Join(bad...)
@@ -218,7 +216,7 @@ func contains(xs []string, x string) bool {
 // Append: the store is the source of truth and the event is already durable.
 func (s *Store) toSpool(byDay map[string][]pending, order []string) {
 	for _, day := range order {
-		if err := s.spool.write(byDay[day]); err != nil {
+		if err := s.pusher.write(byDay[day]); err != nil {
 			spoolWriteErrors.Inc()
 			s.log.Warn("loki spool write failed; events stay in the store", "err", err, "events", len(byDay[day]))
 		}

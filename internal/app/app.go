@@ -206,15 +206,10 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
 }
 
-// stateEvent records a target going down or coming back as an event.
+// stateEvent hands a target going down or coming back to the event rules
+// and the event store (events.go).
 func (s *system) stateEvent(prev collectors.State, st collectors.TargetStatus) {
-	ev := stateChangeEvent(prev, st)
-	if ev == nil {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.events.Append(ctx, *ev); err != nil {
-		s.logger.Error("record state change event", "target", st.Target.Key(), "err", err)
-	}
+	s.onStateChange(ctx, prev, st)
 }

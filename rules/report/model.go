@@ -4,7 +4,10 @@
 // fonts, no browser), XLSX (one sheet per section, numbers as numbers) and
 // self-contained HTML with server-side SVG charts. The renderers compute no
 // figure: every number comes in the model, so a re-issued report from the
-// same frozen month is identical.
+// same frozen month is identical. The daily inspection report (巡检报告,
+// inspection*.go) is judged and drawn here too, on the same layout and PDF
+// document. Gathering the inputs, issuing, keeping and announcing both is
+// rules/report/issue.
 package report
 
 import (

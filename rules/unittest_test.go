@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -21,11 +23,12 @@ import (
 )
 
 // unitFile is the subset of promtool's rule unit-test format that the packs
-// use: input_series, promql_expr_test and alert_rule_test. Unknown fields
-// fail, so a test never silently checks less than it says.
+// use: input_series, promql_expr_test, alert_rule_test and group_eval_order.
+// Unknown fields fail, so a test never silently checks less than it says.
 type unitFile struct {
 	RuleFiles          []string       `yaml:"rule_files"`
 	EvaluationInterval model.Duration `yaml:"evaluation_interval"`
+	GroupEvalOrder     []string       `yaml:"group_eval_order"`
 	Tests              []unitGroup    `yaml:"tests"`
 }
 
@@ -109,13 +112,7 @@ func runUnitGroup(t *testing.T, testPath string, uf unitFile, g unitGroup) {
 	e := newEngine(t, db, nil)
 	groups, errs := e.mgr.LoadGroups(time.Duration(uf.EvaluationInterval), labels.EmptyLabels(), "", nil, false, ruleIDs(testPath, uf.RuleFiles)...)
 	require.Empty(t, errs)
-	ordered := slices.SortedFunc(func(yield func(*promrules.Group) bool) {
-		for _, gr := range groups {
-			if !yield(gr) {
-				return
-			}
-		}
-	}, func(a, b *promrules.Group) int { return strings.Compare(a.File()+a.Name(), b.File()+b.Name()) })
+	ordered := evalOrder(groups, uf.GroupEvalOrder)
 	for _, gr := range ordered {
 		for _, r := range gr.AlertingRules() {
 			r.SetRestored(true) // as promtool: no earlier state to restore, write ALERTS now
@@ -133,6 +130,19 @@ func runUnitGroup(t *testing.T, testPath string, uf unitFile, g unitGroup) {
 		checked += checkExprs(t, eng, db, g.ExprTests, ts, at)
 	}
 	require.Equal(t, len(g.AlertTests)+len(g.ExprTests), checked, "an eval_time is not a multiple of evaluation_interval")
+}
+
+// evalOrder is the order groups are evaluated in each round: group_eval_order
+// as promtool takes it (a group it does not name comes first), then by file
+// and name.
+func evalOrder(groups map[string]*promrules.Group, order []string) []*promrules.Group {
+	pos := map[string]int{}
+	for i, name := range order {
+		pos[name] = i
+	}
+	return slices.SortedFunc(maps.Values(groups), func(a, b *promrules.Group) int {
+		return cmp.Or(cmp.Compare(pos[a.Name()], pos[b.Name()]), strings.Compare(a.File()+a.Name(), b.File()+b.Name()))
+	})
 }
 
 func lastEval(g unitGroup) time.Duration {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-peers.sh — installs the real third-party peers the tests run against:
-# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, Chromium (+ CJK fonts) from Debian, VictoriaLogs (the Loki-protocol
+# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, promtool, Chromium (+ CJK fonts) from Debian, VictoriaLogs (the Loki-protocol
 # receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
 # that is already there is not touched. Tests FAIL, never skip, without them.
 set -euo pipefail
@@ -13,6 +13,8 @@ apt_pkgs=()
 [ -x /usr/sbin/snmpd ] || apt_pkgs+=(snmpd)
 [ -x /usr/bin/snmptrap ] || apt_pkgs+=(snmp)
 [ -x /usr/bin/prometheus-alertmanager ] || apt_pkgs+=(prometheus-alertmanager)
+# promtool (shipped in Debian's prometheus package): the rule packs' unit files must pass `promtool test rules`.
+[ -x /usr/bin/promtool ] || apt_pkgs+=(prometheus)
 command -v ip >/dev/null || apt_pkgs+=(iproute2)
 command -v python3 >/dev/null || apt_pkgs+=(python3-minimal)
 command -v curl >/dev/null || apt_pkgs+=(curl)

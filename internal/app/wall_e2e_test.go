@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,8 +25,9 @@ import (
 // person, see the README).
 var shotDir = filepath.Join("..", "..", "build", "wall")
 
-// wallDemo runs the demo on a fixed address, so that it can be stopped and
-// started again under a page that stays open.
+// wallDemo runs the demo. The first start listens on 127.0.0.1:0; a restart
+// takes the address the first one got, so that the page left open sees its
+// server come back where it was.
 type wallDemo struct {
 	dir, listen string
 	login, sim  string
@@ -37,17 +39,20 @@ func (w *wallDemo) start(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan [2]string, 2)
 	done := make(chan error, 1)
+	listen := cmp.Or(w.listen, "127.0.0.1:0")
 	go func() {
-		done <- Demo(ctx, DemoOptions{DataDir: w.dir, Listen: w.listen, VMs: 60, Interval: 2 * time.Second,
+		done <- Demo(ctx, DemoOptions{DataDir: w.dir, Listen: listen, VMs: 60, Interval: 2 * time.Second,
 			WANScale: 0.05, FaultAfter: -1, WallDwell: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready:     func(_, sim, _ string) { ready <- [2]string{"sim", sim} },
+			Ready:     func(server, sim, _ string) { ready <- [2]string{server, sim} },
 			WallReady: func(u string) { ready <- [2]string{"wall", u} }})
 	}()
 	for range 2 {
 		select {
 		case r := <-ready:
-			if r[0] == "sim" {
-				w.sim = r[1]
+			if r[0] != "wall" {
+				u, err := url.Parse(r[0])
+				require.NoError(t, err)
+				w.listen, w.sim = u.Host, r[1]
 			} else {
 				w.login = r[1]
 			}
@@ -62,7 +67,8 @@ func (w *wallDemo) start(t *testing.T) {
 
 // wallState is window.__wall.
 type wallState struct {
-	Scene     string            `json:"scene"`
+	Scene     string            `json:"scene"`  // the first column's
+	Scenes    []string          `json:"scenes"` // every column's
 	Seq       map[string]uint64 `json:"seq"`
 	Connected bool              `json:"connected"`
 	Stale     bool              `json:"stale"`
@@ -101,7 +107,7 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 // itself when it comes back.
 func TestWallInChromium(t *testing.T) {
 	t.Parallel()
-	w := &wallDemo{dir: t.TempDir(), listen: fmt.Sprintf("127.0.0.1:%d", testpeer.FreePort(t))}
+	w := &wallDemo{dir: t.TempDir()}
 	w.start(t)
 	stopped := false
 	t.Cleanup(func() {
@@ -172,6 +178,11 @@ func TestWallInChromium(t *testing.T) {
 		}
 		return len(seen) == 4
 	}, 60*time.Second, 200*time.Millisecond, "the playlist rotates through the four scenes (saw %v)", seen)
+	cols := readColumns(t, ctx)
+	require.Len(t, cols, 1, "a 16:9 screen has one column")
+	assert.Equal(t, playlistTabs, cols[0].Tabs, "the tabs read the scenes' titles, not their ids")
+	assert.Equal(t, sceneTitles[cols[0].Scene], cols[0].Title)
+	assert.InDelta(t, 1920, cols[0].W, 1)
 }
 
 // forceOffline takes n agents of the simulator offline (503).

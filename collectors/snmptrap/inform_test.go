@@ -116,7 +116,7 @@ func deliveredBefore(t *testing.T, r *Receiver, sink *memSink) []collectors.Even
 	t.Helper()
 	n := len(sink.snapshot())
 	sendRaw(t, r.Addr(), v2cPacket(t, testCommunity, linkUpVars()))
-	ev := sink.waitFor(t, n+1, 5*time.Second)
+	ev := sink.waitFor(t, n+1, 10*time.Second)
 	for i := range ev {
 		if ev[i].Labels["trap"] == "linkUp" {
 			return ev[:i]

@@ -21,6 +21,7 @@ func FuzzLoadRules(f *testing.F) {
 	f.Add([]byte(goodRule))
 	f.Add([]byte("event_rules:\n  - alert: A\n    match: '{a=\"b\"}'\n    resolve_after: 1m\n    severity: x\n"))
 	f.Add([]byte("event_rules:\n  - alert: A\n    match: a=b\n    key: [a]\n    resolve_on: a=c\n    annotations: {s: '{{ $labels.a }}{{ $text }}'}\n"))
+	f.Add([]byte("event_rules:\n  - alert: F\n    match: '{a=~\"b|c\"}'\n    key: [a]\n    flap: {state: trap, changes: 2, window: 1m}\n    resolve_after: 2m\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rules, errs := Parse("fuzz.yml", b)
 		for _, err := range errs {
@@ -32,7 +33,7 @@ func FuzzLoadRules(f *testing.F) {
 			require.Nil(t, rules)
 			return
 		}
-		e := New(rules, nil, Options{MaxActive: 4})
+		e := New(rules, nil, Options{MaxActive: 4, MaxFlapKeys: 2})
 		e.Handle(context.Background(), []collectors.Event{
 			{Time: t0, Labels: map[string]string{"a": "b", "source": "snmp_trap", "trap": "linkDown"}, Text: "x"},
 			{Time: t0, Labels: map[string]string{"a": "c", "source": "snmp_trap", "trap": "linkUp"}},

@@ -2,10 +2,10 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sync"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -87,7 +87,9 @@ func (r *reloader) apply(ctx context.Context, stopWatcher *func()) error {
 	}
 	(*stopWatcher)()
 	*stopWatcher = r.startWatcher(ctx, cfg.Inventory)
-	r.s.swapConfig(cfg)
+	if err := r.s.swapConfig(cfg); err != nil {
+		return r.fail(fmt.Errorf("reloaded, except alerting.receivers (the running channels stay): %w", err))
+	}
 	if partial != nil {
 		r.s.logger.Warn("configuration reloaded except rule files in error", "file", r.s.opts.ConfigFile)
 		return r.fail(fmt.Errorf("reloaded, except rule files in error (their last good rules keep running):\n%w", partial))
@@ -111,7 +113,9 @@ func restartSections(old, cur *config.Config) []string {
 		"events": {old.Events, cur.Events}, "collectors": {old.Collectors, cur.Collectors},
 		"traps": {old.Traps, cur.Traps}, "bigscreen": {old.Bigscreen, cur.Bigscreen}, "log": {old.Log, cur.Log},
 	} {
-		if !sameJSON(pair[0], pair[1]) {
+		// Compared by value: a JSON form would mask secrets, and a changed
+		// remote_write password alone must be named too.
+		if !reflect.DeepEqual(pair[0], pair[1]) {
 			out = append(out, name)
 		}
 	}
@@ -136,7 +140,10 @@ func (r *reloader) handle(w http.ResponseWriter, req *http.Request) {
 // swapConfig makes cfg the running configuration in one step. Sections that
 // are read only at start keep their running values in the new snapshot (so
 // the snapshot always says what is in effect) and are named in the log.
-func (s *system) swapConfig(cfg *config.Config) {
+// The receivers' channels are rebuilt where they changed (a secret alone
+// included); when they cannot be built, the running ones stay and the error
+// says so, while the rest of the reload applies.
+func (s *system) swapConfig(cfg *config.Config) error {
 	old := s.config()
 	next := *cfg
 	for _, section := range restartSections(old, cfg) {
@@ -144,18 +151,11 @@ func (s *system) swapConfig(cfg *config.Config) {
 	}
 	next.Server, next.Storage, next.Events, next.Collectors = old.Server, old.Storage, old.Events, old.Collectors
 	next.Traps, next.Bigscreen, next.Log = old.Traps, old.Bigscreen, old.Log
-	if !sameJSON(old.Alerting.Receivers, cfg.Alerting.Receivers) {
-		s.logger.Warn("alerting.receivers changed; the new channels take effect after a restart")
+	err := s.reloadReceivers(old, cfg)
+	if err != nil {
 		next.Alerting.Receivers = old.Alerting.Receivers
 	}
 	s.cfg.Store(&next)
 	s.updateNotifier()
-}
-
-// sameJSON compares two configuration values by their JSON form (secrets
-// marshal masked, so a changed secret alone compares equal: see reloadable).
-func sameJSON(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
+	return err
 }

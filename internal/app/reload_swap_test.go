@@ -52,7 +52,7 @@ func TestReloadSwapsOneSnapshot(t *testing.T) {
 		}
 	})
 	next := write("127.0.0.1:9999", "5s")
-	s.swapConfig(next)
+	require.NoError(t, s.swapConfig(next))
 	time.Sleep(10 * time.Millisecond)
 	close(stop)
 	wg.Wait()

@@ -61,8 +61,9 @@ func (s *system) queryRoutes() []route {
 		{pattern: "GET /api/v1/status/runtimeinfo", role: auth.RoleViewer, handler: q.Endpoint("runtimeinfo")},
 		{pattern: "GET /api/v1/events", role: auth.RoleViewer, handler: s.events.Handler()},
 	}
-	for path, name := range map[string]string{"/api/v1/query": "query", "/api/v1/query_range": "query_range",
-		"/api/v1/series": "series", "/api/v1/labels": "labels", "/api/v1/label/{name}/values": "label_values"} {
+	for _, e := range [][2]string{{"/api/v1/query", "query"}, {"/api/v1/query_range", "query_range"},
+		{"/api/v1/series", "series"}, {"/api/v1/labels", "labels"}, {"/api/v1/label/{name}/values", "label_values"}} {
+		path, name := e[0], e[1]
 		rs = append(rs, route{pattern: "GET " + path, role: auth.RoleViewer, handler: q.Endpoint(name)},
 			route{pattern: "POST " + path, role: auth.RoleViewer, handler: q.Endpoint(name), read: true})
 	}

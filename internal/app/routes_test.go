@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -142,4 +143,32 @@ func assertAudited(t *testing.T, s *system, method, path string, want bool) {
 	action := method + " " + path
 	got := slices.ContainsFunc(entries, func(e audit.Entry) bool { return e.Action == action })
 	assert.Equal(t, want, got, fmt.Sprintf("audit row for %s", action))
+}
+
+var updateRoutes = flag.Bool("update-routes", false, "rewrite testdata/routes.golden")
+
+// TestRouteTableGolden keeps the whole HTTP surface, with each route's
+// role, in one reviewed file: a route added, or a role lowered, shows in
+// the diff of testdata/routes.golden (go test -run RouteTableGolden -update-routes).
+func TestRouteTableGolden(t *testing.T) {
+	s, _ := serveTable(t)
+	var b strings.Builder
+	for _, rt := range s.routes() {
+		role := string(rt.role)
+		if rt.role == open {
+			role = "open"
+		}
+		if rt.read {
+			role += " (read, not audited)"
+		}
+		fmt.Fprintf(&b, "%-45s %s\n", rt.pattern, role)
+	}
+	golden := filepath.Join("testdata", "routes.golden")
+	if *updateRoutes {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run with -update-routes once")
+	assert.Equal(t, string(want), b.String())
 }

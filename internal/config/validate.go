@@ -44,8 +44,9 @@ func (c *collector) validate(cfg *Config) {
 func (c *collector) server(s Server) {
 	if host, port, err := net.SplitHostPort(s.Listen); err != nil {
 		c.at("server.listen", "%q is not host:port (e.g. 127.0.0.1:9330 or :9330)", s.Listen)
-	} else if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		c.at("server.listen", "port %q is not a number between 1 and 65535", port)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		// 0 picks a free port, logged at start: for tests and throwaway runs.
+		c.at("server.listen", "port %q is not a number between 0 and 65535", port)
 	} else if host != "" && strings.ContainsAny(host, " /") {
 		c.at("server.listen", "host %q is not an address", host)
 	}

@@ -34,7 +34,7 @@ func TestPackIsValid(t *testing.T) {
 		assert.Contains(t, r.Annotations, "description", r.Alert)
 	}
 	assert.Equal(t, []string{"InterfaceDown", "DeviceRestarted", "SNMPAuthenticationFailure",
-		"InterfaceFlapping", "SnmpTargetUnreachable"}, names)
+		"InterfaceFlapping", "SnmpTargetUnreachable", "AgentOffline"}, names)
 	assert.Empty(t, CheckFile("packs/events.yml"), "the file on disk checks as the embedded copy loads")
 }
 

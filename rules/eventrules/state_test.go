@@ -42,3 +42,29 @@ func TestUnreachableSNMPTargetFiresAndResolves(t *testing.T) {
 	assert.False(t, got[0].Firing)
 	assert.Equal(t, t0.Add(time.Minute), got[0].EndsAt)
 }
+
+// An agent that stops answering is AgentOffline (监控插件离线) at once, with
+// the business system it serves; its next good scrape resolves it.
+func TestOfflineAgentFiresAndResolves(t *testing.T) {
+	ctx := context.Background()
+	var rec recorder
+	e := New(packRules(t), rec.onAlerts, Options{})
+	down := stateEvent(t0, "agent", "vm-b2:9100", "down")
+	down.Labels["system"] = "政务服务"
+	e.Handle(ctx, []collectors.Event{down})
+	got := rec.all()
+	require.Len(t, got, 1)
+	assert.Equal(t, "AgentOffline", got[0].Labels["alertname"])
+	assert.Equal(t, "R-A1", got[0].Labels["requirement"])
+	assert.Equal(t, "政务服务", got[0].Labels["system"])
+	assert.Equal(t, "监控插件离线:vm-b2:9100", got[0].Annotations["summary"])
+	assert.Contains(t, got[0].Annotations["description"], "卢氏县 政务服务 的云服务器 vm-b2:9100 监控插件于 2026-11-27 14:05:09 离线")
+
+	rec.reset()
+	e.Handle(ctx, []collectors.Event{stateEvent(t0.Add(time.Minute), "snmp", "vm-b2:9100", "up")})
+	assert.Empty(t, rec.all(), "an up of another kind resolves nothing")
+	e.Handle(ctx, []collectors.Event{stateEvent(t0.Add(time.Minute), "agent", "vm-b2:9100", "up")})
+	got = rec.all()
+	require.Len(t, got, 1)
+	assert.False(t, got[0].Firing)
+}

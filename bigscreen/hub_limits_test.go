@@ -242,7 +242,10 @@ func stalledScreen(t *testing.T, url string) *websocket.Conn {
 // 1,000 connection attempts in about a second: most are refused before the
 // upgrade, and a screen already on the wall receives every delta meanwhile.
 func TestHubConnectStorm(t *testing.T) {
-	h := startHub(t, nil) // default limit: 50/s, burst 100
+	// Default limit: 50/s, burst 100. A long heartbeat: starved of CPU by
+	// the storm, the good screen may answer a ping late, which must not
+	// count as dead here (TestHubDeadScreenTimedOut tests that).
+	h := startHub(t, func(o *HubOptions) { o.Heartbeat = 10 * time.Second })
 	def := sceneDef("city", 20)
 	h.Publish(def, kpis(20, 0), t0)
 	c := join(t, h.url, "lobby", nil)

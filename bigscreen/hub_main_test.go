@@ -60,7 +60,10 @@ func startHub(t testing.TB, mod func(*HubOptions)) *testHub {
 	opts := HubOptions{
 		Screens:     testScreens,
 		CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == testOrigin },
-		Heartbeat:   100 * time.Millisecond,
+		// Quick enough for tests waiting on a heartbeat (quiet), slow enough
+		// that a screen the test does not read for a moment on a loaded
+		// machine is not closed as dead (3 heartbeats without a pong).
+		Heartbeat: 500 * time.Millisecond,
 	}
 	if mod != nil {
 		mod(&opts)

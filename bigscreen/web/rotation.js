@@ -82,11 +82,13 @@
     },
 
     // count is the columns the screen asks for: ?columns= over the
-    // screen's setting, one when a scene is pinned.
+    // screen's setting, no more than there are scenes to show, one when a
+    // scene is pinned.
     count() {
       if (wall.PIN) return 1;
       const n = parseInt(wall.params.get("columns") || st.screen.columns, 10);
-      return Math.max(1, Math.min(MAX_COLUMNS, Number.isFinite(n) ? n : 1));
+      const most = Math.min(MAX_COLUMNS, Math.max(1, this.list().length));
+      return Math.max(1, Math.min(most, Number.isFinite(n) ? n : 1));
     },
 
     current() {

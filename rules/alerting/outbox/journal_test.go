@@ -71,7 +71,7 @@ func timelineOf(t *testing.T, incidents *alerting.Incidents, id int64) [][2]stri
 
 // The receiver gets the POST but the process stops before marking the row
 // sent; the next process sends it again. The timeline shows both attempts.
-func TestTimelineShowsEachAttemptOfARepeatedDelivery(t *testing.T) {
+func TestDeliveryTimelineShowsEachAttemptOfARepeatedDelivery(t *testing.T) {
 	db, incidents, incID := journalled(t)
 	var arrivals atomic.Int32
 	arrived := make(chan struct{})
@@ -104,7 +104,7 @@ func TestTimelineShowsEachAttemptOfARepeatedDelivery(t *testing.T) {
 }
 
 // A retry and a final failure are on the timeline with their errors.
-func TestTimelineShowsRetriesAndTheFailure(t *testing.T) {
+func TestDeliveryTimelineShowsRetriesAndTheFailure(t *testing.T) {
 	db, incidents, incID := journalled(t)
 	refuse := sendFunc(func(context.Context, notice.Notification) error { return errors.New("webhook: status 503") })
 	o := outbox.New(db, map[string]outbox.Sender{"duty/webhook": refuse}, outbox.Options{

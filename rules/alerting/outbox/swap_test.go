@@ -55,7 +55,7 @@ func (o *Outbox) dispatching(name string) bool {
 // A reload gives the channel a new sender: the row in flight finishes with
 // the old one, every queued row (also one waiting out an hour's backoff of the
 // old address) goes out with the new one at once, and each exactly once.
-func TestSetSendersQueuedRowsGoToTheNewSenderOnce(t *testing.T) {
+func TestOutboxSetSendersQueuedRowsGoToTheNewSenderOnce(t *testing.T) {
 	db, _ := outboxDB(t)
 	const ch = "duty/webhook"
 	started, release := make(chan struct{}), make(chan struct{})
@@ -104,7 +104,7 @@ func waitAttempts(t *testing.T, o *Outbox, id string, n int) {
 // A removed channel finishes its send in flight and stops; its queued rows
 // stay in the database and go out when the channel comes back; a new channel
 // starts at once.
-func TestSetSendersRemovesAndAddsChannels(t *testing.T) {
+func TestOutboxSetSendersRemovesAndAddsChannels(t *testing.T) {
 	db, _ := outboxDB(t)
 	started, release := make(chan struct{}), make(chan struct{})
 	o := New(db, map[string]Sender{"a": blocking(started, release)}, Options{MinBackoff: time.Hour, SendTimeout: time.Hour})
@@ -136,7 +136,7 @@ func TestSetSendersRemovesAndAddsChannels(t *testing.T) {
 }
 
 // Swapping senders while notifications stream in loses none and repeats none.
-func TestSetSendersUnderLoad(t *testing.T) {
+func TestOutboxSetSendersUnderLoad(t *testing.T) {
 	db, _ := outboxDB(t)
 	var got tally
 	o := New(db, map[string]Sender{"c": got.sender()}, fastOpts())

@@ -46,7 +46,7 @@ func TestBuildListsEveryBadReceiver(t *testing.T) {
 
 // A reload keeps the senders of unchanged channels and rebuilds the others,
 // also when only a secret changed (its JSON form is the same mask).
-func TestKeep(t *testing.T) {
+func TestReloadKeepsTheSendersOfUnchangedChannels(t *testing.T) {
 	running := build(t, duty("http://127.0.0.1:1/hook", "old-token"))
 	for _, tc := range []struct {
 		name string

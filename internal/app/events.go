@@ -86,3 +86,22 @@ func (s *system) replayFlapHistory(ctx context.Context) error {
 	}
 	return nil
 }
+
+// resolveGoneTargets closes the unreachable/offline alerts of targets the new
+// inventory no longer has: no round will ever succeed for them again. It
+// takes the targets handed to the Runner; an empty inventory (a source that
+// failed at start) resolves nothing.
+func (s *system) resolveGoneTargets(targets []collectors.Target) {
+	if len(targets) == 0 {
+		return
+	}
+	present := make(map[string]bool, len(targets))
+	for _, t := range targets {
+		present[t.Key()] = true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.evrules.ResolveGoneTargets(ctx, func(kind, instance string) bool {
+		return present[collectors.Target{Kind: kind, Name: instance}.Key()]
+	})
+}

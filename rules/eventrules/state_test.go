@@ -68,3 +68,25 @@ func TestOfflineAgentFiresAndResolves(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.False(t, got[0].Firing)
 }
+
+// A device removed from the inventory while unreachable: its alert resolves
+// with the removal, since no round will ever succeed again; the alerts of
+// targets still present, and other alerts, stay.
+func TestGoneTargetsAlertsResolve(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	var rec recorder
+	e := New(packRules(t), rec.onAlerts, Options{Now: c.now})
+	e.Handle(ctx, []collectors.Event{stateEvent(t0, "snmp", "gone-sw", "down"), stateEvent(t0, "snmp", "kept-sw", "down"),
+		trap(t0, "linkDown", "gone-sw", "GE0/0/1")})
+	rec.reset()
+	c.add(time.Hour)
+	e.ResolveGoneTargets(ctx, func(kind, instance string) bool { return kind == "snmp" && instance == "kept-sw" })
+	got := rec.all()
+	require.Len(t, got, 1)
+	assert.Equal(t, "SnmpTargetUnreachable", got[0].Labels["alertname"])
+	assert.Equal(t, "gone-sw", got[0].Labels["instance"])
+	assert.False(t, got[0].Firing)
+	assert.Equal(t, t0.Add(time.Hour), got[0].EndsAt)
+	assert.Len(t, e.Active(), 2, "kept-sw's alert and the interface alert stay")
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/internal/app"
 	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/demo"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/rules"
 )
@@ -49,7 +50,7 @@ func cmdRun(ctx context.Context, args []string, io cmdIO) error {
 
 func cmdDemo(ctx context.Context, args []string, io cmdIO) error {
 	fs := newFlags("demo", io)
-	opts := app.DemoOptions{}
+	opts := demo.Options{}
 	fs.StringVar(&opts.DataDir, "data", "", "data directory (default: a new temporary directory)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:9330", "address of the web server")
 	fs.IntVar(&opts.VMs, "vms", 3000, "number of simulated cloud VMs")
@@ -62,7 +63,7 @@ func cmdDemo(ctx context.Context, args []string, io cmdIO) error {
 	opts.Out = io.out
 	opts.Logger = newLogger(io.err, "info", "text")
 	opts.Reload = hangups(ctx)
-	return app.Demo(ctx, opts)
+	return runDemo(ctx, opts)
 }
 
 func cmdCheckConfig(args []string, io cmdIO) error {

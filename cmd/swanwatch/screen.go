@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/swanwatch/swanwatch/internal/audit"
@@ -112,7 +111,7 @@ func wallLoginURL(external, token, screen, scene string) string {
 
 // openAuth loads the configuration and opens its state store with an auth
 // service that writes to the audit trail. The file name matches the server's
-// (internal/app stateFile): both open <storage.path>/state.db.
+// (config.Storage.StateFile): both open <storage.path>/state.db.
 func openAuth(configFile string) (*config.Config, *auth.Service, func(), error) {
 	cfg, err := config.Load(configFile)
 	if err != nil {
@@ -122,7 +121,7 @@ func openAuth(configFile string) (*config.Config, *auth.Service, func(), error) 
 		return nil, nil, nil, fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	db, err := statestore.Open(filepath.Join(cfg.Storage.Path, "state.db"), quiet)
+	db, err := statestore.Open(cfg.Storage.StateFile(), quiet)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("open state store: %w", err)
 	}

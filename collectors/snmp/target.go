@@ -114,7 +114,9 @@ func (tp *targetParams) parseRequest(p map[string]string, cfg Config) error {
 	if retries >= 0 {
 		tp.retries = retries
 	}
-	if err == nil && cfg.Timeout > 0 && tp.timeout > cfg.Timeout {
+	// Only a timeout the inventory sets is judged: the configured request
+	// timeout is checked with its section, and a round deadline cuts it.
+	if err == nil && timeout > 0 && cfg.Timeout > 0 && timeout > cfg.Timeout {
 		err = fmt.Errorf("%s %s is longer than the snmp round timeout %s", inventory.ParamSNMPTimeout, tp.timeout, cfg.Timeout)
 	}
 	return err

@@ -21,7 +21,7 @@ func openState(configFile string) (*statestore.DB, error) {
 	if err := os.MkdirAll(cfg.Storage.Path, 0o750); err != nil {
 		return nil, fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
 	}
-	db, err := statestore.Open(stateFile(cfg), slog.New(slog.DiscardHandler))
+	db, err := statestore.Open(cfg.Storage.StateFile(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, fmt.Errorf("open state store: %w", err)
 	}

@@ -108,7 +108,7 @@ func (s *system) open() error {
 	if s.store, err = storage.Open(storageOptions(s.config(), s.logger)); err != nil {
 		return fmt.Errorf("open metrics storage in %s: %w", dir, err)
 	}
-	if s.state, err = statestore.Open(stateFile(s.config()), s.logger.With("part", "state")); err != nil {
+	if s.state, err = statestore.Open(s.config().Storage.StateFile(), s.logger.With("part", "state")); err != nil {
 		return fmt.Errorf("open state store: %w", err)
 	}
 	s.audit = audit.New(s.state, s.logger)

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"path/filepath"
 
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -27,7 +26,7 @@ func reportSettings(cfg *config.Config) issue.Settings {
 	at, on, _ := config.InspectionTime(r.Inspection.At) // validated at load
 	return issue.Settings{Addressee: r.Addressee, Issuer: r.Issuer, Receiver: r.Receiver,
 		Findings: r.Findings, Targets: r.Targets, InspectionAt: at, InspectionOn: on,
-		HorizonDays: r.Inspection.HorizonDays, Dir: filepath.Join(cfg.Storage.Path, "reports"),
+		HorizonDays: r.Inspection.HorizonDays, Dir: cfg.Storage.ReportsDir(),
 		ExternalURL: cfg.Server.ExternalURL}
 }
 
@@ -45,6 +44,6 @@ func (s *system) enqueueAll(ctx context.Context, receiver, id string, n alerting
 // WriteReport builds month's SLA report from the data directory of a server
 // that is not running (`swanwatch report --config`).
 func WriteReport(ctx context.Context, cfg *config.Config, month, format string, w io.Writer) error {
-	return issue.WriteLocal(ctx, issue.Local{TSDBDir: tsdbDir(cfg), Retention: cfg.Storage.Retention.Duration(),
-		StateFile: stateFile(cfg), Rules: slaRules(cfg), Settings: reportSettings(cfg)}, month, format, w)
+	return issue.WriteLocal(ctx, issue.Local{TSDBDir: cfg.Storage.TSDBDir(), Retention: cfg.Storage.Retention.Duration(),
+		StateFile: cfg.Storage.StateFile(), Rules: slaRules(cfg), Settings: reportSettings(cfg)}, month, format, w)
 }

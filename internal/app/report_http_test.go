@@ -41,7 +41,7 @@ var reportContentTypes = map[string]string{
 // are told what is wrong.
 func TestReportsAPI(t *testing.T) {
 	s := startServer(t, reportsConfig, map[string]string{"{{hook}}": "http://127.0.0.1:1/hook"})
-	month, today := cstMonth(time.Now()), sla.DateOf(time.Now())
+	month, today := sla.MonthOf(time.Now()), sla.DateOf(time.Now())
 	get := func(path string, auth bool) *http.Response {
 		req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
 		require.NoError(t, err)

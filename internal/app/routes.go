@@ -114,13 +114,11 @@ func (s *system) incidentRoutes() []route {
 
 // reportTableRoutes are the monthly SLA and the daily inspection reports.
 func (s *system) reportTableRoutes() []route {
-	reports := http.NewServeMux()
-	s.reportRoutes(reports)
 	v := auth.RoleViewer
 	return []route{
-		{pattern: "GET /api/v1/reports/sla", role: v, handler: reports},
-		{pattern: "GET /api/v1/reports/sla/{month}", role: v, handler: reports},
-		{pattern: "GET /api/v1/reports/inspection/{date}", role: v, handler: reports},
+		{pattern: "GET /api/v1/reports/sla", role: v, handler: http.HandlerFunc(s.reports.Months)},
+		{pattern: "GET /api/v1/reports/sla/{month}", role: v, handler: http.HandlerFunc(s.reports.MonthReport)},
+		{pattern: "GET /api/v1/reports/inspection/{date}", role: v, handler: http.HandlerFunc(s.reports.Inspection)},
 	}
 }
 

@@ -6,6 +6,7 @@
 package config
 
 import (
+	"path/filepath"
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors/agent"
@@ -148,3 +149,18 @@ type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
 	Format string `yaml:"format"` // text, json
 }
+
+// The data directory (storage.path) holds everything a backup needs; these
+// are its parts, named once.
+
+// TSDBDir is the metrics database.
+func (s Storage) TSDBDir() string { return filepath.Join(s.Path, "tsdb") }
+
+// EventsDir is the event store (traps, state changes, the audit copy).
+func (s Storage) EventsDir() string { return filepath.Join(s.Path, "events") }
+
+// StateFile is the state database (incidents, outbox, users, audit, ledger).
+func (s Storage) StateFile() string { return filepath.Join(s.Path, "state.db") }
+
+// ReportsDir keeps the issued monthly and inspection reports.
+func (s Storage) ReportsDir() string { return filepath.Join(s.Path, "reports") }

@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"encoding/json"
@@ -14,11 +14,11 @@ import (
 	"github.com/swanwatch/swanwatch/internal/cst"
 )
 
-// demoRobot stands in, in the demo, for the duty group's WeCom robot and the
+// robot stands in, in the demo, for the duty group's WeCom robot and the
 // SMS gateway: it answers as they do and prints what the engineer's phone
 // would show, so the whole path — rule, incident, routing, outbox, channel —
 // runs for real up to the last HTTP request.
-type demoRobot struct {
+type robot struct {
 	mu        sync.Mutex
 	out       io.Writer
 	onMessage func(channel, text string)
@@ -26,12 +26,12 @@ type demoRobot struct {
 	srv       *http.Server
 }
 
-func startDemoRobot(out io.Writer, onMessage func(channel, text string)) (*demoRobot, error) {
+func startRobot(out io.Writer, onMessage func(channel, text string)) (*robot, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start the demo robot: %w", err)
 	}
-	r := &demoRobot{out: out, onMessage: onMessage, ln: ln}
+	r := &robot{out: out, onMessage: onMessage, ln: ln}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /cgi-bin/webhook/send", r.wecom)
 	mux.HandleFunc("POST /sms", r.sms)
@@ -40,12 +40,12 @@ func startDemoRobot(out io.Writer, onMessage func(channel, text string)) (*demoR
 	return r, nil
 }
 
-func (r *demoRobot) url() string { return "http://" + r.ln.Addr().String() }
+func (r *robot) url() string { return "http://" + r.ln.Addr().String() }
 
-func (r *demoRobot) close() { _ = r.srv.Close() }
+func (r *robot) close() { _ = r.srv.Close() }
 
 // wecom takes a robot message (markdown or text) as WeCom does.
-func (r *demoRobot) wecom(w http.ResponseWriter, req *http.Request) {
+func (r *robot) wecom(w http.ResponseWriter, req *http.Request) {
 	var m struct {
 		Markdown struct{ Content string } `json:"markdown"`
 		Text     struct {
@@ -66,7 +66,7 @@ func (r *demoRobot) wecom(w http.ResponseWriter, req *http.Request) {
 }
 
 // sms takes the gateway request the demo's sms channel renders.
-func (r *demoRobot) sms(w http.ResponseWriter, req *http.Request) {
+func (r *robot) sms(w http.ResponseWriter, req *http.Request) {
 	var m struct {
 		To   []string `json:"to"`
 		Text string   `json:"text"`
@@ -79,7 +79,7 @@ func (r *demoRobot) sms(w http.ResponseWriter, req *http.Request) {
 	_, _ = io.WriteString(w, `{"code":"0"}`)
 }
 
-func (r *demoRobot) show(channel, text string) {
+func (r *robot) show(channel, text string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.out != nil {

@@ -1,4 +1,4 @@
-package app
+package main
 
 import (
 	"cmp"
@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/internal/demo"
 	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
@@ -41,7 +42,7 @@ func (w *wallDemo) start(t *testing.T) {
 	done := make(chan error, 1)
 	listen := cmp.Or(w.listen, "127.0.0.1:0")
 	go func() {
-		done <- Demo(ctx, DemoOptions{DataDir: w.dir, Listen: listen, VMs: 60, Interval: 2 * time.Second,
+		done <- runDemo(ctx, demo.Options{DataDir: w.dir, Listen: listen, VMs: 60, Interval: 2 * time.Second,
 			WANScale: 0.05, FaultAfter: -1, WallDwell: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Ready:     func(server, sim, _ string) { ready <- [2]string{server, sim} },
 			WallReady: func(u string) { ready <- [2]string{"wall", u} }})

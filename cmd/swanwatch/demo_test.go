@@ -1,4 +1,4 @@
-package app
+package main
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/demo"
 
 	"github.com/swanwatch/swanwatch/internal/web"
 	"github.com/swanwatch/swanwatch/rules/sla"
@@ -31,7 +33,7 @@ func startDemo(t *testing.T, dir string, vms int, wan ...float64) (*demoRun, fun
 		scale = wan[0]
 	}
 	go func() {
-		done <- Demo(ctx, DemoOptions{DataDir: dir, Listen: "127.0.0.1:0", VMs: vms, Interval: 2 * time.Second, WANScale: scale,
+		done <- runDemo(ctx, demo.Options{DataDir: dir, Listen: "127.0.0.1:0", VMs: vms, Interval: 2 * time.Second, WANScale: scale,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
 			Ready: func(u, s, p string) { ready <- demoRun{u, s, p} }})
 	}()
@@ -49,7 +51,7 @@ func startDemo(t *testing.T, dir string, vms int, wan ...float64) (*demoRun, fun
 func (d *demoRun) get(t *testing.T, path string, into any) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, d.url+path, nil)
-	req.SetBasicAuth(demoAdmin, d.password)
+	req.SetBasicAuth(demo.Admin, d.password)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -138,5 +140,5 @@ func TestDemoWANFiguresAreQueryable(t *testing.T) {
 	// The reports read the same WAN series: the inspection report's link
 	// queries and the month's provisional report with its link section.
 	assert.Equal(t, http.StatusOK, d.get(t, "/api/v1/reports/inspection/"+sla.DateOf(time.Now()), nil))
-	assert.Equal(t, http.StatusOK, d.get(t, "/api/v1/reports/sla/"+cstMonth(time.Now())+"?format=html", nil))
+	assert.Equal(t, http.StatusOK, d.get(t, "/api/v1/reports/sla/"+sla.MonthOf(time.Now())+"?format=html", nil))
 }

@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"github.com/swanwatch/swanwatch/internal/sim"
 )
 
-// demoAlertingYAML routes the demo's incidents to the duty group's robot and
+// alertingYAML routes the demo's incidents to the duty group's robot and
 // pages the engineer on duty by SMS when a WAN fault is not acknowledged in
 // two minutes, then the shift lead. {{robot}} and {{start}} are filled in.
-const demoAlertingYAML = `
+const alertingYAML = `
 receivers:
   - name: 值班群
     wecom: {url: "{{robot}}/cgi-bin/webhook/send?key=demo"}
@@ -45,10 +45,10 @@ escalation_policies:
       - {after: 5m, people: [赵六], channels: [短信, 值班群]}
 `
 
-// demoAlerting is the demo's alerting section, checked as a file would be.
-func demoAlerting(robotURL string, now time.Time) (config.Alerting, error) {
+// alerting is the demo's alerting section, checked as a file would be.
+func alerting(robotURL string, now time.Time) (config.Alerting, error) {
 	start := cst.StartOfDay(now).AddDate(0, 0, -1).Format("2006-01-02")
-	doc := strings.NewReplacer("{{robot}}", robotURL, "{{start}}", start).Replace(demoAlertingYAML)
+	doc := strings.NewReplacer("{{robot}}", robotURL, "{{start}}", start).Replace(alertingYAML)
 	file := "storage: {path: demo}\nalerting:\n  " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n  ") + "\n"
 	cfg, err := config.Parse("demo-alerting.yaml", []byte(file))
 	if err != nil {
@@ -57,12 +57,12 @@ func demoAlerting(robotURL string, now time.Time) (config.Alerting, error) {
 	return cfg.Alerting, nil
 }
 
-// demoUplinkFault is the demo's story: after a while the uplink of a town
+// uplinkFault is the demo's story: after a while the uplink of a town
 // fails; the operator sees one root incident with the town's devices and
 // villages suppressed under it, the duty group gets one message, the
 // engineer on duty is paged by SMS when nobody acknowledges, and the link
 // comes back after the given time.
-func demoUplinkFault(s *sim.Sim, after, lasting time.Duration, out io.Writer) Actor {
+func uplinkFault(s *sim.Sim, after, lasting time.Duration, out io.Writer) Actor {
 	ctx, cancel := context.WithCancel(context.Background())
 	return Actor{Run: func() error {
 		link, behind := s.DemoUplink()

@@ -1,6 +1,7 @@
-package app
+package demo
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -23,8 +24,8 @@ import (
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
-// DemoOptions start the simulated estate and a server that watches it.
-type DemoOptions struct {
+// Options start the simulated estate and say how the server that watches it runs.
+type Options struct {
 	DataDir string // "" makes a temporary directory
 	Listen  string
 	VMs     int
@@ -51,55 +52,82 @@ type DemoOptions struct {
 	OnMessage func(channel, text string)
 }
 
-// demoAdmin is the account the demo prints a one-time password for.
-const demoAdmin = "admin"
+// Admin is the account the demo prints a one-time password for.
+const Admin = "admin"
 
-// Demo runs the simulator and the server in one process on a built-in
-// configuration, printing the URL and a freshly generated admin password.
-func Demo(ctx context.Context, o DemoOptions) error {
-	dir, err := demoDir(o.DataDir)
+// Actor is one part that runs beside the server (the simulator, the
+// scripted fault) and stops with it.
+type Actor struct {
+	Run  func() error
+	Stop func(error)
+}
+
+// City is a prepared demo: the built-in configuration the server runs on,
+// the parts that run beside it, the banner to print once it listens, and
+// Close for what Prepare opened (the robot).
+type City struct {
+	Config *config.Config
+	Actors []Actor
+	Ready  func(url string)
+	Close  func()
+}
+
+// Prepare starts the simulated city and the demo's robot, and builds the
+// configuration that watches them, with a freshly generated admin password
+// printed by Ready. cmd/swanwatch runs the server on it (internal/app), so
+// the demo is the real server on a simulated city, nothing else.
+func Prepare(ctx context.Context, o Options) (*City, error) {
+	dir, err := dataDir(o.DataDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o.Out = &lockedWriter{w: o.Out}
-	robot, err := startDemoRobot(o.Out, o.OnMessage)
+	robot, err := startRobot(o.Out, o.OnMessage)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer robot.close()
+	city, err := prepare(ctx, o, dir, robot)
+	if err != nil {
+		robot.close()
+		return nil, err
+	}
+	return city, nil
+}
+
+func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, error) {
 	trapAddr, err := freeUDPAddr()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"),
-		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: demoCommunity})
+		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: community})
 	if err != nil {
-		return fmt.Errorf("build the simulated estate: %w", err)
+		return nil, fmt.Errorf("build the simulated estate: %w", err)
 	}
 	if err := s.Start(); err != nil {
-		return fmt.Errorf("start the simulated estate: %w", err)
+		return nil, fmt.Errorf("start the simulated estate: %w", err)
 	}
-	cfg := demoConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
-	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{demoCommunity}
+	cfg := builtinConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
+	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{community}
 	if o.WallDwell > 0 {
 		cfg.Bigscreen.Screens[0].Dwell = o.WallDwell
 	}
-	if cfg.Alerting, err = demoAlerting(robot.url(), time.Now()); err != nil {
-		return err
+	if cfg.Alerting, err = alerting(robot.url(), time.Now()); err != nil {
+		return nil, err
 	}
-	password, screenToken, err := resetDemoAdmin(ctx, cfg, o.Logger)
+	password, screenToken, err := resetAdmin(ctx, cfg, o.Logger)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	simCtx, stopSim := context.WithCancel(context.Background())
-	return Run(ctx, Options{Config: cfg, Logger: o.Logger, Reload: o.Reload,
-		Ready: func(url string) { printDemo(o, url, password, screenToken, dir, s.Addr()) },
-		Extra: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
-			demoUplinkFault(s, or(o.FaultAfter, 2*time.Minute), or(o.FaultFor, 10*time.Minute), o.Out)}})
+	return &City{Config: cfg, Close: robot.close,
+		Ready: func(url string) { printBanner(o, url, password, screenToken, dir, s.Addr()) },
+		Actors: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
+			uplinkFault(s, cmp.Or(o.FaultAfter, 2*time.Minute), cmp.Or(o.FaultFor, 10*time.Minute), o.Out)}}, nil
 }
 
-// demoCommunity is the SNMP community the simulator's traps carry.
-const demoCommunity = "demo-traps"
+// community is the SNMP community the simulator's traps carry.
+const community = "demo-traps"
 
 // freeUDPAddr picks a loopback UDP port for the demo's trap receiver.
 func freeUDPAddr() (string, error) {
@@ -109,13 +137,6 @@ func freeUDPAddr() (string, error) {
 	}
 	defer c.Close()
 	return c.LocalAddr().String(), nil
-}
-
-func or(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
 }
 
 // lockedWriter lets the robot, the scenario and the banner share one terminal.
@@ -133,7 +154,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-func demoDir(dir string) (string, error) {
+func dataDir(dir string) (string, error) {
 	if dir != "" {
 		return dir, os.MkdirAll(dir, 0o750)
 	}
@@ -144,10 +165,10 @@ func demoDir(dir string) (string, error) {
 	return dir, nil
 }
 
-// demoConfig is the built-in configuration: the defaults, the estate from the
+// builtinConfig is the built-in configuration: the defaults, the estate from the
 // simulator's inventory export, and shorter intervals so the city comes alive
 // within a minute.
-func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *config.Config {
+func builtinConfig(dir, listen, inventoryURL string, interval time.Duration) *config.Config {
 	if interval <= 0 {
 		interval = 15 * time.Second
 	}
@@ -160,6 +181,7 @@ func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *confi
 	cfg.Collectors.Agent.Timeout = interval / 3
 	cfg.Collectors.SNMP.Interval = interval
 	cfg.Collectors.SNMP.Timeout = interval * 2 / 3
+	cfg.Collectors.SNMP.RequestTimeout = min(cfg.Collectors.SNMP.RequestTimeout, cfg.Collectors.SNMP.Timeout)
 	cfg.Collectors.Link.Interval = interval
 	cfg.Collectors.Link.Timeout = interval / 3
 	// A probe round sends 20 packets 100 ms apart and waits for the last reply.
@@ -170,43 +192,43 @@ func demoConfig(dir, listen, inventoryURL string, interval time.Duration) *confi
 	return cfg
 }
 
-// demoScreenToken names the demo wall's screen token.
-const demoScreenToken = "演示大屏"
+// screenTokenName names the demo wall's screen token.
+const screenTokenName = "演示大屏"
 
-// resetDemoAdmin creates the admin user, or gives it a new password when the
+// resetAdmin creates the admin user, or gives it a new password when the
 // data directory is reused, and a fresh screen token for the wall; both are
 // only ever printed, never stored clear.
-func resetDemoAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (password, screen string, err error) {
+func resetAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (password, screen string, err error) {
 	if err := os.MkdirAll(cfg.Storage.Path, 0o750); err != nil {
 		return "", "", fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
 	}
-	db, err := statestore.Open(stateFile(cfg), logger)
+	db, err := statestore.Open(cfg.Storage.StateFile(), logger)
 	if err != nil {
 		return "", "", fmt.Errorf("open state store: %w", err)
 	}
 	defer db.Close()
 	svc := auth.New(db, auth.Options{Logger: logger})
 	password = oneTimePassword()
-	err = svc.AddUser(ctx, demoAdmin, auth.RoleAdmin, password)
+	err = svc.AddUser(ctx, Admin, auth.RoleAdmin, password)
 	if errors.Is(err, auth.ErrUserExists) {
-		err = svc.SetPassword(ctx, demoAdmin, password)
+		err = svc.SetPassword(ctx, Admin, password)
 	}
 	if err != nil {
 		return "", "", fmt.Errorf("set up the demo administrator: %w", err)
 	}
-	screen, err = demoWallToken(ctx, svc, filepath.Join(cfg.Storage.Path, "demo-wall.token"))
+	screen, err = wallToken(ctx, svc, filepath.Join(cfg.Storage.Path, "demo-wall.token"))
 	return password, screen, err
 }
 
-// demoWallToken keeps the demo wall's screen token in the data directory
+// wallToken keeps the demo wall's screen token in the data directory
 // (mode 0600), so a wall left open across a demo restart reconnects by
 // itself instead of being locked out by a new token.
-func demoWallToken(ctx context.Context, svc *auth.Service, file string) (string, error) {
+func wallToken(ctx context.Context, svc *auth.Service, file string) (string, error) {
 	if b, err := os.ReadFile(file); err == nil && len(b) > 0 {
 		return strings.TrimSpace(string(b)), nil
 	}
-	_ = svc.RevokeScreenToken(ctx, demoScreenToken) // its secret is lost with the file
-	token, err := svc.CreateScreenToken(ctx, demoScreenToken)
+	_ = svc.RevokeScreenToken(ctx, screenTokenName) // its secret is lost with the file
+	token, err := svc.CreateScreenToken(ctx, screenTokenName)
 	if err != nil {
 		return "", fmt.Errorf("set up the demo wall's screen token: %w", err)
 	}
@@ -230,7 +252,7 @@ func oneTimePassword() string {
 	return string(out)
 }
 
-func printDemo(o DemoOptions, url, password, screenToken, dir, simAddr string) {
+func printBanner(o Options, url, password, screenToken, dir, simAddr string) {
 	if o.Ready != nil {
 		o.Ready(url, "http://"+simAddr, password)
 	}
@@ -257,8 +279,8 @@ SwanWatch 演示环境已启动 (demo running)
   数据目录 data dir    : %[6]s
 Messages to the duty group's WeCom robot and SMS pages are printed below as they arrive.
 Stop with Ctrl-C.
-`, url, demoAdmin, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name),
-		cstMonth(time.Now()), sla.DateOf(time.Now()))
+`, url, Admin, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name),
+		sla.MonthOf(time.Now()), sla.DateOf(time.Now()))
 }
 
 // wallLoginURL opens the wall on a screen: the token sets the screen cookie

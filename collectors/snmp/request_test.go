@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/collectors"
 )
 
 // A device's own snmp_timeout and snmp_retries (inventory params) override
@@ -49,6 +51,10 @@ func TestPerTargetRequestParamsValidated(t *testing.T) {
 		tgt.Params[k] = v
 		assert.ErrorContains(t, ValidateTarget(tgt, cfg), want, kv)
 	}
+	short := Config{Schedule: collectors.Schedule{Interval: 2 * time.Second}}.WithDefaults()
+	short.Schedule.Timeout = time.Second // request_timeout (2 s) is cut to the round's deadline when it runs
+	require.NoError(t, ValidateTarget(v2Target(t, "village-rtr", "10.9.0.1"), short),
+		"without snmp_timeout the collector's own timeout applies, whatever the round's")
 	tgt := v2Target(t, "village-rtr", "10.9.0.1")
 	tgt.Params["snmp_timeout"], tgt.Params["snmp_retries"] = "10s", "0"
 	require.NoError(t, ValidateTarget(tgt, cfg))

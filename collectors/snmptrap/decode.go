@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gosnmp/gosnmp"
@@ -142,9 +141,12 @@ func (d *decoder) admit(h header) error {
 	return nil
 }
 
-// unmarshal runs gosnmp's decoder. For v3, an authentic message that does not
-// decrypt to a valid PDU is counted as bad_auth: it almost always means a
-// wrong privacy password (only the key holder could have built it).
+// unmarshal runs gosnmp's decoder. A v3 message it refuses is told apart by
+// checking its HMAC ourselves (gosnmp's "not authentic" has no sentinel): a
+// wrong digest is bad_auth; an authentic message that does not decrypt to a
+// valid PDU is bad_auth too, as it almost always means a wrong privacy
+// password (only the key holder could have built it); anything else is a
+// decode error.
 func (d *decoder) unmarshal(h header, pkt []byte) (*gosnmp.SnmpPacket, error) {
 	if h.version != 3 {
 		p, err := d.v2.UnmarshalTrap(pkt, false)
@@ -154,11 +156,13 @@ func (d *decoder) unmarshal(h header, pkt []byte) (*gosnmp.SnmpPacket, error) {
 		return p, nil
 	}
 	p, err := d.v3.UnmarshalTrap(pkt, true)
-	if err == nil {
+	switch {
+	case err == nil:
 		return p, nil
-	}
-	if strings.Contains(err.Error(), "authentic") || h.flags&byte(gosnmp.AuthPriv) == byte(gosnmp.AuthPriv) {
-		return nil, drop(reasonBadAuth, fmt.Errorf("user %q: authentication or decryption failed", h.user))
+	case h.flags&byte(gosnmp.AuthNoPriv) != 0 && !d.authentic(h, pkt):
+		return nil, drop(reasonBadAuth, fmt.Errorf("user %q: the digest does not verify (wrong auth password or protocol?)", h.user))
+	case h.flags&byte(gosnmp.AuthPriv) == byte(gosnmp.AuthPriv):
+		return nil, drop(reasonBadAuth, fmt.Errorf("user %q: authentic but does not decrypt (wrong privacy password or protocol?)", h.user))
 	}
 	return nil, drop(reasonDecode, fmt.Errorf("decode v3 trap: %w", err))
 }

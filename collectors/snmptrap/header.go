@@ -18,6 +18,8 @@ type header struct {
 	boots     int64 // msgAuthoritativeEngineBoots; -1 when not a small non-negative integer
 	time      int64 // msgAuthoritativeEngineTime; -1 likewise
 	user      string
+	// msgAuthenticationParameters: where in the packet, and how long.
+	authOff, authLen int
 }
 
 var errTruncated = errors.New("truncated BER")
@@ -104,13 +106,13 @@ func readHeader(pkt []byte) (header, error) {
 		h.community = string(c)
 		return h, err
 	case 3:
-		return h, h.readUSM(msg)
+		return h, h.readUSM(msg, pkt)
 	}
 	return h, fmt.Errorf("unsupported SNMP version %d", h.version)
 }
 
-// readUSM reads msgGlobalData and the USM security parameters.
-func (h *header) readUSM(msg []byte) error {
+// readUSM reads msgGlobalData and the USM security parameters of pkt.
+func (h *header) readUSM(msg, pkt []byte) error {
 	global, msg, err := expect(msg, tagSeq, "msgGlobalData")
 	if err != nil {
 		return err
@@ -126,7 +128,7 @@ func (h *header) readUSM(msg []byte) error {
 	if err != nil {
 		return err
 	}
-	return h.readSecurity(usm)
+	return h.readSecurity(usm, pkt)
 }
 
 // readGlobal reads msgFlags and msgSecurityModel of msgGlobalData.
@@ -149,16 +151,22 @@ func (h *header) readGlobal(global []byte) error {
 	return nil
 }
 
-// readSecurity reads the engine ID and user name of UsmSecurityParameters.
-func (h *header) readSecurity(usm []byte) error {
+// readSecurity reads the engine ID, boots, time, user name and where the
+// digest is of UsmSecurityParameters. Every slice here is cut from pkt's
+// front without a capacity limit, so the digest's offset in pkt is the
+// difference of their capacities.
+func (h *header) readSecurity(usm, pkt []byte) error {
 	engine, usm, err := expect(usm, tagOctets, "msgAuthoritativeEngineID")
 	if err != nil {
 		return err
 	}
 	boots, usm, err1 := expect(usm, tagInt, "msgAuthoritativeEngineBoots")
 	secs, usm, err2 := expect(usm, tagInt, "msgAuthoritativeEngineTime")
-	user, _, err3 := expect(usm, tagOctets, "msgUserName")
+	user, usm, err3 := expect(usm, tagOctets, "msgUserName")
 	h.engineID, h.user = string(engine), string(user)
+	if auth, _, err := expect(usm, tagOctets, "msgAuthenticationParameters"); err == nil {
+		h.authOff, h.authLen = cap(pkt)-cap(auth), len(auth)
+	}
 	// Only an inform's time is checked (engine.go); a malformed value there
 	// fails that check instead of dropping every trap that carries one.
 	h.boots, h.time = lenientInt(boots), lenientInt(secs)

@@ -1,6 +1,8 @@
 package snmptrap
 
 import (
+	"bytes"
+	"crypto/hmac"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -39,7 +41,8 @@ func decodeHex(s string) ([]byte, error) { return hex.DecodeString(s) }
 // usmUser is a validated V3User as the decoder checks it.
 type usmUser struct {
 	auth, priv bool
-	engines    map[string]bool // empty: any engine
+	engines    map[string]bool               // empty: any engine
+	params     *gosnmp.UsmSecurityParameters // credentials, for our own digest check
 }
 
 // usmTable builds gosnmp's per-user credential table and our own view of each
@@ -54,7 +57,7 @@ func usmTable(users []V3User) (*gosnmp.SnmpV3SecurityParametersTable, map[string
 			return nil, nil, fmt.Errorf("add v3 user %q: %w", u.Name, err)
 		}
 		uu := usmUser{auth: sp.AuthenticationProtocol != gosnmp.NoAuth, priv: sp.PrivacyProtocol != gosnmp.NoPriv,
-			engines: map[string]bool{}}
+			engines: map[string]bool{}, params: usmParams(u)}
 		for _, e := range u.EngineIDs {
 			id, _ := parseEngineID(e)
 			uu.engines[id] = true
@@ -84,4 +87,29 @@ func (u usmUser) level(flags gosnmp.SnmpV3MsgFlags) bool {
 		return false
 	}
 	return !u.priv || flags&gosnmp.AuthPriv == gosnmp.AuthPriv
+}
+
+// digestLen is the truncated HMAC length of each protocol (RFC 3414, 7860).
+var digestLen = map[gosnmp.SnmpV3AuthProtocol]int{gosnmp.MD5: 12, gosnmp.SHA: 12,
+	gosnmp.SHA224: 16, gosnmp.SHA256: 24, gosnmp.SHA384: 32, gosnmp.SHA512: 48}
+
+// authentic verifies a v3 message's digest with the user's key localised to
+// the message's engine: the HMAC of the whole message with the digest field
+// zeroed, truncated to the protocol's length (RFC 3414 6.3.2, RFC 7860 4.2.2).
+func (d *decoder) authentic(h header, pkt []byte) bool {
+	u, ok := d.users[h.user]
+	end := h.authOff + h.authLen
+	if !ok || u.params == nil || h.authLen == 0 || h.authLen != digestLen[u.params.AuthenticationProtocol] || end > len(pkt) {
+		return false
+	}
+	sp := u.params.Copy().(*gosnmp.UsmSecurityParameters)
+	sp.AuthoritativeEngineID, sp.SecretKey, sp.PrivacyKey = h.engineID, nil, nil
+	if err := sp.InitSecurityKeys(); err != nil {
+		return false
+	}
+	msg := bytes.Clone(pkt)
+	clear(msg[h.authOff:end])
+	mac := hmac.New(sp.AuthenticationProtocol.HashType().New, sp.SecretKey)
+	mac.Write(msg)
+	return hmac.Equal(mac.Sum(nil)[:h.authLen], pkt[h.authOff:end])
 }

@@ -3,6 +3,8 @@ package cst
 import (
 	"context"
 	"time"
+
+	"github.com/swanwatch/swanwatch/internal/retry"
 )
 
 // offWait is how long a job that is off waits before asking again whether it
@@ -50,7 +52,7 @@ func (d Daily) Run(ctx context.Context, job Job) error {
 				wait = min(wait, d.Retry)
 			}
 		}
-		if !sleep(ctx, wait) {
+		if !retry.Sleep(ctx, wait) {
 			return nil
 		}
 		failed = false
@@ -65,18 +67,6 @@ func (d Daily) now() time.Time {
 		return time.Now()
 	}
 	return d.Now()
-}
-
-// sleep waits for d or for ctx to end; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // next is the first instant after now at offset into a CST day.

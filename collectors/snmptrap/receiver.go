@@ -3,7 +3,10 @@
 // address with a token bucket, decodes with gosnmp, names the trap through
 // profiles (embedded defaults plus configuration) and hands each trap to event
 // rules (OnTrap) and to the event store (collectors.EventSink) as an event with
-// Chinese text.
+// Chinese text. InformRequests are answered (inform.go; for v3 as the
+// authoritative engine) and stored once however often they are resent. It
+// also owns the trap device index (Devices: source address → inventory
+// device, interface → WAN link).
 //
 // It runs its own UDP loop over gosnmp's UnmarshalTrap instead of gosnmp's
 // TrapListener: the listener allocates a buffer per packet, decodes before any

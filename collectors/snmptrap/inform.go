@@ -1,6 +1,7 @@
 package snmptrap
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -36,7 +37,11 @@ func (h header) isDiscovery() bool {
 }
 
 // discoveryReport answers a probe with our engine ID, boots and time.
+// Without v3 users no inform could follow, so no probe is answered.
 func (d *decoder) discoveryReport(pkt []byte, now time.Time) ([]byte, error) {
+	if len(d.users) == 0 {
+		return nil, errors.New("no v3 users: not answered")
+	}
 	p, err := d.probe.UnmarshalTrap(pkt, false)
 	if err != nil {
 		return nil, fmt.Errorf("decode engine discovery probe: %w", err)

@@ -179,8 +179,7 @@ func TestLinkUpAfterARestartClosesTheIncident(t *testing.T) {
 	sink := &hookSink{}
 	hook := httptest.NewServer(sink)
 	defer hook.Close()
-	port := freeUDP(t)
-	s := startServer(t, notifyConfig, map[string]string{"{{trap}}": fmt.Sprint(port), "{{hook}}": hook.URL + "/hook"})
+	s, port := startTrapServer(t, notifyConfig, map[string]string{"{{hook}}": hook.URL + "/hook"})
 	waitTarget := func() {
 		require.Eventually(t, func() bool {
 			return strings.Contains(getJSON(t, s, "/api/v1/targets"), "lb-agg-01")
@@ -195,7 +194,7 @@ func TestLinkUpAfterARestartClosesTheIncident(t *testing.T) {
 	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 30*time.Second, 10*time.Millisecond)
 
 	require.NoError(t, s.stop())
-	s.run(t)
+	port = restartTrapServer(t, s) // the receiver binds a new port of its own choosing
 	waitTarget()
 	trap("1.3.6.1.6.3.1.1.5.4")
 	require.Eventually(t, func() bool {

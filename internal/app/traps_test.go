@@ -3,7 +3,6 @@ package app
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,17 +15,6 @@ import (
 	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
-// freeUDP picks a port that was free a moment ago. Prefer startTrapServer,
-// which lets the receiver bind 127.0.0.1:0 and cannot race another process
-// for the port; this stays for the notification tests that still use it.
-func freeUDP(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
 // startTrapServer starts a server whose config has traps.listen
 // "127.0.0.1:{{trap}}": the receiver binds port 0 and the port it got is
 // read back from the kernel's socket table (the server reports only its HTTP
@@ -37,6 +25,21 @@ func startTrapServer(t *testing.T, cfg string, vars map[string]string) (*started
 	before := boundUDPPorts(t)
 	vars["{{trap}}"] = "0"
 	s := startServer(t, cfg, vars)
+	return s, newTrapPort(t, before)
+}
+
+// restartTrapServer runs a stopped server again and returns its receiver's
+// new port.
+func restartTrapServer(t *testing.T, s *started) int {
+	t.Helper()
+	before := boundUDPPorts(t)
+	s.run(t)
+	return newTrapPort(t, before)
+}
+
+// newTrapPort is the one listening UDP port that was not in before.
+func newTrapPort(t *testing.T, before map[int]bool) int {
+	t.Helper()
 	var fresh []int
 	for p := range boundUDPPorts(t) {
 		if !before[p] {
@@ -44,7 +47,7 @@ func startTrapServer(t *testing.T, cfg string, vars map[string]string) (*started
 		}
 	}
 	require.Len(t, fresh, 1, "one new listening UDP socket: the trap receiver")
-	return s, fresh[0]
+	return fresh[0]
 }
 
 // boundUDPPorts returns the ports of this process's unconnected UDP sockets

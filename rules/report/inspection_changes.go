@@ -82,44 +82,27 @@ func (b *inspectionBuild) agentChanges(today, yesterday []AgentState) {
 	if len(yesterday) == 0 && b.noBaseline("监控插件", len(today)) {
 		return
 	}
-	before := map[string]AgentState{}
-	for _, a := range yesterday {
-		before[a.Instance] = a
-	}
-	for _, a := range today {
-		y, ok := before[a.Instance]
-		delete(before, a.Instance)
+	pairUp(today, yesterday, func(a AgentState) string { return a.Instance }, func(a, y AgentState, had bool) {
 		switch {
-		case !ok:
+		case !had:
 			b.add(ChangeAgentAdded, a.Instance, a.District, a.System+" · 当前"+onlineWord(a.Online), time.Time{})
 		case y.Online && !a.Online:
 			b.add(ChangeAgentOffline, a.Instance, a.District, a.System, time.Time{})
 		case !y.Online && a.Online:
 			b.add(ChangeAgentOnline, a.Instance, a.District, a.System, time.Time{})
 		}
-	}
-	for _, a := range yesterday {
-		if _, gone := before[a.Instance]; gone {
-			b.add(ChangeAgentRemoved, a.Instance, a.District, a.System, time.Time{})
-		}
-	}
+	}, func(y AgentState) { b.add(ChangeAgentRemoved, y.Instance, y.District, y.System, time.Time{}) })
 }
 
 func (b *inspectionBuild) linkChanges(today, yesterday []LinkState) {
 	if len(yesterday) == 0 && b.noBaseline("链路", len(today)) {
 		return
 	}
-	before := map[string]LinkState{}
-	for _, l := range yesterday {
-		before[l.Name] = l
-	}
-	for _, l := range today {
-		y, ok := before[l.Name]
-		delete(before, l.Name)
+	pairUp(today, yesterday, func(l LinkState) string { return l.Name }, func(l, y LinkState, had bool) {
 		switch {
-		case !ok:
+		case !had:
 			b.add(ChangeLinkAdded, l.Name, l.District, l.Level+" · 当前"+upWord(l.Up), time.Time{})
-			continue
+			return
 		case y.Up && !l.Up:
 			b.add(ChangeLinkDown, l.Name, l.District, l.Level, time.Time{})
 		case !y.Up && l.Up:
@@ -129,10 +112,25 @@ func (b *inspectionBuild) linkChanges(today, yesterday []LinkState) {
 			detail := fmt.Sprintf("%s · 冗余 %s→%s", l.Level, redundancyWords[y.Redundancy], redundancyWords[l.Redundancy])
 			b.add(ChangeRedundancy, l.Name, l.District, detail, time.Time{})
 		}
+	}, func(y LinkState) { b.add(ChangeLinkRemoved, y.Name, y.District, y.Level, time.Time{}) })
+}
+
+// pairUp walks today's entries against yesterday's by key: each of today's
+// with yesterday's (had is false for a new one), in today's order, then
+// each of yesterday's that is gone, in yesterday's order.
+func pairUp[T any](today, yesterday []T, key func(T) string, each func(cur, prev T, had bool), gone func(prev T)) {
+	before := make(map[string]T, len(yesterday))
+	for _, y := range yesterday {
+		before[key(y)] = y
 	}
-	for _, l := range yesterday {
-		if _, gone := before[l.Name]; gone {
-			b.add(ChangeLinkRemoved, l.Name, l.District, l.Level, time.Time{})
+	for _, t := range today {
+		y, had := before[key(t)]
+		delete(before, key(t))
+		each(t, y, had)
+	}
+	for _, y := range yesterday {
+		if _, left := before[key(y)]; left {
+			gone(y)
 		}
 	}
 }

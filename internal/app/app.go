@@ -133,6 +133,9 @@ func (s *system) openPipeline() error {
 	if err := s.restoreEventAlerts(); err != nil {
 		return fmt.Errorf("take back the open event alerts: %w", err)
 	}
+	if err := s.replayFlapHistory(); err != nil {
+		return fmt.Errorf("take back the link changes the flap rules count: %w", err)
+	}
 	if s.kinds, err = kinds(s.config(), kindEnv{logger: s.logger, events: s.eventSink()}); err != nil {
 		return err
 	}
@@ -203,6 +206,7 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 		}
 	}
 	s.runner.SetTargets(ct)
+	s.resolveGoneTargets(ct)
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
 }
 

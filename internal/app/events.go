@@ -3,12 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
-	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/internal/logstore"
 )
 
@@ -18,7 +16,7 @@ import (
 // news. The first unknown → up after a start is not news, but it is handed to
 // the rules: it resolves an alert taken back from before the restart.
 func (s *system) onStateChange(ctx context.Context, prev collectors.State, st collectors.TargetStatus) {
-	ev, news := stateChangeEvent(prev, st)
+	ev, news := collectors.StateEvent(prev, st)
 	if ev == nil {
 		return
 	}
@@ -31,44 +29,13 @@ func (s *system) onStateChange(ctx context.Context, prev collectors.State, st co
 	}
 }
 
-// stateChangeEvent turns a target's up/down transition into an event with the
-// Chinese text an operator reads and a state label (up, down) the event rules
-// match; news is false for the first "unknown → up".
-func stateChangeEvent(prev collectors.State, st collectors.TargetStatus) (ev *collectors.Event, news bool) {
-	if prev == st.State || (st.State != collectors.StateDown && st.State != collectors.StateUp) {
-		return nil, false
-	}
-	labels := maps.Clone(st.Target.Labels)
-	if labels == nil {
-		labels = map[string]string{}
-	}
-	labels["source"], labels["kind"], labels["instance"] = "collector", st.Target.Kind, st.Target.Name
-	labels["state"] = string(st.State)
-	what := targetNoun(st.Target)
-	var text string
-	if st.State == collectors.StateDown {
-		labels["severity"] = "major"
-		text = fmt.Sprintf("%s离线：%s", what, st.LastError)
-	} else {
-		labels["severity"] = "info"
-		text = fmt.Sprintf("%s恢复在线（%s）", what, cst.FormatTime(st.Since))
-	}
-	news = prev != collectors.StateUnknown || st.State == collectors.StateDown
-	return &collectors.Event{Time: st.Since, Labels: labels, Text: text}, news
-}
-
-func targetNoun(t collectors.Target) string {
-	if t.Kind == "agent" {
-		return fmt.Sprintf("云服务器 %s 的监控插件", t.Name)
-	}
-	return fmt.Sprintf("采集目标 %s（%s）", t.Name, t.Kind)
-}
-
 // replayFlapHistory feeds the last window of the events the flap rules count
 // (link changes) from the event store back into them after a start, so a
 // port that was flapping across a restart is still counted. At most
 // logstore.MaxLimit events per rule: past that the oldest are left out.
-func (s *system) replayFlapHistory(ctx context.Context) error {
+func (s *system) replayFlapHistory() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	matchers, window := s.evrules.FlapHistory()
 	now := time.Now()
 	for _, ms := range matchers {

@@ -124,9 +124,17 @@ func (s *system) updateNotifier() {
 
 // builtinInhibitRules keep one fault from paging twice: the linkDown trap
 // (InterfaceDown, at once) and the polled confirmation two minutes later
-// (WanLinkDown) are the same broken link.
+// (WanLinkDown) are the same broken link; and a port that flaps
+// (InterfaceFlapping, 链路频繁震荡) pages once for the flapping, not once
+// more for every down that outlasts a notifier tick.
 func builtinInhibitRules() []alerting.InhibitRule {
-	src, _ := alerting.ParseMatchers(`{alertname="InterfaceDown"}`) // constant, valid
-	dst, _ := alerting.ParseMatchers(`{alertname="WanLinkDown"}`)
-	return []alerting.InhibitRule{{Source: src, Target: dst, Equal: []string{"link"}}}
+	rule := func(src, dst string, equal ...string) alerting.InhibitRule {
+		s, _ := alerting.ParseMatchers(src) // constants, valid (TestBuiltinInhibitRules)
+		d, _ := alerting.ParseMatchers(dst)
+		return alerting.InhibitRule{Source: s, Target: d, Equal: equal}
+	}
+	return []alerting.InhibitRule{
+		rule(`{alertname="InterfaceDown"}`, `{alertname="WanLinkDown"}`, "link"),
+		rule(`{alertname="InterfaceFlapping"}`, `{alertname="InterfaceDown"}`, "instance", "ifname"),
+	}
 }

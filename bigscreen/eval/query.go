@@ -3,6 +3,9 @@ package eval
 import (
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -29,4 +32,25 @@ func CheckQuery(query string) error {
 // queries checked as PromQL: what the server and check-config load.
 func LoadScenes(fsys fs.FS, glob string) ([]scene.Def, error) {
 	return scene.Load(fsys, glob, CheckQuery)
+}
+
+// LoadAllScenes reads the shipped scenes (glob in shipped) and the user's
+// scene files (bigscreen.scene_files patterns); a user scene with a shipped
+// id replaces it, so a city can adapt 全市总览.
+func LoadAllScenes(shipped fs.FS, glob string, patterns []string) ([]scene.Def, error) {
+	scenes, err := LoadScenes(shipped, glob)
+	if err != nil {
+		return nil, fmt.Errorf("shipped scenes: %w", err)
+	}
+	for _, pattern := range patterns {
+		mine, err := LoadScenes(os.DirFS(filepath.Dir(pattern)), filepath.Base(pattern))
+		if err != nil {
+			return nil, fmt.Errorf("bigscreen.scene_files %s: %w", pattern, err)
+		}
+		for _, d := range mine {
+			scenes = slices.DeleteFunc(scenes, func(o scene.Def) bool { return o.ID == d.ID })
+			scenes = append(scenes, d)
+		}
+	}
+	return scenes, nil
 }

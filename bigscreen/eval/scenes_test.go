@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -103,4 +104,26 @@ func TestLoadScenesChecksPromQL(t *testing.T) {
 	defs, err := LoadScenes(file("sum(up)"), "*.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, "sum(up)", defs[0].Panels[0].Query)
+}
+
+// A user scene with a shipped id replaces the shipped one; a new id is
+// added; a broken user file is an error naming the pattern.
+func TestLoadAllScenesUserFilesOverride(t *testing.T) {
+	dir := t.TempDir()
+	mine := "id: duty\ntitle: 值班（本市）\npanels:\n" +
+		"  - {id: n, title: 告警中事件, type: kpi, grid: {x: 0, y: 0, w: 6, h: 2}, format: number, source: incident_stats, label: severity, refresh: 5s}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "duty.yaml"), []byte(mine), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "extra.yaml"), []byte(strings.Replace(mine, "id: duty", "id: extra", 1)), 0o644))
+	defs, err := LoadAllScenes(dashboards.Screens, "screens/*.yaml", []string{filepath.Join(dir, "*.yaml")})
+	require.NoError(t, err)
+	titles := map[string]string{}
+	for _, d := range defs {
+		titles[d.ID] = d.Title
+	}
+	assert.Equal(t, map[string]string{"city": "全市总览", "wan": "电子政务外网", "cloud": "政务云",
+		"duty": "值班（本市）", "extra": "值班（本市）"}, titles)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("id: [\n"), 0o644))
+	_, err = LoadAllScenes(dashboards.Screens, "screens/*.yaml", []string{filepath.Join(dir, "*.yaml")})
+	require.ErrorContains(t, err, "bigscreen.scene_files "+filepath.Join(dir, "*.yaml"))
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -163,4 +165,34 @@ func (s *Service) ScreenStillValid(r *http.Request) error {
 		return fmt.Errorf("check screen credentials: role %q: %w", p.Role, ErrBadCredentials)
 	}
 	return nil
+}
+
+// RecheckScreen is ScreenStillValid as the wall's hub wants it: a revoked
+// token (or a disabled user, an ended session) closes the screen, while a
+// state store fault is not a revocation, so the wall keeps showing the city
+// through it and the fault is logged.
+func (s *Service) RecheckScreen(r *http.Request) error {
+	err := s.ScreenStillValid(r)
+	if err == nil || errors.Is(err, ErrBadCredentials) || errors.Is(err, ErrSessionEnded) ||
+		errors.Is(err, ErrNoCredentials) {
+		return err
+	}
+	s.log.Warn("cannot recheck a wall's screen token; keeping it open", "err", err)
+	return nil
+}
+
+// SameOrigin lets a page open a WebSocket only from SwanWatch itself (its
+// own host, or one of allowed, server.allowed_origins): another site an
+// operator has open must not read the city's state through the operator's
+// cookie.
+func SameOrigin(r *http.Request, allowed []string) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	if slices.Contains(allowed, origin) {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
 }

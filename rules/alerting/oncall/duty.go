@@ -109,3 +109,29 @@ func (r *Roster) shiftStart(t time.Time) time.Time {
 func (h *Holidays) ordinal(day time.Time) (int, bool) {
 	return slices.BinarySearchFunc(h.days, day, time.Time.Compare)
 }
+
+// OnDutyNow is one person on duty at a moment, with the end of the shift.
+type OnDutyNow struct {
+	Name, Roster, Phone string
+	Until               time.Time // end of the current shift; zero when none is planned within 8 days
+}
+
+// DutyAt is who is on duty at t across rosters (the wall's 值班 panel), and
+// the banner of the heightened watch (重保期) in force at t, if any.
+func DutyAt(rosters []*Roster, watches Watches, t time.Time) ([]OnDutyNow, string) {
+	var out []OnDutyNow
+	for _, r := range rosters {
+		until := time.Time{}
+		if shifts := r.Shifts(t, t.Add(8*24*time.Hour)); len(shifts) > 0 {
+			until = shifts[0].End
+		}
+		for _, p := range r.OnDuty(t) {
+			out = append(out, OnDutyNow{Name: p.Name, Roster: r.Name, Phone: p.Phone, Until: until})
+		}
+	}
+	banner := ""
+	if w := watches.ActiveWatch(t); w != nil {
+		banner = w.Banner()
+	}
+	return out, banner
+}

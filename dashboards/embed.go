@@ -1,5 +1,5 @@
 // Package dashboards owns the shipped dashboards as data: the video wall's
-// scenes (screens/*.yaml, read by bigscreen.LoadScenes) and the Grafana
+// scenes (screens/*.yaml, read by bigscreen/eval.LoadScenes) and the Grafana
 // dashboards for the same figures (grafana/*.json, see grafana.go).
 package dashboards
 

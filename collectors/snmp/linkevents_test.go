@@ -75,9 +75,11 @@ func startWAN(t testing.TB) *wanEstate {
 	return w
 }
 
-// quickCollector gives up on a silent device within a second.
+// quickCollector gives up on a silent device after one try of one request.
 func quickCollector(t testing.TB, sink collectors.EventSink) *Collector {
-	cfg := Config{RequestTimeout: 300 * time.Millisecond, Retries: -1}.WithDefaults()
+	// A request timeout generous enough for -race on a busy 2-core machine: a
+	// 300-port walk once timed out at 300 ms and lost a round.
+	cfg := Config{RequestTimeout: 2 * time.Second, Retries: -1}.WithDefaults()
 	require.NoError(t, cfg.Validate())
 	c, err := New(cfg, nil, WithEvents(sink))
 	require.NoError(t, err)

@@ -76,7 +76,11 @@ func TestDemoTownUplinkStory(t *testing.T) {
 	ready := make(chan demoRun, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- runDemo(ctx, demo.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", VMs: 20, Interval: 2 * time.Second,
+		// 5s rounds: the ~460 simulated devices polled every 2s under -race
+		// on 2 cores (beside other packages' tests) time out now and then, and
+		// a device found unreachable pages at once — a spurious upstream one
+		// would hold the story's link back under it.
+		done <- runDemo(ctx, demo.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", VMs: 20, Interval: 5 * time.Second,
 			WANScale: 0.1, FaultAfter: 3 * time.Second, FaultFor: time.Hour, OnMessage: inbox.add,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Ready:  func(u, s, p string) { ready <- demoRun{u, s, p} }})

@@ -59,46 +59,67 @@ func TestHostAppliesRecordedImpairments(t *testing.T) {
 			c, err := icmp.ListenPacket(fam.network, fam.laddr)
 			require.NoError(t, err)
 			defer c.Close()
+			// A run whose figures miss the record is measured again, up to
+			// three times, with new sequence numbers: an emulator that
+			// delays or drops wrong misses every time, while a busy 2-core
+			// machine under -race that holds one reply back misses once.
 			const n = 30
-			rtts := map[uint16]time.Duration{}
-			for seq := range n {
-				if rtt, ok := ping(t, c, fam.v6, fam.dst, seq, 300*time.Millisecond); ok {
-					rtts[uint16(seq)] = rtt
+			for attempt := 0; ; attempt++ {
+				base := attempt * n
+				rtts := map[uint16]time.Duration{}
+				for seq := base; seq < base+n; seq++ {
+					if rtt, ok := ping(t, c, fam.v6, fam.dst, seq, 300*time.Millisecond); ok {
+						rtts[uint16(seq)] = rtt
+					}
 				}
+				soft := &softT{}
+				if checkAgainstRecord(soft, h.Record(), fam.name, rtts, base, n) || attempt == 2 {
+					checkAgainstRecord(t, h.Record(), fam.name, rtts, base, n)
+					return
+				}
+				t.Logf("attempt %d missed the record; measuring again", attempt+1)
 			}
-			checkAgainstRecord(t, h.Record(), fam.name, rtts, n)
 		})
 	}
 }
 
-// checkAgainstRecord: every reply matches a recorded delay (RTT a little above
-// it), every missing reply a recorded drop.
-func checkAgainstRecord(t *testing.T, rec []Event, family string, rtts map[uint16]time.Duration, n int) {
+// softT notes failures without failing the test, to judge one attempt.
+type softT struct{}
+
+func (softT) Errorf(string, ...any) {}
+
+// checkAgainstRecord: every reply of requests base…base+n-1 matches a
+// recorded delay (RTT a little above it), every missing reply a recorded
+// drop. It reports whether all held.
+func checkAgainstRecord(t assert.TestingT, rec []Event, family string, rtts map[uint16]time.Duration, base, n int) bool {
 	var events []Event
 	for _, e := range rec {
-		if e.Family == family && e.ID == uint16(os.Getpid()&0xffff) {
+		if e.Family == family && e.ID == uint16(os.Getpid()&0xffff) && int(e.Seq) >= base && int(e.Seq) < base+n {
 			events = append(events, e)
 		}
 	}
-	require.Len(t, events, n, "one event per request")
+	ok := assert.Len(t, events, n, "one event per request")
 	drops := 0
 	for _, e := range events {
 		rtt, got := rtts[e.Seq]
 		if e.Dropped {
 			drops++
-			assert.False(t, got, "seq %d dropped yet answered", e.Seq)
+			ok = assert.False(t, got, "seq %d dropped yet answered", e.Seq) && ok
 			continue
 		}
-		require.True(t, got, "seq %d answered after %s yet no reply", e.Seq, e.Delay)
-		assert.GreaterOrEqual(t, rtt, e.Delay)
-		assert.Less(t, rtt, e.Delay+20*time.Millisecond, "seq %d: rtt %s, delay %s", e.Seq, rtt, e.Delay)
+		if !assert.True(t, got, "seq %d answered after %s yet no reply", e.Seq, e.Delay) {
+			ok = false
+			continue
+		}
+		ok = assert.GreaterOrEqual(t, rtt, e.Delay) && ok
+		ok = assert.Less(t, rtt, e.Delay+20*time.Millisecond, "seq %d: rtt %s, delay %s", e.Seq, rtt, e.Delay) && ok
 	}
 	if family == IPv4 {
-		assert.Positive(t, drops, "20%% loss over %d requests", n)
+		ok = assert.Positive(t, drops, "20%% loss over %d requests", n) && ok
 	} else {
-		assert.Zero(t, drops)
+		ok = assert.Zero(t, drops) && ok
 	}
-	t.Logf("%s: %d requests, %d drops", family, n, drops)
+	return ok
 }
 
 func TestHostBlackHole(t *testing.T) {

@@ -163,3 +163,10 @@ func parseEngineID(s string) (string, error) {
 	}
 	return string(b), nil
 }
+
+// CheckEngineID reports whether s is a usable engine ID for Options.EngineID
+// or V3User.EngineIDs, for configuration checks before the receiver starts.
+func CheckEngineID(s string) error {
+	_, err := parseEngineID(s)
+	return err
+}

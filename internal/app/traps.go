@@ -65,7 +65,7 @@ func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 	}
 	o := snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
 		Resolve: s.devices.Resolve, Sink: s.eventSink(), Logger: s.logger.With("part", "traps"),
-		RatePerSource: t.RatePerSource, Burst: t.Burst}
+		RatePerSource: t.RatePerSource, Burst: t.Burst, EngineID: t.EngineID}
 	if sn, ok := s.kinds["snmp"].Collector.(*snmp.Collector); ok {
 		o.IfName = sn.IfName // a trap naming its port by ifIndex/ifDescr joins the polled port
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
@@ -17,6 +18,9 @@ type Traps struct {
 	V3Users         []TrapV3User `yaml:"v3_users,omitempty"`
 	RatePerSource   float64      `yaml:"rate_per_source"` // traps/s per sending address; default 100
 	Burst           int          `yaml:"burst"`           // default 200
+	// EngineID is the receiver's SNMPv3 engine ID for informs, in hex;
+	// empty: a random one per start, which senders discover anew.
+	EngineID string `yaml:"engine_id,omitempty"`
 }
 
 // TrapV3User is one SNMPv3 user allowed to send traps.
@@ -77,6 +81,18 @@ func (c *collector) traps(t Traps) {
 	}
 	if t.RatePerSource <= 0 || t.Burst < 1 {
 		c.at("traps.rate_per_source", "rate_per_source and burst must be positive")
+	}
+	if t.EngineID != "" {
+		if err := snmptrap.CheckEngineID(t.EngineID); err != nil {
+			c.at("traps.engine_id", "%v", err)
+		}
+	}
+	for i, u := range t.V3Users {
+		for j, e := range u.EngineIDs {
+			if err := snmptrap.CheckEngineID(e); err != nil {
+				c.at(fmt.Sprintf("traps.v3_users[%d].engine_ids[%d]", i, j), "%v", err)
+			}
+		}
 	}
 }
 

@@ -40,3 +40,27 @@ traps:
 	assert.Contains(t, msg, "swanwatch.yaml:5: traps.v3_users[0].name")
 	assert.Contains(t, msg, `"SHA1" is not one of`)
 }
+
+// Engine IDs are checked before the receiver starts, so check-config finds
+// a bad one; a good one is kept as written.
+func TestTrapsEngineIDs(t *testing.T) {
+	cfg, err := Parse("swanwatch.yaml", []byte(`
+traps:
+  listen: "127.0.0.1:0"
+  communities: [public]
+  engine_id: "0x80001f8880aabbccdd"
+`))
+	require.NoError(t, err)
+	assert.Equal(t, "0x80001f8880aabbccdd", cfg.Traps.EngineID)
+
+	_, err = Parse("swanwatch.yaml", []byte(`
+traps:
+  listen: "127.0.0.1:0"
+  engine_id: "abcd"
+  v3_users:
+    - {name: u, auth_proto: SHA, auth_password: authpass123, engine_ids: ["zz00000000"]}
+`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `traps.engine_id: engine id "abcd" is not 5 to 32 octets of hex`)
+	assert.Contains(t, err.Error(), `traps.v3_users[0].engine_ids[0]: engine id "zz00000000"`)
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"sync/atomic"
-	"time"
 
 	"github.com/oklog/run"
 
@@ -64,7 +63,7 @@ type system struct {
 	traps     *snmptrap.Receiver
 	incidents *alerting.Incidents
 	evrules   *eventrules.Engine
-	devices   deviceIndex
+	devices   snmptrap.Devices // the trap device index, fed by every inventory change
 	reload    *reloader
 	notify    notifying
 	query     *api.Query
@@ -104,17 +103,17 @@ func Run(ctx context.Context, opts Options) error {
 
 func (s *system) open() error {
 	var err error
-	dir := s.config().Storage.Path
-	if s.store, err = storage.Open(storageOptions(s.config(), s.logger)); err != nil {
-		return fmt.Errorf("open metrics storage in %s: %w", dir, err)
+	cfg := s.config()
+	if s.store, err = storage.Open(storageOptions(cfg, s.logger)); err != nil {
+		return fmt.Errorf("open metrics storage in %s: %w", cfg.Storage.Path, err)
 	}
-	if s.state, err = statestore.Open(s.config().Storage.StateFile(), s.logger.With("part", "state")); err != nil {
+	if s.state, err = statestore.Open(cfg.Storage.StateFile(), s.logger.With("part", "state")); err != nil {
 		return fmt.Errorf("open state store: %w", err)
 	}
 	s.audit = audit.New(s.state, s.logger)
-	s.auth = auth.New(s.state, auth.Options{SessionTTL: s.config().Server.SessionTTL, Logger: s.logger,
-		Audit: s.audit, SecureCookies: s.config().Server.TLS.Enabled()})
-	if s.events, err = logstore.Open(logstoreOptions(s.config(), s.logger)); err != nil {
+	s.auth = auth.New(s.state, auth.Options{SessionTTL: cfg.Server.SessionTTL, Logger: s.logger,
+		Audit: s.audit, SecureCookies: cfg.Server.TLS.Enabled()})
+	if s.events, err = logstore.Open(logstoreOptions(cfg, s.logger)); err != nil {
 		return fmt.Errorf("open event store: %w", err)
 	}
 	return s.openPipeline()
@@ -141,10 +140,11 @@ func (s *system) openPipeline() error {
 	}
 	s.agent, _ = s.kinds["agent"].Collector.(*agent.Collector) // its metric metadata for the query API
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: s.kinds,
-		OnStateChange: s.stateEvent})
+		OnStateChange: s.onStateChange})
+	cfg := s.config()
 	s.rules, err = rules.New(rules.Options{Appendable: s.store.AppendableV2(), Queryable: s.store.Queryable(),
-		Logger: s.logger, Interval: s.config().Rules.EvaluationInterval, Files: s.config().Rules.Files,
-		ExternalURL: s.config().Server.ExternalURL, OnAlerts: s.onAlerts})
+		Logger: s.logger, Interval: cfg.Rules.EvaluationInterval, Files: cfg.Rules.Files,
+		ExternalURL: cfg.Server.ExternalURL, OnAlerts: s.onAlerts})
 	if err != nil {
 		return fmt.Errorf("load rules: %w", err)
 	}
@@ -196,7 +196,7 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	for _, p := range problems {
 		s.logger.Warn("inventory problem", "problem", p.String())
 	}
-	s.devices.update(targets)
+	s.devices.Update(targets)
 	s.wall.targets.Store(&targets)
 	s.inventoryTopology(targets)
 	ct := toCollectorTargets(targets)
@@ -208,12 +208,4 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	s.runner.SetTargets(ct)
 	s.resolveGoneTargets(ct)
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
-}
-
-// stateEvent hands a target going down or coming back to the event rules
-// and the event store (events.go).
-func (s *system) stateEvent(prev collectors.State, st collectors.TargetStatus) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	s.onStateChange(ctx, prev, st)
 }

@@ -15,16 +15,18 @@ import (
 // failure, not after a PromQL `for:`) and stores it as an event when it is
 // news. The first unknown → up after a start is not news, but it is handed to
 // the rules: it resolves an alert taken back from before the restart.
-func (s *system) onStateChange(ctx context.Context, prev collectors.State, st collectors.TargetStatus) {
+func (s *system) onStateChange(prev collectors.State, st collectors.TargetStatus) {
 	ev, news := collectors.StateEvent(prev, st)
 	if ev == nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	s.evrules.Handle(ctx, []collectors.Event{*ev})
 	if !news {
 		return
 	}
-	if err := s.events.Append(ctx, logstore.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}); err != nil {
+	if err := s.events.Append(ctx, logEvent(*ev)); err != nil {
 		s.logger.Error("record state change event", "target", st.Target.Key(), "err", err)
 	}
 }

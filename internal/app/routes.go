@@ -60,6 +60,10 @@ func (s *system) queryRoutes() []route {
 		{pattern: "GET /api/v1/status/buildinfo", role: auth.RoleViewer, handler: q.Endpoint("buildinfo")},
 		{pattern: "GET /api/v1/status/runtimeinfo", role: auth.RoleViewer, handler: q.Endpoint("runtimeinfo")},
 		{pattern: "GET /api/v1/events", role: auth.RoleViewer, handler: s.events.Handler()},
+		// SwanWatch's own metrics (swanwatch_*), for whoever watches the watcher.
+		{pattern: "GET /metrics", role: auth.RoleViewer, handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			metrics.WritePrometheus(w, true)
+		})},
 	}
 	for _, e := range [][2]string{{"/api/v1/query", "query"}, {"/api/v1/query_range", "query_range"},
 		{"/api/v1/series", "series"}, {"/api/v1/labels", "labels"}, {"/api/v1/label/{name}/values", "label_values"}} {
@@ -126,9 +130,6 @@ func (s *system) reportTableRoutes() []route {
 func (s *system) adminRoutes() []route {
 	a := auth.RoleAdmin
 	return []route{
-		{pattern: "GET /metrics", role: auth.RoleViewer, handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			metrics.WritePrometheus(w, true)
-		})},
 		{pattern: "POST /-/reload", role: a, handler: http.HandlerFunc(s.reload.handle)},
 		{pattern: "GET /api/v1/audit", role: a, handler: s.audit.QueryHandler()},
 		// Profiles for whoever must explain a CPU or memory figure.

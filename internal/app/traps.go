@@ -6,16 +6,9 @@ import (
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
-	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/logstore"
 	"github.com/swanwatch/swanwatch/rules/eventrules"
 )
-
-// deviceIndex is the trap device index (snmptrap.Devices), fed by every
-// inventory change and read by the trap receiver and the event sinks.
-type deviceIndex struct{ snmptrap.Devices }
-
-func (d *deviceIndex) update(targets []inventory.Target) { d.Update(targets) }
 
 // eventSink stores listener events in the event store.
 type eventSink struct{ store *logstore.Store }
@@ -23,9 +16,14 @@ type eventSink struct{ store *logstore.Store }
 func (e eventSink) AppendEvents(ctx context.Context, evs []collectors.Event) error {
 	out := make([]logstore.Event, len(evs))
 	for i, ev := range evs {
-		out[i] = logstore.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
+		out[i] = logEvent(ev)
 	}
 	return e.store.Append(ctx, out...)
+}
+
+// logEvent is a collector's event as the event store keeps it.
+func logEvent(ev collectors.Event) logstore.Event {
+	return logstore.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
 }
 
 // teeSink stores events and hands them to the event rules at once, so a trap
@@ -33,7 +31,7 @@ func (e eventSink) AppendEvents(ctx context.Context, evs []collectors.Event) err
 type teeSink struct {
 	store   collectors.EventSink
 	rules   *eventrules.Engine
-	devices *deviceIndex
+	devices *snmptrap.Devices
 }
 
 func (t teeSink) AppendEvents(ctx context.Context, evs []collectors.Event) error {

@@ -1,8 +1,8 @@
 package archtest
 
 import (
+	"bytes"
 	"encoding/json"
-	"io"
 	"os/exec"
 	"strings"
 	"testing"
@@ -26,14 +26,9 @@ func goList(t *testing.T, args ...string) []listed {
 	out, err := cmd.Output()
 	require.NoError(t, err, "go list %v", args)
 	var pkgs []listed
-	dec := json.NewDecoder(strings.NewReader(string(out)))
-	for {
+	for dec := json.NewDecoder(bytes.NewReader(out)); dec.More(); {
 		var p listed
-		if err := dec.Decode(&p); err == io.EOF {
-			break
-		} else {
-			require.NoError(t, err)
-		}
+		require.NoError(t, dec.Decode(&p))
 		pkgs = append(pkgs, p)
 	}
 	return pkgs

@@ -54,7 +54,7 @@ func (p *parser) selector() ([]*Matcher, error) {
 			break
 		}
 		if p.s[p.pos] != ',' {
-			return nil, fmt.Errorf("expected ',' at %q", clip(p.s[p.pos:]))
+			return nil, fmt.Errorf("expected ',' at %q", Clip(p.s[p.pos:]))
 		}
 		p.pos++
 	}
@@ -70,7 +70,7 @@ func (p *parser) matcher() (*Matcher, error) {
 	name := p.s[start:p.pos]
 	p.skipSpace()
 	if name == "" || p.done() || (p.s[p.pos] != '=' && p.s[p.pos] != '!') {
-		return nil, fmt.Errorf("expected name and operator at %q", clip(p.s[start:]))
+		return nil, fmt.Errorf("expected name and operator at %q", Clip(p.s[start:]))
 	}
 	op, err := p.op()
 	if err != nil {
@@ -92,7 +92,7 @@ func (p *parser) op() (Type, error) {
 			return t, nil
 		}
 	}
-	return 0, fmt.Errorf("bad operator at %q", clip(rest))
+	return 0, fmt.Errorf("bad operator at %q", Clip(rest))
 }
 
 func (p *parser) value() (string, error) {
@@ -105,7 +105,7 @@ func (p *parser) value() (string, error) {
 	}
 	v := strings.TrimSpace(p.s[p.pos : p.pos+end])
 	if strings.ContainsAny(v, "\"{}") {
-		return "", fmt.Errorf("bad bare value %q", clip(v))
+		return "", fmt.Errorf("bad bare value %q", Clip(v))
 	}
 	p.pos += end
 	return v, nil
@@ -121,13 +121,13 @@ func (p *parser) quoted() (string, error) {
 		}
 	}
 	if end >= len(p.s) {
-		return "", fmt.Errorf("unterminated or bad quoted value %q", clip(p.s[p.pos:]))
+		return "", fmt.Errorf("unterminated or bad quoted value %q", Clip(p.s[p.pos:]))
 	}
 	raw := p.s[p.pos : end+1]
 	p.pos = end + 1
 	v, err := unquote(raw)
 	if err != nil {
-		return "", fmt.Errorf("bad quoted value %q: %w", clip(raw), err)
+		return "", fmt.Errorf("bad quoted value %q: %w", Clip(raw), err)
 	}
 	return v, nil
 }
@@ -167,8 +167,9 @@ func (p *parser) skipSpace() {
 	}
 }
 
-// clip keeps error strings short when the input is long.
-func clip(s string) string {
+// Clip keeps an error message short when its input is long: at most 64
+// bytes, cut at a character boundary so Chinese text stays whole.
+func Clip(s string) string {
 	if len(s) <= 64 {
 		return s
 	}

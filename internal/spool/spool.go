@@ -5,7 +5,8 @@
 //
 //   - Records (one remote-write request, one event) are appended to segment
 //     files, oldest first; a segment is sealed (synced, closed) once it reaches
-//     an eighth of the bound, so dropping the oldest gives back about an eighth.
+//     an eighth of the bound, at most 8 MiB, so dropping the oldest gives back
+//     an eighth of a small spool and 8 MiB of a large one.
 //   - The bound holds for all segment files together: to make room, the oldest
 //     segment is dropped and what it held is counted (Options.Dropped) and
 //     logged, never silently lost.
@@ -119,7 +120,8 @@ func Open(o Options) (*Spool, error) {
 	return s, nil
 }
 
-// segmentSize keeps about eight segments in a full spool, within sane file sizes.
+// segmentSize keeps about eight segments in a full small spool, and 8 MiB
+// files in a large one (64 in a full 512 MiB spool).
 func segmentSize(limit int64) int64 { return min(max(limit/8, 4<<10), 8<<20) }
 
 func (s *Spool) path(id uint64) string {

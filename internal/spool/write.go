@@ -135,9 +135,11 @@ func (s *Spool) finishLocked(seg *segment) {
 		return
 	}
 	if i == len(s.segs)-1 && s.head != nil {
-		if err := s.sealLocked(); err != nil {
+		// Closed, not sealed: a file removed next needs no fsync.
+		if err := s.head.Close(); err != nil {
 			s.opts.Logger.Warn("close spool segment", "err", err)
 		}
+		s.head = nil
 	}
 	s.segs = slices.Delete(s.segs, i, i+1)
 	s.total -= seg.size

@@ -32,8 +32,8 @@ type Web struct {
 	now    func() time.Time
 	pages  *template.Template
 
-	incidents IncidentLister // nil: no incident page
-	silences  SilenceLister  // nil: no silence page
+	incidents IncidentLister // required by IncidentsPage (WithIncidents)
+	silences  SilenceLister  // required by SilencesPage (WithSilences)
 }
 
 // New builds the pages; now may be nil (time.Now).

@@ -141,23 +141,6 @@ func (s *Incidents) Escalated(ctx context.Context, id int64, pages int, detail s
 	})
 }
 
-// NoteMany appends the same timeline entry to several incidents at once, e.g.
-// "sent to duty/wecom" for every incident of a group notification.
-func (s *Incidents) NoteMany(ctx context.Context, ids []int64, kind, actor, detail string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	at := s.now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, id := range ids {
-			if err := addTimeline(ctx, tx, id, at, kind, actor, detail); err != nil {
-				return fmt.Errorf("note on incident %d: %w", id, err)
-			}
-		}
-		return nil
-	})
-}
-
 // toAlert is the incident as the routing tree sees it.
 func (i Incident) toAlert() Alert {
 	return Alert{Fingerprint: i.Fingerprint, Labels: i.Labels, Annotations: i.Annotations, Firing: i.Open(),

@@ -61,8 +61,9 @@ func (s *Incidents) OpenAlerts(ctx context.Context) ([]Alert, error) {
 	var open []Alert
 	for _, inc := range incs {
 		if inc.Open() {
-			open = append(open, Alert{Fingerprint: inc.Fingerprint, Labels: maps.Clone(inc.Labels),
-				Annotations: maps.Clone(inc.Annotations), Firing: true, StartsAt: inc.FirstFired, IncidentID: inc.ID})
+			a := inc.toAlert()
+			a.Labels, a.Annotations = maps.Clone(a.Labels), maps.Clone(a.Annotations)
+			open = append(open, a)
 		}
 	}
 	return open, nil

@@ -3,6 +3,8 @@ package alerting
 import (
 	"errors"
 	"fmt"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // ReasonInhibited marks an alert muted by a classic inhibit rule.
@@ -33,7 +35,7 @@ func (r InhibitRule) validate() error {
 		return errors.New("source_matchers and target_matchers are both required")
 	}
 	for _, l := range r.Equal {
-		if !labelName.MatchString(l) {
+		if !labelmatch.ValidName(l) {
 			return fmt.Errorf("equal: invalid label name %q", l)
 		}
 	}

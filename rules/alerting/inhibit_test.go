@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // lingbao is a small county estate: core switch ← link ← access switch ← hosts.
@@ -122,7 +124,7 @@ func TestInhibitTopologyFirst(t *testing.T) {
 	topo, err := NewTopology(lingbao)
 	require.NoError(t, err)
 	ti := &TopologyInhibitor{Topology: topo, RootAlerts: []string{"LinkDown"}}
-	rule := InhibitRule{Source: Matchers{mustMatcher(t, "alertname", MatchEqual, "LinkDown")}, Target: Matchers{mustMatcher(t, "alertname", MatchEqual, "TargetDown")}}
+	rule := InhibitRule{Source: Matchers{mustMatcher(t, "alertname", labelmatch.Equal, "LinkDown")}, Target: Matchers{mustMatcher(t, "alertname", labelmatch.Equal, "TargetDown")}}
 	got := Inhibit([]Alert{
 		alert("root", true, "alertname", "LinkDown", "instance", "lb-link-1"),
 		alert("h1", true, "alertname", "TargetDown", "instance", "lb-host-1"),
@@ -131,8 +133,8 @@ func TestInhibitTopologyFirst(t *testing.T) {
 	assert.Equal(t, map[string]string{"h1": "因上级故障抑制 by root", "hb": "被抑制 by root"}, verdicts(got))
 }
 
-func mustMatcher(t *testing.T, name string, mt MatchType, v string) *Matcher {
-	m, err := NewMatcher(name, mt, v)
+func mustMatcher(t *testing.T, name string, mt labelmatch.Type, v string) *Matcher {
+	m, err := labelmatch.New(name, mt, v)
 	require.NoError(t, err)
 	return m
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // at is a wall-clock time in Asia/Shanghai.
@@ -67,7 +69,7 @@ func TestMaintenanceIntervals(t *testing.T) {
 
 func TestMaintenanceActiveAt(t *testing.T) {
 	w := compiled(t, MaintenanceWindow{Days: []time.Weekday{time.Monday}, Start: "23:00", Duration: 3 * time.Hour,
-		Matchers: Matchers{mustMatcher(t, "district", MatchEqual, "灵宝市")}})
+		Matchers: Matchers{mustMatcher(t, "district", labelmatch.Equal, "灵宝市")}})
 	for _, tc := range []struct {
 		t    time.Time
 		want bool

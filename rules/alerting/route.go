@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // Alertmanager's defaults for the root route
@@ -122,7 +124,7 @@ func (r *Route) check() error {
 		if l == GroupByAll && len(r.GroupBy) > 1 {
 			return errors.New(`group_by "..." must be the only label`)
 		}
-		if l != GroupByAll && !labelName.MatchString(l) {
+		if l != GroupByAll && !labelmatch.ValidName(l) {
 			return fmt.Errorf("group_by: invalid label name %q", l)
 		}
 	}

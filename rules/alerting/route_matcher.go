@@ -11,35 +11,12 @@ import (
 )
 
 // The matcher language (parser, anchoring, semantics) is labelmatch's, shared
-// with the log store; these names keep alerting's API.
-
-// MatchType is the operator of a label matcher.
-type MatchType = labelmatch.Type
-
-// The four operators, as in PromQL and Alertmanager.
-const (
-	MatchEqual     = labelmatch.Equal
-	MatchNotEqual  = labelmatch.NotEqual
-	MatchRegexp    = labelmatch.Regexp
-	MatchNotRegexp = labelmatch.NotRegexp
-)
+// with the log store.
 
 // Matcher tests one label. Regexps are anchored (the whole value must match) and
 // `.` matches a newline, as in Prometheus: `severity=~"major"` does not match
 // "majority".
 type Matcher = labelmatch.Matcher
-
-// NewMatcher checks the label name and compiles a regexp value.
-func NewMatcher(name string, t MatchType, value string) (*Matcher, error) {
-	return labelmatch.New(name, t, value)
-}
-
-// labelName checks label names (group_by, equal) by labelmatch's rule.
-var labelName nameRule
-
-type nameRule struct{}
-
-func (nameRule) MatchString(s string) bool { return labelmatch.ValidName(s) }
 
 // Matchers is a conjunction: all must match.
 type Matchers []*Matcher

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // maxBody bounds what a write endpoint reads: a silence or a note is a few
@@ -141,7 +143,7 @@ func parseSilenceDuration(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("duration %q must be positive, like 2h, 90m or 3d", clip(s))
+		return 0, fmt.Errorf("duration %q must be positive, like 2h, 90m or 3d", labelmatch.Clip(s))
 	}
 	return d, nil
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/internal/statestore"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 // Limits of the silence store.
@@ -121,7 +123,7 @@ func (st *Silences) Expire(ctx context.Context, id, user string) error {
 	case err != nil:
 		return fmt.Errorf("expire silence %s: %w", id, err)
 	case exists == 0:
-		return fmt.Errorf("expire silence %q: %w", clip(id), ErrNoSilence)
+		return fmt.Errorf("expire silence %q: %w", labelmatch.Clip(id), ErrNoSilence)
 	}
 	return fmt.Errorf("expire silence %s: %w", id, ErrSilenceEnded)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/internal/statestore"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 func openSilences(t *testing.T, c *clock) (*Silences, *statestore.DB) {
@@ -45,7 +47,7 @@ func TestSilenceStoreCreateRefuses(t *testing.T) {
 			s.StartsAt, s.EndsAt = now.Add(24*time.Hour), now.Add(24*time.Hour+MaxSilenceDuration+time.Second)
 		}, "30-day limit"},
 		{"no author", func(s *Silence) { s.CreatedBy = "" }, "created_by is required"},
-		{"matches everything", func(s *Silence) { s.Matchers = Matchers{mustMatcher(t, "site", MatchRegexp, ".*")} }, "needs at least one matcher"},
+		{"matches everything", func(s *Silence) { s.Matchers = Matchers{mustMatcher(t, "site", labelmatch.Regexp, ".*")} }, "needs at least one matcher"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := good

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/labelmatch"
 )
 
 func TestSilence(t *testing.T) {
@@ -30,14 +32,14 @@ func TestSilence(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, s.Silenced(tc.a, tc.now)) })
 	}
-	other := Silence{ID: "s2", Matchers: Matchers{mustMatcher(t, "alertname", MatchEqual, "LinkDown")}, StartsAt: t0, EndsAt: t0.Add(time.Minute), CreatedBy: "李工"}
+	other := Silence{ID: "s2", Matchers: Matchers{mustMatcher(t, "alertname", labelmatch.Equal, "LinkDown")}, StartsAt: t0, EndsAt: t0.Add(time.Minute), CreatedBy: "李工"}
 	assert.Equal(t, []string{"s1", "s2"}, SilencedBy([]Silence{s, other}, hit, t0))
 	assert.Equal(t, []string{"s2"}, SilencedBy([]Silence{s, other}, miss, t0))
 	assert.Empty(t, SilencedBy([]Silence{s, other}, miss, t0.Add(time.Minute)))
 }
 
 func TestSilenceValidate(t *testing.T) {
-	ok := Matchers{mustMatcher(t, "site", MatchEqual, "湖滨机房")}
+	ok := Matchers{mustMatcher(t, "site", labelmatch.Equal, "湖滨机房")}
 	for _, tc := range []struct {
 		name    string
 		s       Silence
@@ -46,7 +48,7 @@ func TestSilenceValidate(t *testing.T) {
 		{"end before start", Silence{ID: "x", Matchers: ok, StartsAt: t0, EndsAt: t0, CreatedBy: "a"}, "ends_at must be after starts_at"},
 		{"no author", Silence{ID: "x", Matchers: ok, StartsAt: t0, EndsAt: t0.Add(time.Hour)}, "created_by is required"},
 		{"no matchers", Silence{ID: "x", StartsAt: t0, EndsAt: t0.Add(time.Hour), CreatedBy: "a"}, "needs at least one matcher"},
-		{"matches everything", Silence{ID: "x", Matchers: Matchers{mustMatcher(t, "site", MatchRegexp, ".*")},
+		{"matches everything", Silence{ID: "x", Matchers: Matchers{mustMatcher(t, "site", labelmatch.Regexp, ".*")},
 			StartsAt: t0, EndsAt: t0.Add(time.Hour), CreatedBy: "a"}, "needs at least one matcher"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

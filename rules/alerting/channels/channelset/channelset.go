@@ -48,8 +48,7 @@ type Set struct {
 
 // Build makes the senders of receivers; externalURL is SwanWatch's own
 // address for the webhook payload's links. The error lists every receiver
-// whose channel settings are unusable. check-config calls it too, so a bad
-// robot address is found before the server starts.
+// whose channel settings are unusable.
 func Build(receivers []Receiver, externalURL string, logger *slog.Logger) (Set, error) {
 	out := Set{Senders: map[string]channels.Sender{}, Receivers: map[string][]string{}, settings: map[string]any{}}
 	// Robots and webhooks share one client; each Send is bounded by the

@@ -5,7 +5,7 @@ package dashboards
 
 import "embed"
 
-// Screens holds the wall's scenes, one SceneDef per file: city (全市总览),
+// Screens holds the wall's scenes, one scene.Def per file: city (全市总览),
 // wan (电子政务外网), cloud (政务云) and duty (告警与值班).
 //
 //go:embed screens/*.yaml

@@ -128,18 +128,15 @@ func (c *Collector) IfName(device string, ifIndex int) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	name, ok := (*m)[ifIndex]
+	name, ok := (*m)[strconv.Itoa(ifIndex)]
 	return name, ok
 }
 
-// rememberIfNames publishes this round's ifIndex → ifName for IfName.
+// rememberIfNames publishes this round's ifIndex → ifName for IfName: the
+// round's own map, which no one writes once the walk is done (the next
+// round builds a new one), so nothing is copied per round.
 func (r *round) rememberIfNames() {
-	m := make(map[int]string, len(r.ifNames))
-	for idx, name := range r.ifNames {
-		if i, err := strconv.Atoi(idx); err == nil {
-			m[i] = name
-		}
-	}
+	m := r.ifNames
 	r.st.ifNames.Store(&m)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"syscall"
 	"time"
 
@@ -145,7 +146,7 @@ func (s *session) classify(err error) error {
 		mAuthFailures.Inc()
 		return fmt.Errorf("%w: the agent answered engine discovery, then dropped the encrypted request "+
 			"(wrong priv pass phrase or protocol?): %w", ErrAuth, err)
-	case s.g.Version == gosnmp.Version3 && s.answered():
+	case s.g.Version == gosnmp.Version3 && s.answered() && !isProtocolError(err):
 		// gosnmp checks the agent's unauthenticated usmStatsWrongDigests report
 		// against our keys and has no sentinel for the failure: the agent did
 		// answer, so the keys differ.
@@ -159,6 +160,16 @@ func (s *session) classify(err error) error {
 		return fmt.Errorf("%w after %d tries: %w", ErrTimeout, s.g.Retries+1, err)
 	}
 	return fmt.Errorf("request: %w", err)
+}
+
+// protocolErrors are gosnmp's sentinels for an answer it could not use that
+// say nothing about our keys: a confused agent, not wrong credentials.
+var protocolErrors = []error{gosnmp.ErrInvalidMsgs, gosnmp.ErrUnknownPDUHandlers, gosnmp.ErrUnknownReportPDU,
+	gosnmp.ErrUnknownSecurityModels, gosnmp.ErrInvalidPacketLength, gosnmp.ErrZeroByteBuffer,
+	gosnmp.ErrInvalidOidLength, gosnmp.ErrIntegerTooLarge, gosnmp.ErrZeroLenInteger}
+
+func isProtocolError(err error) bool {
+	return slices.ContainsFunc(protocolErrors, func(p error) bool { return errors.Is(err, p) })
 }
 
 // isTimeout: gosnmp wraps ErrMaxRetriesExceeded once every try timed out,

@@ -29,7 +29,7 @@ type targetState struct {
 	operAddr string
 	// ifNames is ifIndex → ifName of the last complete IF-MIB walk, read
 	// without the round's lock by the trap receiver (Collector.IfName).
-	ifNames atomic.Pointer[map[int]string]
+	ifNames atomic.Pointer[map[string]string]
 	// engine is the v3 agent's engine for the next session (engine.go).
 	engine engineCache
 }

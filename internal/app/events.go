@@ -38,20 +38,19 @@ func (s *system) onStateChange(prev collectors.State, st collectors.TargetStatus
 func (s *system) replayFlapHistory() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	matchers, window := s.evrules.FlapHistory()
 	now := time.Now()
-	for _, ms := range matchers {
-		evs, err := s.events.Query(ctx, logstore.Query{Start: now.Add(-window), End: now,
-			Matchers: ms.String(), Limit: logstore.MaxLimit})
+	for _, q := range s.evrules.FlapHistory() {
+		evs, err := s.events.Query(ctx, logstore.Query{Start: now.Add(-q.Window), End: now,
+			Matchers: q.Matchers.String(), Limit: logstore.MaxLimit})
 		if err != nil {
-			return fmt.Errorf("read the link changes of the last %s: %w", window, err)
+			return fmt.Errorf("read the link changes of the last %s: %w", q.Window, err)
 		}
 		slices.Reverse(evs) // newest first from the store; the counters want the order they happened in
 		past := make([]collectors.Event, len(evs))
 		for i, ev := range evs {
 			past[i] = collectors.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
 		}
-		s.evrules.Replay(past)
+		s.evrules.Replay(q, past)
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package inventory
 
+import "maps"
+
 // levelRank orders the WAN's four levels, upstream first.
 var levelRank = map[string]int{"city": 4, "county": 3, "town": 2, "village": 1}
 
@@ -22,10 +24,7 @@ func Parents(targets []Target) map[string]string {
 			}
 		}
 	}
-	devParent := make(map[string]string, len(parents))
-	for k, v := range parents {
-		devParent[k] = v
-	}
+	devParent := maps.Clone(parents)
 	for _, t := range targets {
 		if t.Kind == KindLink {
 			placeLink(parents, devParent, levels, t)

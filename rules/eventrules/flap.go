@@ -151,30 +151,36 @@ func (e *Engine) pruneFlaps(now time.Time) {
 	}
 }
 
-// Replay feeds past events (oldest first, e.g. the last window's link events
-// from the event store after a restart) to the flap counters only: nothing is
-// raised or resolved, and other rules do not see them.
-func (e *Engine) Replay(events []collectors.Event) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, ev := range events {
-		for i := range e.rules {
-			r := &e.rules[i]
-			if r.Flap != nil && r.Match.Matches(ev.Labels) {
-				e.flapOf(activeKey{i, keyOf(r, ev.Labels)}, r.Flap).change(r.Flap, ev.Labels[r.Flap.State], e.at(ev))
-			}
-		}
-	}
+// FlapQuery is what one flap rule counts: which events to read back for it,
+// and how far back, after a restart.
+type FlapQuery struct {
+	rule     int
+	Matchers alerting.Matchers
+	Window   time.Duration
 }
 
-// FlapHistory returns what the flap rules match and their longest window, for
-// choosing the events to Replay.
-func (e *Engine) FlapHistory() (matchers []alerting.Matchers, window time.Duration) {
-	for _, r := range e.rules {
+// FlapHistory returns one query per flap rule.
+func (e *Engine) FlapHistory() []FlapQuery {
+	var out []FlapQuery
+	for i, r := range e.rules {
 		if r.Flap != nil {
-			matchers = append(matchers, r.Match)
-			window = max(window, r.Flap.Window)
+			out = append(out, FlapQuery{rule: i, Matchers: r.Match, Window: r.Flap.Window})
 		}
 	}
-	return matchers, window
+	return out
+}
+
+// Replay feeds past events (oldest first, e.g. the last window's link events
+// from the event store after a restart) to the counters of q's rule only —
+// each rule reads back its own events, so two rules whose matchers overlap
+// never see an event twice. Nothing is raised or resolved.
+func (e *Engine) Replay(q FlapQuery, events []collectors.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := &e.rules[q.rule]
+	for _, ev := range events {
+		if r.Match.Matches(ev.Labels) {
+			e.flapOf(activeKey{q.rule, keyOf(r, ev.Labels)}, r.Flap).change(r.Flap, ev.Labels[r.Flap.State], e.at(ev))
+		}
+	}
 }

@@ -111,13 +111,13 @@ func TestFlapReplayAfterRestart(t *testing.T) {
 	for i, state := range []string{"linkDown", "linkUp", "linkDown"} {
 		past = append(past, trap(t0.Add(time.Duration(i)*time.Minute), state, "core-sw-01", "GE0/0/1"))
 	}
-	e.Replay(past)
+	queries := e.FlapHistory()
+	require.Len(t, queries, 1)
+	e.Replay(queries[0], past)
 	assert.Empty(t, rec.all(), "replay raises nothing, InterfaceDown included")
 	e.Handle(context.Background(), []collectors.Event{trap(t0.Add(3*time.Minute), "linkUp", "core-sw-01", "GE0/0/1")})
 	require.Len(t, alertsNamed(&rec, "InterfaceFlapping"), 1)
 
-	matchers, window := e.FlapHistory()
-	require.Len(t, matchers, 1)
-	assert.Equal(t, 10*time.Minute, window)
-	assert.True(t, matchers[0].Matches(past[0].Labels))
+	assert.Equal(t, 10*time.Minute, queries[0].Window)
+	assert.True(t, queries[0].Matchers.Matches(past[0].Labels))
 }

@@ -107,7 +107,10 @@ func waitAttempts(t *testing.T, o *Outbox, id string, n int) {
 func TestOutboxSetSendersRemovesAndAddsChannels(t *testing.T) {
 	db, _ := outboxDB(t)
 	started, release := make(chan struct{}), make(chan struct{})
-	o := New(db, map[string]Sender{"a": blocking(started, release)}, Options{MinBackoff: time.Hour, SendTimeout: time.Hour})
+	// One send at a time: with two, 2/0/a could start beside 1/0/a before the
+	// swap (a race the test once lost), and then rightly finish as sent.
+	o := New(db, map[string]Sender{"a": blocking(started, release)},
+		Options{MinBackoff: time.Hour, SendTimeout: time.Hour, PerChannelConcurrency: 1})
 	runOutbox(t, o)
 	_, err := o.Enqueue(context.Background(), "a", note("1/0/a"))
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install-peers.sh — installs the real third-party peers the tests run against:
-# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, promtool, Chromium (+ CJK fonts) from Debian, VictoriaLogs (the Loki-protocol
+# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, promtool, Chromium (+ CJK fonts),
+# GStreamer RTSP server, ffmpeg, pymodbus from Debian, VictoriaLogs (the Loki-protocol
 # receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
 # that is already there is not touched. Tests FAIL, never skip, without them.
 set -euo pipefail
@@ -23,6 +24,17 @@ command -v curl >/dev/null || apt_pkgs+=(curl)
 [ -d /usr/share/fonts/opentype/noto ] || apt_pkgs+=(fonts-noto-cjk)
 # The monthly report's PDF test converts pages to PNG and extracts its text and fonts.
 [ -x /usr/bin/pdftoppm ] || apt_pkgs+=(poppler-utils)
+# Swan Lake: GStreamer's RTSP server is the real camera peer (gst-rtsp-server through python3-gi;
+# x264enc is in -ugly, gaussianblur in -bad); ffmpeg decodes the VQD keyframe and makes the labelled clips;
+# pymodbus is the independent Modbus TCP server.
+/usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0")' 2>/dev/null ||
+  apt_pkgs+=(python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gst-plugins-base-1.0)
+command -v gst-inspect-1.0 >/dev/null || apt_pkgs+=(gstreamer1.0-tools)
+for p in base good bad ugly; do
+  dpkg -s "gstreamer1.0-plugins-$p" >/dev/null 2>&1 || apt_pkgs+=("gstreamer1.0-plugins-$p")
+done
+[ -x /usr/bin/ffmpeg ] || apt_pkgs+=(ffmpeg)
+/usr/bin/python3 -c 'import pymodbus' 2>/dev/null || apt_pkgs+=(python3-pymodbus)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -41,6 +41,9 @@ type Options struct {
 	// them) and the 重保期 banner when a heightened watch is active.
 	Duty      func(t time.Time) ([]scene.DutyPerson, string)
 	Inventory func() []inventory.Target
+	// Cameras returns every camera's tile (the camera collector's last
+	// frames and faults) for the camera wall, in any order.
+	Cameras func(ctx context.Context) ([]scene.CameraTile, error)
 	// Publish receives a scene's panels after each round in which any of
 	// them was evaluated: every panel of the scene, the map and its values
 	// never changed afterwards. It is called from Run's goroutine only.
@@ -141,6 +144,8 @@ func checkFeeds(defs []scene.Def, o Options) error {
 				missing = "Duty"
 			case p.Source == scene.SourceTopology && (o.Inventory == nil || o.Query == nil):
 				missing = "Inventory and Query"
+			case p.Source == scene.SourceCameras && o.Cameras == nil:
+				missing = "Cameras"
 			}
 			if missing != "" {
 				errs = append(errs, fmt.Errorf("scene %q panel %q needs %s", s.ID, p.ID, missing))

@@ -12,8 +12,8 @@ var (
 	evalRoundDuration = metrics.NewHistogram("swanwatch_bigscreen_eval_round_duration_seconds")
 
 	// Evaluation errors: a query that failed, a result of the wrong shape (a
-	// KPI query that returned several series), a feed (incidents) that failed.
-	evalErrors = kindCounters("swanwatch_bigscreen_eval_errors_total", "query", "shape", "incidents")
+	// KPI query that returned several series), a feed (incidents, cameras) that failed.
+	evalErrors = kindCounters("swanwatch_bigscreen_eval_errors_total", "query", "shape", "incidents", "cameras")
 )
 
 func kindCounters(name string, kinds ...string) map[string]*metrics.Counter {

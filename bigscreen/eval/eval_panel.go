@@ -68,7 +68,7 @@ func (r *evalRound) once(key string, read func(ctx context.Context) (any, error)
 func (r *evalRound) query(expr string) (promql.Vector, error) {
 	v, err := r.once("q:"+expr, func(ctx context.Context) (any, error) {
 		evalQueries.Inc()
-		return r.e.opts.Query(ctx, expr, r.at)
+		return r.e.opts.Query(ctx, expandQuery(expr, r.at), r.at)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("query %q: %w", expr, err)
@@ -90,6 +90,9 @@ func (r *evalRound) panel(p *scene.Panel) (any, string, error) {
 	case scene.SourceTopology:
 		v, err := r.topology()
 		return v, "query", err
+	case scene.SourceCameras:
+		v, err := r.cameras(p)
+		return v, "cameras", err
 	}
 	vec, err := r.query(p.Query)
 	if err != nil {
@@ -106,6 +109,9 @@ func (r *evalRound) fromVector(p *scene.Panel, vec promql.Vector) (any, error) {
 		return kpiFromVector(p, vec)
 	case scene.PanelMap:
 		return r.mapFromVector(p, vec), nil
+	case scene.PanelPlan:
+		// every point of the plan, whatever the limit: a row per device
+		return scene.RowsData{Rows: rowsFromVector(p, vec)}, nil
 	}
 	limit := p.Limit
 	if limit == 0 {

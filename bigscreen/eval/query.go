@@ -6,11 +6,32 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/swanwatch/swanwatch/bigscreen/scene"
+	"github.com/swanwatch/swanwatch/internal/cst"
 )
+
+// Today is the placeholder a panel's query may use for "since 00:00 today"
+// (Asia/Shanghai) as a range: increase(gate_passages_total[$today]) counts
+// today's visitors, and the same with offset 7d the same weekday last week.
+// PromQL has no such range, and a fixed one would count yesterday evening
+// into this morning.
+const Today = "$today"
+
+// expandQuery puts the range since midnight at `at` in place of $today, at
+// least a minute so that a query just after midnight still has a range.
+func expandQuery(expr string, at time.Time) string {
+	if !strings.Contains(expr, Today) {
+		return expr
+	}
+	since := max(at.Sub(cst.StartOfDay(at)), time.Minute)
+	return strings.ReplaceAll(expr, Today, strconv.FormatInt(int64(since/time.Second), 10)+"s")
+}
 
 var promQL = parser.NewParser(parser.Options{})
 
@@ -18,7 +39,7 @@ var promQL = parser.NewParser(parser.Options{})
 // PromQL that returns an instant vector (a KPI takes one series, a ranking
 // one row per series).
 func CheckQuery(query string) error {
-	expr, err := promQL.ParseExpr(query)
+	expr, err := promQL.ParseExpr(expandQuery(query, time.Time{}))
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
 	}

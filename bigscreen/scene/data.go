@@ -81,3 +81,25 @@ type TopoLink struct {
 	State  string   `json:"state"` // ok | degraded | down | unknown
 	Util   *float64 `json:"util"`
 }
+
+// CamerasData is a PanelCameras: the cameras the wall shows, the worst first.
+type CamerasData struct {
+	Tiles  []CameraTile `json:"tiles"`
+	Total  int          `json:"total"`  // cameras known, shown or not
+	Online int          `json:"online"` // of Total
+	Faulty int          `json:"faulty"` // online with a picture fault
+}
+
+// CameraTile is one camera on the camera wall. Thumb and Reference are
+// paths under /wall/ (the screen cookie opens them) that change when the
+// picture does, so the page reloads an image only when there is a new one.
+type CameraTile struct {
+	Name      string    `json:"name"`
+	Title     string    `json:"title"` // what the operator reads: site and name
+	Site      string    `json:"site,omitempty"`
+	State     string    `json:"state"`            // ok, warn (online with a picture fault), bad (offline), unknown
+	Faults    []string  `json:"faults,omitempty"` // Chinese fault names, 画面偏移 …; 离线 when offline
+	Thumb     string    `json:"thumb,omitempty"`
+	Reference string    `json:"reference,omitempty"` // the 基准画面, shown beside a moved camera
+	Since     time.Time `json:"since,omitzero"`      // when the current fault or outage began
+}

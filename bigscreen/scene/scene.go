@@ -36,6 +36,8 @@ const (
 	PanelTopology = "topology" // WAN levels: nodes and links
 	PanelGauge    = "gauge"    // water level 0–100 %
 	PanelDuty     = "duty"     // who is on duty now
+	PanelCameras  = "cameras"  // camera wall: live thumbnails with fault badges
+	PanelPlan     = "plan"     // a site plan drawn from the scene's layout, points coloured by Rows
 )
 
 // Panel sources other than a PromQL query.
@@ -44,6 +46,7 @@ const (
 	SourceIncidentStats = "incident_stats" // kpi: open by severity, or MTTA/MTTR today
 	SourceDuty          = "duty"           // duty: who is on duty now
 	SourceTopology      = "topology"       // topology: WAN devices and links from the inventory
+	SourceCameras       = "cameras"        // cameras: every camera's last frame, state and faults
 )
 
 // Labels of an incident_stats panel: what the KPI shows.
@@ -71,6 +74,39 @@ type Panel struct {
 	Label   string        `json:"-" yaml:"label,omitempty"`
 	Limit   int           `json:"-" yaml:"limit,omitempty"`
 	Sort    string        `json:"-" yaml:"sort,omitempty"` // asc | desc
+
+	// Layout is a plan panel's drawing: the page needs it, so it goes out
+	// with the definition.
+	Layout *Layout `json:"layout,omitempty" yaml:"layout,omitempty"`
+}
+
+// Layout is a site plan in its own coordinates (0–100 across, 0–Height
+// down): areas and paths drawn as they are, and points whose colour is the
+// state of the panel's row with the point's Key as name. A schematic, not a
+// survey: what an operator needs is which gate or camera, roughly where.
+type Layout struct {
+	Height float64       `json:"height" yaml:"height"` // default 56 (the 16:9 of most panels)
+	Shapes []LayoutShape `json:"shapes,omitempty" yaml:"shapes,omitempty"`
+	Points []LayoutPoint `json:"points" yaml:"points"`
+}
+
+// LayoutShape is an area (a closed polygon: the lake, a car park) or a path
+// (a road) with an optional name written at its first point.
+type LayoutShape struct {
+	Kind   string       `json:"kind" yaml:"kind"` // area | path
+	Style  string       `json:"style" yaml:"style"` // water | green | road | lot | building
+	Name   string       `json:"name,omitempty" yaml:"name,omitempty"`
+	Points [][2]float64 `json:"points" yaml:"points"`
+}
+
+// LayoutPoint is one device on the plan: Key is the row name (a target's
+// instance) whose state colours it, Icon what it is.
+type LayoutPoint struct {
+	Key  string  `json:"key" yaml:"key"`
+	Name string  `json:"name" yaml:"name"`
+	Icon string  `json:"icon" yaml:"icon"` // camera | gate | barrier | led | parking | wifi | broadcast | nvr
+	X    float64 `json:"x" yaml:"x"`
+	Y    float64 `json:"y" yaml:"y"`
 }
 
 // Grid places a panel on a 24-column × 12-row grid of the 1920×1080 canvas.

@@ -32,6 +32,8 @@ var sceneSources = map[string][]string{
 	PanelBoard:    {SourceIncidents},
 	PanelTopology: {SourceTopology},
 	PanelDuty:     {SourceDuty},
+	PanelCameras:  {SourceCameras},
+	PanelPlan:     {""},
 }
 
 // Validate fills in defaults (Refresh) and reports every problem of defs,
@@ -123,6 +125,7 @@ func validatePanel(p *Panel, check QueryCheck) []error {
 			add("thresholds[%d]: state %q is not ok, warn or bad", j, t.State)
 		}
 	}
+	errs = append(errs, validateLayout(p)...)
 	return append(errs, validateSource(p, check)...)
 }
 
@@ -158,7 +161,7 @@ func validateSource(p *Panel, check QueryCheck) []error {
 
 func validateQuery(p *Panel, check QueryCheck) []error {
 	var errs []error
-	needsLabel := p.Type == PanelMap || p.Type == PanelRanking || p.Type == PanelTable
+	needsLabel := p.Type == PanelMap || p.Type == PanelRanking || p.Type == PanelTable || p.Type == PanelPlan
 	if needsLabel && !sceneLabelName.MatchString(p.Label) {
 		errs = append(errs, fmt.Errorf("a %s panel needs label: the series label naming each row", p.Type))
 	}

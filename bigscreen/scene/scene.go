@@ -93,7 +93,7 @@ type Layout struct {
 // LayoutShape is an area (a closed polygon: the lake, a car park) or a path
 // (a road) with an optional name written at its first point.
 type LayoutShape struct {
-	Kind   string       `json:"kind" yaml:"kind"` // area | path
+	Kind   string       `json:"kind" yaml:"kind"`   // area | path
 	Style  string       `json:"style" yaml:"style"` // water | green | road | lot | building
 	Name   string       `json:"name,omitempty" yaml:"name,omitempty"`
 	Points [][2]float64 `json:"points" yaml:"points"`

@@ -11,6 +11,7 @@
   const MAKERS = {
     kpi: W.html.kpi, ranking: W.html.ranking, board: W.html.board, table: W.html.table,
     duty: W.html.duty, gauge: W.charts.gauge, map: W.charts.map, topology: W.charts.topology,
+    cameras: W.park.cameras, plan: W.park.plan,
   };
 
   let scale = 1;

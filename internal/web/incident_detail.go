@@ -43,7 +43,35 @@ func (w *Web) incidentDetail(rw http.ResponseWriter, r *http.Request, raw string
 		}
 	}
 	w.render(rw, "incident.html", map[string]any{"Inc": inc, "SeverityName": inc.Severity.Name(),
-		"Timeline": tl, "Children": children, "Now": w.now(), "Silence": silenceMatchers(inc)})
+		"Timeline": tl, "Children": children, "Now": w.now(), "Silence": silenceMatchers(inc),
+		"Pictures": pictures(inc)})
+}
+
+// picture is an image kept with an incident: the frame that showed a
+// camera's fault, and for a moved camera its 基准画面 to compare.
+type picture struct{ Title, URL string }
+
+// picturePrefix is where the camera collector serves its pictures; an
+// annotation pointing anywhere else is not shown, so a rule cannot make the
+// page load an image from another host.
+const picturePrefix = "/api/v1/cameras/"
+
+// pictures reads the incident's evidence and reference annotations. The
+// evidence asked for is the one at the incident's first firing, so the page
+// shows the frame that raised it, not whatever the camera shows now.
+func pictures(inc alerting.Incident) []picture {
+	var out []picture
+	for _, a := range []struct{ key, title string }{{"evidence", "告警画面"}, {"reference", "基准画面"}} {
+		u := inc.Annotations[a.key]
+		if !strings.HasPrefix(u, picturePrefix) || strings.ContainsAny(u, "\\\"<>") {
+			continue
+		}
+		if a.key == "evidence" {
+			u += "&at=" + strconv.FormatInt(inc.FirstFired.Unix(), 10)
+		}
+		out = append(out, picture{Title: a.title, URL: u})
+	}
+	return out
 }
 
 // silenceMatchers pre-fills the silence form for an incident like this one.

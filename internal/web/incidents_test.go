@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,4 +123,33 @@ func TestIncidentPageShowsAckStateInChinese(t *testing.T) {
 	assert.Equal(t, http.StatusOK, js.StatusCode)
 	b, _ := io.ReadAll(js.Body)
 	assert.Contains(t, string(b), "X-SwanWatch-CSRF")
+}
+
+// A camera's picture fault shows the frame that raised it (asked for at the
+// first firing) and, for a moved camera, the 基准画面; an annotation that
+// points off the camera API is not shown.
+func TestIncidentPageShowsCameraPictures(t *testing.T) {
+	incs := fixedIncidents{
+		{ID: 5, Alertname: "CameraPictureFault", Severity: alerting.Major, FirstFired: t0.Add(-5 * time.Minute),
+			Labels: map[string]string{"district": "湖滨区", "instance": "cam-hxd-01", "fault": "scene_change"},
+			Annotations: map[string]string{"summary": "画面偏移",
+				"evidence":  "/api/v1/cameras/evidence?camera=cam-hxd-01&fault=scene_change",
+				"reference": "/api/v1/cameras/reference?camera=cam-hxd-01"}},
+		{ID: 6, Alertname: "CameraPictureFault", Severity: alerting.Major, FirstFired: t0,
+			Labels: map[string]string{"instance": "cam-x"},
+			Annotations: map[string]string{"summary": "黑屏", "evidence": "https://evil.example/x.jpg",
+				"reference": `/api/v1/cameras/reference?camera="><script>`}},
+	}
+	mux := http.NewServeMux()
+	mount(New(fixedLister{}, slog.New(slog.DiscardHandler), func() time.Time { return t0 }).WithIncidents(incs), mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	page, _ := getPage(t, srv.URL+"/incidents?id=5")
+	at := strconv.FormatInt(t0.Add(-5*time.Minute).Unix(), 10)
+	assert.Contains(t, page, `<img src="/api/v1/cameras/evidence?camera=cam-hxd-01&amp;fault=scene_change&amp;at=`+at+`" alt="告警画面"`)
+	assert.Contains(t, page, `<img src="/api/v1/cameras/reference?camera=cam-hxd-01" alt="基准画面"`)
+	other, _ := getPage(t, srv.URL+"/incidents?id=6")
+	assert.NotContains(t, other, "evil.example")
+	assert.NotContains(t, other, "<h3>画面</h3>")
 }

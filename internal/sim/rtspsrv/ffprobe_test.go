@@ -1,0 +1,92 @@
+package rtspsrv
+
+import (
+	"context"
+	"encoding/json"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/testpeer"
+)
+
+// ffprobe (Debian's ffmpeg) is the independent client: it must see H.264 at
+// the clip's size and ~25 fps over TCP, with Digest credentials in the URL.
+func TestFFprobe(t *testing.T) {
+	bin := testpeer.LookBinary(t, "ffprobe", "apt-get install ffmpeg, or scripts/install-peers.sh")
+	c := loadClip(t, "lake-day-1")
+	s := startServer(t, Options{}, PathConfig{Name: "cam-2/Streaming/Channels/101", Clip: c,
+		Auth: Auth{Method: AuthDigest, Username: "admin", Password: "Swan#2026"}})
+	u := withCreds(s.URL("cam-2/Streaming/Channels/101"), "admin", "Swan#2026")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "-v", "error", "-rtsp_transport", "tcp", "-select_streams", "v",
+		"-show_entries", "stream=codec_name,profile,width,height,r_frame_rate:packet=pts_time,flags",
+		"-read_intervals", "%+#60", "-of", "json", u).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, out)
+	}
+	var r struct {
+		Streams []struct {
+			Codec   string `json:"codec_name"`
+			Profile string `json:"profile"`
+			Width   int    `json:"width"`
+			Height  int    `json:"height"`
+			Rate    string `json:"r_frame_rate"`
+		} `json:"streams"`
+		Packets []struct {
+			PTS   string `json:"pts_time"`
+			Flags string `json:"flags"`
+		} `json:"packets"`
+	}
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("ffprobe output: %v\n%s", err, out)
+	}
+	if len(r.Streams) != 1 || r.Streams[0].Codec != "h264" || r.Streams[0].Width != 320 || r.Streams[0].Height != 180 ||
+		!strings.Contains(r.Streams[0].Profile, "Baseline") || r.Streams[0].Rate != "25/1" {
+		t.Fatalf("ffprobe saw %+v, want h264 Baseline 320x180 25/1", r.Streams)
+	}
+	if len(r.Packets) < 50 {
+		t.Fatalf("ffprobe read %d packets, want 60", len(r.Packets))
+	}
+	keys := 0
+	first, _ := strconv.ParseFloat(r.Packets[0].PTS, 64)
+	last, _ := strconv.ParseFloat(r.Packets[len(r.Packets)-1].PTS, 64)
+	for _, p := range r.Packets {
+		if strings.Contains(p.Flags, "K") {
+			keys++
+		}
+	}
+	fps := float64(len(r.Packets)-1) / (last - first)
+	if fps < 24 || fps > 26 || keys < 2 {
+		t.Errorf("ffprobe: %.2f pictures per second by timestamp, %d keyframes in %d packets; want ~25 and ≥ 2", fps, keys, len(r.Packets))
+	}
+}
+
+// ffmpeg decodes across a clip switch (a camera knocked aside) without a
+// single warning: the stream stays one valid H.264 stream. (That the switch
+// lands on the new clip's keyframe, which no decoder can notice, is
+// TestTimelineAndSwitch's.)
+func TestFFmpegDecodesAcrossSwitch(t *testing.T) {
+	bin := testpeer.LookBinary(t, "ffmpeg", "apt-get install ffmpeg, or scripts/install-peers.sh")
+	s := startServer(t, Options{}, PathConfig{Name: "cam", Clip: loadClip(t, "lake-day-1")})
+	moved := loadClip(t, "lake-day-1-moved")
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		if err := s.SetClip("cam", moved); err != nil {
+			t.Error(err)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "-hide_banner", "-v", "warning", "-rtsp_transport", "tcp",
+		"-i", s.URL("cam"), "-frames:v", "100", "-f", "null", "-").CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	if c, _, _ := s.Showing("cam", time.Now()); c != moved {
+		t.Error("the path does not show the new clip after the switch")
+	}
+}

@@ -72,23 +72,47 @@ func (n *nonces) valid(nonce string, now time.Time) (ok, stale bool) {
 	return true, false
 }
 
-// challenge is the WWW-Authenticate value of a 401 for a.
-func (s *Server) challenge(a Auth, stale bool) string {
-	if a.Method == AuthBasic {
-		return fmt.Sprintf("Basic realm=%q", s.opts.Realm)
+// Guard checks Basic and Digest credentials (RFC 2617) against a realm. The
+// scheme is the same for RTSP and HTTP, so the park's snapshot endpoints use
+// a Guard too. Nonces are stateless (see nonces).
+type Guard struct {
+	realm  string
+	nonces *nonces
+	now    func() time.Time
+}
+
+// NewGuard makes a Guard; now is its clock (time.Now when nil).
+func NewGuard(realm string, now func() time.Time) *Guard {
+	if now == nil {
+		now = time.Now
 	}
-	c := fmt.Sprintf("Digest realm=%q, nonce=%q", s.opts.Realm, s.nonces.make(s.opts.Now()))
+	return &Guard{realm: realm, nonces: newNonces(), now: now}
+}
+
+// Challenge is the WWW-Authenticate value of a 401 for a. qop offers
+// qop="auth", as HTTP cameras (Hikvision ISAPI) do; RTSP cameras and vdk's
+// client do without it.
+func (g *Guard) Challenge(a Auth, stale, qop bool) string {
+	if a.Method == AuthBasic {
+		return fmt.Sprintf("Basic realm=%q", g.realm)
+	}
+	c := fmt.Sprintf("Digest realm=%q, nonce=%q", g.realm, g.nonces.make(g.now()))
+	if qop {
+		c += `, qop="auth"`
+	}
 	if stale {
 		c += `, stale="TRUE"`
+	} else {
+		c += `, stale="FALSE"`
 	}
 	return c
 }
 
-// authorized checks a request's Authorization header against a; stale says
-// a Digest answer used an expired nonce of ours (the client may retry).
-func (s *Server) authorized(a Auth, req *Request) (ok, stale bool) {
-	h := req.Header["authorization"]
-	scheme, rest, _ := strings.Cut(h, " ")
+// Check tells whether an Authorization header value carries a's credentials
+// for a request with this method; stale says a Digest answer used an expired
+// nonce of ours (the client may retry with a new one).
+func (g *Guard) Check(a Auth, method, authorization string) (ok, stale bool) {
+	scheme, rest, _ := strings.Cut(authorization, " ")
 	switch {
 	case a.Method == AuthNone:
 		return true, false
@@ -96,22 +120,22 @@ func (s *Server) authorized(a Auth, req *Request) (ok, stale bool) {
 		want := base64.StdEncoding.EncodeToString([]byte(a.Username + ":" + a.Password))
 		return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(rest)), []byte(want)) == 1, false
 	case a.Method == AuthDigest && strings.EqualFold(scheme, "Digest"):
-		return s.digestOK(a, req.Method, parseAuthParams(rest))
+		return g.digestOK(a, method, parseAuthParams(rest))
 	}
 	return false, false
 }
 
-func (s *Server) digestOK(a Auth, method string, p map[string]string) (ok, stale bool) {
-	if p["username"] != a.Username || p["realm"] != s.opts.Realm || p["uri"] == "" {
+func (g *Guard) digestOK(a Auth, method string, p map[string]string) (ok, stale bool) {
+	if p["username"] != a.Username || p["realm"] != g.realm || p["uri"] == "" {
 		return false, false
 	}
 	if alg := p["algorithm"]; alg != "" && !strings.EqualFold(alg, "MD5") {
 		return false, false
 	}
-	if ok, stale := s.nonces.valid(p["nonce"], s.opts.Now()); !ok {
+	if ok, stale := g.nonces.valid(p["nonce"], g.now()); !ok {
 		return false, stale
 	}
-	ha1 := md5hex(a.Username + ":" + s.opts.Realm + ":" + a.Password)
+	ha1 := md5hex(a.Username + ":" + g.realm + ":" + a.Password)
 	ha2 := md5hex(method + ":" + p["uri"])
 	var want string
 	switch p["qop"] {

@@ -119,12 +119,12 @@ func (c *conn) handle(req *Request) *response {
 
 // withAuth answers 401 with a challenge unless req carries p's credentials.
 func (c *conn) withAuth(p *path, req *Request, h func(*path, *Request) *response) *response {
-	ok, stale := c.s.authorized(p.auth, req)
+	ok, stale := c.s.guard.Check(p.auth, req.Method, req.Header["authorization"])
 	if ok {
 		return h(p, req)
 	}
 	c.s.unauthorized.Add(1)
-	return &response{status: 401, header: []string{"WWW-Authenticate: " + c.s.challenge(p.auth, stale)}}
+	return &response{status: 401, header: []string{"WWW-Authenticate: " + c.s.guard.Challenge(p.auth, stale, false)}}
 }
 
 func (c *conn) describe(p *path, req *Request) *response {

@@ -69,9 +69,9 @@ type Stats struct {
 
 // Server serves the added paths on one TCP listener.
 type Server struct {
-	opts   Options
-	log    *slog.Logger
-	nonces *nonces
+	opts  Options
+	log   *slog.Logger
+	guard *Guard
 
 	mu     sync.Mutex
 	paths  map[string]*path
@@ -87,7 +87,7 @@ type Server struct {
 // New makes a server; add paths, then Start or Run.
 func New(o Options) *Server {
 	o = o.withDefaults()
-	return &Server{opts: o, log: o.Logger, nonces: newNonces(), paths: map[string]*path{}, conns: map[*conn]struct{}{}}
+	return &Server{opts: o, log: o.Logger, guard: NewGuard(o.Realm, o.Now), paths: map[string]*path{}, conns: map[*conn]struct{}{}}
 }
 
 // Start binds the listener; Addr is valid afterwards.

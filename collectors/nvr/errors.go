@@ -44,6 +44,7 @@ func transportError(ctx context.Context, err error) error {
 	var (
 		dnsErr  *net.DNSError
 		netErr  net.Error
+		opErr   *net.OpError
 		certErr *tls.CertificateVerificationError
 		unknown x509.UnknownAuthorityError
 		host    x509.HostnameError
@@ -55,7 +56,8 @@ func transportError(ctx context.Context, err error) error {
 	case errors.As(err, &netErr) && netErr.Timeout():
 		mTimeouts.Inc()
 		return fmt.Errorf("%w: %w", ErrTimeout, err)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &opErr) && opErr.Op == "dial" && errors.Is(err, syscall.ECONNRESET):
+		// Some networks answer a closed port with a reset to the SYN.
 		return fmt.Errorf("%w（端口未开放）: %w", ErrRefused, err)
 	case errors.As(err, &dnsErr):
 		return fmt.Errorf("%w（域名无法解析）: %w", ErrAddress, err)

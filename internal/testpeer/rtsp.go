@@ -132,12 +132,16 @@ func (p *RTSPPeer) waitPorts(t testing.TB) {
 }
 
 // waitDescribe asks url for its SDP until it carries sprop-parameter-sets: the pipeline runs.
+// The probe's connection stays open until the test ends: gst-rtsp-server takes a shared pipeline
+// down when its last client leaves and answers 503 meanwhile, which no camera does.
 func (p *RTSPPeer) waitDescribe(t testing.TB, url string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
-		if last = describe(url); last == nil {
+		var c net.Conn
+		if c, last = describe(url); last == nil {
+			t.Cleanup(func() { c.Close() })
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -145,16 +149,21 @@ func (p *RTSPPeer) waitDescribe(t testing.TB, url string) {
 	t.Fatalf("RTSP peer: DESCRIBE %s failed: %v\n%s", url, last, p.Tail())
 }
 
-func describe(url string) error {
+// describe sends DESCRIBE on a new connection and returns it open once the SDP came.
+func describe(url string) (c net.Conn, err error) {
 	host := strings.SplitN(strings.TrimPrefix(url, "rtsp://"), "/", 2)[0]
-	c, err := net.DialTimeout("tcp", host, 2*time.Second)
+	c, err = net.DialTimeout("tcp", host, 2*time.Second)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer c.Close()
+	defer func() {
+		if err != nil {
+			c.Close()
+		}
+	}()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 	if _, err := fmt.Fprintf(c, "DESCRIBE %s RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\n\r\n", url); err != nil {
-		return err
+		return nil, err
 	}
 	r := bufio.NewReader(c)
 	var seen strings.Builder
@@ -162,11 +171,12 @@ func describe(url string) error {
 		line, err := r.ReadString('\n')
 		seen.WriteString(line)
 		if strings.Contains(line, "sprop-parameter-sets") {
-			return nil
+			_ = c.SetDeadline(time.Time{})
+			return c, nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w after %q", err, seen.String())
+			return nil, fmt.Errorf("%w after %q", err, seen.String())
 		}
 	}
-	return fmt.Errorf("no sprop-parameter-sets in %q", seen.String())
+	return nil, fmt.Errorf("no sprop-parameter-sets in %q", seen.String())
 }

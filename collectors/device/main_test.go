@@ -2,6 +2,7 @@ package device
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,4 +67,18 @@ func value(t testing.TB, rec *collectortest.Recorder, key string) float64 {
 	v, ok := rec.Value(key)
 	require.True(t, ok, "series %s missing; have %v", key, rec.Series())
 	return v
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
+
+// closedPort returns a loopback TCP address nothing listens on.
+func closedPort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }

@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/simonvetter/modbus"
@@ -110,6 +111,8 @@ func (r *round) collectModbus(ctx context.Context) error {
 		return res.err
 	}
 	var errs []error
+	refused := map[error][]string{} // one message per refused read, naming its metrics
+	var order []error
 	for i := range r.p.Metrics {
 		m := &r.p.Metrics[i]
 		v, ok := res.values[m.Register]
@@ -118,8 +121,15 @@ func (r *round) collectModbus(ctx context.Context) error {
 			errs = append(errs, r.put(m, numRaw(v), nil))
 		case m.Optional:
 		default:
-			errs = append(errs, fmt.Errorf("%s: %w", m.Name, res.refused[m.Register]))
+			e := res.refused[m.Register]
+			if refused[e] == nil {
+				order = append(order, e)
+			}
+			refused[e] = append(refused[e], m.Name)
 		}
+	}
+	for _, e := range order {
+		errs = append(errs, fmt.Errorf("%s: %w", strings.Join(slices.Compact(refused[e]), ", "), e))
 	}
 	return joinErrs(errs)
 }
@@ -153,8 +163,9 @@ func readModbus(ctx context.Context, addr string, mt modbusTarget, spec *ModbusS
 				res.err = modbusError(ctx, addr, mt.unit, run, err)
 				return res
 			}
+			refusal := modbusError(ctx, addr, mt.unit, run, err)
 			for _, i := range run.regs {
-				res.refused[spec.Registers[i].ID] = modbusError(ctx, addr, mt.unit, run, err)
+				res.refused[spec.Registers[i].ID] = refusal
 			}
 		}
 	}

@@ -73,5 +73,7 @@ func formatError(what string, err error) error {
 	if err == nil {
 		return fmt.Errorf("%w: %s", ErrFormat, what)
 	}
-	return fmt.Errorf("%w: %s: %w", ErrFormat, what, err)
+	// The parser's message may quote the reply's bytes: bounded and made
+	// valid UTF-8, it cannot garble the target list or a log.
+	return fmt.Errorf("%w: %s: %s", ErrFormat, what, clipN(err.Error(), 200))
 }

@@ -273,10 +273,12 @@ func parseISAPITime(s string, loc *time.Location) (time.Time, error) {
 }
 
 // clip bounds device text quoted in an error or log and makes it valid UTF-8.
-func clip(s string) string {
+func clip(s string) string { return clipN(s, 64) }
+
+func clipN(s string, n int) string {
 	s = strings.ToValidUTF8(s, "?")
-	if len(s) > 64 {
-		i := 64
+	if len(s) > n {
+		i := n
 		for i > 0 && !utf8.RuneStart(s[i]) {
 			i--
 		}

@@ -180,9 +180,8 @@ func parseChannels(s string) ([]channelSpec, error) {
 	for item := range strings.SplitSeq(s, ",") {
 		id, cam, _ := strings.Cut(strings.TrimSpace(item), "=")
 		id, cam = strings.TrimSpace(id), strings.TrimSpace(cam)
-		n, err := strconv.Atoi(id)
 		switch {
-		case err != nil || n < 0 || len(id) > 6:
+		case !digits(id) || len(id) > 6:
 			return nil, fmt.Errorf("channels: %q is not a channel number (Hikvision track such as 101, Dahua channel such as 1)", id)
 		case seen[id]:
 			return nil, fmt.Errorf("channels: %s is listed twice", id)
@@ -193,6 +192,15 @@ func parseChannels(s string) ([]channelSpec, error) {
 		out = append(out, channelSpec{id: id, camera: cam})
 	}
 	return out, nil
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseZone reads "UTC", "Z" or a fixed offset "+08:00" / "+8" / "-05:30".

@@ -36,6 +36,8 @@ type Collector struct {
 	vqdSem chan struct{}
 	base   vqd.Config
 	now    func() time.Time
+	// analyze is vqd.Analyze; tests of the plumbing (evidence, references) swap it
+	analyze func(vqd.Input, vqd.Config) vqd.Result
 
 	wg   sync.WaitGroup // the guard and vdk goroutines of sessions
 	mu   sync.Mutex
@@ -48,7 +50,7 @@ func New(cfg Config, store *Store, logger *slog.Logger) *Collector {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Collector{cfg: cfg, log: logger, store: store, base: vqd.DefaultConfig(), now: time.Now,
+	c := &Collector{cfg: cfg, log: logger, store: store, base: vqd.DefaultConfig(), now: time.Now, analyze: vqd.Analyze,
 		vqdSem: make(chan struct{}, cfg.VQDConcurrency), cams: map[string]*camState{},
 		http: &http.Client{Transport: &http.Transport{DisableKeepAlives: true, ResponseHeaderTimeout: cfg.SnapshotTimeout},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}

@@ -38,10 +38,10 @@ func (c *Collector) diagnose(ctx context.Context, name string, t camTarget, st *
 	if c.store != nil {
 		in.Reference = c.store.reference(name, night)
 	}
-	r := vqd.Analyze(in, t.vqd)
+	r := c.analyze(in, t.vqd)
 	if c.store != nil && r.Night != night { // the profile changed: judge against its own reference
 		if in.Reference = c.store.reference(name, r.Night); in.Reference != nil {
-			r = vqd.Analyze(in, t.vqd)
+			r = c.analyze(in, t.vqd)
 		}
 	}
 	on := st.vqdDone(r, source, at)

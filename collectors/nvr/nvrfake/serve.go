@@ -44,27 +44,27 @@ func (n *NVR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// wait applies Hang and Delay; it reports false when the request is over.
+// wait applies Hang and Delay; it reports false when the request is over. A
+// request released by Close is cut off without an answer, as a recorder that
+// powers down does.
 func (n *NVR) wait(r *http.Request, f Faults) bool {
-	if f.Hang {
-		select {
-		case <-r.Context().Done():
-		case <-n.done:
-		}
-		return false
-	}
-	if f.Delay <= 0 {
+	if !f.Hang && f.Delay <= 0 {
 		return true
 	}
-	t := time.NewTimer(f.Delay)
-	defer t.Stop()
+	var timeout <-chan time.Time
+	if !f.Hang {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		timeout = t.C
+	}
 	select {
-	case <-t.C:
+	case <-timeout:
 		return true
 	case <-r.Context().Done():
+		return false
 	case <-n.done:
+		panic(http.ErrAbortHandler) // net/http drops the connection, silently
 	}
-	return false
 }
 
 func (n *NVR) count(f func(*Stats)) {

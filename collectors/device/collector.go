@@ -16,8 +16,9 @@ import (
 const Kind = "device"
 
 // stateTTL is how long the state of a target that no longer comes round is
-// kept (its counters, remembered rows, HTTP auth).
-const stateTTL = time.Hour
+// kept (its counters, remembered rows, HTTP auth): longer than a day, so
+// that a device polled rarely keeps its counters.
+const stateTTL = 25 * time.Hour
 
 // Collector polls park devices by profile. It is safe for concurrent rounds
 // on different targets; rounds on one target are serialised (its counters).

@@ -20,9 +20,9 @@ type AP struct {
 // OIDValue is one varbind of a fake agent, typed as net-snmp's pass_persist
 // names types: integer, gauge, counter, string.
 type OIDValue struct {
-	OID   string // dotted, with the leading dot
-	Type  string
-	Value string
+	OID   string `json:"oid"` // dotted, with the leading dot
+	Type  string `json:"type"`
+	Value string `json:"value"`
 }
 
 // WLAN OID roots of the three vendors, as the shipped profiles read them

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -223,7 +224,7 @@ func (g *guard) roundTrip(ctx context.Context, req *request, uri string) (*respo
 		if err := req.write(g.up, uri, g.cseq, g.authHeaders(req.method, uri)...); err != nil {
 			return nil, g.netFailure(ctx, "发送 "+req.method, err)
 		}
-		resp, err := readResponse(g.upR)
+		resp, err := g.readResponse()
 		if errors.Is(err, errNotRTSP) {
 			return nil, fail(FailProtocol, "%s 的应答不是 RTSP 协议", req.method)
 		}
@@ -247,6 +248,24 @@ func (g *guard) roundTrip(ctx context.Context, req *request, uri string) (*respo
 			return nil, fail(FailProtocol, "%s 得到 RTSP %d 应答", req.method, resp.status)
 		}
 	}
+}
+
+// readResponse reads the camera's answer. A camera whose stream already runs (a shared one) may
+// send interleaved RTP before its PLAY answer; those frames are skipped.
+func (g *guard) readResponse() (*response, error) {
+	for range 1024 {
+		b, err := g.upR.Peek(4)
+		if err != nil {
+			return nil, err
+		}
+		if b[0] != '$' {
+			return readResponse(g.upR)
+		}
+		if _, err := g.upR.Discard(4 + (int(b[2])<<8 | int(b[3]))); err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("%w: only RTP, no answer", errNotRTSP)
 }
 
 // netFailure classifies a network error; an error caused by the round's end is a timeout.

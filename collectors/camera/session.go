@@ -135,6 +135,11 @@ func (c *Collector) dialVDK(ctx context.Context, url string) (*rtspv2.RTSPClient
 // whether vdk's stream goroutine already said it stopped.
 func (c *Collector) consume(ctx context.Context, client *rtspv2.RTSPClient, playedAt time.Time, p sessionPlan, st *frameStats) bool {
 	soft, hard := playedAt.Add(p.duration), playedAt.Add(p.max)
+	if dl, ok := ctx.Deadline(); ok { // end early enough that closing the session beats the deadline
+		margin := min(300*time.Millisecond, dl.Sub(playedAt)/5)
+		hard = minTime(hard, dl.Add(-margin))
+		soft = minTime(soft, hard)
+	}
 	timer := time.NewTimer(time.Until(soft))
 	defer timer.Stop()
 	for {
@@ -302,4 +307,11 @@ func (s *frameStats) finish(res *sessionResult, end, playedAt time.Time) {
 		res.fps = float64(s.frames-1) / span
 		res.bitrate = float64(s.bytes) * 8 * float64(s.frames-1) / float64(s.frames) / span
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

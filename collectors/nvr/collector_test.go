@@ -132,3 +132,21 @@ func TestDisks(t *testing.T) {
 		assert.Equal(t, 0.0, value(t, rec, `nvr_errors{stage="storage"}`))
 	})
 }
+
+// Firmware without /ISAPI/ContentMgmt/Storage answers notSupport; the
+// collector reads /Storage/hdd instead and goes there directly from then on.
+func TestISAPIStorageFallback(t *testing.T) {
+	srv := startNVR(t, nvrfake.Hikvision)
+	recordAll(srv.NVR, time.Now().Add(-24*time.Hour))
+	srv.SetFaults(nvrfake.Faults{Unsupported: []string{"/ISAPI/ContentMgmt/Storage"}})
+	c := newTestCollector(t, nil)
+	tgt := nvrTarget(t, "nvr", srv)
+	for round := range 2 {
+		before := srv.Stats().ByEndpoint[nvrfake.EndpointStorage]
+		rec, err := poll(t, c, tgt, 10*time.Second)
+		require.NoError(t, err)
+		assert.Equal(t, 0.0, value(t, rec, `nvr_errors{stage="storage"}`))
+		assert.Equal(t, float64(4<<40), value(t, rec, `nvr_disk_capacity_bytes{disk="hdd2"}`))
+		assert.Equal(t, 2-round, srv.Stats().ByEndpoint[nvrfake.EndpointStorage]-before, "round %d", round)
+	}
+}

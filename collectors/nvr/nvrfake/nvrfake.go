@@ -67,6 +67,10 @@ type Faults struct {
 	// GarbageOn, or all when it is empty.
 	Garbage   bool
 	GarbageOn []Endpoint
+	// Unsupported lists request paths the firmware lacks, answered with the
+	// vendor's refusal (ISAPI 403 notSupport, Dahua 400 Error), e.g.
+	// "/ISAPI/ContentMgmt/Storage" on firmware that has only /Storage/hdd.
+	Unsupported []string
 }
 
 // Endpoint is one kind of request, for targeted faults and the stats.
@@ -229,7 +233,7 @@ func (n *NVR) SetDiskStatus(id int, status string) {
 
 // SetFaults replaces the current faults; Faults{} clears them.
 func (n *NVR) SetFaults(f Faults) {
-	f.GarbageOn = slices.Clone(f.GarbageOn)
+	f.GarbageOn, f.Unsupported = slices.Clone(f.GarbageOn), slices.Clone(f.Unsupported)
 	n.mu.Lock()
 	n.faults = f
 	n.mu.Unlock()

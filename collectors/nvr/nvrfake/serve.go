@@ -35,6 +35,8 @@ func (n *NVR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case f.Status != 0:
 		n.deviceError(w, f.Status)
+	case slices.Contains(f.Unsupported, r.URL.Path):
+		n.unsupported(w, r.URL.Path)
 	case f.Garbage && (len(f.GarbageOn) == 0 || slices.Contains(f.GarbageOn, ep)):
 		n.garbage(w)
 	case n.opts.Profile == Hikvision:
@@ -99,6 +101,15 @@ func (n *NVR) deviceError(w http.ResponseWriter, status int) {
 		return
 	}
 	writeText(w, status, "Error\r\nInternal Error!\r\n")
+}
+
+// unsupported writes the vendor's answer to a resource the firmware lacks.
+func (n *NVR) unsupported(w http.ResponseWriter, path string) {
+	if n.opts.Profile == Hikvision {
+		writeXML(w, http.StatusForbidden, responseStatus(path, 4, "Invalid Operation", "notSupport"))
+		return
+	}
+	writeText(w, http.StatusBadRequest, cgiBadRequest)
 }
 
 // garbage writes what a recorder with broken firmware or a proxy in the way

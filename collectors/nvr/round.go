@@ -67,7 +67,7 @@ func (r *round) run(ctx context.Context) error {
 		stopSNMP()
 	}
 	wg.Wait()
-	if err := r.verdict(storErr, httpDisks, snmpDisks, results); err != nil {
+	if err := r.verdict(storErr, results); err != nil {
 		r.noteAuth(err)
 		return err
 	}
@@ -109,7 +109,7 @@ func (r *round) noteAuth(err error) {
 // verdict is the round's error: none when anything useful came back. The
 // round fails when the recorder cannot be reached or refuses our
 // credentials, or when every part failed.
-func (r *round) verdict(storErr error, httpDisks, snmpDisks []disk, results []chanResult) error {
+func (r *round) verdict(storErr error, results []chanResult) error {
 	if fatal(storErr) {
 		return storErr
 	}

@@ -32,8 +32,12 @@ func newDigestAuth(realm, user, pass string) *digestAuth {
 // check reports whether r carries valid credentials, and whether the nonce was
 // unknown (stale) when the digest itself may be right.
 func (d *digestAuth) check(r *http.Request) (ok, stale bool) {
+	target := r.RequestURI // the request-target as sent, which the digest covers
+	if target == "" {
+		target = r.URL.RequestURI()
+	}
 	cred, err := digest.ParseCredentials(r.Header.Get("Authorization"))
-	if err != nil || cred.Username != d.user || cred.Realm != d.realm || cred.URI != r.URL.RequestURI() ||
+	if err != nil || cred.Username != d.user || cred.Realm != d.realm || cred.URI != target ||
 		cred.QOP != "auth" {
 		return false, false
 	}

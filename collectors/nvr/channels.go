@@ -74,7 +74,7 @@ func (r *round) channel(ctx context.Context, f finder, res *chanResult) {
 	spans, _, err := f.find(ctx, res.spec.id, from, r.now.Add(skew), r.c.cfg.MaxMatches)
 	if err != nil {
 		res.err = err
-		r.abort.Store(r.abort.Load() || fatal(err))
+		r.stopOn(err)
 		return
 	}
 	res.searched = true
@@ -120,8 +120,16 @@ func (r *round) probeFailed(err error) bool {
 		return false
 	}
 	r.fail(stageRetention, err)
-	r.abort.Store(r.abort.Load() || fatal(err))
+	r.stopOn(err)
 	return true
+}
+
+// stopOn stops the round's searches when the recorder refused us or stopped
+// answering: more requests would only wait (or count towards a lock-out).
+func (r *round) stopOn(err error) {
+	if fatal(err) {
+		r.abort.Store(true)
+	}
 }
 
 // horizon is how far back footage is looked for: twice the required days, so

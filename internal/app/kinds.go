@@ -7,8 +7,10 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
+	"github.com/swanwatch/swanwatch/collectors/nvr"
 	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
@@ -51,6 +53,8 @@ var kindTable = []kindDef{
 	kind("link", func(c *config.Collectors) link.Config { return c.Link }, newLink),
 	kind("netprobe", func(c *config.Collectors) netprobe.Config { return c.Netprobe }, newNetprobe),
 	kind("snmp", func(c *config.Collectors) snmp.Config { return c.SNMP }, newSNMP),
+	kind(nvr.Kind, func(c *config.Collectors) nvr.Config { return c.NVR }, newNVR),
+	kind(device.Kind, func(c *config.Collectors) device.Config { return c.Device }, newDevice),
 }
 
 // KindNames lists the collector kinds this build knows, for inventory validation.
@@ -82,6 +86,17 @@ func newSNMP(c snmp.Config, env kindEnv) (collectors.Kind, error) {
 	c = c.WithDefaults()
 	sn, err := snmp.New(c, env.logger, snmp.WithEvents(env.events))
 	return collectors.Kind{Collector: sn, Schedule: c.Schedule}, err
+}
+
+func newNVR(c nvr.Config, env kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	return collectors.Kind{Collector: nvr.New(c, env.logger), Schedule: c.Schedule}, nil
+}
+
+func newDevice(c device.Config, env kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	d, err := device.New(c, env.logger)
+	return collectors.Kind{Collector: d, Schedule: c.Schedule}, err
 }
 
 // kinds builds one collector per kind of the table.

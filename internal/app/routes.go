@@ -8,6 +8,7 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/web"
 	"github.com/swanwatch/swanwatch/rules/alerting"
@@ -24,6 +25,11 @@ type route struct {
 	// Grafana calls with POST): kept out of the audit trail, which keeps every
 	// row for 180 days. Every other non-GET is audited.
 	read bool
+	// push marks a device sending data (a plate camera's read): not an
+	// operator's action, so it stays out of the audit trail, which would
+	// otherwise keep every car for 180 days; its handler counts and
+	// authenticates what it takes.
+	push bool
 }
 
 // open is the "role" of a route that needs no login: health, the login
@@ -49,6 +55,7 @@ func (s *system) routes() []route {
 	rs = append(rs, s.pageRoutes()...)
 	rs = append(rs, s.incidentRoutes()...)
 	rs = append(rs, s.reportTableRoutes()...)
+	rs = append(rs, s.kindRoutes()...)
 	return append(rs, s.adminRoutes()...)
 }
 
@@ -124,6 +131,16 @@ func (s *system) reportTableRoutes() []route {
 		{pattern: "GET /api/v1/reports/sla/{month}", role: v, handler: http.HandlerFunc(s.reports.MonthReport)},
 		{pattern: "GET /api/v1/reports/inspection/{date}", role: v, handler: http.HandlerFunc(s.reports.Inspection)},
 	}
+}
+
+// kindRoutes are what collector kinds serve: the plate cameras' pushes.
+func (s *system) kindRoutes() []route {
+	var rs []route
+	if d, ok := s.kinds[device.Kind].Collector.(*device.Collector); ok {
+		// A camera cannot log in: the push token (push_token_file) is its credential.
+		rs = append(rs, route{pattern: "POST /api/v1/push/plate", role: open, handler: d.Plates(), push: true})
+	}
+	return rs
 }
 
 // adminRoutes change the server or show what only an administrator may see.

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
+	"github.com/swanwatch/swanwatch/collectors/nvr"
 	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/secret"
@@ -118,6 +120,8 @@ type Collectors struct {
 	Link     link.Config     `yaml:"link"`
 	Netprobe netprobe.Config `yaml:"netprobe"`
 	SNMP     snmp.Config     `yaml:"snmp"`
+	NVR      nvr.Config      `yaml:"nvr"`
+	Device   device.Config   `yaml:"device"`
 }
 
 // kindSection is what config does with every collector section: fill in its
@@ -141,6 +145,7 @@ func (c *Collectors) sections() []kindSection {
 	return []kindSection{
 		section("agent", &c.Agent), section("link", &c.Link),
 		section("netprobe", &c.Netprobe), section("snmp", &c.SNMP),
+		section("nvr", &c.NVR), section("device", &c.Device),
 	}
 }
 
@@ -164,3 +169,8 @@ func (s Storage) StateFile() string { return filepath.Join(s.Path, "state.db") }
 
 // ReportsDir keeps the issued monthly and inspection reports.
 func (s Storage) ReportsDir() string { return filepath.Join(s.Path, "reports") }
+
+// PicturesDir holds the cameras' pictures: the last frame of each (the wall's
+// thumbnails), the frames that showed a fault (kept with the incident) and
+// the confirmed 基准画面.
+func (s Storage) PicturesDir() string { return filepath.Join(s.Path, "pictures") }

@@ -177,9 +177,10 @@ scene_change)
 	vx=$(fx "int($X0 + $(pick 0.09 0.15)*$W)")
 	vy=$(fx "int($Y0 - $(pick 0 0.12)*$H)")
 	;;
-shake)
-	a=$(pick 0.012 0.04)
-	vx="$X0+$a*$W*sin(t*17.3+1)" vy="$Y0+$a*$H*cos(t*11.9+2)"
+shake) # a pole swaying at a few hertz: the view jumps side to side (and a little up and down)
+	a=$(pick 0.012 0.035)
+	vx="$X0+$a*$W*(2*mod(floor(t*5),2)-1)*(0.8+0.2*sin(t*3.1))"
+	vy="$Y0+$a*$H*0.5*(2*mod(floor(t*3),2)-1)*(0.8+0.2*cos(t*2.3))"
 	;;
 esac
 f "crop=$W:$H:'$vx':'$vy'"
@@ -207,7 +208,7 @@ occlusion) # an out-of-focus leaf or hand over a corner of the lens
 	box 0x1E1C1A "$(fx "$W*$ow")" "$(fx "$H*$oh")" "$ox" "H-h"
 	;;
 too_dark) k2=$(pick 0.3 0.18) && f "lutrgb=r='val*$k2':g='val*$k2':b='val*$k2'" ;;
-too_bright) k2=$(pick 1.9 2.6) o=$(pick 20 40) && f "lutrgb=r='val*$k2+$o':g='val*$k2+$o':b='val*$k2+$o'" ;;
+too_bright) k2=$(pick 2.2 3) o=$(pick 30 50) && f "lutrgb=r='val*$k2+$o':g='val*$k2+$o':b='val*$k2+$o'" ;;
 low_contrast) # fog: everything pulled towards a bright grey
 	c=$(pick 0.35 0.18) fg=$([ "$tod" = day ] && echo 175 || echo 110)
 	f "lutrgb=r='val*$c+(1-$c)*$fg':g='val*$c+(1-$c)*$fg':b='val*$c+(1-$c)*$fg'"
@@ -215,8 +216,8 @@ low_contrast) # fog: everything pulled towards a bright grey
 esac
 # 4. sensor noise (infrared night gain is noisier).
 f "noise=alls=$([ "$tod" = day ] && echo 5 || echo 12):allf=t:all_seed=$((seed * 13 + 7))"
-# 5. white balance; an infrared picture is grey all over, movers included.
-[ "$tod" = night ] && f "hue=s=0"
+# 5. white balance; an infrared picture is grey all over, movers included (and a cast with it: the
+# night profile does not judge colour).
 if [ "$fault" = color_cast ]; then
 	case $layout in
 	lake) m=$(pick "rr=1:gg=0.82:bb=0.6" "rr=1:gg=0.72:bb=0.42") ;;       # warm (yellow-red)
@@ -225,6 +226,7 @@ if [ "$fault" = color_cast ]; then
 	esac
 	f "colorchannelmixer=$m"
 fi
+[ "$tod" = night ] && f "hue=s=0"
 # 6 and 7: the OSD clock, then transmission faults.
 case $fault in
 frozen) # mild: the picture sticks but the OSD still ticks; strong: the whole encoder output repeats

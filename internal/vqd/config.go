@@ -37,16 +37,26 @@ type Thresholds struct {
 	// TooDark and TooBright bound the mean luma.
 	TooDark   float64
 	TooBright float64
-	// LowContrast: the spread of luma (P95−P5) below this is 对比度低.
+	// TooDarkRatio: with a reference, a mean luma below this fraction of the reference's is 画面过暗 too
+	// (a night scene over water is dark by nature; the reference says how dark is normal).
+	TooDarkRatio float64
+	// Overexposed: a share of clipped pixels (luma ≥ 250) above this is 画面过亮 too.
+	Overexposed float64
+	// LowContrast: the contrast ratio 100·(P95−P5)/(P95+P5) of the luma below this is 对比度低 (fog,
+	// a washed-out picture; a plain change of exposure leaves the ratio alone).
 	LowContrast float64
-	// Blur: the no-reference blur score (0 sharp … 1 flat, docs/vqd.md) above this is 画面模糊.
+	// Blur: without a reference, a sharpness (1 − the Crete blur score: about 0.75–0.8 for a sharp
+	// scene, towards 0 for a flat one; docs/vqd.md) below this is 画面模糊.
 	Blur float64
-	// BlurRatio: with a reference, sharpness below this fraction of the reference's is 画面模糊 too.
+	// BlurRatio: with a reference, a detail energy below this fraction of the reference's is 画面模糊.
 	BlurRatio float64
-	// CastK and CastD: the CIELab equivalent-circle cast factor K above CastK and the mean chroma
-	// offset D above CastD together make 偏色.
+	// CastK and CastD: without a reference, the CIELab equivalent-circle cast factor K above CastK and
+	// the mean chroma offset D above CastD together make 偏色.
 	CastK float64
 	CastD float64
+	// CastShift: with a reference, a mean chroma (a*, b*) moved further than this from the reference's
+	// is 偏色 (a park is green by nature; the reference says what its normal colour is).
+	CastShift float64
 	// IRSaturation: in ModeAuto a frame whose mean HSV saturation (0–255) is below this is judged
 	// with the night profile (read from the Day profile).
 	IRSaturation float64
@@ -76,18 +86,18 @@ type Config struct {
 // DefaultConfig is the shipped profiles (docs/vqd.md gives each value's source).
 func DefaultConfig() Config {
 	day := Thresholds{
-		ScreenShare: 0.95, ScreenTolerance: 12, BlackLevel: 40, WhiteLevel: 215, BlueShare: 0.8,
-		TooDark: 40, TooBright: 205, LowContrast: 45,
-		Blur: 0.5, BlurRatio: 0.5,
-		CastK: 1.5, CastD: 15, IRSaturation: 10,
-		Noise: 8, Stripes: 12,
+		ScreenShare: 0.9, ScreenTolerance: 8, BlackLevel: 40, WhiteLevel: 215, BlueShare: 0.8,
+		TooDark: 30, TooBright: 205, TooDarkRatio: 0.5, Overexposed: 0.2, LowContrast: 45,
+		Blur: 0.7, BlurRatio: 0.8,
+		CastK: 1.5, CastD: 15, CastShift: 8, IRSaturation: 10,
+		Noise: 6.5, Stripes: 20,
 		Occlusion: 0.2, OcclusionDark: 50,
 		Freeze: 0.5, SceneChange: 0.5, Shake: 3,
 	}
 	night := day
 	night.TooDark = 20
-	night.LowContrast = 30
-	night.Noise = 14
+	night.LowContrast = 40
+	night.Noise = 6.5
 	return Config{Day: day, Night: night}
 }
 
@@ -97,6 +107,7 @@ func (t *Thresholds) keys() map[string]*float64 {
 		"screen_share": &t.ScreenShare, "screen_tolerance": &t.ScreenTolerance,
 		"black_screen": &t.BlackLevel, "white_screen": &t.WhiteLevel, "blue_screen": &t.BlueShare,
 		"too_dark": &t.TooDark, "too_bright": &t.TooBright, "low_contrast": &t.LowContrast,
+		"too_dark_ratio": &t.TooDarkRatio, "overexposed": &t.Overexposed, "cast_shift": &t.CastShift,
 		"blur": &t.Blur, "blur_ratio": &t.BlurRatio,
 		"color_cast": &t.CastK, "cast_d": &t.CastD, "ir_saturation": &t.IRSaturation,
 		"noise": &t.Noise, "stripes": &t.Stripes,

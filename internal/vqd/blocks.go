@@ -1,0 +1,162 @@
+package vqd
+
+import "math"
+
+// blockSide is the side of the analysis blocks occlusion is judged on (32×18 blocks on 320×180).
+const blockSide = 10
+
+// blocks are per-block luma means and standard deviations.
+type blocks struct {
+	nx, ny    int
+	mean, std []float32
+}
+
+func blockStats(f *frame) blocks {
+	b := blocks{nx: f.w / blockSide, ny: f.h / blockSide}
+	n := b.nx * b.ny
+	b.mean, b.std = make([]float32, n), make([]float32, n)
+	for by := range b.ny {
+		for bx := range b.nx {
+			var s, s2 float64
+			for y := by * blockSide; y < (by+1)*blockSide; y++ {
+				row := f.y[y*f.w+bx*blockSide : y*f.w+(bx+1)*blockSide]
+				for _, v := range row {
+					s += float64(v)
+					s2 += float64(v) * float64(v)
+				}
+			}
+			const k = blockSide * blockSide
+			m := s / k
+			b.mean[by*b.nx+bx] = float32(m)
+			b.std[by*b.nx+bx] = float32(math.Sqrt(max(0, s2/k-m*m)))
+		}
+	}
+	return b
+}
+
+// occlusion is the largest covered region and the brightness of the blocks outside it.
+type occlusion struct {
+	region      []bool // the covered blocks of the region, nx×ny
+	nx          int
+	share       float64 // of the frame, 0–1
+	restBlocks  int     // blocks outside the region
+	restMean    float64 // their mean luma
+	restRefMean float64 // the same blocks' mean in the reference, 0 without one
+}
+
+// occlusionOf finds the largest 4-connected region of covered blocks.
+//
+// Without a reference a covered block is flat (std below flat) and dark (mean below dark): the share
+// is the region's part of the frame.
+//
+// With a reference, a block is covered when it is flat now and either was textured in the reference
+// and its brightness moved by more than 20 grey levels, or it turned dark; a blur (flat, same
+// brightness) never counts. A block that was dark in the reference (night sky, water at night) cannot
+// show a dark cover at all: the region may run through such blocks, and the share is the covered
+// blocks of the region over the blocks that can show a cover.
+func occlusionOf(cur blocks, ref *blocks, flat, dark float32) occlusion {
+	n := cur.nx * cur.ny
+	if n == 0 {
+		return occlusion{}
+	}
+	if ref != nil && (ref.nx != cur.nx || ref.ny != cur.ny) {
+		ref = nil
+	}
+	covered := make([]bool, n)
+	blind := make([]bool, n) // cannot show a cover: dark in the reference
+	for i := range n {
+		isFlat, isDark := cur.std[i] < flat, cur.mean[i] < dark
+		if ref == nil {
+			covered[i] = isFlat && isDark
+			continue
+		}
+		moved := abs32(cur.mean[i]-ref.mean[i]) > 20
+		wasFlat, wasDark := ref.std[i] < flat, ref.mean[i] < dark
+		covered[i] = isFlat && ((moved && !wasFlat) || (isDark && !wasDark))
+		blind[i] = wasDark && !covered[i]
+	}
+	region := largestRegion(covered, blind, cur.nx, cur.ny)
+	visible := n - countTrue(blind)
+	if visible == 0 {
+		return occlusion{nx: cur.nx, region: region}
+	}
+	o := occlusion{region: region, nx: cur.nx, share: float64(countTrue(region)) / float64(visible)}
+	var sum, refSum float64
+	for i := range n {
+		if region[i] || blind[i] {
+			continue
+		}
+		o.restBlocks++
+		sum += float64(cur.mean[i])
+		if ref != nil {
+			refSum += float64(ref.mean[i])
+		}
+	}
+	if o.restBlocks > 0 {
+		o.restMean = sum / float64(o.restBlocks)
+		o.restRefMean = refSum / float64(o.restBlocks)
+	}
+	return o
+}
+
+func countTrue(v []bool) int {
+	n := 0
+	for _, b := range v {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// largestRegion marks the cells of the 4-connected region, grown from cells and through pass cells,
+// that holds the most true cells; only its true cells are marked.
+func largestRegion(cells, pass []bool, nx, ny int) []bool {
+	label := make([]int, len(cells)) // 0 unvisited, else region number
+	stack := make([]int, 0, 64)
+	best, bestSize, next := 0, 0, 0
+	for start, c := range cells {
+		if !c || label[start] != 0 {
+			continue
+		}
+		next++
+		size := 0
+		label[start] = next
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if cells[i] {
+				size++
+			}
+			x := i % nx
+			for _, j := range [4]int{i - 1, i + 1, i - nx, i + nx} {
+				if (j == i-1 && x == 0) || (j == i+1 && x == nx-1) || j < 0 || j >= nx*ny {
+					continue
+				}
+				if (cells[j] || pass[j]) && label[j] == 0 {
+					label[j] = next
+					stack = append(stack, j)
+				}
+			}
+		}
+		if size > bestSize {
+			best, bestSize = next, size
+		}
+	}
+	out := make([]bool, len(cells))
+	for i, l := range label {
+		out[i] = best != 0 && l == best && cells[i]
+	}
+	return out
+}
+
+// covers says whether the analysis pixel (x, y) lies in a covered block.
+func (o occlusion) covers(x, y int) bool {
+	if o.nx == 0 {
+		return false
+	}
+	bx, by := x/blockSide, y/blockSide
+	i := by*o.nx + bx
+	return bx < o.nx && i < len(o.region) && o.region[i]
+}

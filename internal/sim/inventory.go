@@ -49,6 +49,9 @@ func (s *Sim) Inventory() Export {
 	if s.wan != nil {
 		s.wan.export(&out)
 	}
+	if s.park != nil {
+		s.park.export(&out, base)
+	}
 	return out
 }
 

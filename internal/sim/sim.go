@@ -57,6 +57,9 @@ type Options struct {
 	// send, from their own agent addresses, with TrapCommunity (default public).
 	TrapTarget    string
 	TrapCommunity string
+	// Park, when set, adds the Swan Lake scenic area (park_*.go): RTSP cameras,
+	// recorders, gates, barriers, screens, parking, WiFi and broadcast.
+	Park *ParkOptions
 }
 
 // maxVMs keeps a typo from allocating a city a hundred times too large.
@@ -113,7 +116,8 @@ type Sim struct {
 	invCache []byte
 	stopOnce sync.Once
 
-	wan *wanServer // nil without Options.WANScale
+	wan  *wanServer // nil without Options.WANScale
+	park *park      // nil without Options.Park
 }
 
 // New builds the estate; nothing listens until Start or Run.
@@ -128,13 +132,20 @@ func New(opts Options) (*Sim, error) {
 		v.body = newBodyTemplate(v)
 	}
 	s.est.offlineBase = offlineBase(s.est, opts.OfflineShare)
+	var err error
 	if opts.WANScale != 0 {
-		var err error
 		if s.wan, err = newWANServer(opts); err != nil {
 			return nil, err
 		}
 	}
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	h := s.routes()
+	if opts.Park != nil {
+		if s.park, err = newPark(opts); err != nil {
+			return nil, err
+		}
+		h = s.park.wrap(h)
+	}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	return s, nil
 }
 
@@ -163,10 +174,21 @@ func (s *Sim) Start() error {
 			return err
 		}
 	}
+	if s.park != nil {
+		if err := s.park.listen(); err != nil {
+			if s.wan != nil {
+				s.wan.unlisten()
+			}
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", s.opts.Listen)
 	if err != nil {
 		if s.wan != nil {
 			s.wan.unlisten()
+		}
+		if s.park != nil {
+			s.park.unlisten()
 		}
 		return fmt.Errorf("listen %s: %w", s.opts.Listen, err)
 	}
@@ -196,6 +218,9 @@ func (s *Sim) Run(ctx context.Context) error {
 	}
 	if s.wan != nil {
 		defer s.wan.serve()() // closes the sockets and waits for their goroutines
+	}
+	if s.park != nil {
+		defer s.park.serve()() // likewise
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(s.ln) }()

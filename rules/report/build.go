@@ -97,6 +97,9 @@ func (b *builder) add(ctx context.Context, d sla.Day) error {
 	if isUsage(d.SLI) {
 		return b.addUsage(d)
 	}
+	if sla.IsFlow(d.SLI) {
+		return b.addFlow(d)
+	}
 	sli, ok := b.slis[d.SLI]
 	if !ok {
 		b.ignored++
@@ -118,6 +121,9 @@ func (b *builder) check(d sla.Day) error {
 	}
 	if s := d.Stats; s != nil && !(finite(s.Mean) && finite(s.P95) && finite(s.Max) && finite(s.Last) && s.Intervals >= 0) {
 		return fmt.Errorf("%w: %s %s %s: stats %+v are not numbers", ErrBadInput, d.SLI, d.Entity, d.Date, *s)
+	}
+	if s := d.Stats; s != nil && s.Count < 0 {
+		return fmt.Errorf("%w: %s %s %s: count %d is negative", ErrBadInput, d.SLI, d.Entity, d.Date, s.Count)
 	}
 	if s := d.Stats; s != nil && isUsage(d.SLI) && !(unitRange(s.Mean) && unitRange(s.P95) && unitRange(s.Max) && unitRange(s.Last)) {
 		return fmt.Errorf("%w: %s %s %s: usage stats %+v outside 0…1", ErrBadInput, d.SLI, d.Entity, d.Date, *s)

@@ -25,8 +25,12 @@ type builder struct {
 	daily   map[string]sla.Tally // the agent SLI, per date
 	totals  map[string]sla.Tally // per SLI
 	vms     map[string]*vmUsage
-	seen    int
-	ignored int
+	flows   map[entKey]*flowEnt
+	// flowDaily sums each flow figure over the gates per date; a key is
+	// present when some gate had data that day.
+	flowDaily map[[2]string]int64
+	seen      int
+	ignored   int
 }
 
 type entKey struct{ sli, entity string }
@@ -113,11 +117,12 @@ func newBuilder(in Input) (*builder, error) {
 		ongoing = in.GeneratedAt.Truncate(time.Second) // the accounting's precision
 	}
 	b := &builder{in: in, month: in.Info.Month, from: from, to: to, ongoing: ongoing, slis: map[string]*sla.SLI{},
-		ents: map[entKey]*entity{}, daily: map[string]sla.Tally{}, totals: map[string]sla.Tally{}, vms: map[string]*vmUsage{}}
+		ents: map[entKey]*entity{}, daily: map[string]sla.Tally{}, totals: map[string]sla.Tally{}, vms: map[string]*vmUsage{},
+		flows: map[entKey]*flowEnt{}, flowDaily: map[[2]string]int64{}}
 	for i := range in.SLIs {
 		s := &in.SLIs[i]
-		if _, dup := b.slis[s.Name]; dup || isUsage(s.Name) {
-			return nil, fmt.Errorf("%w: sli %q defined twice or named like a usage indicator", ErrBadInput, s.Name)
+		if _, dup := b.slis[s.Name]; dup || isUsage(s.Name) || sla.IsFlow(s.Name) {
+			return nil, fmt.Errorf("%w: sli %q defined twice or named like a usage or flow figure", ErrBadInput, s.Name)
 		}
 		if _, err := sla.ParseGood(s.Good); err != nil {
 			return nil, fmt.Errorf("%w: sli %s: %w", ErrBadInput, s.Name, err)

@@ -24,7 +24,8 @@ import (
 //	  wan-2 village 卢氏县: latency bad 10:00–10:05 on the 20th (no Stats), 30 min without data on the 25th
 //	  no days at all for loss, jitter, BER: their lines are 无法判定
 //	usage: vm-idle, vm-low1/2 (one system), vm-low3, vm-short (5 days), vm-busy
-//	one day of an indicator nobody configured (camera_online)
+//	scenic area (天鹅湖景区): see fixtureScenicDays
+//	one day of an indicator nobody configured (ups_online)
 const fixtureMonth = "2026-11"
 
 func mNov(day, h, m, s int) time.Time { return time.Date(2026, 11, day, h, m, s, 0, cst.Location) }
@@ -146,10 +147,71 @@ func fixtureUsageDays() []sla.Day {
 	return ds
 }
 
+// The scenic area's month (天鹅湖景区):
+//
+//	camera_online   cam-n1 北门广场: bad 10:00–12:00 on the 8th
+//	                cam-e1 东停车场: 1 h without data on the 12th; bad 23:30 on
+//	                the 14th – 00:30 on the 15th (one spell)
+//	camera_picture_ok  cam-n1: bad 14:00–14:30 on the 20th (cam-e1 never diagnosed)
+//	recording_complete nvr-1/101 监控中心: bad 10:00–10:10 on the 8th
+//	gate_availability  gate-n/北门1号 北门广场: bad 18:00–18:30 on the 25th
+//	barrier_availability: no day at all (无数据)
+//	led_availability   led-1 北门广场: 2 h of maintenance on the 3rd
+//	flow   visitors in  gate-n/北门1号: 1000 + 10·d on day d, 5000 on the 15th, no day on the 20th
+//	       visitors out gate-n/北门1号: 990 + 10·d, no day on the 20th
+//	       visitors in  gate-w/西门 西门: 200 on days 1–10
+//	       vehicles     plate-1/东停车场入口 东停车场: 300 in and 290 out every day
+func fixtureScenicDays() []sla.Day {
+	lab := func(inst, site string, kv ...string) map[string]string {
+		return mLabels(append([]string{"instance", inst, "site", site, "district", "湖滨区", "system", "天鹅湖景区"}, kv...)...)
+	}
+	camN, camE := lab("cam-n1", "北门广场"), lab("cam-e1", "东停车场")
+	var ds []sla.Day
+	ds = append(ds, mDays("camera_online", "cam-n1", camN, 1, 30, map[int][]mDayOpt{8: {mBad(7200, mSpan(8, 10, 0, 0, 8, 12, 0, 0))}})...)
+	ds = append(ds, mDays("camera_online", "cam-e1", camE, 1, 30, map[int][]mDayOpt{12: {mUnknown(3600)},
+		14: {mBad(1800, mSpan(14, 23, 30, 0, 15, 0, 0, 0))}, 15: {mBad(1800, mSpan(15, 0, 0, 0, 15, 0, 30, 0))}})...)
+	ds = append(ds, mDays("camera_picture_ok", "cam-n1", camN, 1, 30, map[int][]mDayOpt{20: {mBad(1800, mSpan(20, 14, 0, 0, 20, 14, 30, 0))}})...)
+	ds = append(ds, mDays("recording_complete", "nvr-1/101", lab("nvr-1", "监控中心", "channel", "101", "camera", "cam-n1"), 1, 30,
+		map[int][]mDayOpt{8: {mBad(600, mSpan(8, 10, 0, 0, 8, 10, 10, 0))}})...)
+	ds = append(ds, mDays("gate_availability", "gate-n/北门1号", lab("gate-n", "北门广场", "gate", "北门1号"), 1, 30,
+		map[int][]mDayOpt{25: {mBad(1800, mSpan(25, 18, 0, 0, 25, 18, 30, 0))}})...)
+	ds = append(ds, mDays("led_availability", "led-1", lab("led-1", "北门广场"), 1, 30, map[int][]mDayOpt{3: {mExcluded(7200)}})...)
+	flow := func(sli, entity string, labels map[string]string, from, to int, count func(d int) int64) {
+		for d := from; d <= to; d++ {
+			if n := count(d); n >= 0 {
+				ds = append(ds, sla.Day{SLI: sli, Entity: entity, Labels: labels, Date: mDate(d), Tally: mGood(86400),
+					Stats: &sla.Stats{Count: n, Intervals: 288}})
+			}
+		}
+	}
+	north := lab("gate-n", "北门广场", "gate", "北门1号")
+	flow(sla.FlowVisitorsIn, "gate-n/北门1号", north, 1, 30, func(d int) int64 {
+		switch d {
+		case 15:
+			return 5000
+		case 20:
+			return -1 // no day
+		}
+		return 1000 + 10*int64(d)
+	})
+	flow(sla.FlowVisitorsOut, "gate-n/北门1号", north, 1, 30, func(d int) int64 {
+		if d == 20 {
+			return -1
+		}
+		return 990 + 10*int64(d)
+	})
+	flow(sla.FlowVisitorsIn, "gate-w/西门", lab("gate-w", "西门", "gate", "西门"), 1, 10, func(int) int64 { return 200 })
+	plate := lab("plate-1", "东停车场", "gate", "东停车场入口")
+	flow(sla.FlowVehiclesIn, "plate-1/东停车场入口", plate, 1, 30, func(int) int64 { return 300 })
+	flow(sla.FlowVehiclesOut, "plate-1/东停车场入口", plate, 1, 30, func(int) int64 { return 290 })
+	return ds
+}
+
 // fixtureDays is the whole month in the ledger's canonical order.
 func fixtureDays() []sla.Day {
 	ds := append(append(fixtureAgentDays(), fixtureLinkDays()...), fixtureUsageDays()...)
-	ds = append(ds, sla.Day{SLI: "camera_online", Entity: "cam-1", Date: mDate(1), Tally: mGood(86400)})
+	ds = append(ds, fixtureScenicDays()...)
+	ds = append(ds, sla.Day{SLI: "ups_online", Entity: "ups-1", Date: mDate(1), Tally: mGood(86400)})
 	slices.SortStableFunc(ds, func(a, b sla.Day) int {
 		return cmp.Or(cmp.Compare(a.SLI, b.SLI), cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.Date, b.Date))
 	})
@@ -187,5 +249,22 @@ func fixtureInput(days []sla.Day) Input {
 		},
 		Addressee: "市行政审批和政务信息管理局", Issuer: "SwanWatch 运维团队",
 		GeneratedAt: time.Date(2026, 12, 3, 1, 0, 0, 0, cst.Location),
+	}
+}
+
+// fixtureScenicIncidents are the scenic area's incidents of the month: a
+// whole park area without video (critical: a major incident), the camera
+// offline behind it (major) and a recording gap suppressed by it.
+func fixtureScenicIncidents() []sla.IncidentRecord {
+	scenic := func(kv ...string) map[string]string {
+		return mLabels(append([]string{"district", "湖滨区", "system", "天鹅湖景区"}, kv...)...)
+	}
+	return []sla.IncidentRecord{
+		{ID: 106, Alertname: "SwanLakeSiteVideoDown", Severity: "critical", Title: "园区视频全部中断:东停车场",
+			Labels: scenic("site", "东停车场"), FirstFired: mNov(14, 23, 35, 0), AckedAt: mNov(14, 23, 40, 0), ResolvedAt: mNov(15, 0, 30, 0)},
+		{ID: 107, Alertname: "CameraOffline", Severity: "major", Title: "摄像机离线:cam-e1",
+			Labels: scenic("instance", "cam-e1", "site", "东停车场"), FirstFired: mNov(14, 23, 32, 0), ResolvedAt: mNov(15, 0, 30, 0)},
+		{ID: 108, Alertname: "RecordingGap", Severity: "major", Title: "录像缺失:cam-e1",
+			Labels: scenic("instance", "nvr-1", "camera", "cam-e1"), FirstFired: mNov(14, 23, 40, 0), ResolvedAt: mNov(15, 0, 31, 0), SuppressedBy: 106},
 	}
 }

@@ -24,8 +24,9 @@ func (b *builder) report() (*Report, error) {
 	r.Links = b.links()
 	r.Incidents = inc.section
 	r.Resources = b.resources()
+	r.Scenic = b.scenic()
 	r.Gaps = b.gaps()
-	r.Summary = append(b.sliLines(), inc.lines(b.targets())...)
+	r.Summary = append(append(b.sliLines(), inc.lines(b.targets())...), r.Scenic.line())
 	r.Methods = b.methods()
 	return r, nil
 }

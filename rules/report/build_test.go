@@ -38,8 +38,16 @@ func TestBuildSummary(t *testing.T) {
 		{"链路丢包率达标率", "无数据", Undetermined}, // no day at all
 		{"链路抖动达标率", "无数据", Undetermined},
 		{"链路误码率达标率", "无数据", Undetermined},
+		// the scenic lines, worked out in TestBuildScenic
+		{"摄像机在线率", "99.7915%", Met},
+		{"画面完好率", "99.9305%", Met},
+		{"录像完整率", "99.9768%", Met},
+		{"闸机可用率", "99.9305%", Met},
+		{"道闸可用率", "无数据", Undetermined},
+		{"LED屏可用率", "100.0000%", Met},
 		{"故障平均响应时长（MTTA）", "24分20秒", Missed}, // (180+600+3,600)÷3 = 1,460 s > 15 min; #104 never acked, #103 suppressed
 		{"故障平均修复时长（MTTR）", "1小时50分", Met},    // (1,980+10,740+7,200)÷3 = 6,640 s ≤ 4 h
+		{"天鹅湖景区重大故障次数", "0", Met},            // no incident of the area in the base fixture
 	}
 	require.Len(t, r.Summary, len(want))
 	for i, w := range want {
@@ -50,9 +58,9 @@ func TestBuildSummary(t *testing.T) {
 			assert.Equal(t, w.verdict, l.Verdict)
 		})
 	}
-	assert.InDelta(t, 1460.0, r.Summary[6].Figure.V, 1e-9)
-	assert.InDelta(t, 6640.0, r.Summary[7].Figure.V, 1e-9)
-	assert.Equal(t, 1, r.Ignored, "camera_online is not configured")
+	assert.InDelta(t, 1460.0, r.Summary[12].Figure.V, 1e-9)
+	assert.InDelta(t, 6640.0, r.Summary[13].Figure.V, 1e-9)
+	assert.Equal(t, 1, r.Ignored, "ups_online is not configured")
 }
 
 func TestBuildAgents(t *testing.T) {
@@ -172,6 +180,7 @@ func TestBuildResources(t *testing.T) {
 func TestBuildGaps(t *testing.T) {
 	assert.Equal(t, []DataGap{
 		{"监控插件在线率", "vm-b", 10_800, 1, "2026-11-10", "2026-11-10"},
+		{"摄像机在线率", "cam-e1", 3_600, 1, "2026-11-12", "2026-11-12"},
 		{"链路时延达标率", "wan-2", 1_800, 1, "2026-11-25", "2026-11-25"},
 	}, buildFixture(t).Gaps)
 }

@@ -35,11 +35,13 @@ func fixtureReport() Report {
 		{"R-A4", "故障响应时长（MTTA）", seconds(900), "<=", seconds(312), Met},
 		{"R-B1", "链路时延 ≤ 50 ms 的5分钟窗口占比", ratio(0.99), ">=", ratio(0.9874), Missed},
 		{"R-B3", "冗余链路可用率", ratio(0.999), ">=", Value{Kind: Ratio}, Undetermined},
+		{"R-C4", "天鹅湖景区重大故障次数", countV(0), "<=", countV(1), Missed},
 	}
 	r.Agents = fixtureAgents()
 	r.Links = fixtureLinks()
 	r.Incidents = fixtureIncidents()
 	r.Resources = fixtureResources()
+	r.Scenic = fixtureScenic()
 	r.Methods = []Paragraph{
 		{"统计周期", "北京时间（Asia/Shanghai, UTC+8）自然月：2026-11-01 00:00:00 至 2026-12-01 00:00:00。"},
 		{"无数据", "采集中断或数据丢失的时段记为“无数据”，既不计为在线也不计为离线，在第七节单独列出。"},
@@ -146,4 +148,55 @@ func fixtureResources() ResourceSection {
 		{"vm-jk-0077", "经济开发区", "大数据中心", "low_use", ratio(0.044), ratio(0.21), ratio(0.21), 12, "consolidate", "与 vm-jk-0078 承载同一应用，建议整合"},
 	}
 	return rs
+}
+
+func countV(n float64) Value { return Value{V: n, Kind: Count, Known: true} }
+
+// fixtureScenic is a month of the scenic area: lines met, missed and
+// without data, a site without a label, a major incident, visitor counts
+// with a day no gate reported, vehicles, and the entities with bad time.
+func fixtureScenic() ScenicSection {
+	s := ScenicSection{HasData: true, Major: countV(1), BySeverity: [4]int{1, 6, 14, 3}, Suppressed: 9}
+	s.Indicators = []ScenicIndicator{
+		{"R-C3", "摄像机在线率", 420, ratio(0.99213), ratio(0.98), Met, sla.Tally{GoodS: 1_078_000_000, BadS: 8_541_000, UnknownS: 3_600}, 37},
+		{"R-C2", "画面完好率", 418, ratio(0.94871), ratio(0.95), Missed, sla.Tally{GoodS: 1_030_000_000, BadS: 55_700_000}, 112},
+		{"R-C3", "录像完整率", 420, ratio(0.99902), ratio(0.99), Met, sla.Tally{GoodS: 1_087_000_000, BadS: 1_066_000}, 8},
+		{"R-C2", "闸机可用率", 16, ratio(0.99871), ratio(0.99), Met, sla.Tally{GoodS: 41_400_000, BadS: 53_000}, 4},
+		{"R-C2", "道闸可用率", 0, Value{Kind: Ratio}, ratio(0.99), Undetermined, sla.Tally{}, 0},
+		{"R-C2", "LED屏可用率", 12, ratio(0.97112), ratio(0.98), Missed, sla.Tally{GoodS: 30_200_000, BadS: 898_000}, 21},
+	}
+	unknown := Value{Kind: Ratio}
+	s.BySite = []ScenicSite{
+		{"北门广场", []Value{ratio(0.9951), ratio(0.9312), ratio(0.9993), ratio(0.99871), unknown, ratio(0.97112)}},
+		{"湖心岛", []Value{ratio(0.98876), ratio(0.96021), ratio(0.9987), unknown, unknown, unknown}},
+		{"未标注园区", []Value{ratio(1), unknown, unknown, unknown, unknown, unknown}},
+	}
+	s.Faults = []ScenicFault{
+		{"画面完好率", "cam-lake-017 (湖心岛观鸟台/10.40.3.17)", "湖心岛", ratio(0.61), 1_011_000, 3},
+		{"LED屏可用率", "led-north-01", "北门广场", ratio(0.9654), 89_700, 5},
+		{"摄像机在线率", "cam-north-03", "北门广场", ratio(0.99861), 3_600, 1},
+	}
+	s.MajorList = []IncidentSummary{
+		{"#4711", "园区视频全部中断:湖心岛", "critical", "湖滨区", at(14, 23, 35), at(14, 23, 40), at(15, 0, 30)},
+	}
+	f := VisitorFlow{Gates: 8, VisitorsIn: countV(412_530), VisitorsOut: countV(409_877), VehiclesIn: countV(61_204),
+		VehiclesOut: countV(60_988), PeakDay: "2026-11-15", PeakIn: countV(31_872)}
+	for d := 1; d <= 30; d++ {
+		in, out := countV(float64(11_000+d*97)), countV(float64(10_900+d*97))
+		if d == 15 {
+			in = countV(31_872)
+		}
+		if d == 20 {
+			in, out = Value{Kind: Count}, Value{Kind: Count}
+		}
+		f.Daily = append(f.Daily, DailyFlow{Date: fmt.Sprintf("2026-11-%02d", d), VisitorsIn: in, VisitorsOut: out,
+			VehiclesIn: countV(2_040), VehiclesOut: countV(2_033)})
+	}
+	f.ByGate = []GateFlow{
+		{Entity: "gate-n/北门1号", Site: "北门广场", In: countV(120_331), Out: countV(118_002)},
+		{Entity: "gate-w/西门", Site: "西门", In: countV(2_000), Out: Value{Kind: Count}},
+		{Entity: "plate-1/东停车场入口", Site: "东停车场", Vehicles: true, In: countV(61_204), Out: countV(60_988)},
+	}
+	s.Flow = f
+	return s
 }

@@ -29,6 +29,7 @@ type Report struct {
 	Links       LinkSection
 	Incidents   IncidentSection
 	Resources   ResourceSection
+	Scenic      ScenicSection
 	Methods     []Paragraph // definitions and accounting rules (docs/sla.md)
 	Gaps        []DataGap   // unknown (无数据) time, never counted as up or down
 	Corrections []string    // sla.Month.Corrections
@@ -229,4 +230,75 @@ type DataGap struct {
 	Days     int    // days with any
 	First    string // first such day, YYYY-MM-DD
 	Last     string // last such day
+}
+
+// ScenicSection is the Swan Lake scenic area (天鹅湖景区, R-C2…R-C4): its
+// SLIs (those citing R-C2, R-C3 or R-C4), the major incidents (R-C4 零重大
+// 故障) and the visitor and vehicle flow. A month without any of its data
+// has HasData false and every figure unknown (无数据), never 0 % or 100 %.
+type ScenicSection struct {
+	HasData    bool
+	Indicators []ScenicIndicator // in configured order
+	BySite     []ScenicSite      // per park area (site), one rate per indicator
+	Faults     []ScenicFault     // entities with bad time, most bad time first
+	Major      Value             // Count: critical (紧急) root incidents of the area; unknown without data
+	BySeverity [4]int            // the area's root incidents: critical, major, minor, warning
+	Suppressed int               // the area's incidents suppressed by an upstream fault (因上级故障抑制)
+	MajorList  []IncidentSummary // the critical root incidents, by time
+	Flow       VisitorFlow
+}
+
+// ScenicIndicator is one scenic-area SLI over the month.
+type ScenicIndicator struct {
+	Requirement string
+	Title       string
+	Entities    int
+	Rate        Value // Ratio: good ÷ (good + bad) over every entity
+	Target      Value
+	Verdict     Verdict
+	Tally       sla.Tally
+	Spells      int // bad spans, joined across midnight
+}
+
+// ScenicSite is one park area's rate per indicator (ScenicSection.Indicators).
+type ScenicSite struct {
+	Name  string
+	Rates []Value
+}
+
+// ScenicFault is one camera, channel, gate or screen with bad time.
+type ScenicFault struct {
+	Indicator string // the SLI's title
+	Entity    string
+	Site      string
+	Rate      Value
+	BadS      int64
+	Spells    int
+}
+
+// VisitorFlow is the month's passages (客流量 / 车流量, R-C3) from the flow
+// days (sla.FlowVisitorsIn …). A figure is unknown when no day of it exists.
+type VisitorFlow struct {
+	Gates                   int   // gates with visitor counts
+	VisitorsIn, VisitorsOut Value // Count, the month's sums
+	VehiclesIn, VehiclesOut Value
+	PeakDay                 string // the day with most visitors in, "" without data
+	PeakIn                  Value
+	Daily                   []DailyFlow // every day of the month
+	ByGate                  []GateFlow
+}
+
+// DailyFlow is one CST day's sums over the gates.
+type DailyFlow struct {
+	Date                    string
+	VisitorsIn, VisitorsOut Value
+	VehiclesIn, VehiclesOut Value
+}
+
+// GateFlow is one gate's month: people (Vehicles false) or vehicles.
+type GateFlow struct {
+	Entity   string // instance/gate
+	Site     string
+	Vehicles bool
+	In, Out  Value
 }

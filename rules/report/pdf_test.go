@@ -65,6 +65,9 @@ func TestRenderPDFText(t *testing.T) {
 		"vm-sz-0107", "义马市 300 99.9999%", "Database cluster failover", "城乡一体化示范区",
 		"第 1 页 / 共 " + pages[1] + " 页", "第 " + pages[1] + " 页 / 共 " + pages[1] + " 页",
 		"生成时间 2026-12-01 00:10:00", fixtureReport().InputSHA256, "wan-sz-v057", "关停", "无数据",
+		"六、天鹅湖景区（R-C2…R-C4）", "R-C4 天鹅湖景区重大故障次数", "画面完好率 418 94.8710% ≥ 95.0000% 未达标",
+		"单日入园最多为 2026-11-15", "园区视频全部中断:湖心岛", "gate-n/北门1号 北门广场 客流 120331 118002",
+		"2026-11-20 无数据 无数据 2040 2033", "七、方法说明", "八、数据缺口",
 	}
 	flat := strings.Join(strings.Fields(text), " ")
 	for _, w := range want {

@@ -60,7 +60,7 @@ func TestRenderXLSXGolden(t *testing.T) {
 	dump := dumpXLSX(t, buf.Bytes())
 	golden(t, "report_xlsx.dump", dump)
 	for _, want := range []string{
-		"== 概要\n", "== 插件在线率\n", "== 链路质量\n", "== 事件统计\n", "== 资源使用\n", "== 方法说明\n", "== 数据缺口\n",
+		"== 概要\n", "== 插件在线率\n", "== 链路质量\n", "== 事件统计\n", "== 资源使用\n", "== 天鹅湖景区\n", "== 方法说明\n", "== 数据缺口\n",
 		"D7 n 0.0000% 0.99996\n", // R-A1 figure: a number, truncated, with a percent format
 		"E7 n \"达标\";\"未达标\";\"未达标\" 0\n",
 	} {

@@ -63,8 +63,9 @@ func (a *Accounting) Date(ctx context.Context, date string) ([]Day, error) {
 }
 
 // DateUntil accounts one CST date for every SLI in force and entity, with
-// the maintenance windows that cover each entity excluded, and the resource
-// usage of every VM (R-A2), so that a frozen month needs no raw sample.
+// the maintenance windows that cover each entity excluded, the resource
+// usage of every VM (R-A2) and the passages of every gate (R-C3), so that a
+// frozen month needs no raw sample.
 //
 // until, when before the day's end, accounts the day only up to then: a
 // provisional report's today, where a spell still running ends at until.
@@ -89,7 +90,11 @@ func (a *Accounting) DateUntil(ctx context.Context, date string, until time.Time
 	if err != nil {
 		return nil, fmt.Errorf("close usage %s: %w", date, err)
 	}
-	return append(days, usage...), nil
+	flow, err := AccountFlow(ctx, a.q, date)
+	if err != nil {
+		return nil, fmt.Errorf("close flow %s: %w", date, err)
+	}
+	return append(append(days, usage...), flow...), nil
 }
 
 // sliDays accounts one SLI's entities over [from, to) of date.

@@ -103,6 +103,9 @@ func checkStats(s *Stats) error {
 	if s.Intervals < 0 || s.Intervals > maxIntervals {
 		return fmt.Errorf("stats: %d intervals, want 0 to %d", s.Intervals, maxIntervals)
 	}
+	if s.Count < 0 || s.Count > maxDayCount {
+		return fmt.Errorf("stats: count %d, want 0 to %d", s.Count, maxDayCount)
+	}
 	return nil
 }
 

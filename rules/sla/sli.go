@@ -26,7 +26,7 @@ const linkBy = "link, district, level, group"
 // (docs/sla.md lists them with their R-IDs). Each query is a plain series
 // selector over a series SwanWatch records (rules/packs), read as raw samples.
 func DefaultSLIs() []SLI {
-	return []SLI{
+	return append([]SLI{
 		{Name: "agent_online", Title: "监控插件在线率", Requirement: "R-A1", Entity: "vm_agent",
 			Query: `up{kind="agent"}`, EntityLabel: "instance", Good: "== 1", Window: windowUp, Target: 1},
 		{Name: "link_availability", Title: "链路可用率", Requirement: "R-B6", Entity: "link",
@@ -39,6 +39,29 @@ func DefaultSLIs() []SLI {
 			Query: `swanwatch:link_jitter_seconds`, EntityLabel: "link", Good: "<= 0.020", Window: windowQuality, Target: 0.99},
 		{Name: "link_ber", Title: "链路误码率达标率", Requirement: "R-B1", Entity: "link",
 			Query: `swanwatch:link_ber:estimate`, EntityLabel: "link", Good: "<= 1e-7", Window: windowQuality, Target: 0.99},
+	}, scenicSLIs()...)
+}
+
+// scenicSLIs are the Swan Lake scenic area's lines (R-C2, R-C3): each reads
+// the raw series rules/packs/swanlake.yml records or the collector writes,
+// one per camera, channel, gate or screen. The contract states the duties,
+// not the figures: the targets are our defaults (docs/report.md says why),
+// to be set to the SLA the provider submits. A camera is diagnosed every
+// 5 minutes and a recording search looks back 5 minutes, hence their window.
+func scenicSLIs() []SLI {
+	return []SLI{
+		{Name: "camera_online", Title: "摄像机在线率", Requirement: "R-C3", Entity: "camera",
+			Query: `up{kind="camera"}`, EntityLabel: "instance", Good: "== 1", Window: windowUp, Target: 0.98},
+		{Name: "camera_picture_ok", Title: "画面完好率", Requirement: "R-C2", Entity: "camera",
+			Query: `swanwatch:camera_picture_ok_by_camera:ratio`, EntityLabel: "instance", Good: "== 1", Window: windowQuality, Target: 0.95},
+		{Name: "recording_complete", Title: "录像完整率", Requirement: "R-C3", Entity: "nvr_channel",
+			Query: `swanwatch:recording_ok_by_channel:ratio`, EntityLabel: "channel_id", Good: "== 1", Window: windowQuality, Target: 0.99},
+		{Name: "gate_availability", Title: "闸机可用率", Requirement: "R-C2", Entity: "gate",
+			Query: `swanwatch:gate_ok_by_gate:ratio`, EntityLabel: "gate_id", Good: "== 1", Window: windowUp, Target: 0.99},
+		{Name: "barrier_availability", Title: "道闸可用率", Requirement: "R-C2", Entity: "barrier",
+			Query: `swanwatch:barrier_ok_by_gate:ratio`, EntityLabel: "gate_id", Good: "== 1", Window: windowUp, Target: 0.99},
+		{Name: "led_availability", Title: "LED屏可用率", Requirement: "R-C2", Entity: "led",
+			Query: `led_on`, EntityLabel: "instance", Good: "== 1", Window: windowUp, Target: 0.98},
 	}
 }
 

@@ -97,7 +97,7 @@ func TestDefaultSLIsValid(t *testing.T) {
 		t.Run(s.Name, func(t *testing.T) {
 			require.NoError(t, s.Validate())
 			assert.NotEmpty(t, s.Title)
-			assert.Regexp(t, `^R-[AB]\d+$`, s.Requirement)
+			assert.Regexp(t, `^R-[ABC]\d+$`, s.Requirement)
 			assert.False(t, names[s.Name], "duplicate")
 			names[s.Name] = true
 		})

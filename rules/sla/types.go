@@ -75,6 +75,9 @@ type Stats struct {
 	Max       float64 `json:"max"`
 	Last      float64 `json:"last"`
 	Intervals int64   `json:"intervals"` // 5-minute intervals behind the figures
+	// Count is a flow day's passages (FlowVisitorsIn …), whose other
+	// figures are 0; absent from every other day's stored form.
+	Count int64 `json:"count,omitempty"`
 }
 
 // IncidentRecord is one incident as frozen with its month (R-A4): every

@@ -28,13 +28,13 @@ func TestUsageStatsNearestRank(t *testing.T) {
 		figs map[int]float64 // interval → figure
 		want Stats
 	}{
-		{"one interval", map[int]float64{100: 0.3}, Stats{0.3, 0.3, 0.3, 0.3, 1}},
+		{"one interval", map[int]float64{100: 0.3}, Stats{0.3, 0.3, 0.3, 0.3, 1, 0}},
 		// ⌈0.95·20⌉ = 19: the 19th smallest, not the largest.
-		{"twenty", seq(20, 20), Stats{10.5 / 20, 19.0 / 20, 1, 1, 20}},
+		{"twenty", seq(20, 20), Stats{10.5 / 20, 19.0 / 20, 1, 1, 20, 0}},
 		// ⌈0.95·21⌉ = ⌈19.95⌉ = 20.
-		{"twenty-one", seq(21, 100), Stats{0.11, 0.20, 0.21, 0.21, 21}},
+		{"twenty-one", seq(21, 100), Stats{0.11, 0.20, 0.21, 0.21, 21, 0}},
 		// Last is the day's last interval, not the largest.
-		{"last in time", map[int]float64{0: 0.9, 287: 0.1}, Stats{0.5, 0.9, 0.9, 0.1, 2}},
+		{"last in time", map[int]float64{0: 0.9, 287: 0.1}, Stats{0.5, 0.9, 0.9, 0.1, 2, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &figures{}

@@ -103,24 +103,24 @@ func TestAccountUsageFixture(t *testing.T) {
 		}{
 			// busy per hour 0.25/0.30/0.35/0.40 (h mod 4), hour 14 at 0.9
 			// instead of 0.35: (72·1.3 − 12·0.35 + 12·0.9) / 288.
-			{"vm-cpu4", UsageCPU, Stats{100.2 / 288, 0.40, 0.9, 0.40, 288}, Tally{GoodS: 86400}},
-			{"vm-sum2", UsageCPU, Stats{0.4, 0.4, 0.4, 0.4, 288}, Tally{GoodS: 86400}},
+			{"vm-cpu4", UsageCPU, Stats{100.2 / 288, 0.40, 0.9, 0.40, 288, 0}, Tally{GoodS: 86400}},
+			{"vm-sum2", UsageCPU, Stats{0.4, 0.4, 0.4, 0.4, 288, 0}, Tally{GoodS: 86400}},
 			// 08:05 has no sample, 08:10 one: no CPU figure, a memory one;
 			// 23:50–24:00 none, and samples after the day: Unknown to 24:00.
-			{"vm-gap", UsageCPU, Stats{0.5, 0.5, 0.5, 0.5, 284}, Tally{GoodS: 85200, UnknownS: 1200}},
-			{"vm-gap", UsageMemory, Stats{0.75, 0.75, 0.75, 0.75, 285}, Tally{GoodS: 85500, UnknownS: 900}},
+			{"vm-gap", UsageCPU, Stats{0.5, 0.5, 0.5, 0.5, 284, 0}, Tally{GoodS: 85200, UnknownS: 1200}},
+			{"vm-gap", UsageMemory, Stats{0.75, 0.75, 0.75, 0.75, 285, 0}, Tally{GoodS: 85500, UnknownS: 900}},
 			// / at 512/1024 until /data's (324+k)/1024 passes it at k = 189.
-			{"vm-disk", UsageDisk, Stats{(189*512 + 99*324 + 23562) / (288 * 1024.0), 597.0 / 1024, 611.0 / 1024, 611.0 / 1024, 288},
+			{"vm-disk", UsageDisk, Stats{(189*512 + 99*324 + 23562) / (288 * 1024.0), 597.0 / 1024, 611.0 / 1024, 611.0 / 1024, 288, 0},
 				Tally{GoodS: 86400}},
 			// from 09:17:40: the 09:15 interval counts 140 s, then 176 whole ones.
-			{"vm-late", UsageCPU, Stats{0.3, 0.3, 0.3, 0.3, 177}, Tally{GoodS: 52940}},
-			{"vm-late", UsageMemory, Stats{0.25, 0.25, 0.25, 0.25, 177}, Tally{GoodS: 52940}},
+			{"vm-late", UsageCPU, Stats{0.3, 0.3, 0.3, 0.3, 177, 0}, Tally{GoodS: 52940}},
+			{"vm-late", UsageMemory, Stats{0.25, 0.25, 0.25, 0.25, 177, 0}, Tally{GoodS: 52940}},
 			// last sample 17:59:15: measured until 18:04:15, 255 s of it unknown.
-			{"vm-end", UsageCPU, Stats{0.2, 0.2, 0.2, 0.2, 216}, Tally{GoodS: 64800, UnknownS: 255}},
-			{"vm-end", UsageDisk, Stats{0.25, 0.25, 0.25, 0.25, 216}, Tally{GoodS: 64800, UnknownS: 255}},
+			{"vm-end", UsageCPU, Stats{0.2, 0.2, 0.2, 0.2, 216, 0}, Tally{GoodS: 64800, UnknownS: 255}},
+			{"vm-end", UsageDisk, Stats{0.25, 0.25, 0.25, 0.25, 216, 0}, Tally{GoodS: 64800, UnknownS: 255}},
 			// 00:00–00:30 CST at 0.8 counts; 23:00–24:00 the day before and
 			// 00:00–01:00 the day after (the same UTC dates) do not.
-			{"vm-utc", UsageCPU, Stats{33.0 / 288, 0.1, 0.8, 0.1, 288}, Tally{GoodS: 86400}},
+			{"vm-utc", UsageCPU, Stats{33.0 / 288, 0.1, 0.8, 0.1, 288, 0}, Tally{GoodS: 86400}},
 		} {
 			t.Run(tc.entity+"/"+tc.sli, func(t *testing.T) {
 				d, ok := days[[2]string{tc.entity, tc.sli}]
@@ -166,7 +166,7 @@ func TestAccountUsageFixture(t *testing.T) {
 		d := next[[2]string{"vm-utc", UsageCPU}]
 		require.NotNil(t, d.Stats)
 		// 00:00–02:00 CST; the last sample 01:59:15 and nothing after it.
-		assertStats(t, Stats{(12*0.9 + 12*0.1) / 24, 0.9, 0.9, 0.1, 24}, *d.Stats)
+		assertStats(t, Stats{(12*0.9 + 12*0.1) / 24, 0.9, 0.9, 0.1, 24, 0}, *d.Stats)
 		assert.Equal(t, Tally{GoodS: 7200, UnknownS: 255}, d.Tally)
 		_, ok := next[[2]string{"vm-end", UsageCPU}]
 		assert.False(t, ok, "removed the day before: no Day")

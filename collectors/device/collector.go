@@ -177,5 +177,5 @@ func (c *Collector) state(key string, now time.Time) *targetState {
 	return s
 }
 
-// httpHandlerCheck keeps PlateReceiver an http.Handler.
+// The route table mounts the receiver as a handler.
 var _ http.Handler = (*PlateReceiver)(nil)

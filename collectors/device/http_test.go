@@ -2,6 +2,9 @@ package device
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -285,4 +288,21 @@ func TestSlowDeviceDoesNotStallOthers(t *testing.T) {
 		assert.Less(t, d, time.Second)
 	}
 	require.ErrorIs(t, <-hung, ErrTimeout)
+}
+
+// TestHTTPS: a device with a self-signed certificate is read when its
+// profile allows it (insecure_tls), and refused by the shipped profiles,
+// which verify certificates.
+func TestHTTPS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"status":{"up":true},"_type":"success","card":{}}`)
+	}))
+	defer srv.Close()
+	c := newTestCollector(t, withTestProfiles)
+	rec, err := poll(t, c, target("box", "test-https", srv.URL))
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, value(t, rec, "device_t_up{}"))
+	_, err = poll(t, c, target("led", "xixun-led", srv.URL, "card_id", "x"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "certificate")
 }

@@ -15,7 +15,12 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/collectortest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(fakeHostEnv) != "" { // the benchmark's device host (bench_test.go)
+		os.Exit(runFakeHost())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // newTestCollector returns a Collector with defaults and the given changes.
 func newTestCollector(t testing.TB, change ...func(*Config)) *Collector {

@@ -42,18 +42,18 @@ type PlateReceiver struct {
 
 	mu        sync.Mutex
 	cams      map[string]*camState // by serialno, or "ip:" + ipaddr
+	byIP      map[string]string    // ipaddr → key in cams, for targets without serialno
 	lastPrune time.Time
+	lastWarn  time.Time // of an unreadable token file: once a minute, not per push
 }
 
 // camState is what the receiver knows of one camera.
 type camState struct {
-	name     string
 	ip       string
 	lastSeen time.Time
 
-	reads   map[int64]float64 // direction code → reads counted
-	offline float64           // of which offline records
-	dedup   dedup
+	reads map[int64]float64 // direction code → reads counted
+	dedup dedup
 
 	lastRead time.Time            // the last online read
 	measured map[[2]int64]bool    // (IO source, value) already timed for lastRead
@@ -62,7 +62,7 @@ type camState struct {
 
 func newPlateReceiver(cfg Config, log *slog.Logger, now func() time.Time) (*PlateReceiver, error) {
 	p := &PlateReceiver{maxBytes: cfg.PushMaxBytes, openBarrier: cfg.PushOpenBarrier, log: log, now: now,
-		started: now(), cams: map[string]*camState{}}
+		started: now(), cams: map[string]*camState{}, byIP: map[string]string{}}
 	if cfg.PushTokenFile != "" {
 		p.token = &tokenFile{path: cfg.PushTokenFile}
 		if _, err := p.token.get(); err != nil {
@@ -115,7 +115,7 @@ func (p *PlateReceiver) authorized(r *http.Request) bool {
 	}
 	want, err := p.token.get()
 	if err != nil {
-		p.log.Warn("push token file unreadable", "err", err)
+		p.warnToken(err)
 		return false
 	}
 	got := r.URL.Query().Get("token")
@@ -123,6 +123,15 @@ func (p *PlateReceiver) authorized(r *http.Request) bool {
 		got = pass
 	}
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want.Reveal())) == 1
+}
+
+func (p *PlateReceiver) warnToken(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := p.now(); now.Sub(p.lastWarn) > time.Minute {
+		p.lastWarn = now
+		p.log.Warn("push token file unreadable: every plate camera push is refused", "err", err)
+	}
 }
 
 // take files a push and returns the camera's reply.
@@ -136,9 +145,6 @@ func (p *PlateReceiver) take(m pushMsg) (any, error) {
 		return nil, err
 	}
 	c.lastSeen = now
-	if m.name != "" {
-		c.name = m.name
-	}
 	switch m.kind {
 	case pushHeartbeat:
 		mPushHeartbeats.Inc()
@@ -170,8 +176,12 @@ func (p *PlateReceiver) camera(m pushMsg) (*camState, error) {
 			dedup: newDedup(dedupPerCam)}
 		p.cams[key] = c
 	}
-	if m.ip != "" {
+	if m.ip != "" && m.ip != c.ip {
+		if c.ip != "" && p.byIP[c.ip] == key {
+			delete(p.byIP, c.ip)
+		}
 		c.ip = m.ip
+		p.byIP[m.ip] = key
 	}
 	return c, nil
 }
@@ -188,7 +198,6 @@ func (c *camState) plate(m pushMsg, now time.Time) {
 	mPushPlates.Inc()
 	if m.offline {
 		mPushOffline.Inc()
-		c.offline++
 	}
 	if m.license == noPlate {
 		return // a trigger without a readable vehicle
@@ -262,6 +271,9 @@ func (p *PlateReceiver) prune(now time.Time) {
 	for k, c := range p.cams {
 		if now.Sub(c.lastSeen) > cameraForget {
 			delete(p.cams, k)
+			if p.byIP[c.ip] == k {
+				delete(p.byIP, c.ip)
+			}
 		}
 	}
 }

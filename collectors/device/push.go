@@ -131,6 +131,9 @@ func (p *PlateReceiver) reading(key string, input [2]int64) camReading {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c := p.cams[key]
+	if ip, ok := strings.CutPrefix(key, "ip:"); c == nil && ok {
+		c = p.cams[p.byIP[ip]] // the camera pushes with a serialno the target does not name
+	}
 	if c == nil {
 		return camReading{}
 	}

@@ -74,6 +74,10 @@ func TestPlateCounting(t *testing.T) {
 	rec, err = poll(t, r.c, plateTarget("fe71e106-57263272", "direction_map", "", "direction", "in"))
 	require.NoError(t, err)
 	assert.Equal(t, 3.0, value(t, rec, `vehicle_passages_total{direction="in",gate="北门车道"}`), "one lane, every read in")
+
+	rec, err = poll(t, r.c, plateTarget("", "direction_map", "", "direction", "in"))
+	require.NoError(t, err, "a target without serialno finds the camera by the IP in its address")
+	assert.Equal(t, 3.0, value(t, rec, `vehicle_passages_total{direction="in",gate="北门车道"}`))
 }
 
 // TestPlateOfflineResend: reads kept while the platform was away come back

@@ -30,7 +30,7 @@ type wlanAgent struct {
 }
 
 // startWLANAgent starts snmpd with the vendor's rows for aps.
-func startWLANAgent(t *testing.T, vendor string, aps []devicefake.AP) *wlanAgent {
+func startWLANAgent(t testing.TB, vendor string, aps []devicefake.AP) *wlanAgent {
 	t.Helper()
 	bin := testpeer.LookBinary(t, "/usr/sbin/snmpd", "apt-get install snmpd")
 	dir := t.TempDir()
@@ -50,7 +50,7 @@ func startWLANAgent(t *testing.T, vendor string, aps []devicefake.AP) *wlanAgent
 	return a
 }
 
-func (a *wlanAgent) set(t *testing.T, aps []devicefake.AP) {
+func (a *wlanAgent) set(t testing.TB, aps []devicefake.AP) {
 	t.Helper()
 	rows, err := devicefake.WLANRows(a.vendor, aps)
 	require.NoError(t, err)
@@ -62,7 +62,7 @@ func (a *wlanAgent) set(t *testing.T, aps []devicefake.AP) {
 }
 
 // wait polls until the helper answers under the enterprises tree.
-func (a *wlanAgent) wait(t *testing.T, peer *testpeer.Peer) {
+func (a *wlanAgent) wait(t testing.TB, peer *testpeer.Peer) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
@@ -80,7 +80,7 @@ func (a *wlanAgent) wait(t *testing.T, peer *testpeer.Peer) {
 	t.Fatalf("snmpd not serving the WLAN rows on %s:\n%s", a.addr, peer.Tail())
 }
 
-func acTarget(t *testing.T, profile, addr string, kv ...string) collectors.Target {
+func acTarget(t testing.TB, profile, addr string, kv ...string) collectors.Target {
 	return target("ac-1", profile, addr, append([]string{"version", "2c",
 		"community_file", secretFile(t, "community", wlanCommunity)}, kv...)...)
 }

@@ -2,6 +2,7 @@ package device
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -120,22 +121,36 @@ func (c *Collector) profile(t collectors.Target) (*Profile, error) {
 	return p, nil
 }
 
-// ValidateTarget reports the problems of a device target's params that can
-// be known without the device (profile, secret files), for check-config.
+// ValidateTarget reports the problems of a device target that can be known
+// without the device (profile, address, params, secret files), for
+// check-config.
 func (c *Collector) ValidateTarget(t collectors.Target) error {
 	p, err := c.profile(t)
 	if err != nil {
 		return err
 	}
+	var errs []error
 	switch p.Driver {
 	case driverHTTP:
+		_, err := deviceURL(t.Address)
+		errs = append(errs, err)
 		_, err = readCredentials(t.Params, p.HTTP.Auth)
+		errs = append(errs, err)
 	case driverModbus:
-		_, err = modbusParams(p.Modbus, t.Params)
+		_, err := modbusParams(p.Modbus, t.Params)
+		errs = append(errs, err)
+		_, err = hostPort(t.Address, defaultModbusPort)
+		errs = append(errs, err)
+	case driverSNMP:
+		errs = append(errs, snmp.ValidateTarget(t, c.snmpCfg))
+	case driverTCP, driverSIP:
+		_, err := hostPort(t.Address, p.defaultPort())
+		errs = append(errs, err)
 	case driverPush:
-		_, err = pushParams(t, p.Push)
+		_, err := pushParams(t, p.Push)
+		errs = append(errs, err)
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 // targetState is what a target keeps between rounds.

@@ -71,6 +71,8 @@ func deviceURL(addr string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: address %s carries a user: use the username and password_file params", ErrAddress, u.Redacted())
 	case u.Host == "":
 		return nil, fmt.Errorf("%w: address %q has no host", ErrAddress, addr)
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("%w: address %s: the profile's paths carry the query, not the address", ErrAddress, u.Redacted())
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	return u, nil

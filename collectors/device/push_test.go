@@ -222,3 +222,29 @@ func TestPlateParams(t *testing.T) {
 	}
 	assert.NoError(t, c.ValidateTarget(plateTarget("cam-7")))
 }
+
+// TestValidateTargets: check-config sees each driver's address and params.
+func TestValidateTargets(t *testing.T) {
+	c := newTestCollector(t)
+	good := []collectors.Target{
+		target("g", "hikvision-turnstile", "http://10.0.0.5", "username", "admin", "password_file", secretFile(t, "p", "x")),
+		target("m", "modbus-gate-board", "10.0.0.6"),
+		target("s", "broadcast-sip", "10.0.0.7"),
+		target("t", "tcp-reachability", "10.0.0.8:8899"),
+		target("a", "huawei-wlan-ac", "10.0.0.9", "version", "2c", "community_file", secretFile(t, "c", "ro")),
+	}
+	for _, tgt := range good {
+		assert.NoError(t, c.ValidateTarget(tgt), tgt.Name)
+	}
+	bad := []collectors.Target{
+		target("g", "hikvision-turnstile", "http://10.0.0.5", "username", "admin"),
+		target("g", "hikvision-turnstile", "http://10.0.0.5/?x=1", "username", "admin", "password_file", secretFile(t, "p", "x")),
+		target("m", "modbus-gate-board", "10.0.0.6", "unit_id", "300"),
+		target("t", "tcp-reachability", "10.0.0.8"),
+		target("a", "huawei-wlan-ac", "10.0.0.9", "version", "2c"),
+		target("x", "nope", "10.0.0.1"),
+	}
+	for _, tgt := range bad {
+		assert.Error(t, c.ValidateTarget(tgt), tgt.Name+" "+tgt.Address)
+	}
+}

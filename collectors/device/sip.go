@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -42,11 +41,7 @@ type sipResult struct {
 // alive (a 404 or 405 is a UA that answered); 5xx and 6xx mean it answered
 // but is out of service. No answer fails the round.
 func (r *round) collectSIP(ctx context.Context) error {
-	port := defaultSIPPort
-	if r.p.SIP != nil && r.p.SIP.Port > 0 {
-		port = strconv.Itoa(r.p.SIP.Port)
-	}
-	addr, err := hostPort(r.t.Address, port)
+	addr, err := hostPort(r.t.Address, r.p.defaultPort())
 	if err != nil {
 		return err
 	}

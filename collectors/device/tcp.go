@@ -11,11 +11,7 @@ import (
 // collectTCP connects once: the device listens (up 1) and how long the
 // connect took. No answer or a refusal fails the round (up 0).
 func (r *round) collectTCP(ctx context.Context) error {
-	port := ""
-	if r.p.TCP != nil && r.p.TCP.Port > 0 {
-		port = strconv.Itoa(r.p.TCP.Port)
-	}
-	addr, err := hostPort(r.t.Address, port)
+	addr, err := hostPort(r.t.Address, r.p.defaultPort())
 	if err != nil {
 		return err
 	}
@@ -29,6 +25,21 @@ func (r *round) collectTCP(ctx context.Context) error {
 	took := time.Since(start)
 	conn.Close()
 	return r.putProbes(map[string]float64{"up": 1, "connect_seconds": took.Seconds()})
+}
+
+// defaultPort is the port of a tcp or sip_options target whose address has
+// none: the profile's, else 5060 for SIP; a tcp profile without one needs
+// the port in the address.
+func (p *Profile) defaultPort() string {
+	switch {
+	case p.TCP != nil && p.TCP.Port > 0:
+		return strconv.Itoa(p.TCP.Port)
+	case p.SIP != nil && p.SIP.Port > 0:
+		return strconv.Itoa(p.SIP.Port)
+	case p.Driver == driverSIP:
+		return defaultSIPPort
+	}
+	return ""
 }
 
 // putProbes emits the metrics of a reachability driver.

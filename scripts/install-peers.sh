@@ -35,6 +35,10 @@ for p in base good bad ugly; do
 done
 [ -x /usr/bin/ffmpeg ] || apt_pkgs+=(ffmpeg)
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || apt_pkgs+=(python3-pymodbus)
+# pymodbus 3.0's server imports serial_asyncio, which Debian only recommends.
+/usr/bin/python3 -c 'import serial_asyncio' 2>/dev/null || apt_pkgs+=(python3-serial-asyncio)
+# sipp answers SIP OPTIONS as the broadcast terminals' independent peer.
+[ -x /usr/bin/sipp ] || apt_pkgs+=(sip-tester)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

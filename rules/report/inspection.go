@@ -77,6 +77,7 @@ type InspectionInput struct {
 	Bandwidth          []Series  // daily utilisation per link, the last N days
 	Open               []IncidentInfo
 	Recent             []IncidentInfo // incidents opened or resolved in the 24 h before At
+	Scenic             ScenicSnapshot // the Swan Lake scenic area now
 	HorizonDays        int            // a trend is listed when it reaches its threshold within this; 0: 30
 	DiskThreshold      float64        // 0: 0.90
 	BandwidthThreshold float64        // 0: 0.80
@@ -97,7 +98,8 @@ type Inspection struct {
 	Checked     int        // series forecast, of both metrics
 	FewPoints   int        // of those, series with too few points for a line
 	Unresolved  []OpenItem // most severe first, then oldest
-	Notes       []string   // input that was left out, and why (数据说明)
+	Scenic      ScenicStatus
+	Notes       []string // input that was left out, and why (数据说明)
 }
 
 // StatusGroup is the state of one district, one system or the whole estate.

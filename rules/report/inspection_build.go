@@ -49,6 +49,7 @@ func BuildInspection(in InspectionInput) (*Inspection, error) {
 	b.changes(today, yesterday, b.incidents(in.Recent, "近24小时事件"), open)
 	b.trends()
 	b.unresolved(open)
+	b.scenic(in.Scenic)
 	return b.out, nil
 }
 

@@ -91,7 +91,41 @@ func fixtureInspectionInput() InspectionInput {
 	in.Bandwidth = []Series{
 		{Entity: "wan-ym-c01", District: "义马市", Points: daily(24, 0.60, 0.63, 0.66)},
 	}
+	in.Scenic = fixtureScenicSnapshot()
 	return in
+}
+
+// fixtureScenicSnapshot is the scenic area on the fixture's morning; every
+// figure is worked out in TestBuildInspectionScenic.
+func fixtureScenicSnapshot() ScenicSnapshot {
+	return ScenicSnapshot{
+		Cameras: []CameraState{
+			{Instance: "cam-n1", Site: "北门广场", Online: true},
+			{Instance: "cam-n2", Site: "北门广场", Online: true, Faults: []string{"scene_change", "blur"}},
+			{Instance: "cam-e1", Site: "东停车场", Faults: []string{"signal_loss"}}, // offline: its diagnosis is stale
+			{Instance: "cam-l1", Site: "湖心岛", Online: true},
+		},
+		Channels: []ChannelState{
+			{NVR: "nvr-1", Channel: "101", Camera: "cam-n1", Site: "监控中心", Recording: true, Retention: 31, Required: 30},
+			{NVR: "nvr-1", Channel: "201", Camera: "cam-n2", Site: "监控中心", Retention: 29.5, Required: 30},
+			{NVR: "nvr-1", Channel: "301", Site: "监控中心", Recording: true, Retention: 5}, // no requirement known
+		},
+		Disks: []DiskState{{NVR: "nvr-1", Disk: "1", OK: true}, {NVR: "nvr-1", Disk: "2"}},
+		Devices: []ParkDeviceState{
+			{Kind: DeviceGate, Instance: "gate-n", Name: "北门1号", Site: "北门广场", OK: true},
+			{Kind: DeviceGate, Instance: "gate-n", Name: "北门2号", Site: "北门广场"},
+			{Kind: DeviceBarrier, Instance: "barrier-1", Name: "东停车场入口", Site: "东停车场", OK: true},
+			{Kind: DeviceLED, Instance: "led-1", Site: "北门广场"},
+			{Kind: DeviceLED, Instance: "led-2", Site: "湖心岛", OK: true},
+		},
+		Lots: []LotState{
+			{Lot: "B区", Site: "东停车场", Free: 0, Capacity: 100},
+			{Lot: "A区", Site: "东停车场", Free: 80, Capacity: 200},
+			{Lot: "F区", Site: "东停车场", Free: 0, Capacity: 0},
+		},
+		Flow: FlowFigures{VisitorsIn: Value{V: 12345, Kind: Count, Known: true}, VisitorsOut: Value{V: 12001, Kind: Count, Known: true},
+			VehiclesIn: Value{V: 2040, Kind: Count, Known: true}, VehiclesOut: Value{Kind: Count}},
+	}
 }
 
 // bulkInspectionInput adds enough agents that went offline for the change

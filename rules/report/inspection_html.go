@@ -56,6 +56,9 @@ func (in *Inspection) validate() error {
 	for _, g := range append(append([]StatusGroup{in.Total}, in.ByDistrict...), in.BySystem...) {
 		errs = append(errs, g.AgentRate.check())
 	}
+	for _, v := range in.Scenic.values() {
+		errs = append(errs, v.check())
+	}
 	for _, t := range in.Trends {
 		for _, v := range []float64{t.Current, t.Threshold, t.Slope} {
 			errs = append(errs, Value{V: v, Kind: Count, Known: true}.check())

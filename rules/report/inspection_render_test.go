@@ -99,7 +99,8 @@ func TestRenderInspectionPDFText(t *testing.T) {
 	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-layout", file, "-")), " ")
 	for _, w := range []string{"日常巡检报告", "巡检日期 2026-11-27", "一、总体情况", "四、水位趋势（磁盘与带宽）",
 		"vm-sbj-01", "wan-ym-c01", "2026-12-10", "INC-20261127-0001", "义马市汇聚链路中断", "未确认", "无数据",
-		"未恢复事件 5 起（紧急 1、重要 1、次要 1、提示 1、级别不明 1"} {
+		"未恢复事件 5 起（紧急 1、重要 1、次要 1、提示 1、级别不明 1", "六、天鹅湖景区", "画面故障 cam-n2 北门广场 画面模糊、画面偏移",
+		"A区 东停车场 80 200 40.0000%", "七、数据说明"} {
 		assert.Contains(t, flat, w)
 	}
 	// pdftotext keeps or drops the spaces of the small centred footer
@@ -155,7 +156,7 @@ func TestRenderInspectionEmpty(t *testing.T) {
 
 // A heading that a page break sends to the next page keeps its size (the
 // running head of the new page used to leave its 8 pt behind): in the
-// empty report the last heading starts page 2, as tall as the one before.
+// empty report 六 starts page 2, as tall as the one before and after it.
 func TestRenderPDFHeadingKeepsItsSizeOnANewPage(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, RenderInspectionPDF(&buf, buildFixtureInspection(t, InspectionInput{At: inspectionAt})))
@@ -174,9 +175,11 @@ func TestRenderPDFHeadingKeepsItsSizeOnANewPage(t *testing.T) {
 		return 0, 0
 	}
 	p5, h5 := height("五、未恢复事件")
-	p6, h6 := height("六、数据说明")
-	require.Equal(t, []int{1, 2}, []int{p5, p6}, "the last heading starts a page")
+	p6, h6 := height("六、天鹅湖景区")
+	p7, h7 := height("七、数据说明")
+	require.Equal(t, []int{1, 2, 2}, []int{p5, p6, p7}, "a heading starts page 2")
 	assert.InDelta(t, h5, h6, 0.01)
+	assert.InDelta(t, h6, h7, 0.01)
 }
 
 func mustFloat(t *testing.T, s string) float64 {

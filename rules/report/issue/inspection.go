@@ -51,6 +51,9 @@ func (s *Service) inspectionInput(ctx context.Context, at time.Time) (report.Ins
 	if in.Bandwidth, err = dailySeries(ctx, q, inspectBandwidth, "link", at); err != nil {
 		return in, err
 	}
+	if in.Scenic, err = scenicAt(ctx, q, at); err != nil {
+		return in, err
+	}
 	return in, s.inspectionIncidents(ctx, at, &in)
 }
 

@@ -35,7 +35,12 @@ func inspectionText(in *report.Inspection) string {
 	if t.AgentRate.Known {
 		rate = t.AgentRate.String()
 	}
-	return fmt.Sprintf("监控插件在线 %d/%d（%s）；链路正常 %d/%d，冗余降级 %d、中断 %d；较昨日变化 %d 项；"+
+	text := fmt.Sprintf("监控插件在线 %d/%d（%s）；链路正常 %d/%d，冗余降级 %d、中断 %d；较昨日变化 %d 项；"+
 		"%d 天内将达水位 %d 项；未处理事件 %d 起。", t.AgentsOnline, t.Agents, rate, t.LinksUp, t.Links,
 		t.RedundancyDegraded, t.RedundancyDown, len(in.Changes), in.HorizonDays, len(in.Trends), len(in.Unresolved))
+	if s := in.Scenic; s.HasData {
+		text += fmt.Sprintf("天鹅湖景区摄像机在线 %d/%d，设备异常 %d 项，近24小时入园 %s 人次。",
+			s.CamerasOnline, s.Cameras, len(s.Problems), s.Flow.VisitorsIn)
+	}
+	return text
 }

@@ -28,7 +28,7 @@ func TestShippedScenesLoad(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]string{"city": "全市总览", "wan": "电子政务外网", "cloud": "政务云",
-		"duty": "告警与值班"}, titles)
+		"swanlake": "天鹅湖景区", "duty": "告警与值班"}, titles)
 }
 
 // TestShippedScenesUseProducedMetrics catches a misspelt series name, which
@@ -51,6 +51,9 @@ func TestShippedScenesUseProducedMetrics(t *testing.T) {
 			known[m[1]] = true
 		}
 	}
+	for _, name := range sceneTestContractSeries(t) {
+		known[name] = true
+	}
 	future := map[string]bool{"swanwatch:hypervisor_cpu:ratio": true, "swanwatch:hypervisor_datastore_used:ratio": true}
 	defs, err := LoadScenes(dashboards.Screens, "screens/*.yaml")
 	require.NoError(t, err)
@@ -63,13 +66,28 @@ func TestShippedScenesUseProducedMetrics(t *testing.T) {
 	}
 }
 
+// sceneTestContractSeries lists the series the scenic area's collectors
+// produce, from the contract's tables in docs/swanlake.md (rows that start
+// with a series name in backquotes).
+func sceneTestContractSeries(t *testing.T) []string {
+	b, err := os.ReadFile("../../docs/swanlake.md")
+	require.NoError(t, err)
+	row := regexp.MustCompile("(?m)^\\| `([a-z_]+)[`{]")
+	var out []string
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		out = append(out, m[1])
+	}
+	require.Contains(t, out, "camera_vqd_fault")
+	return out
+}
+
 // sceneTestMetricNames lists the names a query selects, by __name__ equality
 // or each alternative of a simple __name__ regexp.
 func sceneTestMetricNames(t *testing.T, q string) []string {
 	if q == "" {
 		return nil
 	}
-	expr, err := parser.NewParser(parser.Options{}).ParseExpr(q)
+	expr, err := parser.NewParser(parser.Options{}).ParseExpr(expandQuery(q, time.Time{}))
 	require.NoError(t, err)
 	var out []string
 	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
@@ -121,7 +139,7 @@ func TestLoadAllScenesUserFilesOverride(t *testing.T) {
 		titles[d.ID] = d.Title
 	}
 	assert.Equal(t, map[string]string{"city": "全市总览", "wan": "电子政务外网", "cloud": "政务云",
-		"duty": "值班（本市）", "extra": "值班（本市）"}, titles)
+		"swanlake": "天鹅湖景区", "duty": "值班（本市）", "extra": "值班（本市）"}, titles)
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("id: [\n"), 0o644))
 	_, err = LoadAllScenes(dashboards.Screens, "screens/*.yaml", []string{filepath.Join(dir, "*.yaml")})

@@ -48,7 +48,8 @@ func (s *system) openWall() error {
 		SceneTitles: titles, Revalidate: s.auth.RecheckScreen,
 		CheckOrigin: func(r *http.Request) bool { return auth.SameOrigin(r, s.config().Server.AllowedOrigins) }})
 	s.wall.eval, err = eval.New(eval.Options{Scenes: scenes, Query: s.query.Instant,
-		Incidents: s.incidents, Duty: s.dutyNow, Inventory: s.currentTargets, Publish: s.wall.hub.Publish,
+		Incidents: s.incidents, Duty: s.dutyNow, Inventory: s.currentTargets, Cameras: s.cameraTiles,
+		Publish: s.wall.hub.Publish,
 		Logger: s.logger.With("part", "wall")})
 	return err
 }
@@ -75,3 +76,7 @@ func (s *system) dutyNow(t time.Time) ([]scene.DutyPerson, string) {
 func (s *system) wallActors() []func(context.Context) error {
 	return []func(context.Context) error{s.wall.eval.Run, s.wall.hub.Run}
 }
+
+// cameraTiles is the camera wall's feed: the camera collector's view of
+// every camera (wired with the camera kind).
+func (s *system) cameraTiles(context.Context) ([]scene.CameraTile, error) { return nil, nil }

@@ -35,6 +35,9 @@ var refLevels = []string{"city", "county", "town", "village"}
 // every 40th entity on the 9th.
 func refMonth(fn func(sla.Day) error) error {
 	for _, sli := range sla.DefaultSLIs() {
+		if sli.Entity != entityAgent && sli.Entity != entityLink {
+			continue // the reference estate of docs/report.md: VMs and links
+		}
 		n, prefix := refLinks, "wan-"
 		if sli.Entity == entityAgent {
 			n, prefix = refVMs, "vm-"

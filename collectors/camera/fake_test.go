@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -33,29 +34,37 @@ func listen(t testing.TB) net.Listener {
 	return l
 }
 
-// serveConns runs handle for every connection until the listener closes; connections are closed
-// when the test ends.
+// serveConns runs handle for every connection until the listener closes; connections still open
+// are closed when the test ends.
 func serveConns(t testing.TB, l net.Listener, handle func(net.Conn)) {
-	done := make(chan struct{})
-	conns := make(chan net.Conn, 4096)
-	go func() {
-		defer close(done)
+	var mu sync.Mutex
+	open := map[net.Conn]bool{}
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			conns <- c
-			go handle(c)
+			mu.Lock()
+			open[c] = true
+			mu.Unlock()
+			wg.Go(func() {
+				handle(c)
+				mu.Lock()
+				delete(open, c)
+				mu.Unlock()
+			})
 		}
-	}()
+	})
 	t.Cleanup(func() {
 		l.Close()
-		<-done
-		close(conns)
-		for c := range conns {
+		mu.Lock()
+		for c := range open {
 			c.Close()
 		}
+		mu.Unlock()
+		wg.Wait()
 	})
 }
 

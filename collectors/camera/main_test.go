@@ -57,3 +57,5 @@ func secretFile(t testing.TB, pw string) string {
 	require.NoError(t, os.WriteFile(p, []byte(pw+"\n"), 0o600))
 	return p
 }
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }

@@ -48,6 +48,7 @@ func Analyze(in Input, cfg Config) Result {
 	if f == nil {
 		return res
 	}
+	defer f.release()
 	a := &analysis{in: in, f: f, res: res}
 	a.pickProfile(cfg)
 	if a.screens() {
@@ -160,6 +161,8 @@ func (a *analysis) measureDetail() {
 	f := a.f
 	a.detail = true
 	gx, gy := gradients(f)
+	defer putF32(gx)
+	defer putF32(gy)
 	a.noise = noiseSigma(newLumaSampler(a.in.Frame))
 	a.stripes = stripeScore(f)
 	a.sharp = 1 - blurScore(f)
@@ -210,6 +213,11 @@ func (a *analysis) judge() {
 		(!a.hasSimilarity || a.restSimilarity >= t.SceneChange)
 	dark := darkAll && !occluded
 	bright := st.mean > t.TooBright || st.clipped > t.Overexposed
+	if a.ref != nil && a.ref.brightness > 0 {
+		// Brighter than usual and blowing out: fog brightens too, but clips nothing.
+		const someClipped = 0.05
+		bright = bright || (st.mean/a.ref.brightness > t.TooBrightRatio && st.clipped > someClipped)
+	}
 	a.set(TooDark, dark)
 	a.set(TooBright, bright)
 	if dark || bright { // the exposure is the root: nothing below means much on such a frame
@@ -228,7 +236,11 @@ func (a *analysis) judge() {
 		return
 	}
 	stripes := a.stripes > t.Stripes
-	a.set(Noise, a.noise > t.Noise)
+	noisy := a.noise > t.Noise
+	if a.ref != nil && a.ref.noise > 0 {
+		noisy = noisy && a.noise > a.ref.noise*t.NoiseRatio
+	}
+	a.set(Noise, noisy)
 	a.set(Stripes, stripes)
 	if !lowContrast {
 		a.set(Occlusion, occluded)
@@ -273,11 +285,10 @@ func (a *analysis) temporal() {
 	if a.f.w < minDetail || a.f.h < minDetail {
 		return
 	}
-	p := downscale(a.in.Previous)
-	if p.w != a.f.w || p.h != a.f.h {
-		return
+	if pw, ph := analysisSize(pb.Dx(), pb.Dy()); pw != a.f.w || ph != a.f.h {
+		return // another stream size: not the same view to compare
 	}
-	dx, dy, corr := projectionShift(p, a.f)
+	dx, dy, corr := projectionShift(newLumaSampler(a.in.Previous), newLumaSampler(a.in.Frame), a.f.w, a.f.h)
 	a.measure("shift", float64(max(abs(dx), abs(dy))))
 	a.measure("shift_corr", corr)
 	if !frozen {

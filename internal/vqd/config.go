@@ -40,6 +40,9 @@ type Thresholds struct {
 	// TooDarkRatio: with a reference, a mean luma below this fraction of the reference's is 画面过暗 too
 	// (a night scene over water is dark by nature; the reference says how dark is normal).
 	TooDarkRatio float64
+	// TooBrightRatio: with a reference, a mean luma above this multiple of the reference's, with at
+	// least 5 % of the pixels clipped, is 画面过亮 too.
+	TooBrightRatio float64
 	// Overexposed: a share of clipped pixels (luma ≥ 250) above this is 画面过亮 too.
 	Overexposed float64
 	// LowContrast: the contrast ratio 100·(P95−P5)/(P95+P5) of the luma below this is 对比度低 (fog,
@@ -61,8 +64,10 @@ type Thresholds struct {
 	// with the night profile (read from the Day profile).
 	IRSaturation float64
 	// Noise: the estimated noise sigma (grey levels, at the camera's own resolution) above this is
-	// 雪花噪声.
-	Noise float64
+	// 雪花噪声; with a reference it must also exceed NoiseRatio times the reference's (a scene all of
+	// foliage reads as a little noisy by nature).
+	Noise      float64
+	NoiseRatio float64
 	// Stripes: the prominence of the strongest periodic peak in the spectrum above this is 条纹干扰.
 	Stripes float64
 	// Occlusion: the share of the frame covered by the largest connected dark, flat region above this
@@ -87,10 +92,10 @@ type Config struct {
 func DefaultConfig() Config {
 	day := Thresholds{
 		ScreenShare: 0.9, ScreenTolerance: 8, BlackLevel: 40, WhiteLevel: 215, BlueShare: 0.8,
-		TooDark: 30, TooBright: 205, TooDarkRatio: 0.5, Overexposed: 0.2, LowContrast: 45,
+		TooDark: 30, TooBright: 205, TooDarkRatio: 0.5, TooBrightRatio: 1.5, Overexposed: 0.2, LowContrast: 45,
 		Blur: 0.7, BlurRatio: 0.8,
-		CastK: 1.5, CastD: 15, CastShift: 8, IRSaturation: 10,
-		Noise: 6.5, Stripes: 20,
+		CastK: 1.5, CastD: 30, CastShift: 8, IRSaturation: 10,
+		Noise: 6.5, NoiseRatio: 1.25, Stripes: 20,
 		Occlusion: 0.2, OcclusionDark: 50,
 		Freeze: 0.5, SceneChange: 0.5, Shake: 3,
 	}
@@ -107,7 +112,7 @@ func (t *Thresholds) keys() map[string]*float64 {
 		"screen_share": &t.ScreenShare, "screen_tolerance": &t.ScreenTolerance,
 		"black_screen": &t.BlackLevel, "white_screen": &t.WhiteLevel, "blue_screen": &t.BlueShare,
 		"too_dark": &t.TooDark, "too_bright": &t.TooBright, "low_contrast": &t.LowContrast,
-		"too_dark_ratio": &t.TooDarkRatio, "overexposed": &t.Overexposed, "cast_shift": &t.CastShift,
+		"too_dark_ratio": &t.TooDarkRatio, "too_bright_ratio": &t.TooBrightRatio, "noise_ratio": &t.NoiseRatio, "overexposed": &t.Overexposed, "cast_shift": &t.CastShift,
 		"blur": &t.Blur, "blur_ratio": &t.BlurRatio,
 		"color_cast": &t.CastK, "cast_d": &t.CastD, "ir_saturation": &t.IRSaturation,
 		"noise": &t.Noise, "stripes": &t.Stripes,

@@ -3,15 +3,29 @@ package vqd
 import (
 	"math"
 	"math/bits"
+	"sync"
 )
 
 // fft is an in-place radix-2 complex FFT of a power-of-two length (the stripe check needs only
 // this; pulling in gonum for it is not worth a dependency).
 type fft struct {
-	n   int
-	cos []float64
-	sin []float64
-	rev []int
+	n    int
+	cos  []float64
+	sin  []float64
+	rev  []int
+	hann []float64 // the Hann window of length n
+}
+
+// plans caches the FFT tables and Hann windows per length (the analysis size fixes a handful).
+var plans sync.Map // int -> *fft
+
+// fftOf returns the cached plan for length n (a power of two).
+func fftOf(n int) *fft {
+	if p, ok := plans.Load(n); ok {
+		return p.(*fft)
+	}
+	p, _ := plans.LoadOrStore(n, newFFT(n))
+	return p.(*fft)
 }
 
 func newFFT(n int) *fft {
@@ -20,6 +34,7 @@ func newFFT(n int) *fft {
 		a := -2 * math.Pi * float64(i) / float64(n)
 		f.cos[i], f.sin[i] = math.Cos(a), math.Sin(a)
 	}
+	f.hann = hann(n)
 	shift := bits.UintSize - bits.Len(uint(n-1))
 	for i := range n {
 		f.rev[i] = int(bits.Reverse(uint(i)) >> shift)

@@ -9,22 +9,33 @@ import (
 // set of thresholds fits every camera resolution.
 const AnalysisWidth = 320
 
-// maxSamples bounds the source pixels read per analysis pixel and axis: a 1920×1080 frame is read
-// on a 3×3 lattice inside each 6×6 box, which is enough to average sensor noise and aliasing away
-// while keeping the downscale at about a millisecond.
-const maxSamples = 3
+// lumaSamples bounds the source pixels read per analysis pixel and axis for luma: a 1920×1080 frame
+// is read on a 2×2 lattice inside each 6×6 box, which averages aliasing away while keeping the
+// downscale near a millisecond. Chroma, smooth by nature and already averaged by the 4:2:0 encoder,
+// takes one sample.
+const (
+	lumaSamples   = 2
+	chromaSamples = 1
+)
 
 // frame is the analysis image: luma and RGB planes (0–255) at a fixed size.
 type frame struct {
 	w, h    int
 	y       []float32
 	r, g, b []float32
+	buf     []float32 // the pooled backing of the planes
 }
 
 func newFrame(w, h int) *frame {
 	n := w * h
-	buf := make([]float32, 4*n)
-	return &frame{w: w, h: h, y: buf[:n:n], r: buf[n : 2*n : 2*n], g: buf[2*n : 3*n : 3*n], b: buf[3*n:]}
+	buf := getF32(4 * n)
+	return &frame{w: w, h: h, y: buf[:n:n], r: buf[n : 2*n : 2*n], g: buf[2*n : 3*n : 3*n], b: buf[3*n:], buf: buf}
+}
+
+// release returns the planes to the pool; the frame must not be used after.
+func (f *frame) release() {
+	putF32(f.buf)
+	*f = frame{}
 }
 
 // analysisSize keeps the aspect ratio, fits the longer side in AnalysisWidth and never upscales.
@@ -55,7 +66,7 @@ func downscale(img image.Image) *frame {
 		downscaleInterleaved(m.Pix, m.Stride, 4, b, m.Rect, f)
 	case *image.Gray:
 		var acc grid
-		acc.plane(m.Pix, m.Stride, 1, 0, b.Dx(), b.Dy(), ow, oh, f.y)
+		acc.plane(m.Pix, m.Stride, 1, 0, b.Dx(), b.Dy(), ow, oh, lumaSamples, f.y)
 		copy(f.r, f.y)
 		copy(f.g, f.y)
 		copy(f.b, f.y)
@@ -65,39 +76,58 @@ func downscale(img image.Image) *frame {
 	return f
 }
 
-// grid maps analysis pixels to source sample positions along one axis.
+// grid box-averages planes onto the analysis grid. Each analysis pixel averages a lattice of at
+// most maxSamples×maxSamples source pixels spread over its box.
 type grid struct{}
 
-// axis returns, for each of n output cells over a source length src, the sample positions inside it.
-func axis(src, n int) [][]int {
-	out := make([][]int, n)
+// span is, for each of n output cells over a source length src, the sample positions: first, step
+// and count.
+type span struct{ first, step, count []int }
+
+func axis(src, n, maxSamples int) span {
+	s := span{first: make([]int, n), step: make([]int, n), count: make([]int, n)}
 	for i := range n {
 		lo, hi := i*src/n, (i+1)*src/n
 		if hi <= lo {
 			hi = lo + 1
 		}
-		step := max(1, (hi-lo+maxSamples-1)/maxSamples)
-		for p := lo + step/2; p < hi; p += step {
-			out[i] = append(out[i], min(p, src-1))
+		st := max(1, (hi-lo+maxSamples-1)/maxSamples)
+		s.first[i], s.step[i] = min(lo+st/2, src-1), st
+		s.count[i] = max(1, (hi-s.first[i]+st-1)/st)
+		if s.first[i]+(s.count[i]-1)*st >= src {
+			s.count[i] = (src-1-s.first[i])/st + 1
 		}
 	}
-	return out
+	return s
 }
 
-// plane box-averages one channel (every stride-th byte from offset off) of a pw×ph plane.
-func (grid) plane(pix []uint8, rowStride, pixStride, off, pw, ph, ow, oh int, out []float32) {
-	xs, ys := axis(pw, ow), axis(ph, oh)
-	for oy, rows := range ys {
-		for ox, cols := range xs {
-			var sum, n int
-			for _, y := range rows {
-				row := y*rowStride + off
-				for _, x := range cols {
-					sum += int(pix[row+x*pixStride])
-					n++
+// plane box-averages one channel (every pixStride-th byte from offset off) of a pw×ph plane.
+func (grid) plane(pix []uint8, rowStride, pixStride, off, pw, ph, ow, oh, samples int, out []float32) {
+	xs, ys := axis(pw, ow, samples), axis(ph, oh, samples)
+	acc := make([]int, ow)
+	for oy := range oh {
+		clear(acc)
+		for k, y := 0, ys.first[oy]; k < ys.count[oy]; k, y = k+1, y+ys.step[oy] {
+			row := pix[y*rowStride+off:]
+			for ox := range ow {
+				p := xs.first[ox] * pixStride
+				switch xs.count[ox] {
+				case 1:
+					acc[ox] += int(row[p])
+				case 2:
+					acc[ox] += int(row[p]) + int(row[p+xs.step[ox]*pixStride])
+				default:
+					st, sum := xs.step[ox]*pixStride, 0
+					for range xs.count[ox] {
+						sum += int(row[p])
+						p += st
+					}
+					acc[ox] += sum
 				}
 			}
-			out[oy*ow+ox] = float32(sum) / float32(n)
+		}
+		for ox := range ow {
+			out[oy*ow+ox] = float32(acc[ox]) / float32(ys.count[oy]*xs.count[ox])
 		}
 	}
 }
@@ -106,15 +136,17 @@ func downscaleYCbCr(m *image.YCbCr, f *frame) {
 	b := m.Rect
 	var acc grid
 	yoff := m.YOffset(b.Min.X, b.Min.Y)
-	acc.plane(m.Y[yoff:], m.YStride, 1, 0, b.Dx(), b.Dy(), f.w, f.h, f.y)
+	acc.plane(m.Y[yoff:], m.YStride, 1, 0, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.y)
 	// The chroma planes have their own geometry; averaging is linear, so converting the averaged
 	// Y'CbCr to RGB equals averaging the converted pixels.
 	cw, ch := chromaSize(m.SubsampleRatio, b)
 	coff := m.COffset(b.Min.X, b.Min.Y)
 	n := f.w * f.h
-	cb, cr := make([]float32, n), make([]float32, n)
-	acc.plane(m.Cb[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, cb)
-	acc.plane(m.Cr[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, cr)
+	cb, cr := getF32(n), getF32(n)
+	defer putF32(cb)
+	defer putF32(cr)
+	acc.plane(m.Cb[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, chromaSamples, cb)
+	acc.plane(m.Cr[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, chromaSamples, cr)
 	for i := range n {
 		yy, u, v := f.y[i], cb[i]-128, cr[i]-128
 		f.r[i] = clamp255(yy + 1.402*v)
@@ -144,9 +176,9 @@ func chromaSize(r image.YCbCrSubsampleRatio, b image.Rectangle) (int, int) {
 func downscaleInterleaved(pix []uint8, stride, ps int, b, rect image.Rectangle, f *frame) {
 	start := (b.Min.Y-rect.Min.Y)*stride + (b.Min.X-rect.Min.X)*ps
 	var acc grid
-	acc.plane(pix[start:], stride, ps, 0, b.Dx(), b.Dy(), f.w, f.h, f.r)
-	acc.plane(pix[start:], stride, ps, 1, b.Dx(), b.Dy(), f.w, f.h, f.g)
-	acc.plane(pix[start:], stride, ps, 2, b.Dx(), b.Dy(), f.w, f.h, f.b)
+	acc.plane(pix[start:], stride, ps, 0, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.r)
+	acc.plane(pix[start:], stride, ps, 1, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.g)
+	acc.plane(pix[start:], stride, ps, 2, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.b)
 	for i := range f.y {
 		f.y[i] = luma(f.r[i], f.g[i], f.b[i])
 	}
@@ -155,19 +187,21 @@ func downscaleInterleaved(pix []uint8, stride, ps int, b, rect image.Rectangle, 
 // downscaleGeneric reads any image.Image through At (slow, for the odd formats only).
 func downscaleGeneric(img image.Image, f *frame) {
 	b := img.Bounds()
-	xs, ys := axis(b.Dx(), f.w), axis(b.Dy(), f.h)
-	for oy, rows := range ys {
-		for ox, cols := range xs {
+	xs, ys := axis(b.Dx(), f.w, lumaSamples), axis(b.Dy(), f.h, lumaSamples)
+	for oy := range f.h {
+		for ox := range f.w {
 			var r, g, bl float32
-			for _, y := range rows {
-				for _, x := range cols {
-					c := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
+			for ky := range ys.count[oy] {
+				y := b.Min.Y + ys.first[oy] + ky*ys.step[oy]
+				for kx := range xs.count[ox] {
+					x := b.Min.X + xs.first[ox] + kx*xs.step[ox]
+					c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
 					r += float32(c.R)
 					g += float32(c.G)
 					bl += float32(c.B)
 				}
 			}
-			n := float32(len(rows) * len(cols))
+			n := float32(ys.count[oy] * xs.count[ox])
 			i := oy*f.w + ox
 			f.r[i], f.g[i], f.b[i] = r/n, g/n, bl/n
 			f.y[i] = luma(f.r[i], f.g[i], f.b[i])
@@ -192,6 +226,9 @@ func clamp255(v float32) float32 {
 type lumaSampler struct {
 	b  image.Rectangle
 	at func(x, y int) float32
+	// y8 and stride give direct access to an 8-bit luma plane (YCbCr, Gray), indexed from b.Min.
+	y8     []uint8
+	stride int
 }
 
 func newLumaSampler(img image.Image) lumaSampler {
@@ -200,8 +237,10 @@ func newLumaSampler(img image.Image) lumaSampler {
 	switch m := img.(type) {
 	case *image.YCbCr:
 		s.at = func(x, y int) float32 { return float32(m.Y[m.YOffset(x, y)]) }
+		s.y8, s.stride = m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride
 	case *image.Gray:
 		s.at = func(x, y int) float32 { return float32(m.Pix[m.PixOffset(x, y)]) }
+		s.y8, s.stride = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride
 	case *image.RGBA:
 		s.at = func(x, y int) float32 {
 			p := m.Pix[m.PixOffset(x, y):]

@@ -1,9 +1,6 @@
 package vqd
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // noiseSigma estimates the sensor noise (grey levels) at the camera's own resolution, where averaging
 // has not hidden it yet. Immerkær's (1996) operator — the difference of two Laplacians,
@@ -40,10 +37,39 @@ func noiseSigma(s lumaSampler) float64 {
 					resp = append(resp, math.Abs(float64(v)))
 				}
 			}
-			sort.Float64s(resp)
-			est = append(est, resp[len(resp)/2]/0.6745/6)
+			est = append(est, nth(resp, len(resp)/2)/0.6745/6)
 		}
 	}
-	sort.Float64s(est)
-	return est[len(est)/4]
+	return nth(est, len(est)/4)
+}
+
+// nth returns the k-th smallest value of v (reordering v): Hoare's quickselect.
+func nth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		p := v[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < p {
+				i++
+			}
+			for v[j] > p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
 }

@@ -15,6 +15,7 @@ const cellSide = 8
 type Reference struct {
 	w, h         int
 	brightness   float64
+	noise        float64
 	castA, castB float64
 	blocks       blocks
 	structure    structure
@@ -31,11 +32,18 @@ func NewReference(img image.Image) *Reference {
 	if f == nil {
 		return nil
 	}
-	return newReference(f)
+	defer f.release()
+	r := newReference(f)
+	if f.w >= minDetail && f.h >= minDetail {
+		r.noise = noiseSigma(newLumaSampler(img))
+	}
+	return r
 }
 
 func newReference(f *frame) *Reference {
 	gx, gy := gradients(f)
+	defer putF32(gx)
+	defer putF32(gy)
 	st := globalStats(f, 0)
 	c := colourCast(f)
 	return &Reference{
@@ -51,7 +59,7 @@ func newReference(f *frame) *Reference {
 // gradients are the Sobel derivatives of the analysis luma (zero on the border).
 func gradients(f *frame) (gx, gy []float32) {
 	w, h := f.w, f.h
-	gx, gy = make([]float32, w*h), make([]float32, w*h)
+	gx, gy = getF32(w*h), getF32(w*h)
 	for y := 1; y < h-1; y++ {
 		for x := 1; x < w-1; x++ {
 			i := y*w + x

@@ -11,36 +11,27 @@ func blurScore(f *frame) float64 {
 	if f.w < 2*k || f.h < 2*k {
 		return 0
 	}
-	bv := directional(f.y, f.w, f.h, 1, f.w, k) // vertical: neighbours along a column
-	bh := directional(f.y, f.w, f.h, f.w, 1, k) // horizontal: neighbours along a row
-	return max(bv, bh)
+	return max(blurRows(f.y, f.w, f.h, k), blurCols(f.y, f.w, f.h, k))
 }
 
-// directional computes Crete's b_F along one axis: along is the index stride between neighbours on
-// a line, across the stride between lines.
-func directional(y []float32, w, h, across, along, k int) float64 {
-	// Lines run along the axis; for the vertical direction a line is a column.
-	lines, length := w, h
-	if along == 1 {
-		lines, length = h, w
-	}
+// blurRows is Crete's b_F along the rows (horizontal neighbours).
+func blurRows(y []float32, w, h, k int) float64 {
 	var sumF, sumV float64
-	buf := make([]float32, length)
-	for l := range lines {
-		base := l * across
-		// running 1×k box blur along the line
+	buf := make([]float32, w)
+	for r := 0; r < h; r += 2 { // every second row is plenty for a ratio of sums
+		line := y[r*w : (r+1)*w]
 		var acc float32
-		for i := range length {
-			acc += y[base+i*along]
+		for i, v := range line { // running 1×k box, centred
+			acc += v
 			if i >= k {
-				acc -= y[base+(i-k)*along]
+				acc -= line[i-k]
 			}
 			if i >= k-1 {
 				buf[i-k/2] = acc / float32(k)
 			}
 		}
-		for i := k; i < length-k; i++ {
-			df := abs32(y[base+i*along] - y[base+(i-1)*along])
+		for i := k; i < w-k; i++ {
+			df := abs32(line[i] - line[i-1])
 			db := abs32(buf[i] - buf[i-1])
 			sumF += float64(df)
 			if df > db {
@@ -48,6 +39,53 @@ func directional(y []float32, w, h, across, along, k int) float64 {
 			}
 		}
 	}
+	return creteRatio(sumF, sumV)
+}
+
+// blurCols is Crete's b_F along the columns (every second one), row by row so that memory is read
+// in order: acc holds the running vertical box sums; cur and prev the box means of the current and
+// previous centre rows.
+func blurCols(y []float32, w, h, k int) float64 {
+	var sumF, sumV float64
+	n := (w + 1) / 2
+	acc := make([]float32, n)
+	cur, prev := make([]float32, n), make([]float32, n)
+	for r := range h {
+		row := y[r*w : (r+1)*w]
+		for x := range n {
+			acc[x] += row[2*x]
+		}
+		if r >= k {
+			old := y[(r-k)*w : (r-k+1)*w]
+			for x := range n {
+				acc[x] -= old[2*x]
+			}
+		}
+		if r < k-1 {
+			continue
+		}
+		c := r - k/2 // the centre row of the window
+		cur, prev = prev, cur
+		for x := range n {
+			cur[x] = acc[x] / float32(k)
+		}
+		if c < k || c >= h-k { // the same interior as along the rows
+			continue
+		}
+		line, up := y[c*w:(c+1)*w], y[(c-1)*w:c*w]
+		for x := range n {
+			df := abs32(line[2*x] - up[2*x])
+			db := abs32(cur[x] - prev[x])
+			sumF += float64(df)
+			if df > db {
+				sumV += float64(df - db)
+			}
+		}
+	}
+	return creteRatio(sumF, sumV)
+}
+
+func creteRatio(sumF, sumV float64) float64 {
 	if sumF == 0 {
 		return 1 // nothing varies: as blurred as it gets
 	}

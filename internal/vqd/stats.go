@@ -19,20 +19,11 @@ type stats struct {
 func globalStats(f *frame, tol float64) stats {
 	var s stats
 	var hist [256]int
-	var sum, sum2, sat float64
-	blue := 0
-	for i, y := range f.y {
+	var sum, sum2 float64
+	for _, y := range f.y {
 		sum += float64(y)
 		sum2 += float64(y) * float64(y)
 		hist[int(y+0.5)&255]++
-		r, g, b := f.r[i], f.g[i], f.b[i]
-		hi, lo := max(r, g, b), min(r, g, b)
-		if hi > 0 {
-			sat += float64((hi - lo) / hi * 255)
-		}
-		if isBlue(r, g, b, hi, lo) {
-			blue++
-		}
 	}
 	n := float64(len(f.y))
 	s.mean = sum / n
@@ -43,8 +34,26 @@ func globalStats(f *frame, tol float64) stats {
 		clipped += hist[v]
 	}
 	s.clipped = float64(clipped) / n
-	s.saturation = sat / n
-	s.blueShare = float64(blue) / n
+	// Saturation and the blue page on every second pixel of every second row: means over 14,400
+	// points are as good as over all, for a quarter of the divisions.
+	var sat float64
+	blue, m := 0, 0
+	for y := 0; y < f.h; y += 2 {
+		for x := 0; x < f.w; x += 2 {
+			i := y*f.w + x
+			r, g, b := f.r[i], f.g[i], f.b[i]
+			hi, lo := max(r, g, b), min(r, g, b)
+			if hi > 0 {
+				sat += float64((hi - lo) / hi * 255)
+			}
+			if isBlue(r, g, b, hi, lo) {
+				blue++
+			}
+			m++
+		}
+	}
+	s.saturation = sat / float64(m)
+	s.blueShare = float64(blue) / float64(m)
 	s.domShare, s.domLuma = dominant(f, tol)
 	return s
 }

@@ -1,9 +1,6 @@
 package vqd
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // freezeDiff compares two frames at the camera's own resolution on a lattice of single pixels (no
 // averaging: a live sensor's noise must stay visible) and returns the mean absolute luma difference
@@ -11,16 +8,33 @@ import (
 // from making a frozen picture look live; a live camera differs everywhere by its noise.
 func freezeDiff(a, b lumaSampler) float64 {
 	const nx, ny = 160, 90
-	d := make([]float64, 0, nx*ny)
+	const binsPerLevel = 4
+	var hist [256*binsPerLevel + 1]int32
+	var sums [256*binsPerLevel + 1]float64
 	for j := range ny {
 		for i := range nx {
 			fx, fy := (float64(i)+0.5)/nx, (float64(j)+0.5)/ny
-			d = append(d, math.Abs(float64(at(a, fx, fy)-at(b, fx, fy))))
+			d := math.Abs(float64(at(a, fx, fy) - at(b, fx, fy)))
+			k := min(len(hist)-1, int(d*binsPerLevel))
+			hist[k]++
+			sums[k] += d
 		}
 	}
-	sort.Float64s(d)
-	keep := d[:len(d)*9/10]
-	return mean(keep)
+	keep := nx * ny * 9 / 10
+	var total float64
+	n := 0
+	for k := range hist {
+		if n >= keep {
+			break
+		}
+		take := min(int(hist[k]), keep-n)
+		if take == 0 {
+			continue
+		}
+		total += sums[k] * float64(take) / float64(hist[k])
+		n += take
+	}
+	return total / float64(keep)
 }
 
 // at reads the pixel at the relative position (fx, fy) in [0, 1).
@@ -30,26 +44,42 @@ func at(s lumaSampler, fx, fy float64) float32 {
 	return s.at(x, y)
 }
 
-// projectionShift estimates the translation between two analysis frames from their grey projections
-// (row and column means, each normalised to zero mean and unit variance so a change of light does not
-// count): the shift with the best correlation, searched over ±maxShift pixels. corr is the
-// correlation at that shift, low when the pictures are unrelated.
-func projectionShift(a, b *frame) (dx, dy int, corr float64) {
-	if a.w != b.w || a.h != b.h {
-		return 0, 0, 0
-	}
-	ca, ra := projections(a)
-	cb, rb := projections(b)
+// projectionShift estimates the translation between two frames from their grey projections (column
+// and row means of a lattice of single pixels on the analysis grid, each projection normalised to
+// zero mean and unit variance so that a change of light does not count): the shift with the best
+// correlation, searched over ±24 analysis pixels. corr is the correlation at that shift, low when
+// the pictures are unrelated.
+func projectionShift(a, b lumaSampler, w, h int) (dx, dy int, corr float64) {
+	ca, ra := projections(a, w, h)
+	cb, rb := projections(b, w, h)
 	dx, cx := bestShift(ca, cb)
 	dy, cy := bestShift(ra, rb)
 	return dx, dy, min(cx, cy)
 }
 
-func projections(f *frame) (cols, rows []float64) {
-	cols, rows = make([]float64, f.w), make([]float64, f.h)
-	for y := range f.h {
-		for x := range f.w {
-			v := float64(f.y[y*f.w+x])
+// projections samples a w×h lattice of s (the analysis size: a reading of the previous frame that
+// costs no downscale) and sums it along columns and rows.
+func projections(s lumaSampler, w, h int) (cols, rows []float64) {
+	cols, rows = make([]float64, w), make([]float64, h)
+	xs := make([]int, w)
+	for x := range w {
+		xs[x] = s.b.Min.X + min(s.b.Dx()-1, (2*x+1)*s.b.Dx()/(2*w))
+	}
+	for y := range h {
+		sy := s.b.Min.Y + min(s.b.Dy()-1, (2*y+1)*s.b.Dy()/(2*h))
+		if s.y8 != nil {
+			line := s.y8[(sy-s.b.Min.Y)*s.stride:]
+			var rs int
+			for x, sx := range xs {
+				v := int(line[sx-s.b.Min.X])
+				cols[x] += float64(v)
+				rs += v
+			}
+			rows[y] = float64(rs)
+			continue
+		}
+		for x, sx := range xs {
+			v := float64(s.at(sx, sy))
 			cols[x] += v
 			rows[y] += v
 		}

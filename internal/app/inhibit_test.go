@@ -31,3 +31,22 @@ func TestBuiltinInhibitRules(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"1": false, "2": true, "3": false}, held)
 }
+
+// An offline camera's recording gap is the same fault; another camera's
+// gap on the same recorder is not.
+func TestBuiltinInhibitRulesHoldTheOfflineCamerasGap(t *testing.T) {
+	alert := func(fp, name, camera string) alerting.Alert {
+		return alerting.Alert{Fingerprint: fp, Firing: true,
+			Labels: map[string]string{"alertname": name, "camera": camera, "instance": "nvr-visitor-1"}}
+	}
+	marked := alerting.Inhibit([]alerting.Alert{
+		alert("1", "CameraOffline", "cam-island-01"),
+		alert("2", "RecordingGap", "cam-island-01"),
+		alert("3", "RecordingGap", "cam-island-02"),
+	}, nil, builtinInhibitRules())
+	held := map[string]bool{}
+	for _, m := range marked {
+		held[m.Alert.Fingerprint] = m.Suppressed
+	}
+	assert.Equal(t, map[string]bool{"1": false, "2": true, "3": false}, held)
+}

@@ -126,7 +126,9 @@ func (s *system) updateNotifier() {
 // (InterfaceDown, at once) and the polled confirmation two minutes later
 // (WanLinkDown) are the same broken link; and a port that flaps
 // (InterfaceFlapping, 链路频繁震荡) pages once for the flapping, not once
-// more for every down that outlasts a notifier tick.
+// more for every down that outlasts a notifier tick; a camera that is
+// offline (CameraOffline) records nothing, so its recorder channel's gap
+// (RecordingGap, which names the camera) is the same fault.
 func builtinInhibitRules() []alerting.InhibitRule {
 	rule := func(src, dst string, equal ...string) alerting.InhibitRule {
 		s, _ := alerting.ParseMatchers(src) // constants, valid (TestBuiltinInhibitRules)
@@ -136,5 +138,6 @@ func builtinInhibitRules() []alerting.InhibitRule {
 	return []alerting.InhibitRule{
 		rule(`{alertname="InterfaceDown"}`, `{alertname="WanLinkDown"}`, "link"),
 		rule(`{alertname="InterfaceFlapping"}`, `{alertname="InterfaceDown"}`, "instance", "ifname"),
+		rule(`{alertname="CameraOffline"}`, `{alertname="RecordingGap"}`, "camera"),
 	}
 }

@@ -41,12 +41,12 @@ func (s *Sim) DemoCamera() string {
 	return s.park.demo.Name
 }
 
-// DemoGate is the gate the demo jams at closing time: the busiest exit's.
+// DemoGate is the gate the demo jams at closing time.
 func (s *Sim) DemoGate() string {
 	if s.park == nil {
 		return ""
 	}
-	return parkGates[0].Name
+	return demoGate
 }
 
 // KnockCamera turns a camera aside: its stream and snapshots show the moved
@@ -95,6 +95,7 @@ func (p *park) control(kind, name, action string) error {
 		} else {
 			j.free(t)
 		}
+		p.syncBoxes(t) // the gate's box reports it now, not at the next sync
 		return nil
 	case "ap":
 		for _, a := range p.agents {
@@ -211,7 +212,7 @@ func (p *park) state() ParkState {
 	t := timeSec(p.now())
 	d, _ := cstDay(t)
 	st := ParkState{Inside: int(p.crowd.inside(t)), InToday: int(p.crowd.in(t) - p.crowd.before(d)),
-		DemoCamera: p.demo.Name, DemoGate: parkGates[0].Name, Lots: map[string]int{}}
+		DemoCamera: p.demo.Name, DemoGate: demoGate, Lots: map[string]int{}}
 	for _, c := range p.cams {
 		c.mu.Lock()
 		a := c.applied

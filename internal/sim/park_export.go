@@ -23,6 +23,9 @@ func (p *park) secrets() map[string]string {
 	for _, n := range p.nvrs {
 		out[n.Name] = n.password
 	}
+	for name, pw := range p.devPass {
+		out[name] = pw
+	}
 	return out
 }
 
@@ -69,5 +72,42 @@ func (p *park) export(out *Export, httpBase string) {
 	for _, t := range p.pa {
 		out.Targets = append(out.Targets, parkTarget(t.name, "device", t.addr(), t.site, t.parent,
 			nil, map[string]string{"profile": "broadcast-sip", "zone": t.site}))
+	}
+	p.exportDevices(out)
+}
+
+// exportDevices appends the vendor boxes and the plate cameras.
+func (p *park) exportDevices(out *Export) {
+	login := func(name string, params map[string]string) map[string]string {
+		params["username"], params["password_file"] = "admin", p.secretFile(name)
+		return params
+	}
+	for _, g := range parkGates {
+		params := map[string]string{"profile": "modbus-gate-board", "gate": g.Label}
+		if g.Kind == "hikvision" {
+			params = login(g.Name, map[string]string{"profile": "hikvision-turnstile", "gate": g.Label})
+		}
+		out.Targets = append(out.Targets, parkTarget(g.Name, "device", p.boxAddr(g.Kind, g.Name), g.Site, g.Switch,
+			map[string]string{"vendor": g.Kind}, params))
+	}
+	for _, l := range parkLots {
+		gate := l.Label + "道闸"
+		out.Targets = append(out.Targets, parkTarget("barrier-"+l.Name, "device", p.boxAddr("barrier", l.Name), l.Site, l.Switch,
+			map[string]string{"vendor": "hikvision"}, login("barrier-"+l.Name, map[string]string{"profile": "hikvision-barrier", "gate": gate})))
+		out.Targets = append(out.Targets, parkTarget("parking-"+l.Name, "device", p.boxAddr("parking", ""), l.Site, swCore,
+			map[string]string{"vendor": "hikvision"}, map[string]string{"profile": "parking-json", "park_syscode": l.Code}))
+	}
+	for _, c := range p.plates {
+		out.Targets = append(out.Targets, parkTarget(c.name(), "device", c.ip, c.lot.Site, c.lot.Switch,
+			map[string]string{"vendor": "vzenith"}, map[string]string{"profile": "vzenith-plate", "serialno": c.serial,
+				"gate": c.lot.Label + "道闸", "direction": c.dir, "barrier_input": "0", "barrier_open_value": "1"}))
+	}
+	for _, l := range parkLEDs {
+		params := map[string]string{"profile": "xixun-led", "card_id": ledCardID(l.Name)}
+		if l.Kind == "coex" {
+			params = map[string]string{"profile": "novastar-coex", "screen_id": ledScreenID(l.Name)}
+		}
+		out.Targets = append(out.Targets, parkTarget(l.Name, "device", p.boxAddr(l.Kind, l.Name), l.Site, l.Switch,
+			map[string]string{"vendor": l.Kind}, params))
 	}
 }

@@ -145,48 +145,58 @@ func parkPassword(g *rand.Rand) string {
 }
 
 // parkGate is a pedestrian gate (人行闸机) at an entrance, with its share of
-// the entrance's visitors.
+// the park's visitors: Hikvision access-control turnstiles at the north gate
+// (ISAPI), turnstile main boards behind a Modbus TCP gateway at the south.
 type parkGate struct {
 	Name, Site, Switch string
 	Share              float64
+	Kind               string // hikvision or modbus
+	Label              string // the gate label operators read
 }
 
 var parkGates = []parkGate{
-	{"gate-north-1", "北门广场", swNorth, 0.24},
-	{"gate-north-2", "北门广场", swNorth, 0.22},
-	{"gate-north-3", "北门广场", swNorth, 0.14},
-	{"gate-south-1", "南门", swSouth, 0.22},
-	{"gate-south-2", "南门", swSouth, 0.18},
+	{"gate-north-1", "北门广场", swNorth, 0.24, "hikvision", "北门1号闸机"},
+	{"gate-north-2", "北门广场", swNorth, 0.22, "hikvision", "北门2号闸机"},
+	{"gate-north-3", "北门广场", swNorth, 0.14, "hikvision", "北门3号闸机"},
+	{"gate-south-1", "南门", swSouth, 0.22, "modbus", "南门1号闸机"},
+	{"gate-south-2", "南门", swSouth, 0.18, "modbus", "南门2号闸机"},
 }
 
-// parkLot is a car park with its barrier (道闸) and the two plate cameras at
-// its entrance and exit.
+// demoGate is the gate the story jams at closing time: a south gate, whose
+// board reports a fault state and code.
+const demoGate = "gate-south-1"
+
+// parkLot is a car park with its barrier (道闸, a Hikvision entrance camera's)
+// and two Vzenith plate cameras, at its entrance and exit.
 type parkLot struct {
 	Name, Site, Switch string
 	Capacity           int
 	Share              float64 // of the cars that come
 	Base               int     // cars parked overnight (staff, hotel)
+	Label, Code        string  // the lot's name and parkSyscode in the parking system
 }
 
 var parkLots = []parkLot{
-	{"lot-east", "东停车场", swNorth, 420, 0.5, 14},
-	{"lot-west", "西停车场", swNorth, 300, 0.35, 9},
-	{"lot-south", "南门", swSouth, 120, 0.15, 4},
+	{"lot-east", "东停车场", swNorth, 420, 0.5, 14, "东停车场", "P0001"},
+	{"lot-west", "西停车场", swNorth, 300, 0.35, 9, "西停车场", "P0002"},
+	{"lot-south", "南门", swSouth, 120, 0.15, 4, "南门停车场", "P0003"},
 }
 
-// parkLED is an outdoor LED screen.
+// parkLED is an outdoor LED screen: Xixun cards (one realtime server) or
+// Novastar COEX processors.
 type parkLED struct {
 	Name, Site, Switch string
 	Watts              float64 // at full brightness
 	Program            string
+	Kind               string // xixun or coex
 }
 
 var parkLEDs = []parkLED{
-	{"led-north-gate", "北门广场", swNorth, 4200, "欢迎光临三门峡天鹅湖国家城市湿地公园"},
-	{"led-visitor", "游客中心", swNorth, 2600, "今日客流与停车信息"},
-	{"led-lot-east", "东停车场", swNorth, 900, "停车场空余车位"},
-	{"led-birdwatch", "观鸟台", swSouth, 1800, "文明观鸟 请勿投喂"},
-	{"led-south-gate", "南门", swSouth, 3000, "安全游园 文明旅游"},
+	{"led-north-gate", "北门广场", swNorth, 4200, "欢迎光临三门峡天鹅湖国家城市湿地公园", "coex"},
+	{"led-visitor", "游客中心", swNorth, 2600, "今日客流与停车信息", "xixun"},
+	{"led-lot-east", "东停车场", swNorth, 900, "停车场空余车位", "xixun"},
+	{"led-birdwatch", "观鸟台", swSouth, 1800, "文明观鸟 请勿投喂", "xixun"},
+	{"led-south-gate", "南门", swSouth, 3000, "安全游园 文明旅游", "coex"},
 }
 
 // parkZone is a WiFi and broadcast zone.

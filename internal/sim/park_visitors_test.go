@@ -73,7 +73,7 @@ func TestParkGateJam(t *testing.T) {
 	s, err := New(Options{VMs: 2, Seed: 4, Now: clk.Now, Park: &ParkOptions{SecretsDir: t.TempDir()}})
 	require.NoError(t, err)
 	p := s.park
-	g, other := &parkGates[0], &parkGates[1]
+	g, other := &parkGates[3], &parkGates[1]
 	require.Equal(t, s.DemoGate(), g.Name)
 	first, firstOther := p.gate(g, clk.float()), p.gate(other, clk.float())
 	var last, lastOther gateState

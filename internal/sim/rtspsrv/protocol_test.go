@@ -67,7 +67,8 @@ func TestProtocolAnswers(t *testing.T) {
 // checkPackets reads n pictures from a playing raw client and checks RFC 6184
 // packetisation: channel, version, payload type, sequence, one timestamp per
 // picture 3600 ticks apart, the marker on each picture's last packet, FU-A
-// fragments that start and end, SPS and PPS before each IDR.
+// fragments that start and end, SPS and PPS before each IDR, and an IDR
+// first.
 func checkPackets(t *testing.T, rc *rawClient, channel, n int) {
 	t.Helper()
 	var seq uint16
@@ -111,6 +112,9 @@ func checkPackets(t *testing.T, rc *rawClient, channel, n int) {
 			}
 		case inFU:
 			t.Fatal("a single NAL unit inside an unfinished FU-A")
+		}
+		if (typ == nalSlice || typ == nalIDR) && pictures == 0 && idr == 0 && typ != nalIDR {
+			t.Fatal("the session starts with a picture that is not a keyframe")
 		}
 		if typ == nalIDR && last != nalPPS && last != nalIDR {
 			t.Error("an IDR without SPS and PPS before it")

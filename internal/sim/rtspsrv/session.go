@@ -30,6 +30,7 @@ type session struct {
 	seq             uint16
 	packets, octets uint32
 	buf             []byte
+	keyed           bool // a keyframe was sent: pictures may follow
 }
 
 func newSession(c *conn, p *path) *session {
@@ -66,8 +67,10 @@ func (ss *session) halt() {
 }
 
 // send writes each picture when the timeline reaches it: all its packets in
-// one write. A client more than a second behind skips ahead, as a camera
-// drops pictures for a slow viewer instead of queueing them.
+// one write, from the next keyframe on (a viewer that joins mid-GOP gets no
+// pictures it cannot decode, as cameras start a new session). A client more
+// than a second behind skips ahead, as a camera drops pictures for a slow
+// viewer instead of queueing them.
 func (ss *session) send(n int64, kick chan struct{}) {
 	defer close(ss.done)
 	timer := time.NewTimer(0)
@@ -89,17 +92,20 @@ func (ss *session) send(n int64, kick chan struct{}) {
 			n = cur
 		}
 		st := ss.p.st.Load()
+		// A due sender report goes first, so a client can time the very first
+		// picture (ffmpeg leaves a picture without one unstamped); it is sent
+		// only with pictures.
 		buf := ss.buf[:0]
-		for ; n <= cur; n++ {
-			if st.fault != FaultStall {
-				c := st.clipAt(n)
-				buf = ss.appendFrame(buf, &c.frames[index(c, n)], ss.rtpTime(n))
+		srDue := now.Sub(lastSR) >= srInterval
+		if srDue {
+			buf = ss.appendSR(buf, now)
+		}
+		mark := len(buf)
+		buf, n = ss.batch(buf, st, n, cur)
+		if len(buf) > mark {
+			if srDue {
+				lastSR = now
 			}
-		}
-		if len(buf) > 0 && now.Sub(lastSR) >= srInterval {
-			buf, lastSR = ss.appendSR(buf, now), now
-		}
-		if len(buf) > 0 {
 			if err := ss.c.write(buf); err != nil {
 				_ = ss.c.nc.Close() // the reader sees it and ends the connection
 				return
@@ -108,6 +114,20 @@ func (ss *session) send(n int64, kick chan struct{}) {
 		ss.buf = buf
 		timer.Reset(ss.p.timeOf(n).Sub(now))
 	}
+}
+
+// batch appends pictures n…cur to buf (none while stalled, none before the
+// first keyframe) and returns the next picture due.
+func (ss *session) batch(buf []byte, st *pathState, n, cur int64) ([]byte, int64) {
+	for ; n <= cur; n++ {
+		c := st.clipAt(n)
+		f := &c.frames[index(c, n)]
+		ss.keyed = ss.keyed || f.key
+		if st.fault != FaultStall && ss.keyed {
+			buf = ss.appendFrame(buf, f, ss.rtpTime(n))
+		}
+	}
+	return buf, n
 }
 
 // appendFrame adds a picture's RTP packets, each in an interleave frame

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // The Swan Lake scenic area (天鹅湖景区, 湖滨区) as the demo shows it: 24
@@ -102,7 +103,8 @@ func layoutCameras(seed int64) []*parkCamera {
 	demo := cams[demoIndex(cams)]
 	taken := map[*parkCamera]bool{demo: true}
 	for _, f := range parkFaultClips {
-		c := pickCamera(g, cams, taken, func(c *parkCamera) bool { return c.View[:len(c.View)-2] == f.view[:len(f.view)-2] })
+		scene, _, _ := strings.Cut(f.view, "-")
+		c := pickCamera(g, cams, taken, func(c *parkCamera) bool { return c.Scene == scene })
 		c.View, c.FaultClip = f.view, f.clip
 	}
 	pickCamera(g, cams, taken, func(*parkCamera) bool { return true }).Stalls = true

@@ -114,8 +114,8 @@ func TestParkCamerasStream(t *testing.T) {
 	}
 }
 
-// snapshotClient fetches snapshots with HTTP digest (icholy/digest, the
-// collectors' client).
+// snapshot fetches a camera row's snapshot with HTTP digest (icholy/digest,
+// the collectors' client).
 func snapshot(t testing.TB, r ExportTarget, user, pass string) (int, []byte) {
 	t.Helper()
 	tr := &http.Transport{}

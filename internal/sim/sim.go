@@ -2,8 +2,10 @@
 // devices that speak their real protocols on loopback with believable, moving
 // figures and faults on a schedule, so that a machine with no devices shows a
 // live city. Each device kind lives in its own files (vm_*.go: the cloud VMs'
-// monitoring agents speaking node_exporter's exposition); a new kind is new files
-// plus its routes and inventory rows.
+// monitoring agents speaking node_exporter's exposition; wan_*.go and snmp_*.go:
+// the e-government WAN's SNMP agents; park_*.go: the Swan Lake scenic area's
+// cameras and park devices); a new kind is new files plus its routes and
+// inventory rows.
 //
 // All 3,000 agents share one HTTP listener (GET /vm/{name}/metrics) instead of
 // 3,000 sockets: it costs one file descriptor and one accept loop, and the

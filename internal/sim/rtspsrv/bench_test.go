@@ -17,11 +17,11 @@ func cpuTime(b *testing.B) time.Duration {
 }
 
 // BenchmarkSession is the cost of one camera sampling session as the
-// collector makes it (connect, DESCRIBE, SETUP, PLAY, one second of video,
-// TEARDOWN), 24 sessions at once, one per camera. The figure is the process's
-// CPU time per session, client included (the raw client only reads), and per
-// session-second of video; the wall time of an iteration is the one second of
-// real-time video, not a cost.
+// collector makes it (connect, DESCRIBE, SETUP, PLAY, 25 pictures from the
+// next keyframe, TEARDOWN), 24 sessions at once, one per camera. The figure
+// is the process's CPU time per session, client included (the raw client
+// only reads); the wall time of an iteration is the 1–2 s of real-time
+// video, not a cost.
 func BenchmarkSession(b *testing.B) {
 	c := loadClip(b, "lake-day-1")
 	const cams = 24

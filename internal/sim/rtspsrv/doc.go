@@ -26,6 +26,8 @@
 // timeline, a pure function of the wall clock and the path's phase, so all
 // sessions of a camera show the same picture at the same instant and the
 // simulator's snapshot endpoint can show that picture too (Server.Showing).
+// A session starts at the timeline's next keyframe (at most one GOP after
+// PLAY), as cameras do, so a decoder never sees a picture it cannot decode.
 // A playing session costs one timer wake-up and one write per frame.
 //
 // Why our own server: no maintained Go RTSP server is available here.

@@ -17,7 +17,8 @@ type Options struct {
 	Realm  string // authentication realm; default "SwanWatch Camera"
 	Logger *slog.Logger
 	// Now is the clock of the timeline and the nonces; default time.Now.
-	// Frames are paced by it, so a frozen test clock freezes the streams.
+	// Pictures are paced by it: a shifted clock is fine, a frozen test clock
+	// freezes the streams and a fast one plays them fast.
 	Now func() time.Time
 	// MaxConns bounds open connections (default 1024); more are closed at once.
 	MaxConns int

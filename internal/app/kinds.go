@@ -7,6 +7,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
@@ -22,6 +23,8 @@ type kindEnv struct {
 	// events receives what collectors notice between polls (an SNMP port
 	// that went down), the same sink as the trap receiver's.
 	events collectors.EventSink
+	// pictures is where the cameras' thumbnails, evidence and references live.
+	pictures string
 }
 
 // kindDef is one collector kind: its name in the inventory, its section of
@@ -53,6 +56,7 @@ var kindTable = []kindDef{
 	kind("link", func(c *config.Collectors) link.Config { return c.Link }, newLink),
 	kind("netprobe", func(c *config.Collectors) netprobe.Config { return c.Netprobe }, newNetprobe),
 	kind("snmp", func(c *config.Collectors) snmp.Config { return c.SNMP }, newSNMP),
+	kind(camera.Kind, func(c *config.Collectors) camera.Config { return c.Camera }, newCamera),
 	kind(nvr.Kind, func(c *config.Collectors) nvr.Config { return c.NVR }, newNVR),
 	kind(device.Kind, func(c *config.Collectors) device.Config { return c.Device }, newDevice),
 }
@@ -86,6 +90,15 @@ func newSNMP(c snmp.Config, env kindEnv) (collectors.Kind, error) {
 	c = c.WithDefaults()
 	sn, err := snmp.New(c, env.logger, snmp.WithEvents(env.events))
 	return collectors.Kind{Collector: sn, Schedule: c.Schedule}, err
+}
+
+func newCamera(c camera.Config, env kindEnv) (collectors.Kind, error) {
+	c = c.WithDefaults()
+	store, err := camera.NewStore(env.pictures, c.PicturesBudget)
+	if err != nil {
+		return collectors.Kind{}, err
+	}
+	return collectors.Kind{Collector: camera.New(c, store, env.logger), Schedule: c.Schedule}, nil
 }
 
 func newNVR(c nvr.Config, env kindEnv) (collectors.Kind, error) {

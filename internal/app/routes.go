@@ -8,6 +8,7 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/bigscreen"
+	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/web"
@@ -133,9 +134,23 @@ func (s *system) reportTableRoutes() []route {
 	}
 }
 
-// kindRoutes are what collector kinds serve: the plate cameras' pushes.
+// kindRoutes are what collector kinds serve: the cameras' pictures (the
+// wall's thumbnails under /wall/, where the screen cookie opens them) and
+// the plate cameras' pushes.
 func (s *system) kindRoutes() []route {
 	var rs []route
+	if c, ok := s.kinds[camera.Kind].Collector.(*camera.Collector); ok {
+		v, op := auth.RoleViewer, auth.RoleOperator
+		rs = append(rs,
+			route{pattern: "GET /api/v1/cameras", role: v, handler: http.HandlerFunc(c.ServeStatus)},
+			route{pattern: "GET /api/v1/cameras/thumb", role: v, handler: http.HandlerFunc(c.ServeThumb)},
+			route{pattern: "GET /api/v1/cameras/evidence", role: v, handler: http.HandlerFunc(c.ServeEvidence)},
+			route{pattern: "GET /api/v1/cameras/reference", role: v, handler: http.HandlerFunc(c.ServeReference)},
+			// The operator confirms the camera's present view as its 基准画面 (audited).
+			route{pattern: "POST /api/v1/cameras/reference", role: op, handler: http.HandlerFunc(c.ConfirmReference)},
+			route{pattern: "GET /wall/cameras/thumb", role: v, handler: http.HandlerFunc(c.ServeThumb)},
+			route{pattern: "GET /wall/cameras/reference", role: v, handler: http.HandlerFunc(c.ServeReference)})
+	}
 	if d, ok := s.kinds[device.Kind].Collector.(*device.Collector); ok {
 		// A camera cannot log in: the push token (push_token_file) is its credential.
 		rs = append(rs, route{pattern: "POST /api/v1/push/plate", role: open, handler: d.Plates(), push: true})

@@ -4,16 +4,21 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/swanwatch/swanwatch/bigscreen"
 	"github.com/swanwatch/swanwatch/bigscreen/eval"
 	"github.com/swanwatch/swanwatch/bigscreen/scene"
+	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/dashboards"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/inventory"
+	"github.com/swanwatch/swanwatch/internal/vqd"
 	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
@@ -50,7 +55,7 @@ func (s *system) openWall() error {
 	s.wall.eval, err = eval.New(eval.Options{Scenes: scenes, Query: s.query.Instant,
 		Incidents: s.incidents, Duty: s.dutyNow, Inventory: s.currentTargets, Cameras: s.cameraTiles,
 		Publish: s.wall.hub.Publish,
-		Logger: s.logger.With("part", "wall")})
+		Logger:  s.logger.With("part", "wall")})
 	return err
 }
 
@@ -78,5 +83,45 @@ func (s *system) wallActors() []func(context.Context) error {
 }
 
 // cameraTiles is the camera wall's feed: the camera collector's view of
-// every camera (wired with the camera kind).
-func (s *system) cameraTiles(context.Context) ([]scene.CameraTile, error) { return nil, nil }
+// every camera, named as the inventory names its site.
+func (s *system) cameraTiles(context.Context) ([]scene.CameraTile, error) {
+	c, ok := s.kinds[camera.Kind].Collector.(*camera.Collector)
+	if !ok {
+		return nil, nil
+	}
+	sites := map[string]string{}
+	for _, t := range s.currentTargets() {
+		if t.Kind == camera.Kind {
+			sites[t.Name] = t.Site
+		}
+	}
+	st := c.Status()
+	out := make([]scene.CameraTile, 0, len(st))
+	for _, cs := range st {
+		out = append(out, cameraTile(cs, sites[cs.Camera]))
+	}
+	return out, nil
+}
+
+// cameraTile draws one camera's status as the wall's tile: offline is bad,
+// a picture fault warn; the thumbnail's address changes with each round.
+func cameraTile(cs camera.CameraStatus, site string) scene.CameraTile {
+	q := url.Values{"camera": {cs.Camera}}.Encode()
+	t := scene.CameraTile{Name: cs.Camera, Title: strings.TrimSpace(site + " " + cs.Camera), Site: site, State: "ok"}
+	if cs.ThumbAge != nil { // a new round may bring a new picture: at most one reload a round
+		t.Thumb = "/wall/cameras/thumb?" + q + "&v=" + strconv.FormatInt(cs.LastRound.Unix(), 10)
+	}
+	switch {
+	case !cs.Online:
+		t.State, t.Faults = "bad", []string{"离线"}
+	case len(cs.Faults) > 0:
+		t.State = "warn"
+	}
+	for _, f := range cs.Faults {
+		t.Faults = append(t.Faults, f.Name)
+		if f.ID == vqd.SceneChange {
+			t.Reference = "/wall/cameras/reference?" + q
+		}
+	}
+	return t
+}

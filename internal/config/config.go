@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
@@ -120,6 +121,7 @@ type Collectors struct {
 	Link     link.Config     `yaml:"link"`
 	Netprobe netprobe.Config `yaml:"netprobe"`
 	SNMP     snmp.Config     `yaml:"snmp"`
+	Camera   camera.Config   `yaml:"camera"`
 	NVR      nvr.Config      `yaml:"nvr"`
 	Device   device.Config   `yaml:"device"`
 }
@@ -145,7 +147,7 @@ func (c *Collectors) sections() []kindSection {
 	return []kindSection{
 		section("agent", &c.Agent), section("link", &c.Link),
 		section("netprobe", &c.Netprobe), section("snmp", &c.SNMP),
-		section("nvr", &c.NVR), section("device", &c.Device),
+		section("camera", &c.Camera), section("nvr", &c.NVR), section("device", &c.Device),
 	}
 }
 

@@ -89,6 +89,23 @@ func plate(seed int64, lot string, k int64) string {
 	return s
 }
 
+// plateURL is where the plate cameras push now ("" while nobody listens).
+func (p *park) plateURL() string {
+	if u := p.pushURL.Load(); u != nil {
+		return *u
+	}
+	return p.opts.PlatePushURL
+}
+
+// SetPlatePushURL points the plate cameras at a receiver that started after
+// the simulator (the demo's server, whose port is known only once it
+// listens); reads go there from the next tick.
+func (s *Sim) SetPlatePushURL(u string) {
+	if s.park != nil {
+		s.park.pushURL.Store(&u)
+	}
+}
+
 // pushPlates runs the cameras until done.
 func (p *park) pushPlates(done <-chan struct{}) {
 	ctx, cancel := contextUntil(done)
@@ -97,7 +114,7 @@ func (p *park) pushPlates(done <-chan struct{}) {
 	defer tr.CloseIdleConnections()
 	t := timeSec(p.now())
 	for _, c := range p.plates {
-		c.fake = devicefake.NewPlateCamera(p.opts.PlatePushURL, c.serial, c.ip)
+		c.fake = devicefake.NewPlateCamera(p.plateURL(), c.serial, c.ip)
 		c.fake.Client = &http.Client{Timeout: plateTimeout, Transport: tr}
 		c.last = p.cars(c, t)
 	}
@@ -110,8 +127,17 @@ func (p *park) pushPlates(done <-chan struct{}) {
 			return
 		case now := <-tk.C:
 			t := timeSec(p.now())
+			u := p.plateURL()
 			for _, c := range p.plates {
+				if u == "" { // nobody to push to yet: cars pass unseen, no backlog
+					c.last = p.cars(c, t)
+					continue
+				}
+				c.fake.URL = u
 				p.plateStep(ctx, c, t)
+			}
+			if u == "" {
+				continue
 			}
 			if now.Sub(lastBeat) >= plateHeartbeat {
 				lastBeat = now

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/sim/rtspsrv"
@@ -22,7 +23,8 @@ type ParkOptions struct {
 	// password_file and community_file. Required.
 	SecretsDir string
 	// PlatePushURL receives the plate cameras' Vzenith JSON pushes (POST),
-	// e.g. the device collector's receiver with its token; empty: no pushes.
+	// e.g. the device collector's receiver with its token; empty: no pushes
+	// until SetPlatePushURL names one.
 	PlatePushURL string
 	// RTSPListen is the cameras' RTSP listener; default 127.0.0.1:0.
 	RTSPListen string
@@ -50,6 +52,7 @@ type park struct {
 	devPass   map[string]string // turnstile and barrier logins
 	boxes     *parkBoxes        // the vendor fakes, from listen on
 
+	pushURL   atomic.Pointer[string] // SetPlatePushURL; else opts.PlatePushURL
 	mu        sync.Mutex
 	listening bool
 }
@@ -174,9 +177,7 @@ func (p *park) serve() (stop func()) {
 	}
 	run(func() { p.reconcileLoop(done) })
 	run(func() { p.syncLoop(done) })
-	if p.opts.PlatePushURL != "" {
-		run(func() { p.pushPlates(done) })
-	}
+	run(func() { p.pushPlates(done) })
 	return func() {
 		close(done)
 		for _, a := range p.agents {

@@ -43,6 +43,9 @@ type Options struct {
 	// FaultAfter is when the demo's town uplink fails (default 2m; negative:
 	// never), FaultFor how long it stays down (default 10m).
 	FaultAfter, FaultFor time.Duration
+	// ParkStoryAfter is when a camera of the scenic area is knocked aside
+	// (default 4m; negative: never); a gate jams a minute later.
+	ParkStoryAfter time.Duration
 	// WallDwell, when set, is how long the demo wall shows each scene (default 1m).
 	WallDwell time.Duration
 	// WallReady, when set, is called with the wall's login URL (tests).
@@ -99,8 +102,13 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	if err != nil {
 		return nil, err
 	}
+	pushToken, err := writePushToken(dir)
+	if err != nil {
+		return nil, err
+	}
 	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"),
-		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: community})
+		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: community,
+		Park: &sim.ParkOptions{SecretsDir: filepath.Join(dir, "park-secrets")}})
 	if err != nil {
 		return nil, fmt.Errorf("build the simulated estate: %w", err)
 	}
@@ -109,6 +117,7 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	}
 	cfg := builtinConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
 	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{community}
+	cfg.Collectors.Device.PushTokenFile = pushTokenFile(dir)
 	if o.WallDwell > 0 {
 		cfg.Bigscreen.Screens[0].Dwell = o.WallDwell
 	}
@@ -121,9 +130,14 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	}
 	simCtx, stopSim := context.WithCancel(context.Background())
 	return &City{Config: cfg, Close: robot.close,
-		Ready: func(url string) { printBanner(o, url, password, screenToken, dir, s.Addr()) },
+		Ready: func(url string) {
+			// the plate cameras push to the server, whose address is known only now
+			s.SetPlatePushURL(url + "/api/v1/push/plate?token=" + pushToken)
+			printBanner(o, url, password, screenToken, dir, s.Addr())
+		},
 		Actors: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
-			uplinkFault(s, cmp.Or(o.FaultAfter, 2*time.Minute), cmp.Or(o.FaultFor, 10*time.Minute), o.Out)}}, nil
+			uplinkFault(s, cmp.Or(o.FaultAfter, 2*time.Minute), cmp.Or(o.FaultFor, 10*time.Minute), o.Out),
+			parkStory(s, cmp.Or(o.ParkStoryAfter, 4*time.Minute), o.Out)}}, nil
 }
 
 // community is the SNMP community the simulator's traps carry.
@@ -189,6 +203,7 @@ func builtinConfig(dir, listen, inventoryURL string, interval time.Duration) *co
 	cfg.Collectors.Netprobe.Interval = probe
 	cfg.Collectors.Netprobe.Timeout = probe * 2 / 3
 	cfg.Rules.EvaluationInterval = interval
+	parkConfig(cfg, interval)
 	return cfg
 }
 

@@ -194,7 +194,15 @@ func (p *park) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	b := p.clips[clip.Name].snapshot(i)
+	at := p.now()
+	if frozenClip(clip.Name) {
+		at = p.started // the encoder hung when the picture did
+	}
+	b, err := withClock(p.clips[clip.Name].snapshot(i), at.Truncate(time.Second))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	parkSnapshots.Inc()
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))

@@ -53,6 +53,7 @@ type park struct {
 	boxes     *parkBoxes        // the vendor fakes, from listen on
 
 	pushURL   atomic.Pointer[string] // SetPlatePushURL; else opts.PlatePushURL
+	started   time.Time              // a frozen camera's clock stops here
 	mu        sync.Mutex
 	listening bool
 }
@@ -69,7 +70,7 @@ func newPark(o Options) (*park, error) {
 	if host == "" {
 		host = "127.0.0.1"
 	}
-	p := &park{opts: po, seed: o.Seed, now: o.Now, log: o.Logger, host: host, camByName: map[string]*parkCam{},
+	p := &park{opts: po, seed: o.Seed, now: o.Now, started: o.Now(), log: o.Logger, host: host, camByName: map[string]*parkCam{},
 		crowd: newVisitors(o.Seed), gates: map[string]*jamSpans{}}
 	var err error
 	if p.clips, err = loadParkClips(); err != nil {

@@ -1,0 +1,76 @@
+package sim
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/swanwatch/swanwatch/internal/cst"
+)
+
+// A real camera burns its clock into the picture (the OSD), so two pictures
+// of a quiet scene minutes apart are never the same bytes. The clips loop
+// every few seconds: without the clock, snapshots a whole number of loops
+// apart (a round of 60 s, a diagnosis every 5 minutes) would be identical
+// and every camera would look frozen. A frozen camera's encoder repeats its
+// last picture, clock included, so its clock stops.
+
+// osdFrames keeps each clip picture decoded once.
+type osdFrames struct {
+	mu      sync.Mutex
+	decoded map[*byte]image.Image // by the JPEG's first byte's address: one entry per picture
+}
+
+var osdCache = osdFrames{decoded: map[*byte]image.Image{}}
+
+func (o *osdFrames) image(jpg []byte) (image.Image, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if im := o.decoded[&jpg[0]]; im != nil {
+		return im, nil
+	}
+	im, err := jpeg.Decode(bytes.NewReader(jpg))
+	if err != nil {
+		return nil, err
+	}
+	o.decoded[&jpg[0]] = im
+	return im, nil
+}
+
+// withClock returns the picture with at written at its top left as a camera
+// writes it (white, with a dark shadow to read on snow and sky).
+func withClock(jpg []byte, at time.Time) ([]byte, error) {
+	src, err := osdCache.image(jpg)
+	if err != nil {
+		return nil, err
+	}
+	b := src.Bounds()
+	dst := image.NewRGBA(b)
+	draw.Draw(dst, b, src, b.Min, draw.Src)
+	text := at.In(cst.Location).Format("2006-01-02 15:04:05")
+	for _, l := range []struct {
+		dx, dy int
+		c      color.Color
+	}{{1, 1, color.Black}, {0, 0, color.White}} {
+		d := font.Drawer{Dst: dst, Src: image.NewUniform(l.c), Face: basicfont.Face7x13,
+			Dot: fixed.P(b.Min.X+4+l.dx, b.Min.Y+14+l.dy)}
+		d.DrawString(text)
+	}
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 90}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// frozenClip reports whether a clip shows a frozen encoder (its clock stops).
+func frozenClip(name string) bool { return strings.HasSuffix(name, "-frozen") }

@@ -51,10 +51,11 @@ mkdir -p "$cache"
 SW=$(((W * 13 / 10) / 2 * 2)) SH=$(((H * 13 / 10) / 2 * 2))
 bg=$cache/.vqd-scene-$scene-s$seed-${SW}x$SH.png
 
-# p NAME: a phase in [0, 6.28) derived from the seed, so each seed moves shorelines, paths and trees.
-p() { awk -v s="$seed" -v k="$1" 'BEGIN{srand(s*97+k); print sprintf("%.3f", rand()*6.283)}'; }
-P1=$(p 1) P2=$(p 2) P3=$(p 3) P4=$(p 4)
-Q1=$(awk -v s="$seed" 'BEGIN{srand(s*31+5); print sprintf("%.3f", 0.1+rand()*0.15)}')
+# Phases in [0, 6.28) derived from the seed, so each seed moves shorelines, paths and trees; Q1 places
+# the lake's tree.
+read -r P1 P2 P3 P4 Q1 < <(awk -v s="$seed" 'BEGIN{
+	for (k = 1; k <= 4; k++) { srand(s*97+k); printf "%.3f ", rand()*6.283 }
+	srand(s*31+5); printf "%.3f\n", 0.1+rand()*0.15 }')
 
 # Scene expressions for geq on a gbrp frame whose planes hold three noise textures: r() coarse blobs,
 # g() medium foliage, b() fine grain. Each expression stores the region in st(0), 0..6, and the
@@ -144,8 +145,10 @@ GRAPH
 
 # pick MILD STRONG: the value for this severity.
 pick() { if [ "$sev" = strong ]; then echo "$2"; else echo "$1"; fi; }
-fx() { awk "BEGIN{print $*}"; } # float arithmetic
-px() { awk -v v="$1" "BEGIN{n=int(v+0.5); if (n<2) n=2; print n}"; } # at least 2 pixels
+# Sizes are per mille of the frame, in integer arithmetic (no process per number).
+pm() { echo $((($1 * $2 + 500) / 1000)); }                    # pm LENGTH PERMILLE: rounded pixels
+px() { local n=$(($1)) && echo $((n < 2 ? 2 : n)); }           # at least 2 pixels
+dec() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); } # milli-units as a decimal
 
 case $ext in
 h264 | 264 | mp4) rate=25 ;;
@@ -165,7 +168,7 @@ box() {
 osd() { # the OSD clock: four small white "digits"; the last one changes every second
 	local i
 	for i in 0 1 2 3; do
-		box white "$(fx "$W*0.012")" "$(fx "$H*0.03")" "W*(0.03+0.02*$i)+mod(floor(t/pow(10,3-$i))*3+$i,3)*W*0.003" "H*0.03"
+		box white "$(pm $W 12)" "$(pm $H 30)" "W*(0.03+0.02*$i)+mod(floor(t/pow(10,3-$i))*3+$i,3)*W*0.003" "H*0.03"
 	done
 }
 
@@ -174,8 +177,8 @@ X0=$(((SW - W) / 2)) Y0=$(((SH - H) / 2))
 vx=$X0 vy=$Y0
 case $fault in
 scene_change)
-	vx=$(fx "int($X0 + $(pick 0.09 0.15)*$W)")
-	vy=$(fx "int($Y0 - $(pick 0 0.12)*$H)")
+	vx=$(((X0 * 1000 + $(pick 90 150) * W) / 1000))
+	vy=$(((Y0 * 1000 - $(pick 0 120) * H) / 1000))
 	;;
 shake) # a pole swaying at a few hertz: the view jumps side to side (and a little up and down)
 	a=$(pick 0.012 0.035)
@@ -187,25 +190,25 @@ f "crop=$W:$H:'$vx':'$vy'"
 # 2. moving things: swans on the water, people on the paths.
 case $layout in
 lake)
-	box 0xF0F0EC "$(fx "$W*0.03")" "$(fx "$H*0.018")" "W*(0.25+0.03*t)" "H*0.58"
-	box 0xE8E8E4 "$(fx "$W*0.025")" "$(fx "$H*0.015")" "W*(0.6-0.02*t)" "H*0.66"
-	box 0x303848 "$(fx "$W*0.012")" "$(fx "$H*0.07")" "W*(0.1+0.05*t)" "H*0.71"
+	box 0xF0F0EC "$(pm $W 30)" "$(pm $H 18)" "W*(0.25+0.03*t)" "H*0.58"
+	box 0xE8E8E4 "$(pm $W 25)" "$(pm $H 15)" "W*(0.6-0.02*t)" "H*0.66"
+	box 0x303848 "$(pm $W 12)" "$(pm $H 70)" "W*(0.1+0.05*t)" "H*0.71"
 	;;
 plaza)
-	box 0x503030 "$(fx "$W*0.013")" "$(fx "$H*0.08")" "W*(0.3+0.04*t)" "H*0.6"
-	box 0x283040 "$(fx "$W*0.016")" "$(fx "$H*0.1")" "W*(0.7-0.03*t)" "H*0.75"
+	box 0x503030 "$(pm $W 13)" "$(pm $H 80)" "W*(0.3+0.04*t)" "H*0.6"
+	box 0x283040 "$(pm $W 16)" "$(pm $H 100)" "W*(0.7-0.03*t)" "H*0.75"
 	;;
 path)
-	box 0x383030 "$(fx "$W*0.014")" "$(fx "$H*0.07")" "W*0.48+W*0.02*sin(t)" "H*(0.5+0.03*t)"
+	box 0x383030 "$(pm $W 14)" "$(pm $H 70)" "W*0.48+W*0.02*sin(t)" "H*(0.5+0.03*t)"
 	;;
 esac
 # 3. optics and exposure.
 case $fault in
-blur) f "gblur=sigma=$(fx "$(pick 0.004 0.01)*$W")" ;;
+blur) f "gblur=sigma=$(dec $(($(pick 4 10) * W)))" ;;
 occlusion) # an out-of-focus leaf or hand over a corner of the lens
-	ow=$(pick 0.45 0.75) oh=$(pick 0.65 1)
+	ow=$(pick 450 750) oh=$(pick 650 1000)
 	ox=$([ $((seed % 2)) = 0 ] && echo "W-w" || echo 0)
-	box 0x1E1C1A "$(fx "$W*$ow")" "$(fx "$H*$oh")" "$ox" "H-h"
+	box 0x1E1C1A "$(pm $W $ow)" "$(pm $H $oh)" "$ox" "H-h"
 	;;
 too_dark) k2=$(pick 0.3 0.18) && f "lutrgb=r='val*$k2':g='val*$k2':b='val*$k2'" ;;
 too_bright) k2=$(pick 2.2 3) o=$(pick 30 50) && f "lutrgb=r='val*$k2+$o':g='val*$k2+$o':b='val*$k2+$o'" ;;
@@ -260,7 +263,7 @@ black_screen | white_screen | blue_screen | signal_loss)
 esac
 
 # Output.
-frames=$(fx "int($secs*$rate+0.5)")
+read -r frames snaps < <(awk -v s="$secs" -v r="$rate" -v j="$snapfps" 'BEGIN{print int(s*r+0.5), int(s*j+0.5)}')
 snapext=$([ "$ext" = png ] && echo png || echo jpg)
 rm -f "$base"-[0-9][0-9]."$snapext"
 common_out=(-hide_banner -loglevel error -threads 1 -filter_threads 1 -y)
@@ -271,7 +274,7 @@ h264 | 264 | mp4)
 	"$FF" "${common_out[@]}" "${src[@]}" -filter_complex "$graph[$cur]format=yuv420p,split[v][s];[s]fps=$snapfps[j]" \
 		-map '[v]' -frames:v "$frames" -c:v libx264 -profile:v baseline -preset veryfast -crf "${CRF:-30}" -pix_fmt yuv420p \
 		-g 25 -keyint_min 25 -sc_threshold 0 -bf 0 -x264-params repeat-headers=1 "${fmt[@]}" "$out" \
-		-map '[j]' -frames:v "$(fx "int($secs*$snapfps+0.5)")" -q:v 3 "$base-%02d.jpg"
+		-map '[j]' -frames:v "$snaps" -q:v 3 "$base-%02d.jpg"
 	;;
 *)
 	"$FF" "${common_out[@]}" "${src[@]}" -filter_complex "$graph[$cur]format=rgb24[v]" \

@@ -12,6 +12,7 @@ var (
 	flagSeeds = flag.String("seeds", "", "comma-separated scene seeds (default 1,2,3)")
 	flagNoRef = flag.Bool("noref", false, "also tabulate the set judged without a reference snapshot")
 	flagClips = flag.String("clips", "", "generate the clips into (or reuse them from) this directory")
+	flagSize  = flag.String("size", "640x360", "clip size WxH")
 )
 
 // TestAccuracyTable generates the full labelled set (every scene, fault and severity at 640×360; seeds
@@ -21,7 +22,7 @@ var (
 //	go test -tags vqdtable ./internal/vqd -run TestAccuracyTable -v -timeout 30m [-args -seeds 1 -dump x.csv -noref]
 func TestAccuracyTable(t *testing.T) {
 	set := clipSet{
-		scenes: allScenes, seeds: parseSeeds(t, *flagSeeds, []int{1, 2, 3}), size: "640x360",
+		scenes: allScenes, seeds: parseSeeds(t, *flagSeeds, []int{1, 2, 3}), size: *flagSize,
 		faultSecs: 4, cleanSecs: 16, faults: Faults(), severities: []string{"mild", "strong"},
 		parallelism: workers(),
 	}

@@ -178,7 +178,9 @@ func (a *analysis) measureDetail() {
 	if a.ref != nil {
 		rb = &a.ref.blocks
 	}
-	a.occ = occlusionOf(blockStats(f), rb, float32(occlusionFlat(a.noise)), float32(a.t.OcclusionDark))
+	bs := blockStats(f)
+	a.measure("noise_analysis", bs.noise)
+	a.occ = occlusionOf(bs, rb, float32(a.t.OcclusionDark))
 	a.measure("occlusion", a.occ.share)
 	if a.ref != nil {
 		sm := structureMap(gx, gy, f.w, f.h)
@@ -192,10 +194,6 @@ func (a *analysis) measureDetail() {
 		}
 	}
 }
-
-// occlusionFlat is the block standard deviation below which a block is flat: a covered lens still
-// shows the sensor's noise, averaged by the downscale.
-func occlusionFlat(noise float64) float64 { return 3 + noise/2 }
 
 // judge turns the measures into verdicts, root causes first.
 func (a *analysis) judge() {
@@ -238,7 +236,7 @@ func (a *analysis) judge() {
 	stripes := a.stripes > t.Stripes
 	noisy := a.noise > t.Noise
 	if a.ref != nil && a.ref.noise > 0 {
-		noisy = noisy && a.noise > a.ref.noise*t.NoiseRatio
+		noisy = a.noise > t.NoiseMin && a.noise > a.ref.noise*t.NoiseRatio
 	}
 	a.set(Noise, noisy)
 	a.set(Stripes, stripes)

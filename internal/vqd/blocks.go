@@ -5,34 +5,62 @@ import "math"
 // blockSide is the side of the analysis blocks occlusion is judged on (32×18 blocks on 320×180).
 const blockSide = 10
 
-// blocks are per-block luma means and standard deviations.
+// blocks are per-block luma means and standard deviations, and the noise of the analysis image.
 type blocks struct {
 	nx, ny    int
 	mean, std []float32
+	// noise is the sensor noise sigma at the analysis size, from Immerkær's operator averaged per
+	// block and taken at the low quartile of the blocks (the smooth ones): what is left of the
+	// camera's noise after the downscale, which depends on how much the downscale averaged.
+	noise float64
 }
 
 func blockStats(f *frame) blocks {
 	b := blocks{nx: f.w / blockSide, ny: f.h / blockSide}
 	n := b.nx * b.ny
 	b.mean, b.std = make([]float32, n), make([]float32, n)
+	fine := make([]float64, n)
+	w := f.w
 	for by := range b.ny {
 		for bx := range b.nx {
-			var s, s2 float64
+			var s, s2, l float64
+			nl := 0
 			for y := by * blockSide; y < (by+1)*blockSide; y++ {
-				row := f.y[y*f.w+bx*blockSide : y*f.w+(bx+1)*blockSide]
+				row := f.y[y*w+bx*blockSide : y*w+(bx+1)*blockSide]
 				for _, v := range row {
 					s += float64(v)
 					s2 += float64(v) * float64(v)
 				}
+				if y == 0 || y == f.h-1 {
+					continue
+				}
+				for x := max(1, bx*blockSide); x < min(w-1, (bx+1)*blockSide); x++ {
+					i := y*w + x
+					p := f.y
+					v := 4*p[i] - 2*(p[i-1]+p[i+1]+p[i-w]+p[i+w]) + p[i-w-1] + p[i-w+1] + p[i+w-1] + p[i+w+1]
+					l += math.Abs(float64(v))
+					nl++
+				}
 			}
 			const k = blockSide * blockSide
 			m := s / k
-			b.mean[by*b.nx+bx] = float32(m)
-			b.std[by*b.nx+bx] = float32(math.Sqrt(max(0, s2/k-m*m)))
+			i := by*b.nx + bx
+			b.mean[i] = float32(m)
+			b.std[i] = float32(math.Sqrt(max(0, s2/k-m*m)))
+			if nl > 0 {
+				fine[i] = l / float64(nl)
+			}
 		}
+	}
+	if n > 0 {
+		b.noise = nth(fine, n/4) * math.Sqrt(math.Pi/2) / 6
 	}
 	return b
 }
+
+// flat is the block standard deviation below which a block of these blocks is flat: a covered lens
+// still shows the sensor's noise.
+func (b *blocks) flat() float32 { return float32(1.5 + 2.5*b.noise) }
 
 // occlusion is the largest covered region and the brightness of the blocks outside it.
 type occlusion struct {
@@ -46,7 +74,7 @@ type occlusion struct {
 
 // occlusionOf finds the largest 4-connected region of covered blocks.
 //
-// Without a reference a covered block is flat (std below flat) and dark (mean below dark): the share
+// Without a reference a covered block is flat (std below blocks.flat) and dark (mean below dark): the share
 // is the region's part of the frame.
 //
 // With a reference, a block is covered when it is flat now and either was textured in the reference
@@ -54,7 +82,7 @@ type occlusion struct {
 // brightness) never counts. A block that was dark in the reference (night sky, water at night) cannot
 // show a dark cover at all: the region may run through such blocks, and the share is the covered
 // blocks of the region over the blocks that can show a cover.
-func occlusionOf(cur blocks, ref *blocks, flat, dark float32) occlusion {
+func occlusionOf(cur blocks, ref *blocks, dark float32) occlusion {
 	n := cur.nx * cur.ny
 	if n == 0 {
 		return occlusion{}
@@ -64,6 +92,11 @@ func occlusionOf(cur blocks, ref *blocks, flat, dark float32) occlusion {
 	}
 	covered := make([]bool, n)
 	blind := make([]bool, n) // cannot show a cover: dark in the reference
+	flat := cur.flat()
+	var refFlat float32
+	if ref != nil {
+		refFlat = ref.flat()
+	}
 	for i := range n {
 		isFlat, isDark := cur.std[i] < flat, cur.mean[i] < dark
 		if ref == nil {
@@ -71,7 +104,7 @@ func occlusionOf(cur blocks, ref *blocks, flat, dark float32) occlusion {
 			continue
 		}
 		moved := abs32(cur.mean[i]-ref.mean[i]) > 20
-		wasFlat, wasDark := ref.std[i] < flat, ref.mean[i] < dark
+		wasFlat, wasDark := ref.std[i] < refFlat, ref.mean[i] < dark
 		covered[i] = isFlat && ((moved && !wasFlat) || (isDark && !wasDark))
 		blind[i] = wasDark && !covered[i]
 	}

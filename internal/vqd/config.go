@@ -63,11 +63,13 @@ type Thresholds struct {
 	// IRSaturation: in ModeAuto a frame whose mean HSV saturation (0–255) is below this is judged
 	// with the night profile (read from the Day profile).
 	IRSaturation float64
-	// Noise: the estimated noise sigma (grey levels, at the camera's own resolution) above this is
-	// 雪花噪声; with a reference it must also exceed NoiseRatio times the reference's (a scene all of
-	// foliage reads as a little noisy by nature).
+	// Noise: without a reference, an estimated noise sigma (grey levels, at the camera's own
+	// resolution) above this is 雪花噪声. With a reference, a sigma above NoiseRatio times the
+	// reference's and above NoiseMin is: a scene all of foliage reads as a little noisy by nature, a
+	// quiet lake as very clean, so the camera's own level is the yardstick.
 	Noise      float64
 	NoiseRatio float64
+	NoiseMin   float64
 	// Stripes: the prominence of the strongest periodic peak in the spectrum above this is 条纹干扰.
 	Stripes float64
 	// Occlusion: the share of the frame covered by the largest connected dark, flat region above this
@@ -95,14 +97,14 @@ func DefaultConfig() Config {
 		TooDark: 30, TooBright: 205, TooDarkRatio: 0.5, TooBrightRatio: 1.5, Overexposed: 0.2, LowContrast: 45,
 		Blur: 0.7, BlurRatio: 0.8,
 		CastK: 1.5, CastD: 30, CastShift: 8, IRSaturation: 10,
-		Noise: 6.5, NoiseRatio: 1.25, Stripes: 20,
+		Noise: 6.8, NoiseRatio: 1.25, NoiseMin: 4.5, Stripes: 20,
 		Occlusion: 0.2, OcclusionDark: 50,
 		Freeze: 0.5, SceneChange: 0.5, Shake: 3,
 	}
 	night := day
 	night.TooDark = 20
 	night.LowContrast = 40
-	night.Noise = 6.5
+	night.Noise = 6.8
 	return Config{Day: day, Night: night}
 }
 
@@ -112,7 +114,7 @@ func (t *Thresholds) keys() map[string]*float64 {
 		"screen_share": &t.ScreenShare, "screen_tolerance": &t.ScreenTolerance,
 		"black_screen": &t.BlackLevel, "white_screen": &t.WhiteLevel, "blue_screen": &t.BlueShare,
 		"too_dark": &t.TooDark, "too_bright": &t.TooBright, "low_contrast": &t.LowContrast,
-		"too_dark_ratio": &t.TooDarkRatio, "too_bright_ratio": &t.TooBrightRatio, "noise_ratio": &t.NoiseRatio, "overexposed": &t.Overexposed, "cast_shift": &t.CastShift,
+		"too_dark_ratio": &t.TooDarkRatio, "too_bright_ratio": &t.TooBrightRatio, "noise_ratio": &t.NoiseRatio, "noise_min": &t.NoiseMin, "overexposed": &t.Overexposed, "cast_shift": &t.CastShift,
 		"blur": &t.Blur, "blur_ratio": &t.BlurRatio,
 		"color_cast": &t.CastK, "cast_d": &t.CastD, "ir_saturation": &t.IRSaturation,
 		"noise": &t.Noise, "stripes": &t.Stripes,

@@ -5,10 +5,10 @@ import "math"
 // noiseSigma estimates the sensor noise (grey levels) at the camera's own resolution, where averaging
 // has not hidden it yet. Immerkær's (1996) operator — the difference of two Laplacians,
 // [1 −2 1; −2 4 −2; 1 −2 1], blind to planes and linear ramps — is applied to small patches spread
-// over the frame; each patch's median absolute response, scaled to a sigma (÷0.6745 for the MAD, ÷6
-// for the kernel's norm), estimates noise plus that patch's texture. Noise is the same everywhere
-// and texture is not, so the low quartile of the patch estimates is the noise: the sky, the water
-// and the paths set it, the trees do not.
+// over the frame; each patch's mean absolute response times √(π/2)/6 (Immerkær's estimator)
+// estimates noise plus that patch's texture. Noise is the same everywhere and texture is not, so the
+// low quartile of the patch estimates is the noise: the sky, the water and the paths set it, the
+// trees do not.
 func noiseSigma(s lumaSampler) float64 {
 	const grid, side = 12, 12 // 144 patches of 12×12 pixels
 	b := s.b
@@ -18,7 +18,6 @@ func noiseSigma(s lumaSampler) float64 {
 	var est []float64
 	const n = side + 2
 	var patch [n * n]float32
-	resp := make([]float64, 0, side*side)
 	for gy := range grid {
 		for gx := range grid {
 			x0 := b.Min.X + gx*(b.Dx()-n)/(grid-1)
@@ -28,16 +27,16 @@ func noiseSigma(s lumaSampler) float64 {
 					patch[y*n+x] = s.at(x0+x, y0+y)
 				}
 			}
-			resp = resp[:0]
+			var sum float64
 			for y := 1; y <= side; y++ {
 				for x := 1; x <= side; x++ {
 					i := y*n + x
 					v := 4*patch[i] - 2*(patch[i-1]+patch[i+1]+patch[i-n]+patch[i+n]) +
 						patch[i-n-1] + patch[i-n+1] + patch[i+n-1] + patch[i+n+1]
-					resp = append(resp, math.Abs(float64(v)))
+					sum += math.Abs(float64(v))
 				}
 			}
-			est = append(est, nth(resp, len(resp)/2)/0.6745/6)
+			est = append(est, sum/(side*side)*math.Sqrt(math.Pi/2)/6)
 		}
 	}
 	return nth(est, len(est)/4)

@@ -8,6 +8,9 @@ import (
 	"github.com/swanwatch/swanwatch/internal/vqd"
 )
 
+// vqdQueueWait is how long a round waits for a diagnosis slot before leaving it to the next round.
+const vqdQueueWait = time.Second
+
 // ReasonNoDecoder is the status of a camera whose diagnosis has no frame source.
 const ReasonNoDecoder = "未启用：无解码器"
 
@@ -19,9 +22,17 @@ func (c *Collector) diagnose(ctx context.Context, name string, t camTarget, st *
 		st.vqdFailed(ReasonNoDecoder, c.now())
 		return
 	}
-	select { // a bounded number of diagnoses at once; a round that cannot wait tries next time
+	// A bounded number of diagnoses at once. A round that finds them busy for a while tries again
+	// next round: after a start, when every camera's first round is due, the diagnoses spread over
+	// the first minutes instead of holding the Runner's slots in a queue.
+	wait := time.NewTimer(vqdQueueWait)
+	defer wait.Stop()
+	select {
 	case c.vqdSem <- struct{}{}:
 		defer func() { <-c.vqdSem }()
+	case <-wait.C:
+		snap.abandon()
+		return
 	case <-ctx.Done():
 		snap.abandon()
 		return

@@ -259,3 +259,18 @@ func passwordOf(raw string) string {
 	pw, _ := u.User.Password()
 	return pw
 }
+
+// FuzzNoteSDP: the guard's check of a camera's SDP (vdk's parser under recover, then vdk's codec
+// constructors) never panics, and a session it accepts names a codec.
+func FuzzNoteSDP(f *testing.F) {
+	f.Add([]byte(sdpFor(false)))
+	f.Add([]byte(sdpFor(true)))
+	f.Add([]byte("m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 sprop-parameter-sets=Zw==,aA==\r\n"))
+	f.Add([]byte("m=audio 0 RTP/AVP 0\r\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		g := &guard{}
+		if err := g.noteSDP(body); err == nil && g.codec != "h264" && g.codec != "h265" {
+			t.Fatalf("accepted an SDP without a known codec: %q", g.codec)
+		}
+	})
+}

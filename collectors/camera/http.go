@@ -208,7 +208,7 @@ func (c *Collector) status(s *camState, now time.Time) CameraStatus {
 		age := now.Sub(s.thumbAt).Seconds()
 		cs.ThumbAge = &age
 	}
-	cs.VQDEnabled = s.vqdReason != ReasonNoDecoder
+	cs.VQDEnabled = s.enabled
 	if s.result != nil {
 		age := now.Sub(s.resultAt).Seconds()
 		cs.VQDAge = &age

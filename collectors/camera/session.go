@@ -213,6 +213,7 @@ type frameStats struct {
 	have, curKey      bool
 	curTime           time.Duration // RTP time of the current frame
 	first, last       time.Time     // arrival of the first and the last frame
+	firstTS           time.Duration // RTP time of the first frame
 	firstKey          time.Time
 	bytes             int64
 	keyIdx, prevKeyIx int
@@ -270,7 +271,7 @@ func (s *frameStats) newFrame(now time.Time, t time.Duration) {
 			s.jumps++
 		}
 	} else {
-		s.first = now
+		s.first, s.firstTS = now, t
 	}
 	s.have, s.curKey, s.curTime, s.last = true, false, t, now
 	s.frames++
@@ -303,7 +304,13 @@ func (s *frameStats) finish(res *sessionResult, end, playedAt time.Time) {
 	if s.keys >= 2 {
 		res.gop = s.keyIdx - s.prevKeyIx
 	}
-	if span := s.last.Sub(s.first).Seconds(); s.frames >= 2 && span > 0 {
+	// rates over the frames' RTP times (the camera's clock), which the relay's batching does not
+	// blur; over their arrival when the timestamps jumped
+	span := (s.curTime - s.firstTS).Seconds()
+	if s.jumps > 0 || span <= 0 {
+		span = s.last.Sub(s.first).Seconds()
+	}
+	if s.frames >= 2 && span > 0 {
 		res.fps = float64(s.frames-1) / span
 		res.bitrate = float64(s.bytes) * 8 * float64(s.frames-1) / float64(s.frames) / span
 	}

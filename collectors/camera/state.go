@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -32,6 +33,7 @@ type camState struct {
 	faultsOn  map[vqd.Fault]bool
 	night     bool
 	thumbAt   time.Time
+	enabled   bool // a frame source exists (camera_vqd_enabled)
 }
 
 func (c *Collector) state(t collectors.Target) *camState {
@@ -110,6 +112,7 @@ func (s *camState) lastNight() bool {
 func (s *camState) emitVQD(emit collectors.Emit, now time.Time, every time.Duration, enabled bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.enabled = enabled
 	emit("camera_vqd_enabled", b2f(enabled))
 	if s.result == nil || now.Sub(s.resultAt) > 2*every {
 		return
@@ -118,7 +121,9 @@ func (s *camState) emitVQD(emit collectors.Emit, now time.Time, every time.Durat
 		emit("camera_vqd_fault", b2f(bad), "fault", string(f))
 	}
 	for m, v := range s.result.Measures {
-		emit("camera_vqd_value", v, "measure", m)
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			emit("camera_vqd_value", v, "measure", m)
+		}
 	}
 	emit("camera_vqd_night", b2f(s.result.Night))
 	emit("camera_vqd_age_seconds", now.Sub(s.resultAt).Seconds())

@@ -94,7 +94,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, emit colle
 	if due && tgt.snapshotURL != "" {
 		snap = c.startSnapshot(ctx, tgt)
 	}
-	res, err := c.session(c.sessionContext(ctx, due), sessionPlan{cam: tgt.url, user: tgt.user, pass: tgt.pass,
+	res, err := c.session(c.sessionContext(ctx, due && c.vqdEnabled(tgt)), sessionPlan{cam: tgt.url, user: tgt.user, pass: tgt.pass,
 		duration: c.cfg.SessionDuration, max: c.cfg.SessionMax, keyframes: 2, stallGap: c.cfg.StallGap,
 		capture: due && c.ffmpeg != ""})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/icholy/digest"
 	"github.com/stretchr/testify/require"
@@ -200,3 +201,35 @@ func blackImage(w, h int) image.Image {
 }
 
 var _ = strings.TrimSpace
+
+// hangupRTSP completes the handshake like a camera, sends a few P-frames and closes the stream.
+func hangupRTSP(t testing.TB) string {
+	l := listen(t)
+	serveConns(t, l, func(c net.Conn) {
+		defer c.Close()
+		r := bufio.NewReader(c)
+		for {
+			req, err := readRequest(r)
+			if err != nil {
+				return
+			}
+			extra, body := "", ""
+			switch req.method {
+			case "DESCRIBE":
+				body = sdpFor(false)
+				extra = fmt.Sprintf("Content-Length: %d\r\n", len(body))
+			case "SETUP":
+				extra = "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\nSession: 77\r\n"
+			}
+			fmt.Fprintf(c, "RTSP/1.0 200 OK\r\nCSeq: %s\r\n%s\r\n%s", req.hdr.get("CSeq"), extra, body)
+			if req.method == "PLAY" {
+				for i := range 5 {
+					_, _ = c.Write(rtpFrame(0x80, uint16(i), uint32(3600*i), []byte{0x41, 0x9a, 1, 2, 3}))
+					time.Sleep(40 * time.Millisecond)
+				}
+				return
+			}
+		}
+	})
+	return "rtsp://" + l.Addr().String() + "/cam"
+}

@@ -111,6 +111,7 @@ func TestFailureKinds(t *testing.T) {
 		{"silent", silentRTSP(t), FailTimeout, "连接超时"},
 		{"unauthorized", unauthorizedRTSP(t), FailAuth, "认证失败"},
 		{"garbage", garbageRTSP(t), FailProtocol, "应答异常"},
+		{"hangup", hangupRTSP(t), FailClosed, "连接被断开"},
 		{"bad_scheme", "http://127.0.0.1:554/cam", FailAddress, "地址错误"},
 		{"no_host", "rtsp:///cam", FailAddress, "地址错误"},
 		{"bad_port", "rtsp://127.0.0.1:99999/cam", FailAddress, "地址错误"},

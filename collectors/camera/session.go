@@ -81,6 +81,7 @@ func (c *Collector) session(ctx context.Context, p sessionPlan) (*sessionResult,
 	st := frameStats{stallGap: p.stallGap, capture: p.capture, h265: g.codec == "h265"}
 	stopped := c.consume(ctx, client, g.playedAt, p, &st)
 	end := time.Now()
+	closedEarly := stopped && end.Sub(g.playedAt) < p.duration
 	if c.closeVDK(client, cancel, guardDone, stopped) {
 		res.width, res.height, res.params = codecInfo(client)
 	}
@@ -90,6 +91,10 @@ func (c *Collector) session(ctx context.Context, p sessionPlan) (*sessionResult,
 	if res.keys == 0 {
 		if streamErr != nil {
 			return res, streamErr
+		}
+		if closedEarly { // the camera ended the stream: that is not a camera without pictures
+			return res, fail(FailClosed, "摄像机在 PLAY 后 %.1f 秒关闭了视频流（收到 %d 帧，无关键帧）",
+				end.Sub(g.playedAt).Seconds(), res.frames)
 		}
 		return res, noFrames(res.frames, end.Sub(g.playedAt))
 	}

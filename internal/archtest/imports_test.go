@@ -40,7 +40,8 @@ func goList(t *testing.T, args ...string) []listed {
 // (a collector must stay small enough to embed; the hub serves every wall).
 func TestLeanPackagesDoNotLinkPrometheus(t *testing.T) {
 	for _, p := range goList(t, "./collectors/...", "./bigscreen", "./internal/logstore",
-		"./internal/inventory", "./internal/secret", "./internal/spool", "./internal/retry", "./internal/labelmatch") {
+		"./internal/inventory", "./internal/secret", "./internal/spool", "./internal/retry", "./internal/labelmatch",
+		"./internal/vqd", "./internal/devicefake") {
 		if strings.HasSuffix(p.ImportPath, "collectortest") {
 			continue // the contract suite is test-only and may use promql to check samples
 		}

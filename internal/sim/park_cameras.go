@@ -113,6 +113,8 @@ func (p *park) want(c *parkCam, t float64) camWant {
 func (c *parkCam) clipFor(f camForce, t float64) string {
 	scene, seed := c.View[:len(c.View)-2], c.View[len(c.View)-1:]
 	switch {
+	case f == camKnocked && parkNight(t, c.NightShift):
+		return scene + "-night-" + seed + movedSuffix
 	case f == camKnocked:
 		return scene + "-day-" + seed + movedSuffix
 	case f != camFixed && c.FaultClip != "":

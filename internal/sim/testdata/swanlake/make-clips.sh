@@ -9,7 +9,7 @@
 #
 # Clips: six clean day views (three scenes × two seeds) so the cameras differ, the same six views at
 # night (infrared), and six faulty cameras, each a fault of one of those views. lake-day-1-moved is
-# lake-day-1's view turned aside: what KnockCamera switches the demo camera to.
+# lake-day-1's view turned aside: what KnockCamera switches the demo camera to (lake-night-1-moved after dusk).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 gen=$here/../../../../scripts/vqd-clips.sh
@@ -25,6 +25,7 @@ for scene in lake plaza path; do
 	done
 done
 clip lake-day-1-moved 1 lake-day scene_change
+clip lake-night-1-moved 1 lake-night scene_change
 clip lake-day-2-black 2 lake-day black_screen
 clip plaza-day-1-cast 1 plaza-day color_cast
 clip plaza-day-2-frozen 2 plaza-day frozen

@@ -35,10 +35,10 @@ func TestAccuracyTable(t *testing.T) {
 	if *flagDump != "" {
 		dump(t, *flagDump, samples)
 	}
-	rows := tabulate(samples)
+	rows := tabulate(samples, true)
 	t.Logf("seeds %v, %s, with a reference snapshot:\n%s", set.seeds, set.size, formatTable(rows))
 	if *flagNoRef {
-		t.Logf("the same set without a reference snapshot:\n%s", formatTable(tabulate(judge(t, clips, DefaultConfig(), false))))
+		t.Logf("the same set without a reference snapshot:\n%s", formatTable(tabulate(judge(t, clips, DefaultConfig(), false), false)))
 	}
 	checkGoals(t, rows)
 }

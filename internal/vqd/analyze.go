@@ -23,8 +23,9 @@ type Result struct {
 	// Night is true when the night profile judged the frame.
 	Night bool
 	// Faults holds every evaluated fault with its verdict. Faults that could not be evaluated (frozen
-	// and shake without Previous, scene_change without Reference, colour at night, detail checks on a
-	// frame under 32 pixels, everything a root fault suppresses) are absent.
+	// and shake without Previous, scene_change without Reference, colour at night, blur and occlusion
+	// at night without Reference, detail checks on a frame under 32 pixels, everything a root fault
+	// suppresses) are absent.
 	Faults map[Fault]bool
 	// Measures are the raw measures (docs/vqd.md lists them): brightness contrast sharpness cast
 	// saturation noise stripes occlusion freeze_diff reference_similarity, and a few more.
@@ -207,7 +208,10 @@ func (a *analysis) judge() {
 	// A covered part of the lens darkens the frame; when the rest is exposed as usual the cover is the
 	// fault, not the exposure. Fog flattens everything and is low contrast, not a cover.
 	// A turned camera changes blocks too; a cover leaves the rest of the view where it was.
-	occluded := a.detail && a.occ.share > t.Occlusion && !lowContrast && a.restExposed() &&
+	// At night without a reference, a dark flat sky or lake cannot be told from a cover: the check
+	// waits for a confirmed reference.
+	canOcclude := a.detail && (a.ref != nil || !a.res.Night)
+	occluded := canOcclude && a.occ.share > t.Occlusion && !lowContrast && a.restExposed() &&
 		(!a.hasSimilarity || a.restSimilarity >= t.SceneChange)
 	dark := darkAll && !occluded
 	bright := st.mean > t.TooBright || st.clipped > t.Overexposed
@@ -240,15 +244,15 @@ func (a *analysis) judge() {
 	}
 	a.set(Noise, noisy)
 	a.set(Stripes, stripes)
-	if !lowContrast {
+	if !lowContrast && canOcclude {
 		a.set(Occlusion, occluded)
 	}
-	if !occluded { // a cover is flat: it would read as blur
-		if a.ref != nil && a.ref.energy > 0 {
-			a.set(Blur, a.energy/a.ref.energy < t.BlurRatio)
-		} else {
-			a.set(Blur, a.sharp < t.Blur)
-		}
+	switch {
+	case occluded: // a cover is flat: it would read as blur
+	case a.ref != nil && a.ref.energy > 0:
+		a.set(Blur, a.energy/a.ref.energy < t.BlurRatio)
+	case !a.res.Night: // infrared noise hides a defocus from the no-reference score
+		a.set(Blur, a.sharp < t.Blur)
 	}
 	if a.hasSimilarity && !occluded && !stripes { // a covered or striped view hides where it points
 		a.set(SceneChange, a.similarity < t.SceneChange)

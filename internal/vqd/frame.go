@@ -65,8 +65,7 @@ func downscale(img image.Image) *frame {
 	case *image.NRGBA: // alpha ignored: cameras send opaque frames
 		downscaleInterleaved(m.Pix, m.Stride, 4, b, m.Rect, f)
 	case *image.Gray:
-		var acc grid
-		acc.plane(m.Pix, m.Stride, 1, 0, b.Dx(), b.Dy(), ow, oh, lumaSamples, f.y)
+		boxPlane(m.Pix, m.Stride, 1, 0, b.Dx(), b.Dy(), ow, oh, lumaSamples, f.y)
 		copy(f.r, f.y)
 		copy(f.g, f.y)
 		copy(f.b, f.y)
@@ -75,10 +74,6 @@ func downscale(img image.Image) *frame {
 	}
 	return f
 }
-
-// grid box-averages planes onto the analysis grid. Each analysis pixel averages a lattice of at
-// most maxSamples×maxSamples source pixels spread over its box.
-type grid struct{}
 
 // span is, for each of n output cells over a source length src, the sample positions: first, step
 // and count.
@@ -101,8 +96,10 @@ func axis(src, n, maxSamples int) span {
 	return s
 }
 
-// plane box-averages one channel (every pixStride-th byte from offset off) of a pw×ph plane.
-func (grid) plane(pix []uint8, rowStride, pixStride, off, pw, ph, ow, oh, samples int, out []float32) {
+// boxPlane box-averages one channel (every pixStride-th byte from offset off) of a pw×ph plane onto
+// ow×oh: each output pixel averages a lattice of at most samples×samples source pixels spread over
+// its box.
+func boxPlane(pix []uint8, rowStride, pixStride, off, pw, ph, ow, oh, samples int, out []float32) {
 	xs, ys := axis(pw, ow, samples), axis(ph, oh, samples)
 	acc := make([]int, ow)
 	for oy := range oh {
@@ -134,9 +131,8 @@ func (grid) plane(pix []uint8, rowStride, pixStride, off, pw, ph, ow, oh, sample
 
 func downscaleYCbCr(m *image.YCbCr, f *frame) {
 	b := m.Rect
-	var acc grid
 	yoff := m.YOffset(b.Min.X, b.Min.Y)
-	acc.plane(m.Y[yoff:], m.YStride, 1, 0, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.y)
+	boxPlane(m.Y[yoff:], m.YStride, 1, 0, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.y)
 	// The chroma planes have their own geometry; averaging is linear, so converting the averaged
 	// Y'CbCr to RGB equals averaging the converted pixels.
 	cw, ch := chromaSize(m.SubsampleRatio, b)
@@ -145,8 +141,8 @@ func downscaleYCbCr(m *image.YCbCr, f *frame) {
 	cb, cr := getF32(n), getF32(n)
 	defer putF32(cb)
 	defer putF32(cr)
-	acc.plane(m.Cb[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, chromaSamples, cb)
-	acc.plane(m.Cr[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, chromaSamples, cr)
+	boxPlane(m.Cb[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, chromaSamples, cb)
+	boxPlane(m.Cr[coff:], m.CStride, 1, 0, cw, ch, f.w, f.h, chromaSamples, cr)
 	for i := range n {
 		yy, u, v := f.y[i], cb[i]-128, cr[i]-128
 		f.r[i] = clamp255(yy + 1.402*v)
@@ -175,10 +171,9 @@ func chromaSize(r image.YCbCrSubsampleRatio, b image.Rectangle) (int, int) {
 
 func downscaleInterleaved(pix []uint8, stride, ps int, b, rect image.Rectangle, f *frame) {
 	start := (b.Min.Y-rect.Min.Y)*stride + (b.Min.X-rect.Min.X)*ps
-	var acc grid
-	acc.plane(pix[start:], stride, ps, 0, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.r)
-	acc.plane(pix[start:], stride, ps, 1, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.g)
-	acc.plane(pix[start:], stride, ps, 2, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.b)
+	boxPlane(pix[start:], stride, ps, 0, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.r)
+	boxPlane(pix[start:], stride, ps, 1, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.g)
+	boxPlane(pix[start:], stride, ps, 2, b.Dx(), b.Dy(), f.w, f.h, lumaSamples, f.b)
 	for i := range f.y {
 		f.y[i] = luma(f.r[i], f.g[i], f.b[i])
 	}

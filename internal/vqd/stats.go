@@ -1,9 +1,6 @@
 package vqd
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // stats are the global picture statistics every check starts from.
 type stats struct {
@@ -202,11 +199,4 @@ func labAB(r, g, b float32) (float64, float64) {
 	z := (0.0193*rl + 0.1192*gl + 0.9505*bl) / 1.08883
 	fx, fy, fz := labf(x), labf(y), labf(z)
 	return 500 * (fx - fy), 200 * (fy - fz)
-}
-
-// sortedCopy returns v sorted, v untouched.
-func sortedCopy(v []float64) []float64 {
-	c := append([]float64(nil), v...)
-	sort.Float64s(c)
-	return c
 }

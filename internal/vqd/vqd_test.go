@@ -207,6 +207,17 @@ func TestNightProfile(t *testing.T) {
 	if got := faultsOf(r); len(got) != 0 {
 		t.Errorf("clean infrared frame reported %v", got)
 	}
+	for _, f := range []Fault{Blur, Occlusion} { // at night these wait for a reference
+		if _, ok := r.Faults[f]; ok {
+			t.Errorf("%s judged at night without a reference", f)
+		}
+	}
+	withRef := Analyze(Input{Frame: ir, Reference: NewReference(grey(scene(tw, th, 1)))}, DefaultConfig())
+	for _, f := range []Fault{Blur, Occlusion, SceneChange} {
+		if v, ok := withRef.Faults[f]; !ok || v {
+			t.Errorf("night with a reference: %s evaluated %v, reported %v", f, ok, v)
+		}
+	}
 	if r := Analyze(Input{Frame: ir, Mode: ModeDay}, DefaultConfig()); r.Night {
 		t.Error("ModeDay was overridden")
 	}

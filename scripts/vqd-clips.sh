@@ -38,6 +38,12 @@ W=$((W / 2 * 2)) H=$((H / 2 * 2))
 [[ $secs =~ ^[0-9]+$ && $secs -ge 1 ]] || { echo "vqd-clips: bad length $secs (whole seconds ≥ 1)" >&2; exit 2; }
 [[ $seed =~ ^[0-9]+$ ]] || { echo "vqd-clips: SEED must be a number" >&2; exit 2; }
 case $sev in mild | strong) ;; *) [ "$fault" = clean ] || { echo "vqd-clips: severity must be mild or strong" >&2; exit 2; } ;; esac
+case $fault in
+clean | signal_loss | black_screen | white_screen | blue_screen | frozen | too_dark | too_bright | low_contrast | \
+	blur | occlusion | color_cast | noise | stripes | scene_change | shake) ;;
+*) echo "vqd-clips: unknown fault $fault" >&2 && usage ;;
+esac
+case ${out##*.} in h264 | 264 | mp4 | jpg | jpeg | png) ;; *) echo "vqd-clips: OUTFILE must end in .h264, .mp4, .jpg or .png" >&2 && exit 2 ;; esac
 layout=${scene%-*} tod=${scene##*-}
 case $layout in lake | plaza | path) ;; *) echo "vqd-clips: unknown scene $scene" >&2; usage ;; esac
 case $tod in day | night) ;; *) echo "vqd-clips: unknown scene $scene" >&2; usage ;; esac

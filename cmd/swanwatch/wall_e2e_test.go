@@ -149,6 +149,11 @@ func TestWallInChromium(t *testing.T) {
 		time.Sleep(3 * time.Second)
 		shoot(t, ctx, scene+"-1920x1080.png")
 	}
+	open("swanlake")
+	require.Eventually(t, func() bool { return parkDrawn(t, ctx) }, 90*time.Second, 500*time.Millisecond,
+		"the scenic area's camera wall shows loaded thumbnails and its plan coloured devices")
+	time.Sleep(2 * time.Second)
+	shoot(t, ctx, "swanlake-1920x1080.png")
 	open("city")
 	_, err = chromedp.Run(ctx, chromedp.EmulateViewport(3840, 2160))
 	require.NoError(t, err)
@@ -169,7 +174,7 @@ func TestWallInChromium(t *testing.T) {
 	stopped = false
 	waitWall("the page reconnects by itself and the marker goes", func(s wallState) bool { return s.Connected && !s.Stale })
 
-	// Unpinned, the screen rotates its playlist (city, wan, cloud, duty) every dwell.
+	// Unpinned, the screen rotates its playlist (city, wan, cloud, swanlake, duty) every dwell.
 	_, err = chromedp.Run(ctx, chromedp.Navigate(base))
 	require.NoError(t, err)
 	seen := map[string]bool{}
@@ -177,13 +182,29 @@ func TestWallInChromium(t *testing.T) {
 		if s := readWall(t, ctx); s.Connected && s.Scene != "" {
 			seen[s.Scene] = true
 		}
-		return len(seen) == 4
-	}, 60*time.Second, 200*time.Millisecond, "the playlist rotates through the four scenes (saw %v)", seen)
+		return len(seen) == 5
+	}, 60*time.Second, 200*time.Millisecond, "the playlist rotates through the five scenes (saw %v)", seen)
 	cols := readColumns(t, ctx)
 	require.Len(t, cols, 1, "a 16:9 screen has one column")
 	assert.Equal(t, playlistTabs, cols[0].Tabs, "the tabs read the scenes' titles, not their ids")
 	assert.Equal(t, sceneTitles[cols[0].Scene], cols[0].Title)
 	assert.InDelta(t, 1920, cols[0].W, 1)
+}
+
+// parkDrawn reports whether the 天鹅湖景区 scene shows at least four camera
+// thumbnails that really loaded (an image with a size, served through the
+// screen cookie) and a plan whose devices have states from the server.
+func parkDrawn(t *testing.T, ctx context.Context) bool {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const imgs = [...document.querySelectorAll('[data-panel="cameras"] .cam-img')]
+			.filter((i) => i.complete && i.naturalWidth > 0);
+		const known = [...document.querySelectorAll('[data-panel="plan"] .plan-point')]
+			.filter((g) => !g.classList.contains("state-unknown"));
+		return imgs.length >= 4 && known.length >= 20;
+	})()`))
+	require.NoError(t, err)
+	return ok
 }
 
 // forceOffline takes n agents of the simulator offline (503).

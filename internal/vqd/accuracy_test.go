@@ -50,10 +50,10 @@ type row struct {
 	missedBy                 map[string]int // scene/severity of the misses
 }
 
-// notJudged says whether Analyze leaves fault out by design (not as a miss): colour at night, and blur
-// and occlusion at night without a reference.
+// notJudged says whether Analyze leaves fault out by design (not as a miss): colour at night, blur
+// and occlusion at night without a reference, scene change without one.
 func notJudged(f Fault, night, withRef bool) bool {
-	return night && (f == ColorCast || (!withRef && (f == Blur || f == Occlusion)))
+	return (night && (f == ColorCast || (!withRef && (f == Blur || f == Occlusion)))) || (!withRef && f == SceneChange)
 }
 
 func tabulate(samples []sample, withRef bool) []row {
@@ -118,7 +118,7 @@ func formatTable(rows []row) string {
 		sort.Strings(also)
 		na := ""
 		if r.notEvaluable > 0 {
-			na = fmt.Sprintf(" (+%d at night, not judged)", r.notEvaluable)
+			na = fmt.Sprintf(" (+%d not judged by design)", r.notEvaluable)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d%s | %d | %d | %.1f %% | %d / %d (%.1f %%) | %s |\n", r.fault, r.fault.Chinese(),
 			r.samples, na, r.detected, r.samples-r.detected, pct(r.detected, r.samples),

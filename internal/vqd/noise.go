@@ -23,6 +23,13 @@ func noiseSigma(s lumaSampler) float64 {
 			x0 := b.Min.X + gx*(b.Dx()-n)/(grid-1)
 			y0 := b.Min.Y + gy*(b.Dy()-n)/(grid-1)
 			for y := range n {
+				if s.y8 != nil { // an 8-bit plane: read it directly
+					line := s.y8[(y0+y-b.Min.Y)*s.stride+x0-b.Min.X:]
+					for x := range n {
+						patch[y*n+x] = float32(line[x])
+					}
+					continue
+				}
 				for x := range n {
 					patch[y*n+x] = s.at(x0+x, y0+y)
 				}

@@ -91,32 +91,29 @@ func gradientEnergy(gx, gy []float32, f *frame) float64 {
 }
 
 // structure is, per cell, the dominant edge orientation as a doubled-angle vector weighted by how
-// strongly and consistently the cell's edges point that way (the structure tensor: Jxx−Jyy, 2Jxy),
-// and the cell's gradient energy.
+// strongly and consistently the cell's edges point that way (the structure tensor: Jxx−Jyy, 2Jxy).
 type structure struct {
 	nx, ny int
 	ox, oy []float64
-	mag    []float64
 }
 
 func structureMap(gx, gy []float32, w, h int) structure {
 	s := structure{nx: w / cellSide, ny: h / cellSide}
 	n := s.nx * s.ny
-	s.ox, s.oy, s.mag = make([]float64, n), make([]float64, n), make([]float64, n)
+	s.ox, s.oy = make([]float64, n), make([]float64, n)
 	for cy := range s.ny {
 		for cx := range s.nx {
-			var jxx, jyy, jxy, m float64
+			var jxx, jyy, jxy float64
 			for y := cy * cellSide; y < (cy+1)*cellSide; y++ {
 				for x := cx * cellSide; x < (cx+1)*cellSide; x++ {
 					a, b := float64(gx[y*w+x]), float64(gy[y*w+x])
 					jxx += a * a
 					jyy += b * b
 					jxy += a * b
-					m += math.Sqrt(a*a + b*b)
 				}
 			}
 			i := cy*s.nx + cx
-			s.ox[i], s.oy[i], s.mag[i] = jxx-jyy, 2*jxy, math.Log1p(m/cellSide/cellSide)
+			s.ox[i], s.oy[i] = jxx-jyy, 2*jxy
 		}
 	}
 	return s

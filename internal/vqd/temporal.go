@@ -65,21 +65,20 @@ func projections(s lumaSampler, w, h int) (cols, rows []float64) {
 	for x := range w {
 		xs[x] = s.b.Min.X + min(s.b.Dx()-1, (2*x+1)*s.b.Dx()/(2*w))
 	}
+	// A checkerboard of the lattice: every row and every column still gets half its points.
 	for y := range h {
 		sy := s.b.Min.Y + min(s.b.Dy()-1, (2*y+1)*s.b.Dy()/(2*h))
+		var line []uint8
 		if s.y8 != nil {
-			line := s.y8[(sy-s.b.Min.Y)*s.stride:]
-			var rs int
-			for x, sx := range xs {
-				v := int(line[sx-s.b.Min.X])
-				cols[x] += float64(v)
-				rs += v
-			}
-			rows[y] = float64(rs)
-			continue
+			line = s.y8[(sy-s.b.Min.Y)*s.stride:]
 		}
-		for x, sx := range xs {
-			v := float64(s.at(sx, sy))
+		for x := y % 2; x < w; x += 2 {
+			var v float64
+			if line != nil {
+				v = float64(line[xs[x]-s.b.Min.X])
+			} else {
+				v = float64(s.at(xs[x], sy))
+			}
 			cols[x] += v
 			rows[y] += v
 		}

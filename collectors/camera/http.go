@@ -54,7 +54,8 @@ func (c *Collector) ServeEvidence(w http.ResponseWriter, r *http.Request) {
 }
 
 // ServeReference (GET ?camera=&profile=day|night) answers the reference snapshot (基准画面);
-// X-Reference-Provisional says whether an operator has confirmed it.
+// X-Reference-Provisional says whether an operator has confirmed it. Without a profile, the one
+// that judged the camera's last frame: the reference a 画面偏移 of now was judged against.
 func (c *Collector) ServeReference(w http.ResponseWriter, r *http.Request) {
 	name, ok := c.camera(w, r)
 	if !ok {
@@ -62,7 +63,7 @@ func (c *Collector) ServeReference(w http.ResponseWriter, r *http.Request) {
 	}
 	profile := r.URL.Query().Get("profile")
 	if profile == "" {
-		profile = "day"
+		profile = c.profileNow(name)
 	}
 	if profile != "day" && profile != "night" {
 		http.Error(w, "profile must be day or night", http.StatusBadRequest)
@@ -115,6 +116,22 @@ func (c *Collector) camera(w http.ResponseWriter, r *http.Request) (string, bool
 		return "", false
 	}
 	return name, true
+}
+
+// profileNow is the profile (day or night) of the camera's last diagnosis; day before any.
+func (c *Collector) profileNow(name string) string {
+	c.mu.Lock()
+	s := c.cams[name]
+	c.mu.Unlock()
+	if s == nil {
+		return "day"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.night {
+		return "night"
+	}
+	return "day"
 }
 
 func validName(s string) bool {

@@ -158,3 +158,14 @@ func TestNightWindow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, vqd.ModeAuto, m.at(time.Now()))
 }
+
+// Without ?profile= the reference served is the one the camera's last frame
+// was judged against: the night one after dusk.
+func TestReferenceProfileFollowsTheLastDiagnosis(t *testing.T) {
+	c := New(Config{}.WithDefaults(), nil, nil)
+	assert.Equal(t, "day", c.profileNow("cam-1"), "before any diagnosis")
+	c.cams["cam-1"] = &camState{name: "cam-1", night: true}
+	assert.Equal(t, "night", c.profileNow("cam-1"))
+	c.cams["cam-1"].night = false
+	assert.Equal(t, "day", c.profileNow("cam-1"))
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/internal/demo"
+)
+
+// parkCamera is one camera of GET /api/v1/cameras.
+type parkCamera struct {
+	Camera string `json:"camera"`
+	Online bool   `json:"online"`
+	Faults []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"faults"`
+}
+
+func (d *demoRun) camera(t *testing.T, name string) parkCamera {
+	t.Helper()
+	var all []parkCamera
+	require.Equal(t, http.StatusOK, d.get(t, "/api/v1/cameras", &all))
+	for _, c := range all {
+		if c.Camera == name {
+			return c
+		}
+	}
+	return parkCamera{}
+}
+
+func (c parkCamera) has(fault string) bool {
+	return slices.ContainsFunc(c.Faults, func(f struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}) bool {
+		return f.ID == fault
+	})
+}
+
+// picture fetches one of the camera API's JPEGs.
+func (d *demoRun) picture(t *testing.T, path string) image.Image {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, d.url+path, nil)
+	req.SetBasicAuth(demo.Admin, d.password)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, path)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	img, err := jpeg.Decode(bytes.NewReader(b))
+	require.NoError(t, err, path)
+	return img
+}
+
+// The scenic area's story in the demo, as the issue's "done when" asks: the
+// camera at 观鸟台 is knocked aside and raised as 画面偏移 (scene_change),
+// the frame that showed it and the camera's 基准画面 are both served and
+// differ; a minute later the south gate jams and reports a fault. Cameras
+// are sampled every 10 s and diagnosed every 30 s in the demo.
+//
+// Not parallel, like the town story: two demos under -race on 2 cores slow
+// each other's rounds.
+func TestDemoParkStory(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan demoRun, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- runDemo(ctx, demo.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", VMs: 5, Interval: 2 * time.Second,
+			FaultAfter: -1, ParkStoryAfter: 40 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Ready: func(u, s, p string) { ready <- demoRun{u, s, p} }})
+	}()
+	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+	var d demoRun
+	select {
+	case d = <-ready:
+	case err := <-done:
+		t.Fatalf("demo stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not start within 30s")
+	}
+
+	const cam, gate = "cam-birdwatch-01", "gate-south-1"
+	require.Eventually(t, func() bool { c := d.camera(t, cam); return c.Online && len(c.Faults) == 0 },
+		40*time.Second, time.Second, "before the knock the camera is online and its picture is clean: %+v", d.camera(t, cam))
+	require.Eventually(t, func() bool { return d.camera(t, cam).has("scene_change") }, 150*time.Second, time.Second,
+		"the knocked camera is raised as 画面偏移: %+v", d.camera(t, cam))
+
+	q := url.Values{"camera": {cam}}
+	after := d.picture(t, "/api/v1/cameras/evidence?"+q.Encode()+"&fault=scene_change")
+	before := d.picture(t, "/api/v1/cameras/reference?"+q.Encode())
+	diff := greyDiff(before, after)
+	t.Logf("画面偏移: evidence against 基准画面, mean grey difference %.1f", diff)
+	assert.Greater(t, diff, 8.0, "the evidence shows the turned view, the reference the usual one")
+
+	require.Eventually(t, func() bool { return d.queryValue(t, `gate_ok{instance="`+gate+`"}`) == 0 },
+		120*time.Second, time.Second, "the jammed gate reports its fault")
+}
+
+// greyDiff is the mean absolute grey difference of two pictures, the larger
+// scaled to the smaller's size by sampling.
+func greyDiff(a, b image.Image) float64 {
+	ra, rb := a.Bounds(), b.Bounds()
+	w, h := min(ra.Dx(), rb.Dx()), min(ra.Dy(), rb.Dy())
+	var sum float64
+	for y := range h {
+		for x := range w {
+			ga := color.GrayModel.Convert(a.At(ra.Min.X+x*ra.Dx()/w, ra.Min.Y+y*ra.Dy()/h)).(color.Gray).Y
+			gb := color.GrayModel.Convert(b.At(rb.Min.X+x*rb.Dx()/w, rb.Min.Y+y*rb.Dy()/h)).(color.Gray).Y
+			sum += math.Abs(float64(ga) - float64(gb))
+		}
+	}
+	return sum / float64(w*h)
+}
+
+// queryValue is the value of an instant query's single series, NaN when
+// there is none.
+func (d *demoRun) queryValue(t *testing.T, q string) float64 {
+	t.Helper()
+	var res struct {
+		Data struct {
+			Result []struct {
+				Value [2]any `json:"value"`
+			}
+		}
+	}
+	d.get(t, "/api/v1/query?query="+url.QueryEscape(q), &res)
+	if len(res.Data.Result) != 1 {
+		return math.NaN()
+	}
+	s, _ := res.Data.Result[0].Value[1].(string)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}

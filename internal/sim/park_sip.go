@@ -2,9 +2,7 @@ package sim
 
 import (
 	"errors"
-	"fmt"
 	"net"
-	"sync"
 	"sync/atomic"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -28,8 +26,7 @@ type paTerminal struct {
 	name, site, parent string
 	down               atomic.Bool
 
-	mu   sync.Mutex
-	conn *net.UDPConn
+	udpEndpoint
 }
 
 func (p *park) buildPA() {
@@ -39,40 +36,11 @@ func (p *park) buildPA() {
 }
 
 func (t *paTerminal) listen(host string) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.conn != nil {
-		return nil
-	}
-	c, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return fmt.Errorf("park broadcast %s: %w", t.name, err)
-	}
-	t.conn = c.(*net.UDPConn)
-	return nil
-}
-
-func (t *paTerminal) close() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.conn != nil {
-		_ = t.conn.Close()
-	}
-}
-
-func (t *paTerminal) addr() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.conn == nil {
-		return ""
-	}
-	return t.conn.LocalAddr().String()
+	return t.udpEndpoint.listen(host, "park broadcast "+t.name)
 }
 
 func (t *paTerminal) serve() {
-	t.mu.Lock()
-	c := t.conn
-	t.mu.Unlock()
+	c := t.socket()
 	buf := make([]byte, 65536)
 	for {
 		n, from, err := c.ReadFromUDPAddrPort(buf)

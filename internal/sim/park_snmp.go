@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"sync"
 	"sync/atomic"
 
 	"github.com/gosnmp/gosnmp"
@@ -32,8 +31,7 @@ type parkAgent struct {
 	ports              []parkPort // switches only
 	aps                []*parkAP  // the AC only
 
-	mu   sync.Mutex
-	conn *net.UDPConn
+	udpEndpoint
 }
 
 // parkPort is a switch port and what is plugged into it.
@@ -339,42 +337,11 @@ func (p *park) apStatsCell(a *parkAgent) func(*mibCtx, uint32, []uint32) (gosnmp
 	}
 }
 
-func (a *parkAgent) listen(host string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.conn != nil {
-		return nil
-	}
-	c, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return fmt.Errorf("park snmp %s: %w", a.name, err)
-	}
-	a.conn = c.(*net.UDPConn)
-	return nil
-}
-
-func (a *parkAgent) close() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.conn != nil {
-		_ = a.conn.Close()
-	}
-}
-
-func (a *parkAgent) addr() string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.conn == nil {
-		return ""
-	}
-	return a.conn.LocalAddr().String()
-}
+func (a *parkAgent) listen(host string) error { return a.udpEndpoint.listen(host, "park snmp "+a.name) }
 
 // serve answers datagrams until the socket closes.
 func (a *parkAgent) serve(p *park) {
-	a.mu.Lock()
-	c := a.conn
-	a.mu.Unlock()
+	c := a.socket()
 	buf := make([]byte, maxRequest+1)
 	for {
 		n, from, err := c.ReadFromUDPAddrPort(buf)

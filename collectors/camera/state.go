@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"maps"
 	"math"
 	"sort"
 	"strconv"
@@ -31,6 +32,7 @@ type camState struct {
 	result    *vqd.Result
 	resultAt  time.Time
 	faultsOn  map[vqd.Fault]bool
+	carried   map[vqd.Fault]bool // faults held over one diagnosis that could not judge them
 	night     bool
 	thumbAt   time.Time
 	enabled   bool // a frame source exists (camera_vqd_enabled)
@@ -84,6 +86,7 @@ func (s *camState) vqdFailed(reason string, at time.Time) {
 func (s *camState) vqdDone(r vqd.Result, source string, at time.Time) []vqd.Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	r.Faults = s.carry(r.Faults)
 	var on []vqd.Fault
 	for f, bad := range r.Faults {
 		if bad && !s.faultsOn[f] {
@@ -99,6 +102,26 @@ func (s *camState) vqdDone(r vqd.Result, source string, at time.Time) []vqd.Faul
 	s.vqdAt, s.vqdReason, s.vqdSource, s.result, s.resultAt, s.night = at, "", source, &r, at, r.Night
 	sort.Slice(on, func(i, j int) bool { return on[i] < on[j] })
 	return on
+}
+
+// carry holds a fault that was on in the last diagnosis but that this one could not judge (another
+// fault suppressed it, a frame on the edge between day and night had no reference) for one more
+// diagnosis: not judged is not cleared, and an alert waiting out its `for:` must not start again
+// because of one ambiguous frame (a knocked camera read once as 遮挡 instead of 画面偏移). Judged
+// again, the fault takes the new verdict; unjudged twice, it goes.
+func (s *camState) carry(faults map[vqd.Fault]bool) map[vqd.Fault]bool {
+	out := maps.Clone(faults)
+	if out == nil {
+		out = map[vqd.Fault]bool{}
+	}
+	carried := map[vqd.Fault]bool{}
+	for f := range s.faultsOn {
+		if _, judged := out[f]; !judged && !s.carried[f] {
+			out[f], carried[f] = true, true
+		}
+	}
+	s.carried = carried
+	return out
 }
 
 func (s *camState) lastNight() bool {

@@ -169,3 +169,18 @@ func TestReferenceProfileFollowsTheLastDiagnosis(t *testing.T) {
 	c.cams["cam-1"].night = false
 	assert.Equal(t, "day", c.profileNow("cam-1"))
 }
+
+// A fault the next diagnosis could not judge is held once, then dropped;
+// judged again it takes the new verdict.
+func TestFaultNotJudgedIsHeldOnce(t *testing.T) {
+	s := &camState{faultsOn: map[vqd.Fault]bool{}}
+	at := time.Unix(1_800_000_000, 0)
+	res := func(f map[vqd.Fault]bool) vqd.Result { return vqd.Result{Faults: f} }
+	s.vqdDone(res(map[vqd.Fault]bool{vqd.SceneChange: true, vqd.Occlusion: false}), "snapshot", at)
+	s.vqdDone(res(map[vqd.Fault]bool{vqd.Occlusion: true}), "snapshot", at.Add(time.Minute)) // scene change suppressed
+	assert.Equal(t, map[vqd.Fault]bool{vqd.SceneChange: true, vqd.Occlusion: true}, s.result.Faults, "held over one diagnosis")
+	s.vqdDone(res(map[vqd.Fault]bool{vqd.Occlusion: true}), "snapshot", at.Add(2*time.Minute))
+	assert.Equal(t, map[vqd.Fault]bool{vqd.Occlusion: true}, s.result.Faults, "not judged twice: gone")
+	s.vqdDone(res(map[vqd.Fault]bool{vqd.Occlusion: false, vqd.SceneChange: false}), "snapshot", at.Add(3*time.Minute))
+	assert.Equal(t, map[vqd.Fault]bool{vqd.Occlusion: false, vqd.SceneChange: false}, s.result.Faults, "judged: the new verdict")
+}

@@ -142,5 +142,5 @@ func TestDemoTownUplinkStory(t *testing.T) {
 			}
 		}
 		return true
-	}, 10*time.Second, 200*time.Millisecond, "the root incident is resolved")
+	}, 30*time.Second, 200*time.Millisecond, "the root incident is resolved") // the store's next round, on a loaded machine
 }

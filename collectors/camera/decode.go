@@ -8,22 +8,28 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"os/exec"
-	"strconv"
 	"time"
 )
 
 // The keyframe decoder is Debian's ffmpeg run as a subprocess: the binary stays cgo-free, a
 // decoder crash on a broken stream costs one diagnosis, not the server, and ffmpeg decodes every
 // H.264 and H.265 profile cameras send. It reads the Annex-B bytes of the keyframes (parameter
-// sets before each) on stdin and writes PPM pictures on stdout, which need no decoder here.
+// sets before each) on one pipe per camera and writes PPM pictures, which need no decoder here, on
+// another pipe per camera.
 
 // maxDecodeWidth bounds the pictures ffmpeg returns: a 4K keyframe is scaled to this width, which
 // keeps the pipe and the analysis small and is finer than the diagnosis needs.
 const maxDecodeWidth = 1280
 
-// decodeKeyframes returns one picture per keyframe (in order), at most maxDecodeWidth wide.
+// decodeKeyframes returns one picture per keyframe (in order), at most maxDecodeWidth wide. The
+// request joins a batch (decode_batch.go): one ffmpeg process decodes the keyframes of the cameras
+// whose diagnoses come due close together, which spares most of ffmpeg's start-up cost.
 func decodeKeyframes(ctx context.Context, ffmpeg string, codec string, params [][]byte, keys []keyframe, timeout time.Duration) ([]image.Image, error) {
+	return batcherFor(ffmpeg, timeout).keyframes(ctx, codec, params, keys)
+}
+
+// keyframes decodes keys (parameter sets before each) in the gathering batch.
+func (b *batcher) keyframes(ctx context.Context, codec string, params [][]byte, keys []keyframe) ([]image.Image, error) {
 	if len(keys) == 0 || len(params) == 0 {
 		return nil, errors.New("会话中没有可解码的关键帧")
 	}
@@ -38,33 +44,12 @@ func decodeKeyframes(ctx context.Context, ffmpeg string, codec string, params []
 	if codec == "h265" {
 		format = "hevc"
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-		"-f", format, "-i", "pipe:0", "-frames:v", strconv.Itoa(len(keys)),
-		"-vf", fmt.Sprintf("scale='min(iw,%d)':-2", maxDecodeWidth),
-		"-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1")
-	cmd.Stdin = &in
-	var out, stderr bytes.Buffer
-	limit := int64(len(keys)) * (maxDecodeWidth*maxDecodeWidth*3 + 64)
-	cmd.Stdout = &limitWriter{w: &out, n: limit}
-	cmd.Stderr = &limitWriter{w: &stderr, n: 2048}
-	cmd.WaitDelay = time.Second
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("解码超时（%s）", timeout)
-	}
-	if err != nil && out.Len() == 0 {
-		return nil, fmt.Errorf("ffmpeg 解码失败：%s", firstLine(stderr.String(), err))
-	}
-	imgs, perr := readPPMs(&out, len(keys))
-	if len(imgs) == 0 {
-		if perr == nil {
-			perr = errors.New("ffmpeg 没有输出图像")
-		}
-		return nil, fmt.Errorf("解码失败：%v", perr)
-	}
-	return imgs, nil
+	return b.decode(ctx, &decodeJob{format: format, in: in.Bytes(), frames: len(keys)})
+}
+
+// decodeOutputLimit bounds the PPM bytes of one camera's pictures.
+func decodeOutputLimit(frames int) int64 {
+	return int64(frames) * (maxDecodeWidth*maxDecodeWidth*3 + 64)
 }
 
 func firstLine(s string, err error) string {

@@ -8,8 +8,12 @@ import (
 	"github.com/swanwatch/swanwatch/internal/vqd"
 )
 
-// vqdQueueWait is how long a round waits for a diagnosis slot before leaving it to the next round.
-const vqdQueueWait = time.Second
+// vqdQueueWait is how long a round waits for a diagnosis slot before leaving it to the next round;
+// decodedQueueWait when it holds frames already decoded, which a batch hands over up to 16 at once.
+const (
+	vqdQueueWait     = time.Second
+	decodedQueueWait = 5 * time.Second
+)
 
 // ReasonNoDecoder is the status of a camera whose diagnosis has no frame source.
 const ReasonNoDecoder = "未启用：无解码器"
@@ -22,10 +26,22 @@ func (c *Collector) diagnose(ctx context.Context, name string, t camTarget, st *
 		st.vqdFailed(ReasonNoDecoder, c.now())
 		return
 	}
+	// RTSP keyframes are decoded before taking a slot: the decoder gathers the requests that come
+	// due close together into one ffmpeg process and bounds its processes itself (decode_batch.go),
+	// which it could not do if every request waiting for its batch held a slot.
+	var prev, cur image.Image
+	var source, reason string
+	if snap == nil {
+		prev, cur, source, reason = c.frames(ctx, t, res, nil)
+	}
 	// A bounded number of diagnoses at once. A round that finds them busy for a while tries again
 	// next round: after a start, when every camera's first round is due, the diagnoses spread over
 	// the first minutes instead of holding the Runner's slots in a queue.
-	wait := time.NewTimer(vqdQueueWait)
+	queueWait := vqdQueueWait
+	if cur != nil {
+		queueWait = decodedQueueWait
+	}
+	wait := time.NewTimer(queueWait)
 	defer wait.Stop()
 	select {
 	case c.vqdSem <- struct{}{}:
@@ -38,7 +54,9 @@ func (c *Collector) diagnose(ctx context.Context, name string, t camTarget, st *
 		return
 	}
 	at := c.now()
-	prev, cur, source, reason := c.frames(ctx, t, res, snap)
+	if snap != nil {
+		prev, cur, source, reason = c.frames(ctx, t, res, snap)
+	}
 	if cur == nil {
 		st.vqdFailed(reason, at)
 		c.log.Debug("camera: no frame for the diagnosis", "camera", name, "reason", reason)

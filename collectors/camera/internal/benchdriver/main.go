@@ -44,6 +44,7 @@ type report struct {
 	Diagnosed    int            `json:"cameras_diagnosed"`
 	Samples      int64          `json:"samples"`
 	Down         map[string]int `json:"down_errors,omitempty"` // why targets went down, and how often
+	NoVQD        map[string]int `json:"undiagnosed,omitempty"` // cameras without a diagnosis, by the reason of their last attempt
 }
 
 // countSink counts samples and up values.
@@ -143,17 +144,19 @@ func main() {
 		log.Fatal(err)
 	}
 	_ = col.Close()
-	diagnosed := 0
+	diagnosed, noVQD := 0, map[string]int{}
 	for _, s := range col.Status() {
 		if s.VQDAge != nil {
 			diagnosed++
+		} else {
+			noVQD[s.VQDReason]++ // "": not attempted (or every attempt found the slots busy)
 		}
 	}
 	rep := report{Cameras: *n, Seconds: time.Since(start).Seconds(), RoundsOK: sink.ok.Load(),
 		RoundsFailed: sink.failed.Load(), Samples: sink.samples.Load(), Diagnosed: diagnosed}
 	rep.CPUSelf, rep.CPUChildren, rep.MaxRSSMiB = usage()
 	rep.CPUPerCore = (rep.CPUSelf + rep.CPUChildren) / rep.Seconds
-	rep.Down = down
+	rep.Down, rep.NoVQD = down, noVQD
 	_ = json.NewEncoder(os.Stdout).Encode(rep)
 }
 

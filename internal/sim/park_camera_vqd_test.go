@@ -23,7 +23,9 @@ func TestParkCamerasDiagnosed(t *testing.T) {
 	rows := parkRows(t, s)
 	store, err := camera.NewStore(t.TempDir(), 64<<20)
 	require.NoError(t, err)
-	coll := camera.New(camera.Config{FFmpegPath: camera.NoDecoder}.WithDefaults(), store, nil)
+	// One diagnosis slot per camera: with the default two, a round that waits
+	// over a second for a slot skips its diagnosis, which a loaded machine does.
+	coll := camera.New(camera.Config{FFmpegPath: camera.NoDecoder, VQDConcurrency: 8}.WithDefaults(), store, nil)
 	t.Cleanup(func() { _ = coll.Close() })
 	want := map[string]string{} // camera → the fault its clip shows ("" clean)
 	for _, c := range s.park.cams {

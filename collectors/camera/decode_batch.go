@@ -121,31 +121,34 @@ func (b *batcher) run(jobs []*decodeJob) {
 	if len(live) == 0 {
 		return
 	}
-	res := b.exec(live)
-	if len(live) == 1 {
-		live[0].done <- res[0]
-		return
-	}
+	res, timedOut := b.exec(live)
 	var wg sync.WaitGroup
 	for i, j := range live {
-		if res[i].err == nil || j.ctx.Err() != nil {
+		// A batch that ran out of time says nothing about its members (the machine is busy):
+		// retrying 16 cameras alone would only make it busier.
+		if res[i].err == nil || timedOut || len(live) == 1 || j.ctx.Err() != nil {
 			j.done <- res[i]
 			continue
 		}
-		wg.Go(func() { j.done <- b.exec([]*decodeJob{j})[0] })
+		wg.Go(func() {
+			r, _ := b.exec([]*decodeJob{j})
+			j.done <- r[0]
+		})
 	}
 	wg.Wait()
 }
 
-// exec runs one ffmpeg process for jobs (within a process slot) and returns one result per job.
-func (b *batcher) exec(jobs []*decodeJob) []decodeResult {
+// exec runs one ffmpeg process for jobs and returns one result per job, and whether the process
+// ran out of time. It waits for a process slot as long as one of jobs waits; decode_timeout
+// bounds the process from its start.
+func (b *batcher) exec(jobs []*decodeJob) ([]decodeResult, bool) {
 	out := make([]decodeResult, len(jobs))
-	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
-	defer cancel()
+	waiting, gone := context.WithCancel(context.Background())
+	defer gone()
 	for _, j := range jobs {
 		stop := context.AfterFunc(j.ctx, func() {
 			if allDone(jobs) { // nobody waits for the pictures any more
-				cancel()
+				gone()
 			}
 		})
 		defer stop()
@@ -153,18 +156,20 @@ func (b *batcher) exec(jobs []*decodeJob) []decodeResult {
 	select {
 	case b.procs <- struct{}{}:
 		defer func() { <-b.procs }()
-	case <-ctx.Done():
-		return fill(out, fmt.Errorf("解码超时（%s）：解码进程繁忙", b.timeout))
+	case <-waiting.Done():
+		return fill(out, errors.New("解码进程繁忙")), false
 	}
+	ctx, cancel := context.WithTimeout(waiting, b.timeout)
+	defer cancel()
 	b.runs.Add(1)
 	bufs, stderr, err := runFFmpeg(ctx, b.ffmpeg, jobs)
 	if ctx.Err() != nil {
-		return fill(out, fmt.Errorf("解码超时（%s）", b.timeout))
+		return fill(out, fmt.Errorf("解码超时（%s）", b.timeout)), true
 	}
 	for i, j := range jobs {
 		out[i] = pictures(bufs[i], j.frames, err, stderr)
 	}
-	return out
+	return out, false
 }
 
 func allDone(jobs []*decodeJob) bool {

@@ -74,7 +74,9 @@ func ffmpegArgs(jobs []*decodeJob) []string {
 	n := len(jobs)
 	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"} // -y: the output fds exist
 	for i, j := range jobs {
-		args = append(args, "-f", j.format, "-i", "/dev/fd/"+strconv.Itoa(3+i))
+		// one decoder thread each: a batch decodes many small inputs, and per-input thread pools
+		// cost more to start than the two keyframes take to decode
+		args = append(args, "-threads", "1", "-f", j.format, "-i", "/dev/fd/"+strconv.Itoa(3+i))
 	}
 	scale := fmt.Sprintf("scale='min(iw,%d)':-2", maxDecodeWidth)
 	for i, j := range jobs {

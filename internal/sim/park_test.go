@@ -328,6 +328,7 @@ func TestSnapshotClock(t *testing.T) {
 	require.NoError(t, err)
 	ib, err := jpeg.Decode(bytes.NewReader(b))
 	require.NoError(t, err)
-	assert.Greater(t, meanGreyDiff(ia, ib, 0), 0.0, "the clock itself differs")
+	assert.Greater(t, meanGreyDiff(ia, ib, 20), 0.8,
+		"below the clock too, the sensor's noise makes a live picture differ a loop later (the freeze check's line is 0.5)")
 	assert.True(t, frozenClip("plaza-day-2-frozen") && !frozenClip("plaza-day-2"))
 }

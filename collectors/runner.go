@@ -205,3 +205,14 @@ func (r *Runner) Status(key string) (TargetStatus, bool) {
 	}
 	return l.snapshot(), true
 }
+
+// Env is what a kind's constructor may use besides its own section of
+// collectors: in swanwatch.yaml.
+type Env struct {
+	Logger *slog.Logger // already carries kind=<name>
+	// Events receives what collectors notice between polls (an SNMP port
+	// that went down), the same sink as the trap receiver's.
+	Events EventSink
+	// Pictures is where the cameras' thumbnails, evidence and references live.
+	Pictures string
+}

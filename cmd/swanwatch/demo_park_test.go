@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -78,23 +76,8 @@ func (d *demoRun) picture(t *testing.T, path string) image.Image {
 // Not parallel, like the town story: two demos under -race on 2 cores slow
 // each other's rounds.
 func TestDemoParkStory(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan demoRun, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- runDemo(ctx, demo.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", VMs: 5, Interval: 2 * time.Second,
-			FaultAfter: -1, ParkStoryAfter: 40 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready: func(u, s, p string) { ready <- demoRun{u, s, p} }})
-	}()
-	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
-	var d demoRun
-	select {
-	case d = <-ready:
-	case err := <-done:
-		t.Fatalf("demo stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("demo did not start within 30s")
-	}
+	d, stop := launchDemo(t, demo.Options{VMs: 5, Interval: 2 * time.Second, FaultAfter: -1, ParkStoryAfter: 40 * time.Second})
+	t.Cleanup(stop)
 
 	const cam, gate = "cam-birdwatch-01", "gate-south-1"
 	require.Eventually(t, func() bool { c := d.camera(t, cam); return c.Online && len(c.Faults) == 0 },

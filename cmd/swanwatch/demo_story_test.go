@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -74,28 +71,13 @@ func (d *demoRun) incidents(t *testing.T, query string) []storyIncident {
 // time devices out, and a device found unreachable pages at once.
 func TestDemoTownUplinkStory(t *testing.T) {
 	inbox := &robotInbox{}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan demoRun, 1)
-	done := make(chan error, 1)
-	go func() {
-		// 5s rounds: the ~460 simulated devices polled every 2s under -race
-		// on 2 cores (beside other packages' tests) time out now and then, and
-		// a device found unreachable pages at once — a spurious upstream one
-		// would hold the story's link back under it.
-		done <- runDemo(ctx, demo.Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", VMs: 20, Interval: 5 * time.Second,
-			WANScale: 0.1, FaultAfter: 3 * time.Second, FaultFor: time.Hour, OnMessage: inbox.add,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Ready:  func(u, s, p string) { ready <- demoRun{u, s, p} }})
-	}()
-	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
-	var d demoRun
-	select {
-	case d = <-ready:
-	case err := <-done:
-		t.Fatalf("demo stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("demo did not start within 30s")
-	}
+	// 5s rounds: the ~460 simulated devices polled every 2s under -race on 2
+	// cores (beside other packages' tests) time out now and then, and a
+	// device found unreachable pages at once — a spurious upstream one would
+	// hold the story's link back under it.
+	d, stop := launchDemo(t, demo.Options{VMs: 20, Interval: 5 * time.Second, WANScale: 0.1,
+		FaultAfter: 3 * time.Second, FaultFor: time.Hour, ParkStoryAfter: -1, OnMessage: inbox.add})
+	t.Cleanup(stop)
 
 	var root storyIncident
 	require.Eventually(t, func() bool {
@@ -133,8 +115,10 @@ func TestDemoTownUplinkStory(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Eventually(t, func() bool { return len(inbox.matching("企业微信", "【已恢复】", link)) == 1 },
-		30*time.Second, 200*time.Millisecond, "the recovery is announced when the link returns")
+	if !assert.Eventually(t, func() bool { return len(inbox.matching("企业微信", "【已恢复】", link)) == 1 },
+		30*time.Second, 200*time.Millisecond, "the recovery is announced when the link returns") {
+		t.Fatalf("messages: %v\nInterfaceDown incidents: %+v", inbox.matching(), d.incidents(t, "alertname=InterfaceDown"))
+	}
 	require.Eventually(t, func() bool {
 		for _, inc := range d.incidents(t, "open=1&alertname=InterfaceDown") {
 			if inc.Labels["link"] == link {

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,28 +25,69 @@ type demoRun struct{ url, sim, password string }
 
 func startDemo(t *testing.T, dir string, vms int, wan ...float64) (*demoRun, func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan demoRun, 1)
-	done := make(chan error, 1)
-	var out strings.Builder
 	scale := 0.0
 	if len(wan) > 0 {
 		scale = wan[0]
 	}
-	go func() {
-		done <- runDemo(ctx, demo.Options{DataDir: dir, Listen: "127.0.0.1:0", VMs: vms, Interval: 2 * time.Second, WANScale: scale,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Out: &out,
-			Ready: func(u, s, p string) { ready <- demoRun{u, s, p} }})
-	}()
+	return launchDemo(t, demo.Options{DataDir: dir, VMs: vms, Interval: 2 * time.Second, WANScale: scale})
+}
+
+// launchDemo starts the demo with o (a fresh data directory when o has none,
+// made here so that its removal runs after the demo has stopped) and returns
+// it with the function that stops it. The demo's warnings and errors are
+// kept and printed when the test fails: a story that times out on a loaded
+// CI machine must say why.
+func launchDemo(t *testing.T, o demo.Options) (*demoRun, func()) {
+	t.Helper()
+	if o.DataDir == "" {
+		o.DataDir = t.TempDir()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan demoRun, 1)
+	done := make(chan error, 1)
+	logs := &syncBuffer{}
+	o.Listen, o.Out = "127.0.0.1:0", io.Discard
+	o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	o.Ready = func(u, s, p string) { ready <- demoRun{u, s, p} }
+	go func() { done <- runDemo(ctx, o) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			require.NoError(t, <-done)
+			if t.Failed() {
+				t.Logf("the demo's warnings and errors:\n%s", logs.String())
+			}
+		})
+	}
 	select {
 	case r := <-ready:
-		return &r, func() { cancel(); require.NoError(t, <-done) }
+		return &r, stop
 	case err := <-done:
-		t.Fatalf("demo stopped: %v", err)
+		t.Fatalf("demo stopped: %v\n%s", err, logs.String())
 	case <-time.After(30 * time.Second):
-		t.Fatal("demo did not start within 30s")
+		cancel()
+		t.Fatalf("demo did not start within 30s\n%s", logs.String())
 	}
 	return nil, nil
+}
+
+// syncBuffer is a bytes.Buffer the demo's goroutines may log into at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func (d *demoRun) get(t *testing.T, path string, into any) int {

@@ -168,8 +168,8 @@ func (s *isapiSnapshot) authorized(r *http.Request, chal *digest.Challenge) bool
 		subtle.ConstantTimeCompare([]byte(want.Response), []byte(cred.Response)) == 1
 }
 
-// scene is a picture with structure and colour (a park view stand-in): sky, lake, bank, trees.
-func scene(w, h int, shift int) image.Image {
+// parkView is a picture with structure and colour (a park view stand-in): sky, lake, bank, trees.
+func parkView(w, h int, shift int) image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {

@@ -211,7 +211,7 @@ func FuzzReadPPM(f *testing.F) {
 
 // FuzzDecodeSnapshot: a snapshot body is a JPEG or a clear error, never a panic or a bomb.
 func FuzzDecodeSnapshot(f *testing.F) {
-	jpg, err := encodeJPEG(scene(64, 36, 0), 80)
+	jpg, err := encodeJPEG(parkView(64, 36, 0), 80)
 	require.NoError(f, err)
 	f.Add(200, "image/jpeg", jpg)
 	f.Add(200, "application/xml", []byte(`<ResponseStatus><statusCode>4</statusCode></ResponseStatus>`))

@@ -40,7 +40,7 @@ func TestPasswordNeverShown(t *testing.T) {
 		camTargetFor("bad-url", "rtsp://admin:"+urlPW+"@"+host+":x/auth", nil),
 		camTargetFor("refused", "rtsp://admin:"+urlPW+"@"+strings.TrimPrefix(closedRTSP(t), "rtsp://"), nil),
 		camTargetFor("snap", peer.URL("/cam1"), map[string]string{"username": "admin", "password_file": wrong,
-			"snapshot_url": newISAPISnapshot(t, "admin", "other", scene(64, 36, 0)).URL()}),
+			"snapshot_url": newISAPISnapshot(t, "admin", "other", parkView(64, 36, 0)).URL()}),
 	}
 	var seen []string
 	for _, tgt := range targets {

@@ -21,7 +21,7 @@ func TestStoreBudget(t *testing.T) {
 	dir := t.TempDir()
 	s, err := NewStore(dir, 1<<20)
 	require.NoError(t, err)
-	thumb, err := s.putFrame("cam-a", scene(1280, 720, 0), time.Unix(1000, 0), false, 320)
+	thumb, err := s.putFrame("cam-a", parkView(1280, 720, 0), time.Unix(1000, 0), false, 320)
 	require.NoError(t, err)
 	base := time.Unix(2_000_000_000, 0)
 	n := int(2<<20)/len(thumb) + 1 // twice the budget
@@ -74,7 +74,7 @@ func TestEvidenceNearest(t *testing.T) {
 // TestHandlersHostileInput: bad names, traversal attempts, unknown faults and methods.
 func TestHandlersHostileInput(t *testing.T) {
 	c := newTestCollector(t, testConfig(func(c *Config) { c.FFmpegPath = NoDecoder }))
-	_, err := c.store.putFrame("cam-1", scene(640, 360, 0), time.Now(), false, 320)
+	_, err := c.store.putFrame("cam-1", parkView(640, 360, 0), time.Now(), false, 320)
 	require.NoError(t, err)
 	require.NoError(t, c.store.putEvidence("cam-1", vqd.Occlusion, time.Now(), []byte{0xff, 0xd8, 0xff, 0xd9}))
 	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(c.store.dir), "secret.txt"), []byte("x"), 0o600))

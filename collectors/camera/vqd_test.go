@@ -183,7 +183,7 @@ func TestVQDPlumbing(t *testing.T) {
 func TestVQDFromSnapshot(t *testing.T) {
 	testpeer.LookBinary(t, "/usr/bin/ffmpeg", ffmpegHint)
 	peer := testpeer.RTSP(t, testpeer.RTSPOptions{})
-	snap := newISAPISnapshot(t, "admin", "isapi-Pw9", scene(960, 540, 0))
+	snap := newISAPISnapshot(t, "admin", "isapi-Pw9", parkView(960, 540, 0))
 	c := newTestCollector(t, testConfig(func(c *Config) { c.FreezeGap = time.Second }))
 	c.analyze = stubAnalyze
 

@@ -135,8 +135,8 @@ func (s *system) openPipeline() error {
 	if err := s.replayFlapHistory(); err != nil {
 		return fmt.Errorf("take back the link changes the flap rules count: %w", err)
 	}
-	if s.kinds, err = kinds(s.config(), kindEnv{logger: s.logger, events: s.eventSink(),
-		pictures: s.config().Storage.PicturesDir()}); err != nil {
+	if s.kinds, err = kinds(s.config(), collectors.Env{Logger: s.logger, Events: s.eventSink(),
+		Pictures: s.config().Storage.PicturesDir()}); err != nil {
 		return err
 	}
 	s.agent, _ = s.kinds["agent"].Collector.(*agent.Collector) // its metric metadata for the query API

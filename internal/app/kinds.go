@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"log/slog"
 	"slices"
 
 	"github.com/swanwatch/swanwatch/collectors"
@@ -17,29 +16,19 @@ import (
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
-// kindEnv is what a constructor may use besides its own section.
-type kindEnv struct {
-	logger *slog.Logger
-	// events receives what collectors notice between polls (an SNMP port
-	// that went down), the same sink as the trap receiver's.
-	events collectors.EventSink
-	// pictures is where the cameras' thumbnails, evidence and references live.
-	pictures string
-}
-
 // kindDef is one collector kind: its name in the inventory, its section of
 // collectors: in swanwatch.yaml, and its constructor.
 type kindDef struct {
 	name  string
-	build func(*config.Collectors, kindEnv) (collectors.Kind, error)
+	build func(*config.Collectors, collectors.Env) (collectors.Kind, error)
 }
 
 // kind ties a name to its configuration type C and its constructor, so the
 // table below reads as one line per kind and the compiler checks that the
 // section and the constructor agree.
-func kind[C any](name string, section func(*config.Collectors) C, build func(C, kindEnv) (collectors.Kind, error)) kindDef {
-	return kindDef{name: name, build: func(c *config.Collectors, env kindEnv) (collectors.Kind, error) {
-		env.logger = env.logger.With("kind", name)
+func kind[C any](name string, section func(*config.Collectors) C, build func(C, collectors.Env) (collectors.Kind, error)) kindDef {
+	return kindDef{name: name, build: func(c *config.Collectors, env collectors.Env) (collectors.Kind, error) {
+		env.Logger = env.Logger.With("kind", name)
 		k, err := build(section(c), env)
 		if err != nil {
 			return collectors.Kind{}, fmt.Errorf("collector kind %s: %w", name, err)
@@ -52,13 +41,13 @@ func kind[C any](name string, section func(*config.Collectors) C, build func(C, 
 // package under collectors/, its section in config.Collectors, and one line
 // here: nothing else in the server names kinds.
 var kindTable = []kindDef{
-	kind("agent", func(c *config.Collectors) agent.Config { return c.Agent }, newAgent),
-	kind("link", func(c *config.Collectors) link.Config { return c.Link }, newLink),
-	kind("netprobe", func(c *config.Collectors) netprobe.Config { return c.Netprobe }, newNetprobe),
-	kind("snmp", func(c *config.Collectors) snmp.Config { return c.SNMP }, newSNMP),
-	kind(camera.Kind, func(c *config.Collectors) camera.Config { return c.Camera }, newCamera),
-	kind(nvr.Kind, func(c *config.Collectors) nvr.Config { return c.NVR }, newNVR),
-	kind(device.Kind, func(c *config.Collectors) device.Config { return c.Device }, newDevice),
+	kind("agent", func(c *config.Collectors) agent.Config { return c.Agent }, agent.NewKind),
+	kind("link", func(c *config.Collectors) link.Config { return c.Link }, link.NewKind),
+	kind("netprobe", func(c *config.Collectors) netprobe.Config { return c.Netprobe }, netprobe.NewKind),
+	kind("snmp", func(c *config.Collectors) snmp.Config { return c.SNMP }, snmp.NewKind),
+	kind(camera.Kind, func(c *config.Collectors) camera.Config { return c.Camera }, camera.NewKind),
+	kind(nvr.Kind, func(c *config.Collectors) nvr.Config { return c.NVR }, nvr.NewKind),
+	kind(device.Kind, func(c *config.Collectors) device.Config { return c.Device }, device.NewKind),
 }
 
 // KindNames lists the collector kinds this build knows, for inventory validation.
@@ -70,50 +59,8 @@ var KindNames = func() []string {
 	return slices.Sorted(slices.Values(out))
 }()
 
-func newAgent(c agent.Config, env kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	return collectors.Kind{Collector: agent.New(c, env.logger), Schedule: c.Schedule}, nil
-}
-
-func newLink(c link.Config, _ kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	return collectors.Kind{Collector: link.New(c), Schedule: c.Schedule}, nil
-}
-
-func newNetprobe(c netprobe.Config, env kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	np, err := netprobe.New(c, env.logger)
-	return collectors.Kind{Collector: np, Schedule: c.Schedule}, err
-}
-
-func newSNMP(c snmp.Config, env kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	sn, err := snmp.New(c, env.logger, snmp.WithEvents(env.events))
-	return collectors.Kind{Collector: sn, Schedule: c.Schedule}, err
-}
-
-func newCamera(c camera.Config, env kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	store, err := camera.NewStore(env.pictures, c.PicturesBudget)
-	if err != nil {
-		return collectors.Kind{}, err
-	}
-	return collectors.Kind{Collector: camera.New(c, store, env.logger), Schedule: c.Schedule}, nil
-}
-
-func newNVR(c nvr.Config, env kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	return collectors.Kind{Collector: nvr.New(c, env.logger), Schedule: c.Schedule}, nil
-}
-
-func newDevice(c device.Config, env kindEnv) (collectors.Kind, error) {
-	c = c.WithDefaults()
-	d, err := device.New(c, env.logger)
-	return collectors.Kind{Collector: d, Schedule: c.Schedule}, err
-}
-
 // kinds builds one collector per kind of the table.
-func kinds(cfg *config.Config, env kindEnv) (map[string]collectors.Kind, error) {
+func kinds(cfg *config.Config, env collectors.Env) (map[string]collectors.Kind, error) {
 	out := make(map[string]collectors.Kind, len(kindTable))
 	for _, k := range kindTable {
 		built, err := k.build(&cfg.Collectors, env)

@@ -68,7 +68,7 @@ func (s *system) openNotifier() error {
 func (s *system) notifyConfig() alerting.NotifyConfig {
 	a := s.config().Alerting
 	cfg := alerting.NotifyConfig{Route: a.Route, Receivers: s.notify.receivers(), Topology: s.notify.topo.Load(),
-		InhibitRules: append(builtinInhibitRules(), a.InhibitRules...), Maintenance: a.Maintenance, Watches: a.Watches,
+		InhibitRules: append(alerting.BuiltinInhibitRules(), a.InhibitRules...), Maintenance: a.Maintenance, Watches: a.Watches,
 		Policies: map[string]*oncall.Policy{}}
 	for _, p := range a.EscalationPolicies {
 		cfg.Policies[p.Name] = p
@@ -120,24 +120,4 @@ func (s *system) updateNotifier() {
 	s.notify.mu.Lock()
 	defer s.notify.mu.Unlock()
 	s.notify.notifier.Update(s.notifyConfig())
-}
-
-// builtinInhibitRules keep one fault from paging twice: the linkDown trap
-// (InterfaceDown, at once) and the polled confirmation two minutes later
-// (WanLinkDown) are the same broken link; and a port that flaps
-// (InterfaceFlapping, 链路频繁震荡) pages once for the flapping, not once
-// more for every down that outlasts a notifier tick; a camera that is
-// offline (CameraOffline) records nothing, so its recorder channel's gap
-// (RecordingGap, which names the camera) is the same fault.
-func builtinInhibitRules() []alerting.InhibitRule {
-	rule := func(src, dst string, equal ...string) alerting.InhibitRule {
-		s, _ := alerting.ParseMatchers(src) // constants, valid (TestBuiltinInhibitRules)
-		d, _ := alerting.ParseMatchers(dst)
-		return alerting.InhibitRule{Source: s, Target: d, Equal: equal}
-	}
-	return []alerting.InhibitRule{
-		rule(`{alertname="InterfaceDown"}`, `{alertname="WanLinkDown"}`, "link"),
-		rule(`{alertname="InterfaceFlapping"}`, `{alertname="InterfaceDown"}`, "instance", "ifname"),
-		rule(`{alertname="CameraOffline"}`, `{alertname="RecordingGap"}`, "camera"),
-	}
 }

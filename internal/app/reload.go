@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"sync"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -105,23 +104,6 @@ func (r *reloader) fail(err error) error {
 	return err
 }
 
-// restartSections names the sections whose change needs a restart.
-func restartSections(old, cur *config.Config) []string {
-	var out []string
-	for name, pair := range map[string][2]any{
-		"server": {old.Server, cur.Server}, "storage": {old.Storage, cur.Storage},
-		"events": {old.Events, cur.Events}, "collectors": {old.Collectors, cur.Collectors},
-		"traps": {old.Traps, cur.Traps}, "bigscreen": {old.Bigscreen, cur.Bigscreen}, "log": {old.Log, cur.Log},
-	} {
-		// Compared by value: a JSON form would mask secrets, and a changed
-		// remote_write password alone must be named too.
-		if !reflect.DeepEqual(pair[0], pair[1]) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
 // handle serves POST /-/reload (admin): 200 on success, 400 with the problems.
 func (r *reloader) handle(w http.ResponseWriter, req *http.Request) {
 	reply := make(chan error, 1)
@@ -145,12 +127,10 @@ func (r *reloader) handle(w http.ResponseWriter, req *http.Request) {
 // says so, while the rest of the reload applies.
 func (s *system) swapConfig(cfg *config.Config) error {
 	old := s.config()
-	next := *cfg
-	for _, section := range restartSections(old, cfg) {
+	next, changed := cfg.WithRunning(old)
+	for _, section := range changed {
 		s.logger.Warn("configuration section changed; it takes effect after a restart", "section", section)
 	}
-	next.Server, next.Storage, next.Events, next.Collectors = old.Server, old.Storage, old.Events, old.Collectors
-	next.Traps, next.Bigscreen, next.Log = old.Traps, old.Bigscreen, old.Log
 	err := s.reloadReceivers(old, cfg)
 	if err != nil {
 		next.Alerting.Receivers = old.Alerting.Receivers

@@ -148,8 +148,8 @@ func (s *system) kindRoutes() []route {
 			route{pattern: "GET /api/v1/cameras/reference", role: v, handler: http.HandlerFunc(c.ServeReference)},
 			// The operator confirms the camera's present view as its 基准画面 (audited).
 			route{pattern: "POST /api/v1/cameras/reference", role: op, handler: http.HandlerFunc(c.ConfirmReference)},
-			route{pattern: "GET /wall/cameras/thumb", role: v, handler: http.HandlerFunc(c.ServeThumb)},
-			route{pattern: "GET /wall/cameras/reference", role: v, handler: http.HandlerFunc(c.ServeReference)})
+			route{pattern: "GET " + camera.WallThumbPath, role: v, handler: http.HandlerFunc(c.ServeThumb)},
+			route{pattern: "GET " + camera.WallReferencePath, role: v, handler: http.HandlerFunc(c.ServeReference)})
 	}
 	if d, ok := s.kinds[device.Kind].Collector.(*device.Collector); ok {
 		// A camera cannot log in: the push token (push_token_file) is its credential.

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -18,7 +15,6 @@ import (
 	"github.com/swanwatch/swanwatch/dashboards"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/inventory"
-	"github.com/swanwatch/swanwatch/internal/vqd"
 	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
@@ -82,8 +78,8 @@ func (s *system) wallActors() []func(context.Context) error {
 	return []func(context.Context) error{s.wall.eval.Run, s.wall.hub.Run}
 }
 
-// cameraTiles is the camera wall's feed: the camera collector's view of
-// every camera, named as the inventory names its site.
+// cameraTiles is the camera wall's feed: the camera collector's tiles, each
+// camera's site named as the inventory names it.
 func (s *system) cameraTiles(context.Context) ([]scene.CameraTile, error) {
 	c, ok := s.kinds[camera.Kind].Collector.(*camera.Collector)
 	if !ok {
@@ -95,33 +91,5 @@ func (s *system) cameraTiles(context.Context) ([]scene.CameraTile, error) {
 			sites[t.Name] = t.Site
 		}
 	}
-	st := c.Status()
-	out := make([]scene.CameraTile, 0, len(st))
-	for _, cs := range st {
-		out = append(out, cameraTile(cs, sites[cs.Camera]))
-	}
-	return out, nil
-}
-
-// cameraTile draws one camera's status as the wall's tile: offline is bad,
-// a picture fault warn; the thumbnail's address changes with each round.
-func cameraTile(cs camera.CameraStatus, site string) scene.CameraTile {
-	q := url.Values{"camera": {cs.Camera}}.Encode()
-	t := scene.CameraTile{Name: cs.Camera, Title: strings.TrimSpace(site + " " + cs.Camera), Site: site, State: "ok"}
-	if cs.ThumbAge != nil { // a new round may bring a new picture: at most one reload a round
-		t.Thumb = "/wall/cameras/thumb?" + q + "&v=" + strconv.FormatInt(cs.LastRound.Unix(), 10)
-	}
-	switch {
-	case !cs.Online:
-		t.State, t.Faults = "bad", []string{"离线"}
-	case len(cs.Faults) > 0:
-		t.State = "warn"
-	}
-	for _, f := range cs.Faults {
-		t.Faults = append(t.Faults, f.Name)
-		if f.ID == vqd.SceneChange {
-			t.Reference = "/wall/cameras/reference?" + q
-		}
-	}
-	return t
+	return c.Tiles(sites), nil
 }

@@ -1,4 +1,4 @@
-package app
+package alerting_test
 
 import (
 	"testing"
@@ -12,7 +12,7 @@ import (
 // The built-in rules parse (their matchers are constants), and a flapping
 // port holds back its own InterfaceDown, not another port's.
 func TestBuiltinInhibitRules(t *testing.T) {
-	rules := builtinInhibitRules()
+	rules := alerting.BuiltinInhibitRules()
 	for _, r := range rules {
 		require.NoError(t, r.Validate())
 	}
@@ -43,7 +43,7 @@ func TestBuiltinInhibitRulesHoldTheOfflineCamerasGap(t *testing.T) {
 		alert("1", "CameraOffline", "cam-island-01"),
 		alert("2", "RecordingGap", "cam-island-01"),
 		alert("3", "RecordingGap", "cam-island-02"),
-	}, nil, builtinInhibitRules())
+	}, nil, alerting.BuiltinInhibitRules())
 	held := map[string]bool{}
 	for _, m := range marked {
 		held[m.Alert.Fingerprint] = m.Suppressed

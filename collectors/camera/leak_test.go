@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -95,6 +96,9 @@ func TestVDKAloneLeaks(t *testing.T) {
 	u, err := parseCameraURL(url)
 	require.NoError(t, err)
 	u.User = urlUser("u", "p")
+	// No collection during the loop: the sockets' finalizers would close
+	// some of them, and how many depends on the machine's load.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	before := openFDs(t)
 	for range 50 {
 		cl, err := rtspv2.Dial(rtspv2.RTSPClientOptions{URL: u.String(), DisableAudio: true,
@@ -103,11 +107,10 @@ func TestVDKAloneLeaks(t *testing.T) {
 		require.Nil(t, cl)
 	}
 	leaked := openFDs(t) - before
-	t.Logf("50 failed vdk Dials left %d sockets open", leaked)
-	// Not all 50: a GC during the loop lets the sockets' finalizers close some
-	// (18–22 of 50 stayed open in runs here); a handful is
-	// already more than the 0 the guarded sessions must leave.
-	assert.GreaterOrEqual(t, leaked, 10)
+	t.Logf("50 failed vdk Dials left %d descriptors open (both ends: the server is in this process)", leaked)
+	// Every one of them, with the collector off; 0 is what the guarded
+	// sessions above must leave.
+	assert.GreaterOrEqual(t, leaked, 45)
 	runtime.GC() // let the finalizers close them before goleak and the next test look
 }
 

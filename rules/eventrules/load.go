@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"regexp"
 	"strings"
 
@@ -24,14 +26,24 @@ var packFS embed.FS
 // maxRuleFileBytes bounds one event rule file; real ones are a few KiB.
 const maxRuleFileBytes = 1 << 20
 
-// Pack returns the shipped event rules (rules/eventrules/packs/events.yml).
+// Pack returns the shipped event rules: every rules/eventrules/packs/*.yml,
+// in name order (events.yml for the network, one file per later area).
 func Pack() ([]Rule, error) {
-	b, err := packFS.ReadFile("packs/events.yml")
+	names, err := fs.Glob(packFS, "packs/*.yml")
 	if err != nil {
-		return nil, fmt.Errorf("read event pack: %w", err)
+		return nil, fmt.Errorf("list event packs: %w", err)
 	}
-	rules, errs := Parse("swanwatch-pack:events.yml", b)
-	return rules, errors.Join(errs...)
+	var all []Rule
+	var problems []error
+	for _, name := range names { // Glob sorts
+		b, err := packFS.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read event pack: %w", err)
+		}
+		rules, errs := Parse("swanwatch-pack:"+path.Base(name), b)
+		all, problems = append(all, rules...), append(problems, errs...)
+	}
+	return all, errors.Join(problems...)
 }
 
 // LoadFile reads and compiles one event rule file. Each problem reads

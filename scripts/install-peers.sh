@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # install-peers.sh — installs the real third-party peers the tests run against:
 # node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, promtool, Chromium (+ CJK fonts),
-# GStreamer RTSP server, ffmpeg, pymodbus from Debian, VictoriaLogs (the Loki-protocol
+# GStreamer RTSP server, ffmpeg, pymodbus, libvirtd from Debian, VictoriaLogs (the Loki-protocol
 # receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
 # that is already there is not touched. Tests FAIL, never skip, without them.
 set -euo pipefail
@@ -39,6 +39,10 @@ done
 /usr/bin/python3 -c 'import serial_asyncio' 2>/dev/null || apt_pkgs+=(python3-serial-asyncio)
 # sipp answers SIP OPTIONS as the broadcast terminals' independent peer.
 [ -x /usr/bin/sipp ] || apt_pkgs+=(sip-tester)
+# The cloud: libvirtd with its built-in test driver is the KVM hypervisor peer (run as nobody in
+# session mode by the tests, never as the system daemon).
+[ -x /usr/sbin/libvirtd ] || apt_pkgs+=(libvirt-daemon)
+[ -x /usr/bin/virsh ] || apt_pkgs+=(libvirt-clients)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -350,4 +350,23 @@ BEGIN SELECT RAISE(ABORT, 'sla_corrections younger than 5 years cannot be delete
 -- on gzip-compressed JSON lines (stored as a BLOB; older rows stay JSON text).
 ALTER TABLE sla_days ADD COLUMN stats TEXT NOT NULL DEFAULT '';
 `},
+	{10, "ha failures", `
+-- One row per host failure (rules/ha, R-A9): the host, when it failed and
+-- recovered, and each of its VMs with its outcome (JSON array).
+CREATE TABLE ha_failures (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	instance     TEXT    NOT NULL,             -- the platform target (vCenter, libvirt URI)
+	host         TEXT    NOT NULL,
+	cluster      TEXT    NOT NULL,
+	kind         TEXT    NOT NULL,             -- host_failed or host_isolated
+	failed_at    INTEGER NOT NULL,             -- unix ms
+	recovered_at INTEGER NOT NULL DEFAULT 0,   -- the host back; 0: not yet
+	closed_at    INTEGER NOT NULL DEFAULT 0,   -- host and every VM back; 0: open
+	vms          TEXT    NOT NULL,             -- JSON array of rules/ha.VM
+	updated_at   INTEGER NOT NULL
+);
+-- One open failure per host.
+CREATE UNIQUE INDEX ha_failures_open ON ha_failures (instance, host) WHERE closed_at = 0;
+CREATE INDEX ha_failures_failed_at ON ha_failures (failed_at);
+`},
 }

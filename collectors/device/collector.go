@@ -81,6 +81,7 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, emit colle
 	if err != nil {
 		return err
 	}
+	t.Params = p.withDefaults(t.Params)
 	now := c.now()
 	st := c.state(t.Key(), now)
 	st.mu.Lock()
@@ -129,7 +130,8 @@ func (c *Collector) ValidateTarget(t collectors.Target) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	t.Params = p.withDefaults(t.Params)
+	errs := []error{p.checkParams(t.Params)}
 	switch p.Driver {
 	case driverHTTP:
 		_, err := deviceURL(t.Address)

@@ -42,15 +42,18 @@ func (p *Profile) compileMetric(i int) error {
 // checkSource checks that exactly the driver's source fields are set.
 func (p *Profile) checkSource(m *Metric, add func(string, ...any)) {
 	set := map[string]bool{"request": m.Request != "", "path": m.Path != "", "each": m.Each != "",
-		"register": m.Register != "", "column": m.Column != "", "scalar": m.Scalar != "", "probe": m.Probe != ""}
-	own := map[string][]string{driverHTTP: {"request", "path", "each"}, driverModbus: {"register"},
-		driverSNMP: {"column", "scalar"}, driverTCP: {"probe"}, driverSIP: {"probe"}}[p.Driver]
+		"register": m.Register != "", "column": m.Column != "", "scalar": m.Scalar != "", "probe": m.Probe != "",
+		"param": m.Param != "", "any": len(m.Any) > 0, "where": m.Where != nil}
+	own := map[string][]string{driverHTTP: {"request", "path", "each"}, driverModbus: {"register", "param"},
+		driverSNMP: {"column", "scalar", "param", "any", "where"}, driverTCP: {"probe"}, driverSIP: {"probe"}}[p.Driver]
 	for _, f := range slices.Sorted(maps.Keys(set)) {
 		if set[f] && !slices.Contains(own, f) {
 			add("%s is not a source of driver %s", f, p.Driver)
 		}
 	}
 	switch {
+	case m.Param != "":
+		p.checkParamSource(m, add)
 	case p.Driver == driverHTTP && p.HTTP != nil:
 		p.checkHTTPSource(m, add)
 	case p.Driver == driverModbus && p.Modbus != nil:
@@ -80,8 +83,21 @@ func (p *Profile) checkHTTPSource(m *Metric, add func(string, ...any)) {
 }
 
 func (p *Profile) checkSNMPSource(m *Metric, add func(string, ...any)) {
-	if (m.Column == "") == (m.Scalar == "") {
-		add("set one of column (table.column) and scalar")
+	n := 0
+	for _, set := range []bool{m.Column != "", m.Scalar != "", len(m.Any) > 0} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		add("set one of column (table.column), scalar, any and param")
+		return
+	}
+	if m.Where != nil && m.Column == "" {
+		add("where filters the rows of a column")
+	}
+	if len(m.Any) > 0 {
+		p.checkAny(m, add)
 		return
 	}
 	if m.Scalar != "" {
@@ -99,6 +115,9 @@ func (p *Profile) checkSNMPSource(m *Metric, add func(string, ...any)) {
 	}
 	if m.KeepMissing < 0 {
 		add("keep_missing %s must not be negative", m.KeepMissing)
+	}
+	if m.Where != nil {
+		p.checkCondition(m.Where, "where", m.table, add)
 	}
 }
 

@@ -91,6 +91,10 @@ func (r *round) collectModbus(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	spec, err := resolveRegisters(r.p.Modbus, r.t.Params)
+	if err != nil {
+		return err
+	}
 	addr, err := hostPort(r.t.Address, defaultModbusPort)
 	if err != nil {
 		return err
@@ -100,7 +104,7 @@ func (r *round) collectModbus(ctx context.Context) error {
 		timeout = max(min(timeout, time.Until(dl)), 10*time.Millisecond)
 	}
 	done := make(chan modbusResult, 1)
-	go func() { done <- readModbus(ctx, addr, mt, r.p.Modbus, timeout) }()
+	go func() { done <- readModbus(ctx, addr, mt, spec, timeout) }()
 	var res modbusResult
 	select {
 	case res = <-done:
@@ -117,6 +121,8 @@ func (r *round) collectModbus(ctx context.Context) error {
 		m := &r.p.Metrics[i]
 		v, ok := res.values[m.Register]
 		switch {
+		case m.Param != "":
+			errs = append(errs, r.putParam(m))
 		case ok:
 			errs = append(errs, r.put(m, numRaw(v), nil))
 		case m.Optional:

@@ -31,7 +31,10 @@ type Profile struct {
 	TCP         *PortSection `yaml:"tcp"`
 	SIP         *PortSection `yaml:"sip"`
 	Push        *PushSection `yaml:"push"`
-	Metrics     []Metric     `yaml:"metrics"`
+	// Params are defaults of target params the profile reads (a target's
+	// own value wins), e.g. the register order of a sensor family.
+	Params  map[string]string `yaml:"params"`
+	Metrics []Metric          `yaml:"metrics"`
 
 	file  string         // where it was loaded from, for errors
 	lines map[string]int // "metrics[3]" → line, for errors after loading
@@ -93,6 +96,12 @@ type ModbusRegister struct {
 	// ByteOrder/WordOrder override the device's for this register.
 	ByteOrder string `yaml:"byte_order"`
 	WordOrder string `yaml:"word_order"`
+	// PositionIn names a target param that lists register ids in the order
+	// the device keeps them ("temperature,humidity"): the register's address
+	// is Address plus its position in that list times its size. Sensors of
+	// one family disagree on the order, so the order is configuration
+	// (modbus_order.go).
+	PositionIn string `yaml:"position_in"`
 }
 
 // SNMPSection is the snmp driver's part: table columns walked side by side
@@ -139,6 +148,14 @@ type Metric struct {
 	Column   string `yaml:"column"`   // snmp: table.column, one series per row
 	Scalar   string `yaml:"scalar"`   // snmp
 	Probe    string `yaml:"probe"`    // tcp, sip_options: up, connect_seconds, rtt_seconds, status_code
+	Param    string `yaml:"param"`    // snmp, modbus_tcp: the target's param, a number (a PDU's rating)
+	// Any (snmp) is 1 when any of its conditions holds and 0 when none does:
+	// a state a device reports in several places (a UPS on battery: its
+	// output source, its seconds on battery, the OnBattery alarm).
+	Any []Condition `yaml:"any"`
+	// Where (snmp columns) keeps only the rows whose column matches: the
+	// phase rows of a PDU's load table, not its bank rows.
+	Where *Condition `yaml:"where"`
 
 	// How it becomes a number.
 	Parse   string             `yaml:"parse"`   // number (default), leading_number ("55.0℃"), bool

@@ -25,6 +25,7 @@ func (p *Profile) compile() error {
 		add(p.errTop("driver", "%q must be one of %s", p.Driver, strings.Join(drivers, ", ")))
 	}
 	add(p.checkSections())
+	add(p.checkProfileParams())
 	switch p.Driver {
 	case driverHTTP:
 		add(p.compileHTTP())
@@ -178,7 +179,10 @@ func (p *Profile) compileModbus() error {
 		}
 		ids[m.Registers[i].ID] = true
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return p.checkPositions()
 }
 
 func (p *Profile) checkRegister(r *ModbusRegister, path string) error {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// seriesSpec is one park-device series of docs/swanlake.md: the labels it
+// seriesSpec is one device series of docs/swanlake.md or docs/cloud.md: the labels it
 // carries besides the target's, and whether it is a counter.
 type seriesSpec struct {
 	labels  []string
@@ -34,6 +34,21 @@ var contract = map[string]seriesSpec{
 	"wifi_ap_up":              {labels: []string{"ap", "zone"}},
 	"wifi_clients":            {labels: []string{"ap", "zone"}},
 	"broadcast_zone_up":       {labels: []string{"zone"}},
+
+	// Machine rooms of the government cloud (docs/cloud.md "Machine rooms"):
+	// room, rack and feed are inventory labels the runner adds.
+	"ups_on_battery":                {},
+	"ups_battery_status":            {},
+	"ups_battery_minutes_remaining": {},
+	"ups_battery_charge_ratio":      {},
+	"ups_load_ratio":                {labels: []string{"line"}},
+	"ups_input_voltage_volts":       {labels: []string{"line"}},
+	"ups_alarms_present":            {},
+	"pdu_input_current_amps":        {labels: []string{"phase"}},
+	"pdu_rating_amps":               {},
+	"pdu_power_watts":               {},
+	"room_temperature_celsius":      {},
+	"room_humidity_ratio":           {},
 }
 
 // customPrefix starts the names of series a profile adds beyond the contract.

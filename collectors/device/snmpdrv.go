@@ -54,11 +54,16 @@ func (r *round) collectSNMP(ctx context.Context) error {
 	var errs []error
 	for i := range r.p.Metrics {
 		m := &r.p.Metrics[i]
-		if m.Scalar != "" {
+		switch {
+		case m.Param != "":
+			errs = append(errs, r.putParam(m))
+		case len(m.Any) > 0:
+			errs = append(errs, r.putAny(m, scalars, tables))
+		case m.Scalar != "":
 			errs = append(errs, r.putScalar(m, scalars[m.Scalar]))
-			continue
+		default:
+			errs = append(errs, r.putColumn(m, tables[m.table]))
 		}
-		errs = append(errs, r.putColumn(m, tables[m.table]))
 	}
 	return joinErrs(errs)
 }
@@ -127,8 +132,8 @@ func (r *round) putColumn(m *Metric, tab *snmpTable) error {
 	emitted := map[string]bool{}
 	for _, idx := range tab.order {
 		raw, ok := pduRaw(tab.cols[ci][idx])
-		if !ok {
-			continue // rows of joined tables: this one lacks the column
+		if !ok || !r.rowMatches(m, tab, idx) {
+			continue // rows of joined tables: this one lacks the column; or filtered out
 		}
 		env := &tplEnv{index: idx, col: r.rowText(m.table, tab, idx)}
 		v, kv, err := r.series(m, raw, env)

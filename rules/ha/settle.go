@@ -1,0 +1,112 @@
+package ha
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/swanwatch/swanwatch/rules/alerting"
+)
+
+// settle runs after every batch and every tick: deadlines, closing, saving
+// what changed, then one delivery of the alerts that changed. A failure is
+// saved before its alert goes out, so a restart never forgets an incident
+// the phone already rang for; a close that could not be saved is retried and
+// announced only once saved.
+func (t *Tracker) settle(ctx context.Context, now time.Time) {
+	t.expireEarly(now)
+	keys := make([]hostKey, 0, len(t.open))
+	for k := range t.open {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b hostKey) int {
+		return cmp.Or(cmp.Compare(a.instance, b.instance), cmp.Compare(a.host, b.host))
+	})
+	var out []alerting.Alert
+	for _, k := range keys {
+		if a, ok := t.settleOne(ctx, k, now); ok {
+			out = append(out, a)
+		}
+	}
+	t.gauge()
+	t.deliver(ctx, out)
+}
+
+func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time) (alerting.Alert, bool) {
+	tr := t.open[k]
+	t.deadline(tr, now)
+	if end, ok := t.closable(tr, now); ok && tr.f.ClosedAt.IsZero() {
+		tr.f.ClosedAt = end
+		tr.dirty = true
+	}
+	if tr.dirty {
+		if err := t.save(ctx, &tr.f); err != nil {
+			metrics.GetOrCreateCounter(`swanwatch_ha_store_errors_total`).Inc()
+			t.opts.Log.Error("save host failure; kept in memory and retried", "host", tr.f.Host,
+				"instance", tr.f.Instance, "err", err)
+		} else {
+			tr.dirty = false
+		}
+	}
+	if !tr.f.Open() {
+		if tr.dirty {
+			return alerting.Alert{}, false
+		}
+		delete(t.open, k)
+		t.lastClosed[k] = tr.f.ClosedAt
+		return alertOf(&tr.f), true
+	}
+	a := alertOf(&tr.f)
+	if d := a.Annotations["description"]; d != tr.sentAnn {
+		tr.sentAnn = d
+		return a, true
+	}
+	return alerting.Alert{}, false
+}
+
+// deadline marks the VMs not back by FailedAt + Deadline as 未恢复.
+func (t *Tracker) deadline(tr *tracked, now time.Time) {
+	due := tr.f.FailedAt.Add(t.opts.Deadline)
+	if now.Before(due) {
+		return
+	}
+	for i := range tr.f.VMs {
+		if v := &tr.f.VMs[i]; v.Outcome == Pending {
+			v.Outcome, v.GaveUpAt = NotRecovered, due
+			tr.dirty = true
+		}
+	}
+}
+
+// closable tells whether the failure is over: the host is back, every VM is
+// back, and the window for its vm_down events has passed (so a late batch
+// cannot add a VM to a closed failure). end is when the last of them came back.
+func (t *Tracker) closable(tr *tracked, now time.Time) (end time.Time, ok bool) {
+	f := &tr.f
+	if f.RecoveredAt.IsZero() || !f.allBack() || now.Before(f.FailedAt.Add(t.opts.Window)) {
+		return time.Time{}, false
+	}
+	end = f.RecoveredAt
+	for i := range f.VMs {
+		if f.VMs[i].BackAt.After(end) {
+			end = f.VMs[i].BackAt
+		}
+	}
+	return end, true
+}
+
+func (t *Tracker) deliver(ctx context.Context, out []alerting.Alert) {
+	for _, a := range out {
+		state := "resolved"
+		if a.Firing {
+			state = "firing"
+		}
+		metrics.GetOrCreateCounter(`swanwatch_ha_alerts_total{state="` + state + `"}`).Inc()
+	}
+	if len(out) > 0 && t.onAlerts != nil {
+		t.onAlerts(ctx, out)
+	}
+}

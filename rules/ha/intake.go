@@ -13,6 +13,11 @@ import (
 // platform must not grow the records, the annotations or the database.
 const maxLabelBytes = 200
 
+// maxSkew is how far ahead of ours a platform's clock may be: its times are
+// kept up to that (a downtime is measured on the platform's clock), beyond it
+// the event happened now.
+const maxSkew = 5 * time.Minute
+
 // The event label values the tracker reads (docs/cloud.md).
 const (
 	evHostFailed     = "host_failed"
@@ -51,8 +56,8 @@ func parse(ev collectors.Event, now time.Time) (e event, reason string, ok bool)
 	l := ev.Labels
 	e.instance, e.host, e.cluster = clean(l["instance"]), clean(l["host"]), clean(l["cluster"])
 	e.vm, e.fromHost, e.toHost = clean(l["vm"]), clean(l["from_host"]), clean(l["to_host"])
-	if e.at.IsZero() || e.at.After(now) {
-		e.at = now // a platform clock ahead of ours must not hold a failure open
+	if e.at.IsZero() || e.at.After(now.Add(maxSkew)) {
+		e.at = now // a platform clock far ahead of ours must not hold a failure open
 	}
 	switch {
 	case strings.HasPrefix(e.kind, "host_") && e.host == "":

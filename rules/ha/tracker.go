@@ -86,8 +86,10 @@ type early struct {
 
 var _ collectors.EventSink = (*Tracker)(nil)
 
-// New builds a tracker over the state database (nil: memory only, for
-// tests). Call Restore before feeding it events, and Run for the deadlines.
+// New builds a tracker over the state database. With db nil it keeps only
+// the open failures in memory (no history for Month, nothing restored): for
+// tests and fuzzing. Call Restore before feeding it events, and Run for the
+// deadlines.
 func New(db *statestore.DB, onAlerts func(context.Context, []alerting.Alert), opts Options) *Tracker {
 	t := &Tracker{onAlerts: onAlerts, opts: opts.withDefaults(), open: map[hostKey]*tracked{},
 		lastClosed: map[hostKey]time.Time{}}

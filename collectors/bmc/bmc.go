@@ -108,6 +108,7 @@ type targetState struct {
 	cl         *client
 	key        [32]byte
 	root       *serviceRoot
+	expand     string // $expand query to use, "" when unsupported or seen not to work
 	logs       map[string]*logState // by Entries URI
 	health     map[string]string    // component/id → last Health, for change events
 	primed     bool                 // health seen once since start
@@ -184,7 +185,7 @@ func (c *Collector) prepare(ctx context.Context, st *targetState, tp targetParam
 	if err != nil {
 		return err
 	}
-	st.cl, st.key, st.root, st.authErr = newClient(tp, rt, c.cfg), key, nil, nil
+	st.cl, st.key, st.root, st.expand, st.authErr = newClient(tp, rt, c.cfg), key, nil, "", nil
 	return nil
 }
 

@@ -54,6 +54,12 @@ func (r *round) legacyThermal(ctx context.Context, uri string) bool {
 		r.fail(err)
 		return false
 	}
+	r.thermalSeries(th)
+	return true
+}
+
+// thermalSeries emits the legacy Thermal's temperatures and fans.
+func (r *round) thermalSeries(th thermal) {
 	for _, t := range th.Temperatures {
 		if t.Status.State == "Absent" {
 			continue
@@ -75,7 +81,6 @@ func (r *round) legacyThermal(ctx context.Context, uri string) bool {
 			r.opt("bmc_fan_speed_rpm", f.Reading, 1, "fan", n)
 		}
 	}
-	return true
 }
 
 // legacyPower reads Chassis/{id}/Power.
@@ -85,6 +90,11 @@ func (r *round) legacyPower(ctx context.Context, uri string) {
 		r.fail(err)
 		return
 	}
+	r.powerSeries(p)
+}
+
+// powerSeries emits the legacy Power's supplies.
+func (r *round) powerSeries(p power) {
 	for _, ps := range p.PowerSupplies {
 		if ps.Status.State == "Absent" {
 			continue
@@ -107,14 +117,8 @@ func (r *round) thermalSubsystem(ctx context.Context, c chassis) bool {
 	wg.Go(func() {
 		for _, m := range r.members(ctx, ts.Fans.ID) {
 			var f fan
-			if !r.decode(m, "Fan", &f) || f.Status.State == "Absent" {
-				continue
-			}
-			n := name(f.Name, f.ID)
-			r.health("fan", n, f.Status)
-			if f.SpeedPercent != nil {
-				r.opt("bmc_fan_speed_ratio", f.SpeedPercent.Reading, 0.01, "fan", n)
-				r.opt("bmc_fan_speed_rpm", f.SpeedPercent.SpeedRPM, 1, "fan", n)
+			if r.decode(m, "Fan", &f) {
+				r.fanSeries(f)
 			}
 		}
 	})
@@ -129,13 +133,15 @@ func (r *round) thermalSubsystem(ctx context.Context, c chassis) bool {
 // its own would cost a request apiece).
 func (r *round) temperatures(ctx context.Context, c chassis, metricsURI string) {
 	if r.expand != "" && c.Sensors.ID != "" {
-		for _, m := range r.members(ctx, c.Sensors.ID) {
-			var s sensor
-			if r.decode(m, "Sensor", &s) && (s.ReadingType == "Temperature" || s.ReadingUnits == "Cel") {
-				r.sensor(s)
+		if ms, ok := r.expandedMembers(ctx, c.Sensors.ID); ok {
+			for _, m := range ms {
+				var s sensor
+				if r.decode(m, "Sensor", &s) && (s.ReadingType == "Temperature" || s.ReadingUnits == "Cel") {
+					r.sensor(s)
+				}
 			}
+			return
 		}
-		return
 	}
 	if metricsURI == "" {
 		return
@@ -165,6 +171,19 @@ func (r *round) temperatures(ctx context.Context, c chassis, metricsURI string) 
 	wg.Wait()
 }
 
+// fanSeries emits one fan of the new model.
+func (r *round) fanSeries(f fan) {
+	if f.Status.State == "Absent" {
+		return
+	}
+	n := name(f.Name, f.ID)
+	r.health("fan", n, f.Status)
+	if f.SpeedPercent != nil {
+		r.opt("bmc_fan_speed_ratio", f.SpeedPercent.Reading, 0.01, "fan", n)
+		r.opt("bmc_fan_speed_rpm", f.SpeedPercent.SpeedRPM, 1, "fan", n)
+	}
+}
+
 // sensor emits one temperature sensor of the new model.
 func (r *round) sensor(s sensor) {
 	if s.Status.State == "Absent" {
@@ -186,6 +205,11 @@ func (r *round) environment(ctx context.Context, uri string) {
 		r.fail(err)
 		return
 	}
+	r.environmentSeries(em)
+}
+
+// environmentSeries emits EnvironmentMetrics' temperature and fans.
+func (r *round) environmentSeries(em environmentMetrics) {
 	if em.TemperatureCelsius != nil {
 		r.opt("bmc_temperature_celsius", em.TemperatureCelsius.Reading, 1, "sensor", "chassis")
 	}
@@ -207,12 +231,11 @@ func (r *round) powerSubsystem(ctx context.Context, uri string) bool {
 	var wg sync.WaitGroup
 	for _, m := range r.members(ctx, ps.PowerSupplies.ID) {
 		var p powerSupply
-		if !r.decode(m, "PowerSupply", &p) || p.Status.State == "Absent" {
+		if !r.decode(m, "PowerSupply", &p) {
 			continue
 		}
-		n := name(p.Name, p.ID)
-		r.health("power_supply", n, p.Status)
-		if p.Metrics.ID == "" {
+		n, ok := r.psuSeries(p)
+		if !ok || p.Metrics.ID == "" {
 			continue
 		}
 		wg.Go(func() {
@@ -228,4 +251,15 @@ func (r *round) powerSubsystem(ctx context.Context, uri string) bool {
 	}
 	wg.Wait()
 	return true
+}
+
+// psuSeries emits one power supply of the new model; ok is false when it
+// is Absent.
+func (r *round) psuSeries(p powerSupply) (n string, ok bool) {
+	if p.Status.State == "Absent" {
+		return "", false
+	}
+	n = name(p.Name, p.ID)
+	r.health("power_supply", n, p.Status)
+	return n, true
 }

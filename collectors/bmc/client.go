@@ -118,11 +118,19 @@ func (cl *client) get(ctx context.Context, uri string) ([]byte, error) {
 	if err := cl.ensureLogin(ctx); err != nil {
 		return nil, err
 	}
+	cl.mu.Lock()
+	used := cl.token
+	cl.mu.Unlock()
 	body, err := cl.do(ctx, http.MethodGet, uri, nil, true)
-	if errors.Is(err, errUnauthorized) && !cl.isBasic() {
+	if errors.Is(err, errUnauthorized) && used != "" {
 		// The session expired (BMCs drop idle sessions after a few
-		// minutes, and some on their own restart): log in once more.
-		cl.dropToken()
+		// minutes, and some on their own restart): log in once more —
+		// once for all the requests that found the token stale.
+		cl.mu.Lock()
+		if cl.token == used {
+			cl.token, cl.session = "", ""
+		}
+		cl.mu.Unlock()
 		if err := cl.ensureLogin(ctx); err != nil {
 			return nil, err
 		}
@@ -134,8 +142,6 @@ func (cl *client) get(ctx context.Context, uri string) ([]byte, error) {
 	}
 	return body, err
 }
-
-func (cl *client) isBasic() bool { cl.mu.Lock(); defer cl.mu.Unlock(); return cl.basic }
 
 func (cl *client) dropToken() { cl.mu.Lock(); cl.token, cl.session = "", ""; cl.mu.Unlock() }
 

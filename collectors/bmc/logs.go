@@ -37,20 +37,26 @@ func (r *round) logService(ctx context.Context, m json.RawMessage) {
 		return
 	}
 	entries, complete := r.entries(ctx, ls.Entries.ID)
+	r.learnLog(ls.Entries.ID, ls.ID, entries, complete)
+}
+
+// learnLog compares a log's entries with the last round's: new ones become
+// events, and the log's position is kept for the next round.
+func (r *round) learnLog(key, logID string, entries []logEntry, complete bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := r.st.logs[ls.Entries.ID]
+	st := r.st.logs[key]
 	now := map[string]bool{}
 	for _, e := range entries {
 		k := e.ID + "\x00" + e.Created
 		now[k] = true
 		if st != nil && !st.seen[k] {
-			r.events = append(r.events, r.entryEvent(ls.ID, e))
+			r.events = append(r.events, r.entryEvent(logID, e))
 		}
 	}
 	if st == nil {
 		st = &logState{}
-		r.st.logs[ls.Entries.ID] = st
+		r.st.logs[key] = st
 	}
 	if !complete && st.seen != nil {
 		// A page failed: keep what the earlier rounds knew too, so that the

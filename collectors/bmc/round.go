@@ -78,6 +78,7 @@ func (r *round) run(ctx context.Context) error {
 // without credentials (DSP0266); a BMC that wants them anyway gets them.
 func (r *round) readRoot(ctx context.Context) error {
 	if r.st.root != nil {
+		r.expand = r.st.expand
 		return nil
 	}
 	var root serviceRoot
@@ -99,7 +100,8 @@ func (r *round) readRoot(ctx context.Context) error {
 		r.cl.sessions = s
 	}
 	r.st.root = &root
-	r.expand = expandQuery(root)
+	r.st.expand = expandQuery(root)
+	r.expand = r.st.expand
 	return nil
 }
 
@@ -140,15 +142,45 @@ func (r *round) getJSON(ctx context.Context, uri string, v any) error {
 // one request where $expand works, else each member on its own (in
 // parallel within the bound). A member that fails is recorded and left out.
 func (r *round) members(ctx context.Context, uri string) []json.RawMessage {
+	ms, _ := r.collection(ctx, uri)
+	return r.fill(ctx, uri, ms)
+}
+
+// expandedMembers returns a collection's members only where the service
+// expanded them; ok is false when it did not (or could not be read).
+func (r *round) expandedMembers(ctx context.Context, uri string) (ms []json.RawMessage, ok bool) {
+	ms, ok = r.collection(ctx, uri)
+	return ms, ok && r.expand != ""
+}
+
+// collection reads a collection's members as given (expanded or links);
+// ok is false when some member came back as a link only: then this BMC's
+// $expand is taken as broken and not sent again (it advertised it in the
+// root but does not do it, as some firmware does).
+func (r *round) collection(ctx context.Context, uri string) (ms []json.RawMessage, ok bool) {
 	if uri == "" {
-		return nil
+		return nil, false
 	}
 	var coll collection
 	if err := r.getJSON(ctx, uri+r.expand, &coll); err != nil {
 		r.fail(err)
-		return nil
+		return nil, false
 	}
-	ms := coll.Members
+	for _, m := range coll.Members {
+		if !expanded(m) {
+			if r.expand != "" {
+				r.mu.Lock()
+				r.st.expand = ""
+				r.mu.Unlock()
+			}
+			return coll.Members, false
+		}
+	}
+	return coll.Members, true
+}
+
+// fill reads each member the collection gave only as a link.
+func (r *round) fill(ctx context.Context, uri string, ms []json.RawMessage) []json.RawMessage {
 	if len(ms) > r.c.cfg.MaxMembers {
 		ms = ms[:r.c.cfg.MaxMembers]
 	}

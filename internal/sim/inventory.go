@@ -52,6 +52,9 @@ func (s *Sim) Inventory() Export {
 	if s.park != nil {
 		s.park.export(&out, base)
 	}
+	if s.cloud != nil {
+		s.cloud.export(&out)
+	}
 	return out
 }
 

@@ -62,6 +62,9 @@ type Options struct {
 	// Park, when set, adds the Swan Lake scenic area (park_*.go): RTSP cameras,
 	// recorders, gates, barriers, screens, parking, WiFi and broadcast.
 	Park *ParkOptions
+	// Cloud, when set, adds the city cloud's vCenter (cloud*.go) holding the
+	// estate's hosts and VMs.
+	Cloud *CloudOptions
 }
 
 // maxVMs keeps a typo from allocating a city a hundred times too large.
@@ -118,8 +121,9 @@ type Sim struct {
 	invCache []byte
 	stopOnce sync.Once
 
-	wan  *wanServer // nil without Options.WANScale
-	park *park      // nil without Options.Park
+	wan   *wanServer // nil without Options.WANScale
+	park  *park      // nil without Options.Park
+	cloud *cloudSim  // nil without Options.Cloud
 }
 
 // New builds the estate; nothing listens until Start or Run.
@@ -146,6 +150,11 @@ func New(opts Options) (*Sim, error) {
 			return nil, err
 		}
 		h = s.park.wrap(h)
+	}
+	if opts.Cloud != nil {
+		if s.cloud, err = newCloud(*opts.Cloud); err != nil {
+			return nil, fmt.Errorf("sim cloud: %w", err)
+		}
 	}
 	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	return s, nil
@@ -223,6 +232,12 @@ func (s *Sim) Run(ctx context.Context) error {
 	}
 	if s.park != nil {
 		defer s.park.serve()() // likewise
+	}
+	if s.cloud != nil {
+		cctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); s.cloud.run(cctx, s.est, s.log.Info) }()
+		defer func() { stop(); <-done }()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(s.ln) }()

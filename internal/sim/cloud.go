@@ -1,0 +1,178 @@
+package sim
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// CloudOptions add the city cloud's platform (lot A) to the simulator: a
+// vCenter (govmomi's simulator, in process) whose clusters, hosts and VMs
+// are the estate's, under the names the agents' inventory uses.
+type CloudOptions struct {
+	// SecretsDir is where the vCenter's password is written, for the
+	// inventory's password_file. Required.
+	SecretsDir string
+}
+
+// vCenter account and the inventory name of the platform target.
+const (
+	vcUser   = "administrator@vsphere.local"
+	vcTarget = "vcenter-zwy"
+)
+
+type cloudSim struct {
+	opts    CloudOptions
+	vc      *vcenter
+	pwFile  string
+	failing chan struct{} // one host failure at a time
+}
+
+func newCloud(co CloudOptions) (*cloudSim, error) {
+	if co.SecretsDir == "" {
+		return nil, errors.New("cloud: SecretsDir is required (the vCenter password is written there)")
+	}
+	if err := os.MkdirAll(co.SecretsDir, 0o700); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 12)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	pw := hex.EncodeToString(buf)
+	c := &cloudSim{opts: co, pwFile: filepath.Join(co.SecretsDir, "vcenter.password"), failing: make(chan struct{}, 1)}
+	if err := os.WriteFile(c.pwFile, []byte(pw+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	vc, err := newVCenter(vcUser, pw)
+	if err != nil {
+		return nil, err
+	}
+	c.vc = vc
+	return c, nil
+}
+
+// run fills the vCenter with the estate, then waits for ctx and closes it.
+func (c *cloudSim) run(ctx context.Context, e *estate, log func(msg string, args ...any)) {
+	start := time.Now()
+	if err := c.vc.populate(ctx, e); err != nil && ctx.Err() == nil {
+		log("simulated vCenter incomplete", "err", err)
+	} else {
+		log("simulated vCenter ready", "hosts", len(c.vc.hosts), "vms", len(c.vc.vms), "took", time.Since(start).Round(time.Millisecond))
+	}
+	<-ctx.Done()
+	c.vc.close()
+}
+
+// export adds the platform target: the vCenter's SDK address, its account
+// and the password file; the certificate is the simulator's self-signed one.
+func (c *cloudSim) export(out *Export) {
+	out.Targets = append(out.Targets, ExportTarget{Name: vcTarget, Kind: "hypervisor", Address: c.vc.url(),
+		District: "湖滨区", Level: "city", Site: siteMain, System: "政务云平台", Dept: "市大数据管理局",
+		Labels: map[string]string{"role": "vcenter"},
+		Params: map[string]string{"platform": "vsphere", "username": vcUser, "password_file": c.pwFile,
+			"tls_skip_verify": "true"}})
+}
+
+// HostFailure shapes a host failure: HA restarts the host's VMs on the other
+// hosts of its cluster from RestartAfter on, one every RestartStep; the
+// last Stuck VMs are not restarted (HA gives up); the host responds again
+// after Lasting, and the stuck VMs are started on it by hand.
+type HostFailure struct {
+	RestartAfter, RestartStep, Lasting time.Duration
+	Stuck                              int
+}
+
+// DemoHost is the host the demo's story fails: the first host of the main
+// data centre whose cluster has another host to restart its VMs on.
+func (s *Sim) DemoHost() string {
+	if s.cloud == nil {
+		return ""
+	}
+	<-s.cloud.vc.ready
+	names := make([]string, 0, len(s.cloud.vc.hosts))
+	for n := range s.cloud.vc.hosts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if others, err := s.cloud.vc.otherHosts(context.Background(), n); err == nil && len(others) > 0 {
+			return n
+		}
+	}
+	return ""
+}
+
+// FailHost fails host as vSphere HA shows it and blocks until the host is
+// back (or ctx ends): the host stops responding, its VMs' agents fall
+// silent, HA restarts them one by one on the cluster's other hosts (their
+// agents answer again), all but the stuck ones, whose failover fails.
+func (s *Sim) FailHost(ctx context.Context, host string, f HostFailure) error {
+	if s.cloud == nil {
+		return errors.New("the simulator has no cloud platform (Options.Cloud)")
+	}
+	select {
+	case s.cloud.failing <- struct{}{}:
+		defer func() { <-s.cloud.failing }()
+	default:
+		return errors.New("a host failure is already under way")
+	}
+	vc := s.cloud.vc
+	<-vc.ready
+	others, err := vc.otherHosts(ctx, host)
+	if err != nil || len(others) == 0 {
+		return fmt.Errorf("host %s has no other host in its cluster to restart on: %v", host, err)
+	}
+	vms, err := vc.hostFailure(ctx, host)
+	if err != nil {
+		return err
+	}
+	sort.Strings(vms)
+	s.silence(vms, true)
+	stuck := vms[max(0, len(vms)-f.Stuck):]
+	if !sleepCtx(ctx, f.RestartAfter) {
+		return nil
+	}
+	for i, name := range vms[:len(vms)-len(stuck)] {
+		if err := vc.haRestart(ctx, name, host, others[i%len(others)]); err != nil {
+			return err
+		}
+		s.silence([]string{name}, false)
+		if !sleepCtx(ctx, f.RestartStep) {
+			return nil
+		}
+	}
+	for _, name := range stuck {
+		if err := vc.haGiveUp(ctx, name, host); err != nil {
+			return err
+		}
+	}
+	if !sleepCtx(ctx, f.Lasting) {
+		return nil
+	}
+	if err := vc.hostBack(ctx, host, stuck); err != nil {
+		return err
+	}
+	s.silence(stuck, false)
+	return nil
+}
+
+// silence makes the agents of the named VMs hang (their host is down) or
+// follow their schedule again.
+func (s *Sim) silence(names []string, down bool) {
+	for _, n := range names {
+		if v := s.est.byName[n]; v != nil {
+			if down {
+				v.forced.Store(forceOffline + uint32(ModeHang))
+			} else {
+				v.forced.Store(forceAuto)
+			}
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package sim
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// vcenter is the city cloud's simulated vCenter: govmomi's simulator (a real
+// implementation of the vSphere API, in process) holding the estate's
+// hypervisor hosts and VMs under the same names as the agents' inventory, so
+// SwanWatch's hypervisor collector and its agents see one cloud.
+type vcenter struct {
+	model  *simulator.Model
+	server *simulator.Server
+	client *govmomi.Client
+	hosts  map[string]*object.HostSystem
+	vms    map[string]*object.VirtualMachine
+	user   *url.Userinfo
+	mu     sync.Mutex        // vms, while populate places them in parallel
+	ready  chan struct{}     // closed when populate ends
+	dir    string            // the datastores' directories
+	stores map[string]string // datastore name → directory
+}
+
+// vcDatacenter is the one datacenter of the simulated vCenter.
+const vcDatacenter = "三门峡政务云"
+
+// newVCenter creates the simulator's model and its HTTPS listener on
+// 127.0.0.1 (a self-signed certificate, as a vCenter out of the box), which
+// accepts user and password only. The estate is not in it yet: populate.
+func newVCenter(user, password string) (*vcenter, error) {
+	m := simulator.VPX()
+	m.Datacenter, m.Host, m.Cluster, m.ClusterHost, m.Machine, m.Pool, m.Portgroup = 1, 0, 0, 0, 0, 0, 0
+	if err := m.Create(); err != nil {
+		return nil, fmt.Errorf("vcenter model: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "swansim-vcenter-")
+	if err != nil {
+		m.Remove()
+		return nil, err
+	}
+	m.Service.TLS = new(tls.Config)
+	m.Service.Listen = &url.URL{Host: "127.0.0.1:0", User: url.UserPassword(user, password)}
+	vc := &vcenter{model: m, hosts: map[string]*object.HostSystem{}, vms: map[string]*object.VirtualMachine{},
+		dir: dir, stores: map[string]string{}, user: m.Service.Listen.User, ready: make(chan struct{})}
+	vc.server = m.Service.NewServer()
+	return vc, nil
+}
+
+// url is the SDK address without credentials.
+func (vc *vcenter) url() string {
+	u := *vc.server.URL
+	u.User = nil
+	return u.String()
+}
+
+// populate logs in and builds the estate in the model: one cluster per site,
+// the estate's hosts in it with a shared datastore, every VM on its host
+// and powered on. 3,000 VMs take 10–20 s, so the simulator runs it in the
+// background; the collector meanwhile sees a vCenter with fewer VMs.
+func (vc *vcenter) populate(ctx context.Context, e *estate) error {
+	defer close(vc.ready)
+	c, err := govmomi.NewClient(ctx, vc.server.URL, true)
+	if err != nil {
+		return fmt.Errorf("vcenter login: %w", err)
+	}
+	vc.client = c
+	return vc.build(ctx, e)
+}
+
+func (vc *vcenter) close() {
+	if vc.client != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = vc.client.Logout(ctx)
+		cancel()
+	}
+	if vc.server != nil {
+		vc.server.Close()
+	}
+	vc.model.Remove()
+	_ = os.RemoveAll(vc.dir)
+}
+
+func (vc *vcenter) build(ctx context.Context, e *estate) error {
+	f := find.NewFinder(vc.client.Client, false)
+	dc, err := f.DefaultDatacenter(ctx)
+	if err != nil {
+		return err
+	}
+	f.SetDatacenter(dc)
+	folders, err := dc.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	bySite := map[string][]*vm{}
+	for _, v := range e.vms {
+		bySite[v.Site] = append(bySite[v.Site], v)
+	}
+	sites := make([]string, 0, len(bySite))
+	for s := range bySite {
+		sites = append(sites, s)
+	}
+	sort.Strings(sites)
+	var placed []func() error
+	for _, site := range sites {
+		cl, err := folders.HostFolder.CreateCluster(ctx, site, types.ClusterConfigSpecEx{})
+		if err != nil {
+			return fmt.Errorf("cluster %s: %w", site, err)
+		}
+		pool, err := cl.ResourcePool(ctx)
+		if err != nil {
+			return err
+		}
+		store := site + "-存储"
+		for _, v := range bySite[site] {
+			if err := vc.addHost(ctx, cl, store, v.Parent); err != nil {
+				return err
+			}
+			placed = append(placed, func() error { return vc.place(ctx, pool, folders.VmFolder, store, v) })
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(8)
+	for _, p := range placed {
+		g.Go(p)
+	}
+	return g.Wait()
+}
+
+// addHost adds the named host to cluster cl once, with the cluster's datastore.
+func (vc *vcenter) addHost(ctx context.Context, cl *object.ClusterComputeResource, store, name string) error {
+	if _, ok := vc.hosts[name]; ok {
+		return nil
+	}
+	task, err := cl.AddHost(ctx, types.HostConnectSpec{HostName: name, UserName: "root", Password: "x", Force: true}, true, nil, nil)
+	if err != nil {
+		return err
+	}
+	info, err := task.WaitForResult(ctx)
+	if err != nil {
+		return fmt.Errorf("host %s: %w", name, err)
+	}
+	h := object.NewHostSystem(vc.client.Client, info.Result.(types.ManagedObjectReference))
+	vc.hosts[name] = h
+	return vc.mount(ctx, h, store)
+}
+
+// place creates v on its host and powers it on.
+func (vc *vcenter) place(ctx context.Context, pool *object.ResourcePool, vmFolder *object.Folder, store string, v *vm) error {
+	cpus, memGB := parseSpec(v.Spec)
+	spec := types.VirtualMachineConfigSpec{Name: v.Name, NumCPUs: int32(cpus), MemoryMB: int64(memGB) * 1024,
+		GuestId: "centos7_64Guest", Files: &types.VirtualMachineFileInfo{VmPathName: "[" + store + "]"}}
+	task, err := vmFolder.CreateVM(ctx, spec, pool, vc.hosts[v.Parent])
+	if err != nil {
+		return err
+	}
+	info, err := task.WaitForResult(ctx)
+	if err != nil {
+		return fmt.Errorf("vm %s: %w", v.Name, err)
+	}
+	m := object.NewVirtualMachine(vc.client.Client, info.Result.(types.ManagedObjectReference))
+	vc.mu.Lock()
+	vc.vms[v.Name] = m
+	vc.mu.Unlock()
+	pt, err := m.PowerOn(ctx)
+	if err != nil {
+		return err
+	}
+	return pt.Wait(ctx)
+}
+
+// mount gives host the cluster's shared datastore (the same name on every
+// host of the cluster is one datastore in the simulator), backed by a
+// directory of the simulator's own.
+func (vc *vcenter) mount(ctx context.Context, h *object.HostSystem, store string) error {
+	dss, err := h.ConfigManager().DatastoreSystem(ctx)
+	if err != nil {
+		return err
+	}
+	dir, ok := vc.stores[store]
+	if !ok {
+		if dir, err = os.MkdirTemp(vc.dir, "ds-"); err != nil {
+			return err
+		}
+		vc.stores[store] = dir
+	}
+	_, err = dss.CreateLocalDatastore(ctx, store, dir)
+	return err
+}
+
+// parseSpec reads "8C16G" as 8 vCPUs and 16 GB; anything else as 2C4G.
+func parseSpec(s string) (cpus, memGB int) {
+	c, g, ok := strings.Cut(strings.TrimSuffix(strings.ToUpper(s), "G"), "C")
+	cpus, err1 := strconv.Atoi(c)
+	memGB, err2 := strconv.Atoi(g)
+	if !ok || err1 != nil || err2 != nil || cpus <= 0 || memGB <= 0 {
+		return 2, 4
+	}
+	return cpus, memGB
+}

@@ -57,7 +57,7 @@ func (vc *vcenter) haRestart(ctx context.Context, vmName, from, target string) e
 	vc.update(v.Reference(), "runtime.connectionState", vmConnected)
 	ev := &types.EventEx{EventTypeId: haVMRestarted, Severity: "warning", ObjectType: "VirtualMachine", ObjectId: v.Reference().Value,
 		Event: types.Event{Vm: &types.VmEventArgument{Vm: v.Reference(), EntityEventArgument: types.EntityEventArgument{Name: vmName}},
-			Host: &types.HostEventArgument{Host: h.Reference(), EntityEventArgument: types.EntityEventArgument{Name: target}},
+			Host:                 &types.HostEventArgument{Host: h.Reference(), EntityEventArgument: types.EntityEventArgument{Name: target}},
 			FullFormattedMessage: "vSphere HA restarted virtual machine " + vmName + " on host " + target}}
 	return event.NewManager(vc.client.Client).PostEvent(ctx, ev)
 }

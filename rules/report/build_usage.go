@@ -18,6 +18,7 @@ type vmUsage struct {
 	peak     float64 // highest daily CPU P95
 	diskDate string  // the last day with disk data
 	disk     float64 // its Last
+	size     sizing  // what a target spec is sized by (build_findings_size.go)
 }
 
 var ratioUnit = unit{Ratio, 1}
@@ -36,6 +37,7 @@ func (b *builder) addUsage(d sla.Day) error {
 	if s == nil || s.Intervals == 0 {
 		return nil // a day without data: its time is Unknown in the tally, no figure
 	}
+	v.size.add(d)
 	switch d.SLI {
 	case sla.UsageCPU:
 		v.cpu.add(dayIndex(d.Date), s)
@@ -71,10 +73,11 @@ func (b *builder) resources() ResourceSection {
 		vms = append(vms, v)
 	}
 	slices.SortFunc(vms, func(x, y *vmUsage) int { return cmp.Compare(x.name, y.name) })
-	return ResourceSection{Thresholds: th.describe(), VMs: len(vms),
+	fs := th.priced(th.findings(vms, monthDays(b.in.Info.Month)), vms)
+	return ResourceSection{Thresholds: th.describe(), VMs: len(vms), Savings: savingsOf(fs),
 		ByDistrict: usageGroups(vms, "district", noDistrict, districtOrder()),
 		BySystem:   usageGroups(vms, "system", noSystem, nil),
-		Findings:   th.findings(vms)}
+		Findings:   fs}
 }
 
 // usageAcc sums one group's VMs: CPU and memory weighted by their intervals,

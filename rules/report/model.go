@@ -189,6 +189,8 @@ type ResourceSection struct {
 	ByDistrict []Usage
 	BySystem   []Usage
 	Findings   []Finding
+	Savings    Savings  // the findings' 元/月 from the contract's price list
+	FollowUp   FollowUp // the recommendations' follow-up, set by rules/recommend after Build
 }
 
 // Usage is the use of a group's VMs over the month (docs/report.md).
@@ -213,6 +215,7 @@ type Finding struct {
 	Days           int    // days with CPU data
 	Recommendation string // shut_down | consolidate | downsize
 	Reason         string // Chinese, why
+	Price          Pricing
 }
 
 // Paragraph is one titled block of the methods appendix.

@@ -193,20 +193,12 @@ func (r Report) resourceSection() section {
 	for i := range c.values {
 		c.values[i] *= 100
 	}
-	f := table{title: "闲置与低效资源及建议", pdfMax: pdfRows, sheet: "资源使用", cols: cols("云服务器", 3.5, "区县", 2.5, "系统", 2.5, "结论", 2,
-		"CPU平均", 2.3, "CPU峰值", 2.3, "内存平均", 2.3, "天数", 1.2, "建议", 1.3, "依据", 6)}
-	idle := 0
-	for _, x := range rs.Findings {
-		if x.Class == "idle" {
-			idle++
-		}
-		f.rows = append(f.rows, []cell{txt(x.VM), txt(x.District), txt(x.System), txt(word(classWords, x.Class)), val(x.CPU), val(x.CPUPeak),
-			val(x.Memory), count(x.Days), txt(word(recommendationWords, x.Recommendation)), txt(x.Reason)})
+	p := "纳入统计的云服务器 " + itoa(rs.VMs) + " 台。判定标准：" + rs.Thresholds + rs.findingsParagraph()
+	tables := []table{usageTable("按区县", rs.ByDistrict), usageTable("按系统", rs.BySystem), rs.findingsTable()}
+	if len(rs.FollowUp.Done) > 0 {
+		tables = append(tables, rs.doneTable())
 	}
-	p := "纳入统计的云服务器 " + itoa(rs.VMs) + " 台。判定标准：" + rs.Thresholds + "本月发现闲置资源 " + itoa(idle) + " 台、低效资源 " +
-		itoa(len(rs.Findings)-idle) + " 台，逐台给出建议。"
-	return section{sheet: "资源使用", title: "五、资源使用情况（R-A2）", paras: []string{p}, charts: []chart{c},
-		tables: []table{usageTable("按区县", rs.ByDistrict), usageTable("按系统", rs.BySystem), f}}
+	return section{sheet: "资源使用", title: "五、资源使用情况（R-A2）", paras: []string{p}, charts: []chart{c}, tables: tables}
 }
 
 // footer is the line every PDF page and the web page carry; a provisional

@@ -3,7 +3,9 @@ package device
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"mime/multipart"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -138,5 +140,27 @@ func FuzzAnswerJSON(f *testing.F) {
 		m := &Metric{Name: "device_x", Parse: "leading_number", Scale: 1}
 		_, _ = m.value(jsonRaw(v))
 		_, _ = json.Marshal(v.Value())
+	})
+}
+
+// FuzzParseOrder: any position list is a permutation of the wanted ids or a
+// configuration error, never a panic.
+func FuzzParseOrder(f *testing.F) {
+	for _, s := range []string{"temperature,humidity", "humidity,temperature", " humidity , temperature", "temperature",
+		"temperature,temperature", ",,", "温度,湿度"} {
+		f.Add(s)
+	}
+	want := []string{"temperature", "humidity"}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseOrder("order", s, want)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("%q: error of another class: %v", s, err)
+			}
+			return
+		}
+		if len(got) != 2 || got[0] == got[1] || !slices.Contains(want, got[0]) || !slices.Contains(want, got[1]) {
+			t.Fatalf("%q: not a permutation: %v", s, got)
+		}
 	})
 }

@@ -258,7 +258,10 @@ func modbusError(ctx context.Context, addr string, unit uint8, run modbusRun, er
 		return fmt.Errorf("%w: %s: the gateway has no answer from unit %d: %v", ErrDevice, what, unit, err)
 	case isException(err):
 		return fmt.Errorf("%w: %s: exception: %v", ErrDevice, what, err)
-	case errors.Is(err, modbus.ErrProtocolError), errors.Is(err, modbus.ErrBadUnitId),
+	case errors.Is(err, modbus.ErrProtocolError):
+		return fmt.Errorf("%w: %s: the answer is not the registers asked for (its length or function differs: "+
+			"a gateway mixing answers, or a device without this map): %v", ErrBadAnswer, what, err)
+	case errors.Is(err, modbus.ErrBadUnitId),
 		errors.Is(err, modbus.ErrBadTransactionId), errors.Is(err, modbus.ErrUnknownProtocolId),
 		errors.Is(err, modbus.ErrShortFrame):
 		return fmt.Errorf("%w: %s: %v", ErrBadAnswer, what, err)

@@ -369,4 +369,33 @@ CREATE TABLE ha_failures (
 CREATE UNIQUE INDEX ha_failures_open ON ha_failures (instance, host) WHERE closed_at = 0;
 CREATE INDEX ha_failures_failed_at ON ha_failures (failed_at);
 `},
+	{11, "recommendations", `
+-- The idle/low-use recommendations followed until done (rules/recommend,
+-- R-A2): one per VM and kind, carried over month to month.
+CREATE TABLE recommendations (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	vm          TEXT    NOT NULL,
+	kind        TEXT    NOT NULL,             -- shut_down | downsize | consolidate
+	system      TEXT    NOT NULL DEFAULT '',
+	dept        TEXT    NOT NULL DEFAULT '',
+	district    TEXT    NOT NULL DEFAULT '',
+	spec        TEXT    NOT NULL DEFAULT '',  -- the spec when found
+	target      TEXT    NOT NULL DEFAULT '',
+	keeper      TEXT    NOT NULL DEFAULT '',  -- consolidate: the VM the others move onto
+	priced      INTEGER NOT NULL DEFAULT 0,   -- 1: yuan is from the price list
+	yuan        INTEGER NOT NULL DEFAULT 0,   -- saving per month
+	reason      TEXT    NOT NULL DEFAULT '',  -- why, as the latest finding says
+	state       TEXT    NOT NULL,             -- pending | notified | done | rejected
+	first_month TEXT    NOT NULL,             -- YYYY-MM first found
+	last_month  TEXT    NOT NULL,             -- YYYY-MM last found
+	done_month  TEXT    NOT NULL DEFAULT '',  -- YYYY-MM the data proved it done
+	proof       TEXT    NOT NULL DEFAULT '',  -- what the data showed
+	note        TEXT    NOT NULL DEFAULT '',  -- the operator's reason (不采纳)
+	changed_by  TEXT    NOT NULL DEFAULT '',
+	changed_at  INTEGER NOT NULL,             -- unix ms
+	created_at  INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX recommendations_vm_kind ON recommendations (vm, kind);
+CREATE INDEX recommendations_state ON recommendations (state);
+`},
 }

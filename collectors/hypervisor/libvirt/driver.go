@@ -38,7 +38,9 @@ type Driver struct {
 	mu     sync.Mutex
 	lv     *golibvirt.Libvirt
 	dial   *dialer
-	lost   bool // the connection dropped; host_recovered is due on reconnect
+	sub    *lifecycle // nil: the daemon refused lifecycle events
+	fresh  bool       // no round yet on this connection: compare states over the gap
+	lost   bool       // the connection dropped; host_recovered is due on reconnect
 	hostNm string
 	last   *round // the previous round: counters for rates, states for events
 	descs  map[string]cachedDesc
@@ -86,7 +88,10 @@ func (d *Driver) connect(ctx context.Context) error {
 		}
 		return fmt.Errorf("libvirt %s: connect to %s (uri %s): %w", d.target.Address, d.ep.addr, d.ep.uri, err)
 	}
-	d.lv, d.dial = lv, dl
+	d.lv, d.dial, d.fresh = lv, dl, true
+	if d.sub, err = subscribe(lv); err != nil {
+		d.log.Warn("libvirt: no lifecycle events, comparing states between rounds", "target", d.target.Name, "err", err)
+	}
 	return nil
 }
 
@@ -117,9 +122,26 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 		return d.roundFailed(ctx, events, err)
 	}
 	d.emit(r, emit)
-	events = append(events, d.stateEvents(r)...)
-	d.last = r
+	events = append(events, d.vmEvents(r)...)
+	d.last, d.fresh = r, false
 	return events, nil
+}
+
+// vmEvents are vm_started and vm_stopped since the previous round: from
+// the lifecycle subscription while it covered the whole interval, else
+// (first round on a connection, or no subscription) from the states.
+func (d *Driver) vmEvents(r *round) []collectors.Event {
+	if d.sub == nil {
+		return d.stateEvents(r)
+	}
+	msgs, dropped := d.sub.take()
+	if dropped > 0 {
+		d.log.Warn("libvirt: lifecycle events dropped", "target", d.target.Name, "dropped", dropped)
+	}
+	if d.fresh {
+		return d.stateEvents(r)
+	}
+	return d.lifecycleToEvents(msgs)
 }
 
 // roundFailed sorts a failed round: cut by its deadline (we closed the
@@ -152,10 +174,21 @@ func (d *Driver) lose(cause error) ([]collectors.Event, error) {
 func (d *Driver) drop() {
 	if d.lv != nil {
 		d.dial.close()
+		d.stopSub()
 		_ = d.lv.Disconnect()
 	}
 	d.lv, d.dial = nil, nil
 }
+
+func (d *Driver) stopSub() {
+	if d.sub != nil {
+		d.sub.stop()
+		d.sub = nil
+	}
+}
+
+// closeWait bounds Close: go-libvirt's goodbye call takes no context.
+const closeWait = 5 * time.Second
 
 // Close ends the session.
 func (d *Driver) Close() error {
@@ -164,7 +197,12 @@ func (d *Driver) Close() error {
 	if d.lv == nil {
 		return nil
 	}
-	d.dial.ctx = context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), closeWait)
+	defer cancel()
+	d.dial.ctx = ctx
+	stop := context.AfterFunc(ctx, d.dial.close)
+	defer stop()
+	d.stopSub()
 	err := d.lv.Disconnect()
 	d.dial.close()
 	d.lv, d.dial = nil, nil

@@ -108,7 +108,7 @@ type targetState struct {
 	cl         *client
 	key        [32]byte
 	root       *serviceRoot
-	expand     string // $expand query to use, "" when unsupported or seen not to work
+	expand     string               // $expand query to use, "" when unsupported or seen not to work
 	logs       map[string]*logState // by Entries URI
 	health     map[string]string    // component/id → last Health, for change events
 	primed     bool                 // health seen once since start

@@ -229,12 +229,12 @@ func (cl *client) do(ctx context.Context, method, uri string, body []byte, auth 
 
 // send builds and sends one request; the caller closes the body.
 func (cl *client) send(ctx context.Context, method, uri string, body []byte, token string, basic bool) (*http.Response, error) {
-	ctx, cancel := context.WithTimeout(ctx, cl.reqTimeout)
+	rctx, cancel := context.WithTimeout(ctx, cl.reqTimeout)
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, cl.base+uri, rd)
+	req, err := http.NewRequestWithContext(rctx, method, cl.base+uri, rd)
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("%w: build request %s: %w", ErrAddress, clip(uri, 100), err)
@@ -253,8 +253,11 @@ func (cl *client) send(ctx context.Context, method, uri string, body []byte, tok
 	mRequests.Inc()
 	resp, err := cl.hc.Do(req)
 	if err != nil {
+		// Classified before cancel: a cancelled request context would
+		// make every failure look like a timeout.
+		err = transportError(rctx, err)
 		cancel()
-		return nil, transportError(ctx, err)
+		return nil, err
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil

@@ -84,13 +84,16 @@ func (r *round) entries(ctx context.Context, uri string) (out []logEntry, comple
 		var page struct {
 			Members  []logEntry `json:"Members"`
 			NextLink string     `json:"Members@odata.nextLink"`
+			// The DMTF mockup (and older services) write the OData 4.0
+			// annotation without the property name.
+			ODataNextLink string `json:"@odata.nextLink"`
 		}
 		if err := r.getJSON(ctx, next, &page); err != nil {
 			r.fail(err)
 			return out, false
 		}
 		out = append(out, page.Members...)
-		next = page.NextLink
+		next = nonEmpty(page.NextLink, page.ODataNextLink)
 	}
 	return out, next == ""
 }

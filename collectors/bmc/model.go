@@ -46,8 +46,7 @@ type serviceRoot struct {
 // collection is any resource collection; Members are raw, since an
 // expanded collection carries whole resources and a plain one only links.
 type collection struct {
-	Members  []json.RawMessage `json:"Members"`
-	NextLink string            `json:"Members@odata.nextLink"`
+	Members []json.RawMessage `json:"Members"`
 }
 
 type summary struct {

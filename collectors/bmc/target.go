@@ -39,6 +39,14 @@ type targetParams struct {
 	caFile     string
 }
 
+// String and GoString keep the password out of any %v of a targetParams.
+func (tp targetParams) String() string {
+	return fmt.Sprintf("{%s user=%s password=%s skip_verify=%t ca_file=%s}", tp.base, tp.user, tp.password, tp.skipVerify, tp.caFile)
+}
+
+// GoString is String, for %#v.
+func (tp targetParams) GoString() string { return tp.String() }
+
 // key identifies the address and credentials a session was opened with, so
 // that a rotated password file opens a new session.
 func (tp targetParams) key() [32]byte {

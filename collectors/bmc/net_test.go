@@ -1,0 +1,135 @@
+package bmc
+
+import (
+	"encoding/pem"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/collectortest"
+)
+
+// A BMC that accepts and never answers times out by the round's deadline,
+// and the other BMCs' rounds of the same collector, at the same time, are
+// not held up by it.
+func TestHungBMCDoesNotStallOthers(t *testing.T) {
+	hung, good := startBMC(t, false), startBMC(t, false)
+	hung.setHang(true)
+	c := newTestCollector(t, nil)
+	var wg sync.WaitGroup
+	var hungErr error
+	var hungTook time.Duration
+	wg.Go(func() {
+		start := time.Now()
+		_, hungErr = poll(t, c, bmcTarget(t, "bmc-hung", hung.URL), 2*time.Second)
+		hungTook = time.Since(start)
+	})
+	time.Sleep(50 * time.Millisecond) // the hung round is under way
+	start := time.Now()
+	for i := range 3 {
+		rec, err := poll(t, c, bmcTarget(t, "bmc-good-"+string(rune('a'+i)), good.URL), 2*time.Second)
+		require.NoError(t, err)
+		assert.Equal(t, 1.0, value(t, rec, `bmc_power_on{}`))
+	}
+	assert.Less(t, time.Since(start), time.Second, "good BMCs were served while one hung")
+	wg.Wait()
+	require.ErrorIs(t, hungErr, ErrTimeout)
+	assert.Contains(t, hungErr.Error(), "连接超时")
+	assert.Less(t, hungTook, 2*time.Second+500*time.Millisecond)
+}
+
+// https: a self-signed certificate is refused (TLS证书校验失败) unless
+// tls_skip_verify or a ca_file that signs it.
+func TestTLS(t *testing.T) {
+	f := startBMC(t, true)
+	c := newTestCollector(t, nil)
+	_, err := poll(t, c, bmcTarget(t, "bmc-tls", f.URL), 5*time.Second)
+	require.ErrorIs(t, err, ErrTLS)
+	assert.Contains(t, err.Error(), "tls_skip_verify")
+
+	rec := mustPoll(t, c, bmcTarget(t, "bmc-skip", f.URL, ParamTLSSkipVerify, "true"))
+	assert.Equal(t, 1.0, value(t, rec, `bmc_power_on{}`))
+
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	cert := f.srv.Certificate()
+	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
+	rec = mustPoll(t, c, bmcTarget(t, "bmc-ca", f.URL, ParamCAFile, ca))
+	assert.Equal(t, 1.0, value(t, rec, `bmc_power_on{}`))
+
+	bad := filepath.Join(t.TempDir(), "bad.pem")
+	require.NoError(t, os.WriteFile(bad, []byte("not a certificate"), 0o600))
+	_, err = poll(t, c, bmcTarget(t, "bmc-badca", f.URL, ParamCAFile, bad), 5*time.Second)
+	require.ErrorIs(t, err, ErrParams)
+}
+
+// Not a Redfish service (a web page at /redfish/v1/) and a closed port.
+func TestNotRedfishAndRefused(t *testing.T) {
+	f := startBMC(t, false)
+	f.set("", `<html>login</html>`)
+	c := newTestCollector(t, nil)
+	_, err := poll(t, c, bmcTarget(t, "bmc-html", f.URL), 5*time.Second)
+	require.ErrorIs(t, err, ErrNoRoot)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	_, err = poll(t, c, bmcTarget(t, "bmc-closed", "http://"+addr), 5*time.Second)
+	require.ErrorIs(t, err, ErrRefused)
+}
+
+// Params: secrets never echoed, addresses with credentials refused.
+func TestTargetParams(t *testing.T) {
+	tgt := bmcTarget(t, "b", "https://bmc-07.example:8443")
+	require.NoError(t, ValidateTarget(tgt))
+	tp, err := parseTarget(tgt)
+	require.NoError(t, err)
+	assert.Equal(t, "https://bmc-07.example:8443", tp.base)
+	assert.NotContains(t, fmtAll(tp), testPassword)
+
+	for name, change := range map[string]func(*collectors.Target){
+		"user in address": func(t *collectors.Target) { t.Address = "https://root:" + testPassword + "@bmc" },
+		"path":            func(t *collectors.Target) { t.Address = "https://bmc/ui/login" },
+		"no password":     func(t *collectors.Target) { delete(t.Params, ParamPasswordFile) },
+		"skip verify":     func(t *collectors.Target) { t.Params[ParamTLSSkipVerify] = "yes" },
+		"relative ca":     func(t *collectors.Target) { t.Params[ParamCAFile] = "ca.pem" },
+		"missing file":    func(t *collectors.Target) { t.Params[ParamPasswordFile] = "/nonexistent/pw" },
+	} {
+		bad := bmcTarget(t, "b", "https://bmc")
+		change(&bad)
+		err := ValidateTarget(bad)
+		require.ErrorIs(t, err, ErrParams, name)
+		assert.NotContains(t, err.Error(), testPassword, name)
+	}
+	ok := bmcTarget(t, "b", "https://bmc/redfish/v1")
+	require.NoError(t, ValidateTarget(ok))
+}
+
+func fmtAll(v any) string { return fmtSprint(v) }
+
+// TestContract runs the collector contract suite against the mockup; the
+// silent BMC accepts connections and never answers.
+func TestContract(t *testing.T) {
+	f := startBMC(t, false)
+	n := 0
+	collectortest.Run(t, collectortest.Suite{
+		Kind: Kind,
+		New:  func() collectors.Collector { return newTestCollector(t, nil) },
+		Target: func(t *testing.T) collectors.Target {
+			n++
+			return bmcTarget(t, "bmc-"+string(rune('a'+n)), f.URL)
+		},
+		Silent: func(t *testing.T) collectors.Target {
+			s := startBMC(t, false)
+			s.setHang(true)
+			return bmcTarget(t, "bmc-silent", s.URL)
+		},
+	})
+}

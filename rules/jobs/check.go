@@ -74,7 +74,7 @@ func (s *Service) checkRunning(ctx context.Context, j *job, now time.Time) ([]co
 // checkSlots judges the slots whose deadline has passed since the last
 // check; each one without a run is missed once.
 func (s *Service) checkSlots(ctx context.Context, j *job, now time.Time) ([]collectors.Event, error) {
-	through := now.Add(-j.deadline())
+	through := now.Add(-j.deadline() - time.Nanosecond) // a start at the deadline itself still counts
 	verdicts, skipped, err := s.judge(ctx, j, through, now)
 	if err != nil || len(verdicts) == 0 {
 		return nil, err

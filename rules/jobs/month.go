@@ -53,7 +53,7 @@ func (s *Service) Month(ctx context.Context, month string) ([]JobMonth, error) {
 
 func (s *Service) jobMonth(ctx context.Context, j *job, from, to time.Time) (JobMonth, error) {
 	s.mu.Lock()
-	since, through := j.w.since, s.now().Add(-j.deadline())
+	since, through := j.w.since, s.now().Add(-j.deadline()-time.Nanosecond)
 	s.mu.Unlock()
 	c := j.cfg
 	m := JobMonth{Job: c.Name, System: c.System, Kind: c.Kind, Requirement: c.Requirement, Backup: c.Kind == KindBackup}

@@ -45,7 +45,7 @@ func TestHostileLabels(t *testing.T) {
 	tr.Handle(ctx, []collectors.Event{ev,
 		{Time: t0, Labels: nil}, {}, // no labels at all
 		hv(t0, "host_failed"), hv(t0, "vm_down", "host", "h"), // no host; no vm
-		hv(time.Time{}, "host_failed", "host", odd), // no time: now
+		hv(time.Time{}, "host_failed", "host", odd),                       // no time: now
 		hv(t0.Add(100*365*24*time.Hour), "host_failed", "host", "future"), // far ahead: now
 	})
 	require.Len(t, tr.Active(), 3)

@@ -2,8 +2,16 @@ package testpeer
 
 import (
 	"cmp"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"html"
+	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +78,7 @@ type LibvirtPeer struct {
 	*Peer
 	Socket  string // DIR/run/libvirt/libvirt-sock
 	NodeXML string // the inventory; connect URI "test://" + NodeXML
+	TLS     *LibvirtTLS
 }
 
 // URI is the connect URI of the peer's inventory.
@@ -91,6 +100,19 @@ func (p *LibvirtPeer) Address() string { return "unix://" + p.Socket }
 // here alike. It is removed when the test ends.
 func Libvirtd(t testing.TB, node LibvirtNode) *LibvirtPeer {
 	t.Helper()
+	return startLibvirtd(t, node, false, false)
+}
+
+// LibvirtdTLS is Libvirtd with a TLS listener on 127.0.0.1 too (libvirtd
+// --listen), its certificates from a CA made for the test; with
+// clientCert, libvirtd demands a client certificate from that CA.
+func LibvirtdTLS(t testing.TB, node LibvirtNode, clientCert bool) *LibvirtPeer {
+	t.Helper()
+	return startLibvirtd(t, node, true, clientCert)
+}
+
+func startLibvirtd(t testing.TB, node LibvirtNode, withTLS, clientCert bool) *LibvirtPeer {
+	t.Helper()
 	bin := LookBinary(t, "/usr/sbin/libvirtd", libvirtHint)
 	dir := libvirtDir(t)
 	p := &LibvirtPeer{Socket: filepath.Join(dir, "run", "libvirt", "libvirt-sock"),
@@ -99,6 +121,10 @@ func Libvirtd(t testing.TB, node LibvirtNode) *LibvirtPeer {
 		t.Fatalf("write node.xml: %v", err)
 	}
 	args := libvirtdArgs(t, dir, bin)
+	if withTLS {
+		p.TLS = writeLibvirtTLS(t, dir, clientCert)
+		args = append(args, "--listen", "--config", filepath.Join(dir, "libvirtd.conf"))
+	}
 	p.Peer = &Peer{Name: "libvirtd", Dir: dir, Log: filepath.Join(dir, "libvirtd.log"),
 		spec: Spec{Name: "libvirtd", Binary: args[0], Args: args[1:]}, bin: args[0]}
 	if err := p.launch(); err != nil {
@@ -198,6 +224,13 @@ func (p *LibvirtPeer) waitLibvirt(t testing.TB) {
 }
 
 func (p *LibvirtPeer) ping() error {
+	if p.TLS != nil {
+		c, err := net.DialTimeout("tcp", Addr(p.TLS.Port), time.Second)
+		if err != nil {
+			return err
+		}
+		c.Close()
+	}
 	l := libvirt.NewWithDialer(dialers.NewLocal(dialers.WithSocket(p.Socket),
 		dialers.WithLocalTimeout(time.Second)))
 	if err := l.ConnectToURI(libvirt.ConnectURI(p.URI())); err != nil {
@@ -277,4 +310,98 @@ func (d LibvirtDomain) write(b *strings.Builder, idx int) {
 			idx/256, idx%256, i)
 	}
 	b.WriteString("<memballoon model='virtio'/></devices>\n  </domain>\n")
+}
+
+// LibvirtTLS is what a client needs for the peer's TLS listener.
+type LibvirtTLS struct {
+	Port                  int
+	CAFile                string // the test CA, which signed the server's and the client's certificates
+	CertFile, KeyFile     string // a client certificate the peer accepts
+	OtherCA               string // a CA that signed nothing the peer uses
+	RequiresClientCert    bool
+	serverCert, serverKey string
+}
+
+// Address is the driver's target address for the TLS listener.
+func (l *LibvirtTLS) Address() string { return fmt.Sprintf("tls://127.0.0.1:%d", l.Port) }
+
+// writeLibvirtTLS makes the test PKI and libvirtd.conf for the listener.
+func writeLibvirtTLS(t testing.TB, dir string, clientCert bool) *LibvirtTLS {
+	t.Helper()
+	pki := filepath.Join(dir, "pki")
+	if err := os.Mkdir(pki, 0o755); err != nil {
+		t.Fatalf("pki directory: %v", err)
+	}
+	l := &LibvirtTLS{Port: FreePort(t), RequiresClientCert: clientCert,
+		CAFile: filepath.Join(pki, "cacert.pem"), OtherCA: filepath.Join(pki, "othercacert.pem"),
+		CertFile: filepath.Join(pki, "clientcert.pem"), KeyFile: filepath.Join(pki, "clientkey.pem"),
+		serverCert: filepath.Join(pki, "servercert.pem"), serverKey: filepath.Join(pki, "serverkey.pem")}
+	ca, caKey := newCert(t, "swanwatch test CA", nil, nil)
+	other, _ := newCert(t, "another CA", nil, nil)
+	srv, srvKey := newCert(t, "127.0.0.1", ca, caKey)
+	cli, cliKey := newCert(t, "swanwatch-collector", ca, caKey)
+	files := map[string][]byte{l.CAFile: pemCert(ca), l.OtherCA: pemCert(other), l.serverCert: pemCert(srv),
+		l.serverKey: pemKey(t, srvKey), l.CertFile: pemCert(cli), l.KeyFile: pemKey(t, cliKey)}
+	for name, b := range files {
+		// 0644 even for keys: libvirtd runs as nobody, and these are a test's throwaway keys
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatalf("write %s: %v", name, err)
+		}
+	}
+	noVerify := 1
+	if clientCert {
+		noVerify = 0
+	}
+	conf := fmt.Sprintf("listen_tls = 1\nlisten_tcp = 0\nlisten_addr = \"127.0.0.1\"\ntls_port = \"%d\"\n"+
+		"auth_tls = \"none\"\nauth_unix_rw = \"none\"\ntls_no_verify_certificate = %d\n"+
+		"key_file = %q\ncert_file = %q\nca_file = %q\n",
+		l.Port, noVerify, l.serverKey, l.serverCert, l.CAFile)
+	if err := os.WriteFile(filepath.Join(dir, "libvirtd.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatalf("write libvirtd.conf: %v", err)
+	}
+	return l
+}
+
+// newCert makes a certificate: a self-signed CA when parent is nil, else a
+// leaf for 127.0.0.1 signed by parent, usable by a server and a client.
+func newCert(t testing.TB, cn string, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatalf("key: %v", err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: cn, Organization: []string{"SwanWatch test"}},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	signer, signerKey := tmpl, key
+	if parent == nil {
+		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true
+		tmpl.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature
+	} else {
+		signer, signerKey = parent, parentKey
+		tmpl.IPAddresses, tmpl.DNSNames = []net.IP{net.IPv4(127, 0, 0, 1)}, []string{"localhost"}
+		tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
+	if err != nil {
+		t.Fatalf("certificate: %v", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("certificate: %v", err)
+	}
+	return cert, key
+}
+
+func pemCert(c *x509.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+func pemKey(t testing.TB, k *ecdsa.PrivateKey) []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatalf("key: %v", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -97,6 +98,14 @@ func (d *dialer) handshake(c net.Conn) (net.Conn, error) {
 	return tc, nil
 }
 
+// broken is errFrame when the frame guard ended the connection.
+func (d *dialer) broken() error {
+	if g, ok := d.conn.(*frameGuard); ok && g.tripped() {
+		return errFrame
+	}
+	return nil
+}
+
 // close drops the connection (from the round's context watcher).
 func (d *dialer) close() {
 	if d.conn != nil {
@@ -114,21 +123,24 @@ type frameGuard struct {
 	left int     // bytes of the current packet still to come after its length
 	hdr  [4]byte // the length being read
 	hn   int
-	bad  bool
+	bad  atomic.Bool
 }
 
+// Read is called by go-libvirt's single reader goroutine.
 func (g *frameGuard) Read(p []byte) (int, error) {
-	if g.bad {
+	if g.bad.Load() {
 		return 0, errFrame
 	}
 	n, err := g.Conn.Read(p)
 	if g.scan(p[:n]) != nil {
-		g.bad = true
+		g.bad.Store(true)
 		g.Conn.Close()
 		return 0, errFrame
 	}
 	return n, err
 }
+
+func (g *frameGuard) tripped() bool { return g.bad.Load() }
 
 // scan follows packet boundaries over b.
 func (g *frameGuard) scan(b []byte) error {

@@ -85,6 +85,8 @@ func (d *Driver) connect(ctx context.Context) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
+		} else if b := dl.broken(); b != nil {
+			err = b
 		}
 		return fmt.Errorf("libvirt %s: connect to %s (uri %s): %w", d.target.Address, d.ep.addr, d.ep.uri, err)
 	}
@@ -151,6 +153,9 @@ func (d *Driver) roundFailed(ctx context.Context, events []collectors.Event, err
 	if ctx.Err() != nil {
 		d.drop()
 		return events, fmt.Errorf("libvirt %s: round cut short: %w", d.target.Address, ctx.Err())
+	}
+	if b := d.dial.broken(); b != nil {
+		err = b
 	}
 	if !d.lv.IsConnected() {
 		ev, err := d.lose(err)

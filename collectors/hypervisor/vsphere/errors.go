@@ -42,8 +42,7 @@ func classify(ctx context.Context, what string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case fault.Is(err, &types.InvalidLogin{}), fault.Is(err, &types.NotAuthenticated{}),
-		fault.Is(err, &types.NoPermission{}):
+	case fault.Is(err, &types.InvalidLogin{}), fault.Is(err, &types.NotAuthenticated{}):
 		return fmt.Errorf("%w（用户名或密码错误，或无权限）: %s: %w", ErrAuth, what, err)
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%w: %s: %w", ErrTimeout, what, err)
@@ -55,6 +54,8 @@ func classify(ctx context.Context, what string, err error) error {
 		return fmt.Errorf("%w（域名无法解析）: %s: %w", ErrAddress, what, err)
 	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host):
 		return fmt.Errorf("%w（自签名证书可设 tls_skip_verify=true 或 ca_file）: %s: %w", ErrTLS, what, err)
+	case fault.Is(err, &types.NoPermission{}):
+		return fmt.Errorf("%w（账号缺少只读权限 System.View/Performance）: %s: %w", ErrAuth, what, err)
 	case isFault(err):
 		return fmt.Errorf("%w: %s: %s", ErrPlatform, what, clip(err.Error(), 300))
 	}
@@ -72,9 +73,11 @@ func isFault(err error) bool {
 }
 
 // expired reports whether err says our session is gone (vCenter restarted or
-// the session idled out): the driver logs in again and retries once.
+// the session idled out: NotAuthenticated), or an object of the session (the
+// view, the event collector) with it: the driver logs in again, rebuilds
+// them and retries the round once.
 func expired(err error) bool {
-	return fault.Is(err, &types.NotAuthenticated{})
+	return fault.Is(err, &types.NotAuthenticated{}) || fault.Is(err, &types.ManagedObjectNotFound{})
 }
 
 func clip(s string, n int) string {

@@ -67,6 +67,10 @@ func (vc *vcenter) target(params ...string) collectors.Target {
 		Labels: map[string]string{"district": "市本级", "site": "市政务云A机房"}}
 }
 
+func loginFor(t collectors.Target, password string) driver.Login {
+	return driver.Login{Target: t, Username: testUser, Password: password}
+}
+
 func (vc *vcenter) open(t testing.TB, password string, params ...string) (*Driver, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -93,6 +93,7 @@ var eventTypeIDs = []string{
 func (s *sessionState) openEvents(ctx context.Context, since time.Time) error {
 	req := types.CreateCollectorForEvents{This: *s.vc.ServiceContent.EventManager, Filter: types.EventFilterSpec{
 		EventTypeId: eventTypeIDs,
+		MaxCount:    1000, // the page kept between two reads (vCenter allows up to 1000)
 		Time:        &types.EventFilterSpecByTime{BeginTime: &since},
 	}}
 	res, err := methods.CreateCollectorForEvents(ctx, s.vc, &req)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -52,36 +53,54 @@ func tlsConfig(ep endpoint) (*tls.Config, error) {
 // ends: go-libvirt's calls take no context and would otherwise wait for a
 // silent daemon forever.
 type dialer struct {
-	ctx     context.Context
 	ep      endpoint
 	tlsConf *tls.Config
-	conn    net.Conn
+
+	mu   sync.Mutex // ctx and conn: the round's context watcher closes conn
+	ctx  context.Context
+	conn net.Conn
+}
+
+// setCtx makes ctx the context of the next dial (and of the round).
+func (d *dialer) setCtx(ctx context.Context) {
+	d.mu.Lock()
+	d.ctx = ctx
+	d.mu.Unlock()
 }
 
 // Dial implements go-libvirt's socket.Dialer.
 func (d *dialer) Dial() (net.Conn, error) {
+	d.mu.Lock()
+	ctx := d.ctx
+	d.mu.Unlock()
 	nd := net.Dialer{Timeout: 10 * time.Second}
-	c, err := nd.DialContext(d.ctx, d.ep.network, d.ep.addr)
+	c, err := nd.DialContext(ctx, d.ep.network, d.ep.addr)
 	if err != nil {
 		return nil, err
 	}
 	if d.ep.tls {
-		if c, err = d.handshake(c); err != nil {
+		if c, err = d.handshake(ctx, c); err != nil {
 			return nil, err
 		}
 	}
-	d.conn = &frameGuard{Conn: c}
-	return d.conn, nil
+	g := &frameGuard{Conn: c}
+	d.mu.Lock()
+	d.conn = g
+	d.mu.Unlock()
+	if ctx.Err() != nil { // the watcher ran before conn was set
+		g.Close()
+	}
+	return g, nil
 }
 
 // handshake runs TLS, then reads libvirtd's one-byte verdict on our
 // certificate and address (1 = accepted).
-func (d *dialer) handshake(c net.Conn) (net.Conn, error) {
+func (d *dialer) handshake(ctx context.Context, c net.Conn) (net.Conn, error) {
 	tc := tls.Client(c, d.tlsConf)
-	if dl, ok := d.ctx.Deadline(); ok {
+	if dl, ok := ctx.Deadline(); ok {
 		_ = tc.SetDeadline(dl)
 	}
-	if err := tc.HandshakeContext(d.ctx); err != nil {
+	if err := tc.HandshakeContext(ctx); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("TLS handshake: %w", err)
 	}
@@ -100,7 +119,10 @@ func (d *dialer) handshake(c net.Conn) (net.Conn, error) {
 
 // broken is errFrame when the frame guard ended the connection.
 func (d *dialer) broken() error {
-	if g, ok := d.conn.(*frameGuard); ok && g.tripped() {
+	d.mu.Lock()
+	g, ok := d.conn.(*frameGuard)
+	d.mu.Unlock()
+	if ok && g.tripped() {
 		return errFrame
 	}
 	return nil
@@ -108,8 +130,11 @@ func (d *dialer) broken() error {
 
 // close drops the connection (from the round's context watcher).
 func (d *dialer) close() {
-	if d.conn != nil {
-		d.conn.Close()
+	d.mu.Lock()
+	c := d.conn
+	d.mu.Unlock()
+	if c != nil {
+		c.Close()
 	}
 }
 

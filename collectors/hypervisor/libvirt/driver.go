@@ -116,7 +116,7 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 			events = append(events, d.hostEvent("host_recovered", "connection restored", time.Now()))
 		}
 	}
-	d.dial.ctx = ctx
+	d.dial.setCtx(ctx)
 	stop := context.AfterFunc(ctx, d.dial.close)
 	r, err := d.read()
 	stop()
@@ -204,7 +204,7 @@ func (d *Driver) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), closeWait)
 	defer cancel()
-	d.dial.ctx = ctx
+	d.dial.setCtx(ctx)
 	stop := context.AfterFunc(ctx, d.dial.close)
 	defer stop()
 	d.stopSub()

@@ -40,13 +40,13 @@ func TestParseReport(t *testing.T) {
 
 	for body, want := range map[string]string{
 		`{"status":"success","started_at":"2026-12-07T03:00:00+08:00","finished_at":"2026-12-07T02:00:00+08:00"}`: "before started_at",
-		`{"status":"success","started_at":"2025-10-01T00:00:00+08:00"}`:                                          "older than 400 days",
-		`{"status":"success","duration_seconds":-3}`:                                                             "between 0 and 400 days",
-		`{"status":"success","bytes":1.5}`:                                                                       "whole number",
-		`{"status":"success","started_at":true}`:                                                                 "a time string or unix seconds",
-		`{"status":"success","started_at":12}`:                                                                   "before 2000",
-		`{"status":7}`:                                                                                           "not a JSON run object",
-		``:                                                                                                       "not a JSON run object",
+		`{"status":"success","started_at":"2025-10-01T00:00:00+08:00"}`:                                           "older than 400 days",
+		`{"status":"success","duration_seconds":-3}`:                                                              "between 0 and 400 days",
+		`{"status":"success","bytes":1.5}`:                                                                        "whole number",
+		`{"status":"success","started_at":true}`:                                                                  "a time string or unix seconds",
+		`{"status":"success","started_at":12}`:                                                                    "before 2000",
+		`{"status":7}`:                                                                                            "not a JSON run object",
+		``:                                                                                                        "not a JSON run object",
 	} {
 		_, err := ParseReport([]byte(body), now)
 		assert.ErrorContains(t, err, want, body)

@@ -131,6 +131,8 @@ func writeGroup(sb *strings.Builder, name string, items []string) {
 // vmText is one VM in its group.
 func vmText(v *VM) string {
 	switch {
+	case v.Outcome.Back() && v.ToHost == "":
+		return fmt.Sprintf("%s，停机 %s", v.Name, cst.FormatDuration(v.Downtime))
 	case v.Outcome.Back():
 		return fmt.Sprintf("%s → %s，停机 %s", v.Name, v.ToHost, cst.FormatDuration(v.Downtime))
 	case v.Outcome == FailoverFailed || v.Outcome == NotRecovered:

@@ -8,10 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/swanwatch/swanwatch/collectors"
-	"github.com/swanwatch/swanwatch/rules/alerting"
 )
-
-type alertingAlert = alerting.Alert
 
 var fuzzKinds = []string{"host_failed", "host_isolated", "host_recovered", "vm_down", "vm_restarted",
 	"vm_failover_failed", "vm_migrated", "vm_started", "vm_stopped"}

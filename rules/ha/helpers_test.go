@@ -18,6 +18,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+type alertingAlert = alerting.Alert
+
 // t0 is 2026-12-07 10:00:00 in Asia/Shanghai.
 var t0 = time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
 

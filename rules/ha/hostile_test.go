@@ -65,6 +65,7 @@ func TestHostileLabels(t *testing.T) {
 		downs = append(downs, vmDown(t0, "future", fmt.Sprintf("%d-%s", i, huge)))
 	}
 	tr.Handle(ctx, downs)
+	tr.Tick(ctx)
 	fs, err := tr.Failures(ctx, t0.Add(-time.Hour), t0.Add(time.Hour))
 	require.NoError(t, err)
 	for _, f := range fs {

@@ -30,7 +30,7 @@ func (t *Tracker) Tick(ctx context.Context) {
 	now := t.opts.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.settle(ctx, now)
+	t.settle(ctx, now, true)
 	if now.Sub(t.lastPrune) < 24*time.Hour {
 		return
 	}
@@ -69,7 +69,7 @@ func (t *Tracker) Restore(ctx context.Context, openIncidents []alerting.Alert) (
 		}
 		t.open[k] = tr
 		a := alertOf(&tr.f)
-		tr.sentAnn = a.Annotations["description"]
+		tr.sentAnn, tr.lastOut = a.Annotations["description"], now
 		owned[a.Fingerprint] = true
 		out = append(out, a)
 	}
@@ -81,6 +81,6 @@ func (t *Tracker) Restore(ctx context.Context, openIncidents []alerting.Alert) (
 	}
 	t.gauge()
 	t.deliver(ctx, out)
-	t.settle(ctx, now) // deadlines that passed while we were down
+	t.settle(ctx, now, true) // deadlines that passed while we were down
 	return len(open), nil
 }

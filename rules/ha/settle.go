@@ -16,7 +16,8 @@ import (
 // saved before its alert goes out, so a restart never forgets an incident
 // the phone already rang for; a close that could not be saved is retried and
 // announced only once saved.
-func (t *Tracker) settle(ctx context.Context, now time.Time) {
+// flush is false for a batch of events (Options.Refresh applies).
+func (t *Tracker) settle(ctx context.Context, now time.Time, flush bool) {
 	t.expireEarly(now)
 	keys := make([]hostKey, 0, len(t.open))
 	for k := range t.open {
@@ -27,7 +28,7 @@ func (t *Tracker) settle(ctx context.Context, now time.Time) {
 	})
 	var out []alerting.Alert
 	for _, k := range keys {
-		if a, ok := t.settleOne(ctx, k, now); ok {
+		if a, ok := t.settleOne(ctx, k, now, flush); ok {
 			out = append(out, a)
 		}
 	}
@@ -35,13 +36,18 @@ func (t *Tracker) settle(ctx context.Context, now time.Time) {
 	t.deliver(ctx, out)
 }
 
-func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time) (alerting.Alert, bool) {
+func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time, flush bool) (alerting.Alert, bool) {
 	tr := t.open[k]
 	t.deadline(tr, now)
 	if end, ok := t.closable(tr, now); ok && tr.f.ClosedAt.IsZero() {
 		tr.f.ClosedAt = end
 		tr.dirty = true
 	}
+	announced := tr.sentAnn != ""
+	if !flush && announced && tr.f.Open() && now.Sub(tr.lastOut) < t.opts.Refresh {
+		return alerting.Alert{}, false // the next batch after Refresh, or the next Tick
+	}
+	tr.lastOut = now
 	if tr.dirty {
 		if err := t.save(ctx, &tr.f); err != nil {
 			metrics.GetOrCreateCounter(`swanwatch_ha_store_errors_total`).Inc()

@@ -24,8 +24,13 @@ type Options struct {
 	Window time.Duration
 	// Deadline is how long after the failure a VM may take to come back
 	// before it is 未恢复; 0: 10 minutes.
-	Deadline  time.Duration
-	Tick      time.Duration // how often Run checks deadlines; 0: 30s
+	Deadline time.Duration
+	Tick     time.Duration // how often Run checks deadlines and flushes; 0: 10s
+	// Refresh is how often at most a batch of events saves an open failure
+	// and re-fires its alert (a collector that hands VMs over one event at a
+	// time must not cost one database write each); the next Tick flushes
+	// what waited. Opening and closing go out at once. 0: 5s.
+	Refresh   time.Duration
 	Retention time.Duration // closed failures are pruned after; 0: 400 days
 	MaxOpen   int           // bound on open failures; 0: 1000
 	MaxVMs    int           // bound on the VMs of one failure; 0: 5000
@@ -41,7 +46,8 @@ func (o Options) withDefaults() Options {
 	}
 	o.Window = cmp.Or(max(o.Window, 0), 2*time.Minute)
 	o.Deadline = cmp.Or(max(o.Deadline, 0), 10*time.Minute)
-	o.Tick = cmp.Or(max(o.Tick, 0), 30*time.Second)
+	o.Tick = cmp.Or(max(o.Tick, 0), 10*time.Second)
+	o.Refresh = cmp.Or(max(o.Refresh, 0), 5*time.Second)
 	o.Retention = cmp.Or(max(o.Retention, 0), 400*24*time.Hour)
 	o.MaxOpen = cmp.Or(max(o.MaxOpen, 0), 1000)
 	o.MaxVMs = cmp.Or(max(o.MaxVMs, 0), 5000)
@@ -76,6 +82,7 @@ type tracked struct {
 	idx     map[string]int // VM name → index in f.VMs
 	dirty   bool           // changed since last saved
 	sentAnn string         // the description last delivered, to re-fire only on change
+	lastOut time.Time      // when it was last saved and delivered, for Options.Refresh
 }
 
 // early is a VM event waiting for its host's failure.
@@ -107,7 +114,8 @@ func (t *Tracker) AppendEvents(ctx context.Context, events []collectors.Event) e
 
 // Handle takes a batch of events (any source; only source="hypervisor" is
 // read), saves the failures they changed and delivers the alerts in one call.
-// It writes to the state database only when a failure changed.
+// It writes to the state database only when a failure changed, at most once
+// per failure and Options.Refresh.
 func (t *Tracker) Handle(ctx context.Context, events []collectors.Event) {
 	now := t.opts.Now()
 	t.mu.Lock()
@@ -123,7 +131,7 @@ func (t *Tracker) Handle(ctx context.Context, events []collectors.Event) {
 		metrics.GetOrCreateCounter(`swanwatch_ha_events_total{event="` + e.kind + `"}`).Inc()
 		t.apply(e, now)
 	}
-	t.settle(ctx, now)
+	t.settle(ctx, now, false)
 }
 
 func countIgnored(reason string) {

@@ -263,3 +263,28 @@ func TestIsolationAndOtherEvents(t *testing.T) {
 	assert.Equal(t, "esx-08", all[0].Labels["host"])
 	assert.Contains(t, all[0].Annotations["summary"], "宿主机 esx-08 网络隔离（集群 政务云A）")
 }
+
+// A collector that hands VMs over one event at a time: the failure opens at
+// once, the VMs are announced at most once per Refresh, and the Tick
+// flushes what waited.
+func TestRefreshBoundsWrites(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	var rec recorder
+	tr := New(openDB(t, t.TempDir()), rec.onAlerts, Options{Now: c.now})
+	tr.Handle(ctx, []collectors.Event{hostFailed(t0, "esx-07")})
+	require.Len(t, rec.all(), 1, "the failure rings at once")
+	for i := range 20 {
+		c.set(t0.Add(time.Duration(i) * 400 * time.Millisecond))
+		tr.Handle(ctx, []collectors.Event{vmDown(c.now(), "esx-07", vmName(i))})
+	}
+	got := rec.all()
+	require.Len(t, got, 2, "one refresh within 8 s of single events")
+	assert.Contains(t, got[1].Annotations["summary"], "受影响云服务器 14 台", "the VMs up to 5.2 s")
+	tr.Tick(ctx)
+	assert.Contains(t, rec.last(t).Annotations["summary"], "受影响云服务器 20 台")
+	fs, err := tr.between(ctx, t0, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Len(t, fs[0].VMs, 20, "the tick saved them")
+}

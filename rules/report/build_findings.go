@@ -139,5 +139,5 @@ func (t Thresholds) findings(vms []*vmUsage, monthDays int) []Finding {
 func (t Thresholds) finding(v *vmUsage, class, rec, reason string) Finding {
 	return Finding{VM: v.name, District: label(v.labels, "district", noDistrict), System: label(v.labels, "system", noSystem),
 		Class: class, CPU: v.cpu.total().value(ratioUnit), CPUPeak: Value{V: v.peak, Kind: Ratio, Known: true},
-		Memory: v.mem.total().value(ratioUnit), Days: v.cpuDays, Recommendation: rec, Reason: reason}
+		Memory: v.mem.total().value(ratioUnit), Days: v.cpuDays, Recommendation: rec, Reason: reason, Dept: v.labels["dept"]}
 }

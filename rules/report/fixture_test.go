@@ -144,11 +144,11 @@ func fixtureResources() ResourceSection {
 	}
 	rs.Findings = []Finding{
 		{"vm-hb-0231", "湖滨区", "天鹅湖景区", "idle", ratio(0.006), ratio(0.021), ratio(0.04), 30, "shut_down", "整月CPU平均 0.6%，无业务流量，建议确认后关停",
-			Pricing{Spec: "4C8G", Known: true, Yuan: 255}},
+			Pricing{Spec: "4C8G", Known: true, Yuan: 255}, ""},
 		{"vm-sj-0119", "市本级", "政务云", "low_use", ratio(0.031), ratio(0.079), ratio(0.18), 30, "downsize", "8 vCPU / 32 GiB 配置，CPU P95 仅 7.9%，建议降配为 2 vCPU / 8 GiB",
-			Pricing{Spec: "8C32G", Target: "2C8G", Known: true, Yuan: 477}},
+			Pricing{Spec: "8C32G", Target: "2C8G", Known: true, Yuan: 477}, "大数据局"},
 		{"vm-jk-0077", "经济开发区", "大数据中心", "low_use", ratio(0.044), ratio(0.21), ratio(0.21), 12, "consolidate", "与 vm-jk-0078 承载同一应用，建议整合",
-			Pricing{Spec: "6C12G", Note: "规格 6C12G 不是合同价格表中的云主机固定规格，无法计价"}},
+			Pricing{Spec: "6C12G", Note: "规格 6C12G 不是合同价格表中的云主机固定规格，无法计价"}, ""},
 	}
 	rs.Savings = Savings{Priced: 2, Unpriced: 1, Yuan: 732}
 	rs.FollowUp = FollowUp{Tracked: true, States: map[string]string{FindingKey("vm-sj-0119", "downsize"): "已通知"},

@@ -216,6 +216,7 @@ type Finding struct {
 	Recommendation string // shut_down | consolidate | downsize
 	Reason         string // Chinese, why
 	Price          Pricing
+	Dept           string // the VM's dept label (主管部门), "" when none
 }
 
 // Paragraph is one titled block of the methods appendix.

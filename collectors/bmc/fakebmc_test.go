@@ -46,6 +46,10 @@ type fakeBMC struct {
 	logins   atomic.Int64
 	requests atomic.Int64
 	gets     map[string]int // requests per path, for request-count checks
+	// frozen: replies are computed once and served from memory, so that a
+	// benchmark measures the collector rather than the fake's file reads.
+	frozen bool
+	cache  map[string][]byte
 }
 
 // startBMC serves the mockup; tls selects https with httptest's certificate.
@@ -149,7 +153,7 @@ func (f *fakeBMC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.gets[resource]++
 	f.mu.Unlock()
-	body, ok := f.resolve(resource, r.URL.RawQuery)
+	body, ok := f.cached(resource, r.URL.RawQuery)
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -185,6 +189,26 @@ func (f *fakeBMC) authorized(r *http.Request) bool {
 	}
 	u, p, ok := r.BasicAuth()
 	return ok && u == testUser && p == testPassword
+}
+
+func (f *fakeBMC) cached(resource, query string) ([]byte, bool) {
+	f.mu.Lock()
+	frozen := f.frozen
+	b, hit := f.cache[resource+"?"+query]
+	f.mu.Unlock()
+	if !frozen {
+		return f.resolve(resource, query)
+	}
+	if !hit {
+		b, _ = f.resolve(resource, query)
+		f.mu.Lock()
+		if f.cache == nil {
+			f.cache = map[string][]byte{}
+		}
+		f.cache[resource+"?"+query] = b
+		f.mu.Unlock()
+	}
+	return b, b != nil
 }
 
 // resolve returns a resource, a page of it named by its query, or the

@@ -13,6 +13,17 @@ func (r *round) system(ctx context.Context, m json.RawMessage) {
 	if !r.decode(m, "ComputerSystem", &s) {
 		return
 	}
+	r.systemSeries(s)
+	var wg sync.WaitGroup
+	wg.Go(func() { r.processors(ctx, s) })
+	wg.Go(func() { r.memory(ctx, s) })
+	wg.Go(func() { r.each(ctx, s.Storage.ID, r.storage) })
+	wg.Go(func() { r.each(ctx, s.LogServices.ID, r.logService) })
+	wg.Wait()
+}
+
+// systemSeries keeps a system's health, rollup and power state.
+func (r *round) systemSeries(s system) {
 	r.health("system", s.ID, s.Status)
 	r.mu.Lock()
 	if code, ok := healthCode(s.Status.HealthRollup); ok {
@@ -28,12 +39,6 @@ func (r *round) system(ctx context.Context, m json.RawMessage) {
 		}
 	}
 	r.mu.Unlock()
-	var wg sync.WaitGroup
-	wg.Go(func() { r.processors(ctx, s) })
-	wg.Go(func() { r.memory(ctx, s) })
-	wg.Go(func() { r.each(ctx, s.Storage.ID, r.storage) })
-	wg.Go(func() { r.each(ctx, s.LogServices.ID, r.logService) })
-	wg.Wait()
 }
 
 // processors reads each processor's health; the summary stands in only

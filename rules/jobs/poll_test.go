@@ -23,7 +23,11 @@ type lastRunTool struct {
 	bearer string
 }
 
-func (l *lastRunTool) set(code int, body string) { l.mu.Lock(); l.code, l.body = code, body; l.mu.Unlock() }
+func (l *lastRunTool) set(code int, body string) {
+	l.mu.Lock()
+	l.code, l.body = code, body
+	l.mu.Unlock()
+}
 
 func (l *lastRunTool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.mu.Lock()

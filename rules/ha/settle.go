@@ -13,9 +13,10 @@ import (
 
 // settle runs after every batch and every tick: deadlines, closing, saving
 // what changed, then one delivery of the alerts that changed. A failure is
-// saved before its alert goes out, so a restart never forgets an incident
-// the phone already rang for; a close that could not be saved is retried and
-// announced only once saved.
+// saved before its alert goes out, so that a restart takes back what the
+// phone rang for; when the save fails the alert still goes out (the phone
+// first) and the save is retried. A close is announced only once saved, so
+// a restart never revives a failure whose end was announced.
 // flush is false for a batch of events (Options.Refresh applies).
 func (t *Tracker) settle(ctx context.Context, now time.Time, flush bool) {
 	t.expireEarly(now)
@@ -28,15 +29,13 @@ func (t *Tracker) settle(ctx context.Context, now time.Time, flush bool) {
 	})
 	var out []alerting.Alert
 	for _, k := range keys {
-		if a, ok := t.settleOne(ctx, k, now, flush); ok {
-			out = append(out, a)
-		}
+		out = t.settleOne(ctx, k, now, flush, out)
 	}
 	t.gauge()
 	t.deliver(ctx, out)
 }
 
-func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time, flush bool) (alerting.Alert, bool) {
+func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time, flush bool, out []alerting.Alert) []alerting.Alert {
 	tr := t.open[k]
 	t.deadline(tr, now)
 	if end, ok := t.closable(tr, now); ok && tr.f.ClosedAt.IsZero() {
@@ -45,7 +44,7 @@ func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time, flush
 	}
 	announced := tr.sentAnn != ""
 	if !flush && announced && tr.f.Open() && now.Sub(tr.lastOut) < t.opts.Refresh {
-		return alerting.Alert{}, false // the next batch after Refresh, or the next Tick
+		return out // the next batch after Refresh, or the next Tick
 	}
 	tr.lastOut = now
 	if tr.dirty {
@@ -57,20 +56,25 @@ func (t *Tracker) settleOne(ctx context.Context, k hostKey, now time.Time, flush
 			tr.dirty = false
 		}
 	}
-	if !tr.f.Open() {
-		if tr.dirty {
-			return alerting.Alert{}, false
-		}
-		delete(t.open, k)
-		t.lastClosed[k] = tr.f.ClosedAt
-		return alertOf(&tr.f), true
-	}
 	a := alertOf(&tr.f)
-	if d := a.Annotations["description"]; d != tr.sentAnn {
-		tr.sentAnn = d
-		return a, true
+	if tr.f.Open() {
+		if d := a.Annotations["description"]; d != tr.sentAnn {
+			tr.sentAnn = d
+			out = append(out, a)
+		}
+		return out
 	}
-	return alerting.Alert{}, false
+	if tr.dirty {
+		return out
+	}
+	delete(t.open, k)
+	t.lastClosed[k] = tr.f.ClosedAt
+	if !announced { // over before anyone heard of it (events caught up late): still an incident on record
+		fired := a
+		fired.Firing, fired.EndsAt = true, time.Time{}
+		out = append(out, fired)
+	}
+	return append(out, a)
 }
 
 // deadline marks the VMs not back by FailedAt + Deadline as 未恢复.

@@ -288,3 +288,22 @@ func TestRefreshBoundsWrites(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Len(t, fs[0].VMs, 20, "the tick saved them")
 }
+
+// A failure that is over before it was announced (the events of a failure
+// caught up after it ended) still opens and closes an incident: the month's
+// evidence.
+func TestFailureOverBeforeAnnounced(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0.Add(time.Hour)}
+	var rec recorder
+	tr := New(nil, rec.onAlerts, Options{Now: c.now})
+	tr.Handle(ctx, []collectors.Event{hostFailed(t0, "esx-02"), vmDown(t0, "esx-02", "a"),
+		vmRestarted(t0.Add(time.Minute), "a", "esx-02", "esx-01"), hostRecovered(t0.Add(10*time.Minute), "esx-02")})
+	got := rec.all()
+	require.Len(t, got, 2)
+	assert.True(t, got[0].Firing)
+	assert.Equal(t, t0, got[0].StartsAt)
+	assert.False(t, got[1].Firing)
+	assert.Equal(t, t0.Add(10*time.Minute), got[1].EndsAt)
+	assert.Equal(t, got[0].Fingerprint, got[1].Fingerprint)
+}

@@ -46,6 +46,9 @@ type Options struct {
 	// ParkStoryAfter is when a camera of the scenic area is knocked aside
 	// (default 4m; negative: never); a gate jams a minute later.
 	ParkStoryAfter time.Duration
+	// CloudStoryAfter is when a hypervisor host of the cloud fails and HA
+	// restarts its VMs (default 6m; negative: never).
+	CloudStoryAfter time.Duration
 	// WallDwell, when set, is how long the demo wall shows each scene (default 1m).
 	WallDwell time.Duration
 	// WallReady, when set, is called with the wall's login URL (tests).
@@ -108,7 +111,8 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	}
 	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"),
 		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: community,
-		Park: &sim.ParkOptions{SecretsDir: filepath.Join(dir, "park-secrets")}})
+		Park:  &sim.ParkOptions{SecretsDir: filepath.Join(dir, "park-secrets")},
+		Cloud: &sim.CloudOptions{SecretsDir: filepath.Join(dir, "cloud-secrets")}})
 	if err != nil {
 		return nil, fmt.Errorf("build the simulated estate: %w", err)
 	}
@@ -137,7 +141,8 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 		},
 		Actors: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
 			uplinkFault(s, cmp.Or(o.FaultAfter, 2*time.Minute), cmp.Or(o.FaultFor, 10*time.Minute), o.Out),
-			parkStory(s, cmp.Or(o.ParkStoryAfter, 4*time.Minute), o.Out)}}, nil
+			parkStory(s, cmp.Or(o.ParkStoryAfter, 4*time.Minute), o.Out),
+			cloudStory(s, cmp.Or(o.CloudStoryAfter, 6*time.Minute), o.Out)}}, nil
 }
 
 // community is the SNMP community the simulator's traps carry.

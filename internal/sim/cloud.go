@@ -90,19 +90,24 @@ type HostFailure struct {
 }
 
 // DemoHost is the host the demo's story fails: the first host of the main
-// data centre whose cluster has another host to restart its VMs on.
-func (s *Sim) DemoHost() string {
+// data centre whose cluster has another host to restart its VMs on; ""
+// when there is none or ctx ends before the vCenter is filled.
+func (s *Sim) DemoHost(ctx context.Context) string {
 	if s.cloud == nil {
 		return ""
 	}
-	<-s.cloud.vc.ready
+	select {
+	case <-s.cloud.vc.ready:
+	case <-ctx.Done():
+		return ""
+	}
 	names := make([]string, 0, len(s.cloud.vc.hosts))
 	for n := range s.cloud.vc.hosts {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if others, err := s.cloud.vc.otherHosts(context.Background(), n); err == nil && len(others) > 0 {
+		if others, err := s.cloud.vc.otherHosts(ctx, n); err == nil && len(others) > 0 {
 			return n
 		}
 	}
@@ -124,7 +129,11 @@ func (s *Sim) FailHost(ctx context.Context, host string, f HostFailure) error {
 		return errors.New("a host failure is already under way")
 	}
 	vc := s.cloud.vc
-	<-vc.ready
+	select {
+	case <-vc.ready:
+	case <-ctx.Done():
+		return nil
+	}
 	others, err := vc.otherHosts(ctx, host)
 	if err != nil || len(others) == 0 {
 		return fmt.Errorf("host %s has no other host in its cluster to restart on: %v", host, err)

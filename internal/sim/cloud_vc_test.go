@@ -87,7 +87,7 @@ func TestVCenterHoldsTheEstate(t *testing.T) {
 func TestVCenterHostFailureAsHAShowsIt(t *testing.T) {
 	s, c, _ := startCloudSim(t, 120)
 	ctx := context.Background()
-	host := s.DemoHost()
+	host := s.DemoHost(ctx)
 	require.NotEmpty(t, host)
 	var on []string
 	for _, v := range s.est.vms {

@@ -59,10 +59,12 @@ func (t *Tracker) Restore(ctx context.Context, openIncidents []alerting.Alert) (
 	now := t.opts.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	owned := map[string]bool{}
 	var out []alerting.Alert
 	for _, f := range open {
 		k := hostKey{f.Instance, f.Host}
+		if t.open[k] != nil {
+			continue // already followed since start: the memory is fresher
+		}
 		tr := &tracked{f: f, idx: make(map[string]int, len(f.VMs))}
 		for i, v := range f.VMs {
 			tr.idx[v.Name] = i
@@ -70,8 +72,11 @@ func (t *Tracker) Restore(ctx context.Context, openIncidents []alerting.Alert) (
 		t.open[k] = tr
 		a := alertOf(&tr.f)
 		tr.sentAnn, tr.lastOut = a.Annotations["description"], now
-		owned[a.Fingerprint] = true
 		out = append(out, a)
+	}
+	owned := map[string]bool{}
+	for _, tr := range t.open {
+		owned[alertOf(&tr.f).Fingerprint] = true
 	}
 	for _, a := range openIncidents {
 		if a.Labels[model.AlertNameLabel] == AlertName && !owned[a.Fingerprint] {

@@ -75,7 +75,7 @@ func FuzzParkSNMP(f *testing.F) {
 	f.Add(request(f, gosnmp.Version1, "public", gosnmp.GetNextRequest, 0, 0, ".1.3.6.1.2.1.1"))
 	f.Add([]byte{0x30, 0x03, 0x02, 0x01, 0x01})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		out, err := ac.handle(b, 1.795e9)
+		out, err := answerMIB(ac.mib, b, 1.795e9)
 		if err != nil {
 			require.ErrorIs(t, err, errDrop)
 			return

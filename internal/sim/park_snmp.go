@@ -1,10 +1,8 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"net"
 	"sync/atomic"
 
 	"github.com/gosnmp/gosnmp"
@@ -341,47 +339,5 @@ func (a *parkAgent) listen(host string) error { return a.udpEndpoint.listen(host
 
 // serve answers datagrams until the socket closes.
 func (a *parkAgent) serve(p *park) {
-	c := a.socket()
-	buf := make([]byte, maxRequest+1)
-	for {
-		n, from, err := c.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		out, err := a.handle(buf[:n], timeSec(p.now()))
-		if err != nil {
-			continue // dropped and counted, as an agent drops silently
-		}
-		_, _ = c.WriteToUDPAddrPort(out, from)
-	}
-}
-
-// handle answers one request at t (see wanNet.handle: same checks, no boot
-// or reachability of the WAN).
-func (a *parkAgent) handle(req []byte, t float64) (out []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			dropDecode.Inc()
-			out, err = nil, fmt.Errorf("decode: panic: %v: %w", r, errDrop)
-		}
-	}()
-	if len(req) > maxRequest {
-		dropOversize.Inc()
-		return nil, fmt.Errorf("request of %d bytes: %w", len(req), errDrop)
-	}
-	pkt, err := (&gosnmp.GoSNMP{Version: gosnmp.Version2c}).SnmpDecodePacket(req)
-	if err != nil {
-		dropDecode.Inc()
-		return nil, fmt.Errorf("decode: %w: %w", err, errDrop)
-	}
-	if err := accept(pkt); err != nil {
-		return nil, err
-	}
-	a.mib.mu.Lock()
-	defer a.mib.mu.Unlock()
-	a.mib.ctx = mibCtx{t: t}
-	return a.mib.respond(pkt)
+	serveMIB(&a.udpEndpoint, a.mib, func() float64 { return timeSec(p.now()) })
 }

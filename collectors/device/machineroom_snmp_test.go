@@ -3,6 +3,7 @@ package device
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/collectortest"
 	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
@@ -28,6 +30,7 @@ const roomCommunity = "room-ro"
 // state the test switches while snmpd runs.
 type roomAgent struct {
 	addr, state string
+	port        int
 }
 
 func startRoomAgent(t testing.TB, st map[string]any) *roomAgent {
@@ -44,12 +47,36 @@ func startRoomAgent(t testing.TB, st map[string]any) *roomAgent {
 	require.NoError(t, os.WriteFile(script, upssimScript, 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "persist"), 0o700))
-	peer := testpeer.Start(t, testpeer.Spec{Name: "snmpd-room", Binary: "/usr/bin/env", Hint: "coreutils",
-		Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(dir, "persist"), bin, "-f", "-C",
-			"-c", filepath.Join(dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo", "udp:127.0.0.1:{{port}}"}})
-	a.addr = testpeer.Addr(peer.Port)
-	a.wait(t, peer)
-	return a
+	// testpeer's {{port}} is a free TCP port; snmpd needs a free UDP one, and
+	// another test's agent may take it between the check and the bind: a
+	// start that cannot open its endpoint is tried again on another port.
+	var peer *testpeer.Peer
+	for range 3 {
+		port := freeUDP4Port(t)
+		peer = testpeer.Start(t, testpeer.Spec{Name: "snmpd-room", Binary: "/usr/bin/env", Hint: "coreutils",
+			Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(dir, "persist"), bin, "-f", "-C",
+				"-c", filepath.Join(dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo",
+				"udp:" + testpeer.Addr(port)}})
+		a.addr, a.port = testpeer.Addr(port), port
+		if a.wait(peer) {
+			return a
+		}
+		if !strings.Contains(peer.Tail(), "Error opening specified endpoint") {
+			break
+		}
+		peer.Stop()
+	}
+	t.Fatalf("snmpd not serving the UPS-MIB on %s:\n%s", a.addr, peer.Tail())
+	return nil
+}
+
+// freeUDP4Port returns a UDP port of 127.0.0.1 free a moment ago.
+func freeUDP4Port(t testing.TB) int {
+	t.Helper()
+	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer pc.Close()
+	return pc.LocalAddr().(*net.UDPAddr).Port
 }
 
 // set replaces the agent's state: ups (mains, on_battery, low_battery),
@@ -63,23 +90,26 @@ func (a *roomAgent) set(t testing.TB, st map[string]any) {
 	require.NoError(t, os.Rename(tmp, a.state))
 }
 
-// wait polls until the helper answers upsBatteryStatus.0.
-func (a *roomAgent) wait(t testing.TB, peer *testpeer.Peer) {
-	t.Helper()
+// wait polls until the helper answers upsBatteryStatus.0; false when snmpd
+// could not open its endpoint or did not answer within 15 s.
+func (a *roomAgent) wait(peer *testpeer.Peer) bool {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(peer.Port), Community: roomCommunity,
+		if strings.Contains(peer.Tail(), "Error opening specified endpoint") {
+			return false
+		}
+		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(a.port), Community: roomCommunity,
 			Version: gosnmp.Version2c, Timeout: 300 * time.Millisecond}
 		if g.Connect() == nil {
 			pkt, err := g.Get([]string{".1.3.6.1.2.1.33.1.2.1.0"})
 			g.Conn.Close()
 			if err == nil && len(pkt.Variables) == 1 && pkt.Variables[0].Type == gosnmp.Integer {
-				return
+				return true
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("snmpd not serving the UPS-MIB on %s:\n%s", a.addr, peer.Tail())
+	return false
 }
 
 func roomTarget(t testing.TB, name, profile, addr string, kv ...string) collectors.Target {
@@ -208,11 +238,15 @@ func TestPDUAPC(t *testing.T) {
 	assert.Equal(t, 1450.0, value(t, rec, "pdu_power_watts{}"))
 	assert.Equal(t, 16.0, value(t, rec, "pdu_rating_amps{}"))
 	assert.Len(t, rec.Series(), 3, "the bank rows are not phases: %v", rec.Series())
+	assert.Empty(t, rec.Problems())
 
-	three := map[string]any{"watts": 4100, "rows": [][]int{{1, 0, 52}, {2, 0, 48}, {3, 0, 61}}}
+	// three phases, a bank of phase 1 listed first
+	three := map[string]any{"watts": 4100, "rows": [][]int{{1, 1, 20}, {1, 0, 52}, {2, 0, 48}, {3, 0, 61}}}
 	a.set(t, map[string]any{"ups": "mains", "pdu": three})
 	rec, err = poll(t, c, tgt)
 	require.NoError(t, err)
+	assert.Empty(t, rec.Problems())
+	assert.InDelta(t, 5.2, value(t, rec, `pdu_input_current_amps{phase="1"}`), 1e-9)
 	assert.InDelta(t, 6.1, value(t, rec, `pdu_input_current_amps{phase="3"}`), 1e-9)
 	assert.InDelta(t, 4.8, value(t, rec, `pdu_input_current_amps{phase="2"}`), 1e-9)
 	assert.Equal(t, 4100.0, value(t, rec, "pdu_power_watts{}"))
@@ -237,4 +271,26 @@ func TestPDURatingMissing(t *testing.T) {
 	err = c.ValidateTarget(tgt)
 	require.ErrorIs(t, err, ErrConfig)
 	assert.True(t, strings.Contains(err.Error(), `param rating_amps "16A" is not a number`), err.Error())
+}
+
+// TestContractUPS runs the collector contract suite on the ups-rfc1628
+// profile against snmpd; the silent peer is a UDP socket that reads and
+// never answers.
+func TestContractUPS(t *testing.T) {
+	a := startRoomAgent(t, map[string]any{"ups": "on_battery"})
+	n := 0
+	collectortest.Run(t, collectortest.Suite{
+		Kind: Kind,
+		New:  func() collectors.Collector { return newTestCollector(t) },
+		Target: func(t *testing.T) collectors.Target {
+			n++
+			return roomTarget(t, fmt.Sprintf("ups-%02d", n), "ups-rfc1628", a.addr)
+		},
+		Silent: func(t *testing.T) collectors.Target {
+			pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+			require.NoError(t, err)
+			t.Cleanup(func() { pc.Close() })
+			return roomTarget(t, "ups-silent", "ups-rfc1628", pc.LocalAddr().String())
+		},
+	})
 }

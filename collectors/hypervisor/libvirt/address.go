@@ -32,10 +32,12 @@ type endpoint struct {
 // parseEndpoint reads a target's address (unix:///path, tcp://host[:port],
 // tls://host[:port]) and params (uri, ca_file, cert_file, key_file,
 // tls_skip_verify). Errors name what is wrong in words an operator can act on.
-func parseEndpoint(address string, params map[string]string) (endpoint, error) {
-	u, err := url.Parse(strings.TrimSpace(address))
+func parseEndpoint(raw string, params map[string]string) (endpoint, error) {
+	address := redact(raw) // for messages: a password typed into the address stays out of logs
+	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return endpoint{}, fmt.Errorf("libvirt address %q: %w", address, errors.Unwrap(err))
+		// not url's own message: it quotes pieces of the address, which may hold a password
+		return endpoint{}, fmt.Errorf("libvirt address %q is not a URL like tcp://host:16509", address)
 	}
 	if u.User != nil {
 		return endpoint{}, errors.New("libvirt address must not carry credentials: use the username and password_file params")
@@ -62,6 +64,19 @@ func parseEndpoint(address string, params map[string]string) (endpoint, error) {
 		return endpoint{}, err
 	}
 	return ep, nil
+}
+
+// redact hides what comes before an @ (user:password) in an address.
+func redact(a string) string {
+	at := strings.LastIndex(a, "@")
+	if at < 0 {
+		return a
+	}
+	start := 0
+	if i := strings.Index(a, "://"); i >= 0 && i < at {
+		start = i + 3
+	}
+	return a[:start] + "…" + a[at:]
 }
 
 // hostPort checks the host and port of a tcp:// or tls:// address.

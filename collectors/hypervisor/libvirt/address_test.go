@@ -61,10 +61,12 @@ func TestBadAddressesFailClearly(t *testing.T) {
 }
 
 func TestSecretsNeverInErrors(t *testing.T) {
-	err := openErr(t, "tcp://admin:s3cret-pw@kvm1", nil, driver.Login{})
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "s3cret-pw")
-	err = openErr(t, "tcp://127.0.0.1:1", nil, driver.Login{Username: "admin", Password: "s3cret-pw"})
+	for _, a := range []string{"tcp://admin:s3cret-pw@kvm1", "admin:s3cret-pw@kvm1:16509", "tcp://admin:s3cret-pw@kvm1/%zz"} {
+		err := openErr(t, a, nil, driver.Login{})
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret-pw")
+	}
+	err := openErr(t, "tcp://127.0.0.1:1", nil, driver.Login{Username: "admin", Password: "s3cret-pw"})
 	require.ErrorContains(t, err, "SASL")
 	assert.NotContains(t, err.Error(), "s3cret-pw")
 }

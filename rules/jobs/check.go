@@ -12,9 +12,10 @@ import (
 // figures still count them.
 const maxCatchUp = 50
 
-// check judges every job at now: runs still going past max_duration, and
-// slots whose deadline passed without a run. It writes every job's series.
-func (s *Service) check(ctx context.Context) {
+// Check judges every job now, as Run does each minute: runs still going past
+// max_duration, and slots whose deadline passed without a run. It sends
+// their events and writes every job's series.
+func (s *Service) Check(ctx context.Context) {
 	now := s.now()
 	var evs []collectors.Event
 	var samples []collectors.Sample

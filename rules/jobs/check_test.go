@@ -19,7 +19,7 @@ func exchangeJob(tokenFile string) Job {
 // checkAt moves the clock and runs the minute's check; it returns the events.
 func (f *fixture) checkAt(t time.Time) []string {
 	f.clock.set(t)
-	f.svc.check(context.Background())
+	f.svc.Check(context.Background())
 	return kinds(f.events.take())
 }
 
@@ -37,7 +37,7 @@ func TestMissedAcrossMidnightCST(t *testing.T) {
 	assert.Empty(t, f.checkAt(at(2026, 12, 8, 0, 5)), "within grace")
 	assert.Empty(t, f.checkAt(at(2026, 12, 8, 0, 10)), "grace is inclusive")
 	f.clock.set(at(2026, 12, 8, 0, 10).Add(time.Second))
-	f.svc.check(context.Background())
+	f.svc.Check(context.Background())
 	evs := f.events.take()
 	require.Equal(t, []string{EventMissed}, kinds(evs), "Tuesday 00:00 CST (Monday 16:00 UTC) did not come")
 	assert.Equal(t, "R-C1", evs[0].Labels["requirement"])
@@ -58,7 +58,7 @@ func TestMissedAcrossMidnightCST(t *testing.T) {
 	// ... and is still running past max_duration: 作业超时 once, at start + 30m.
 	assert.Empty(t, f.checkAt(at(2026, 12, 9, 0, 29)))
 	f.clock.set(at(2026, 12, 9, 0, 31))
-	f.svc.check(context.Background())
+	f.svc.Check(context.Background())
 	evs = f.events.take()
 	require.Equal(t, []string{EventTooLong}, kinds(evs))
 	assert.Contains(t, evs[0].Text, "作业超时：数据共享交换平台 的数据交换作业 province-push 于 2026-12-08 23:59:30 开始，已运行 31分30秒 仍未结束")
@@ -78,7 +78,7 @@ func TestFinishOnlyJobJudgedAfterMaxDuration(t *testing.T) {
 	assert.Empty(t, f.checkAt(at(2026, 12, 7, 3, 0)), "02:00 + 2h24m grace + 2h has not passed")
 	assert.Empty(t, f.checkAt(at(2026, 12, 7, 6, 24)))
 	f.clock.set(at(2026, 12, 7, 6, 24).Add(time.Second))
-	f.svc.check(context.Background())
+	f.svc.Check(context.Background())
 	evs := f.events.take()
 	require.Equal(t, []string{EventMissed}, kinds(evs))
 	assert.Contains(t, evs[0].Text, "该作业只在结束时上报")
@@ -106,7 +106,7 @@ func TestEveryScheduleFollowsTheLastStart(t *testing.T) {
 	// Next due 10:17 + grace 6m (10 % of 1h) + 10m (it reports at its end).
 	assert.Empty(t, f.checkAt(at(2026, 12, 7, 10, 33)))
 	f.clock.set(at(2026, 12, 7, 10, 33).Add(time.Second))
-	f.svc.check(context.Background())
+	f.svc.Check(context.Background())
 	assert.Equal(t, []string{EventMissed}, kinds(f.events.take()))
 	assert.Empty(t, f.checkAt(at(2026, 12, 7, 11, 33)))
 	assert.Equal(t, []string{EventMissed}, f.checkAt(at(2026, 12, 7, 11, 34)), "the next hour is missed too")

@@ -141,7 +141,7 @@ func (s *Service) Run(ctx context.Context) error {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
-		s.check(ctx)
+		s.Check(ctx)
 		select {
 		case <-ctx.Done():
 			return nil

@@ -40,10 +40,11 @@ func (s *Service) checkJob(ctx context.Context, j *job, now time.Time) ([]collec
 	if err != nil {
 		return evs, err
 	}
+	before := j.w
 	missed, err := s.checkSlots(ctx, j, now)
 	evs = append(evs, missed...)
-	if len(evs) > 0 || err == nil {
-		j.apply(evs)
+	j.apply(evs)
+	if j.w != before { // most minutes judge nothing: no write
 		err = firstErr(err, s.store.saveWatch(ctx, j.cfg.Name, j.w))
 	}
 	return evs, err
@@ -155,6 +156,7 @@ func latest(ts ...time.Time) time.Time {
 	return out
 }
 
+// firstErr returns the first error that is not nil.
 func firstErr(errs ...error) error {
 	for _, err := range errs {
 		if err != nil {

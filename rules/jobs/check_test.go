@@ -173,3 +173,23 @@ func must(v float64, ok bool) float64 {
 	}
 	return v
 }
+
+// A result whose start differs a little from its running push's is that
+// run's: one run, re-keyed to the result's start, no longer running.
+func TestResultClosesItsRunningRun(t *testing.T) {
+	f := newFixture(t, at(2026, 12, 6, 12, 0))
+	f.clock.set(at(2026, 12, 7, 2, 0).Add(30 * time.Second))
+	f.report(t, "oa-db-backup", Report{Status: StatusRunning, StartedAt: f.clock.now()})
+	f.clock.set(at(2026, 12, 7, 2, 50))
+	out := f.report(t, "oa-db-backup", Report{Status: StatusSuccess, StartedAt: at(2026, 12, 7, 2, 0), FinishedAt: f.clock.now()})
+	assert.False(t, out.Duplicate)
+	runs, err := f.svc.store.between(context.Background(), "oa-db-backup", at(2026, 12, 7, 0, 0), at(2026, 12, 8, 0, 0))
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	assert.True(t, runs[0].Announced)
+	v := f.svc.List()[0]
+	assert.False(t, v.Running)
+	assert.True(t, v.LastRun.StartedAt.Equal(at(2026, 12, 7, 2, 0)))
+	assert.Equal(t, []string{EventSucceeded}, kinds(f.events.take()))
+	assert.Empty(t, f.checkAt(at(2026, 12, 7, 5, 0)), "no too long for a run that ended")
+}

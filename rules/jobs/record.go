@@ -66,7 +66,9 @@ func (s *Service) recordLocked(ctx context.Context, j *job, rep Report, source s
 	if err := s.store.save(ctx, run, now); err != nil {
 		return outcome{}, nil, err
 	}
-	j.took(run)
+	if err := s.reload(ctx, j); err != nil { // the run may be re-keyed, or older than the last
+		return outcome{}, nil, err
+	}
 	j.apply(evs)
 	if err := s.store.saveWatch(ctx, j.cfg.Name, j.w); err != nil {
 		return outcome{}, nil, err
@@ -89,19 +91,6 @@ func (s *Service) judgeRun(j *job, run *Run, now time.Time) []collectors.Event {
 	}
 	run.TooLong = run.TooLong || tooLong
 	return evs
-}
-
-// took updates what is known of the job's last runs.
-func (j *job) took(r Run) {
-	if !r.StartedAt.Before(j.last.StartedAt) || j.last.Status == "" {
-		j.last = r
-	}
-	if !r.FinishedAt.IsZero() && !r.FinishedAt.Before(j.lastDone.FinishedAt) {
-		j.lastDone = r
-	}
-	if r.Status == StatusSuccess && r.FinishedAt.After(j.lastSuccess) {
-		j.lastSuccess = r.FinishedAt
-	}
 }
 
 // apply moves the job's state by its events: the last of failed, too_long

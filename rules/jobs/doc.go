@@ -21,5 +21,14 @@
 // status is success, failed or running (a run that has started: push it at
 // the start so that a long run is 作业超时 at once rather than 未按时执行
 // after it). Times are RFC 3339 or unix seconds; duration_seconds may stand
-// for finished_at. See ParseReport for every rule.
+// for finished_at. See ParseReport for every rule. A backup script's last
+// lines, with the token read from a file (never on the command line):
+//
+//	printf 'Authorization: Bearer %s\n' "$(cat /etc/swanwatch/oa-db-backup.token)" > "$H"
+//	curl -fsS --retry 5 -H @"$H" -H 'Content-Type: application/json' \
+//	  -d "{\"status\":\"$STATUS\",\"started_at\":$START,\"duration_seconds\":$SECONDS,\"bytes\":$BYTES}" \
+//	  https://swanwatch.example/api/v1/jobs/oa-db-backup/runs
+//
+// A result pushed again (a retry) is taken once. The answers are 200 (the run
+// as kept), 400 with the reason, 401, 404 (no such job), 413 and 503.
 package jobs

@@ -91,3 +91,19 @@ func TestMonthFiguresEvery(t *testing.T) {
 	assert.False(t, got[0].Backup)
 	assert.Equal(t, "R-C1", got[0].Requirement)
 }
+
+// Runs are kept 400 days, then pruned.
+func TestPruneAfter400Days(t *testing.T) {
+	f := newFixture(t, at(2026, 1, 1, 0, 0))
+	ctx := context.Background()
+	for _, d := range []time.Time{at(2026, 1, 2, 2, 0), at(2026, 3, 1, 2, 0)} {
+		f.clock.set(d.Add(time.Hour))
+		f.report(t, "oa-db-backup", Report{Status: StatusSuccess, StartedAt: d, FinishedAt: d.Add(time.Hour)})
+	}
+	f.clock.set(at(2026, 1, 2, 2, 0).Add(Retention + time.Hour))
+	f.svc.prune(ctx)
+	runs, err := f.svc.store.between(ctx, "oa-db-backup", at(2025, 1, 1, 0, 0), at(2028, 1, 1, 0, 0))
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	assert.True(t, runs[0].StartedAt.Equal(at(2026, 3, 1, 2, 0)))
+}

@@ -239,6 +239,9 @@ func (p *LibvirtPeer) ping() error {
 	return l.Disconnect()
 }
 
+// Pid is libvirtd's process id (benchmarks read its CPU time).
+func (p *LibvirtPeer) Pid() int { return p.cmd.Process.Pid }
+
 // Kill stops libvirtd with SIGKILL, as a crash would (Stop is a clean exit).
 func (p *LibvirtPeer) Kill() {
 	select {

@@ -128,6 +128,16 @@ func (d *dialer) broken() error {
 	return nil
 }
 
+// packets is how many packets libvirtd sent on the current connection.
+func (d *dialer) packets() int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if g, ok := d.conn.(*frameGuard); ok {
+		return g.packets.Load()
+	}
+	return 0
+}
+
 // close drops the connection (from the round's context watcher).
 func (d *dialer) close() {
 	d.mu.Lock()
@@ -149,6 +159,9 @@ type frameGuard struct {
 	hdr  [4]byte // the length being read
 	hn   int
 	bad  atomic.Bool
+	// packets counts the packets libvirtd sent (replies and events): the
+	// round trips per round that the benchmark reports.
+	packets atomic.Int64
 }
 
 // Read is called by go-libvirt's single reader goroutine.
@@ -188,6 +201,7 @@ func (g *frameGuard) scan(b []byte) error {
 			return errFrame
 		}
 		g.left = int(l) - 4
+		g.packets.Add(1)
 	}
 	return nil
 }

@@ -39,3 +39,14 @@ func TestCounterResetGivesNoNegativeRate(t *testing.T) {
 	assert.Empty(t, rates(prev, cur))
 	assert.Empty(t, rates(cur, cur), "no time passed")
 }
+
+func TestHostCPUUsed(t *testing.T) {
+	d := &Driver{last: &round{host: hostInfo{cpus: 16, mhz: 2400, busyNs: 100e9, allNs: 1000e9, hasCPU: true}}}
+	used, ok := d.hostCPUUsed(hostInfo{cpus: 16, mhz: 2400, busyNs: 125e9, allNs: 1100e9, hasCPU: true})
+	assert.True(t, ok)
+	assert.InDelta(t, 0.25*16*2400e6, used, 1, "25 of 100 s busy")
+	_, ok = d.hostCPUUsed(hostInfo{cpus: 16, mhz: 2400, busyNs: 100e9, allNs: 1000e9, hasCPU: true})
+	assert.False(t, ok, "counters that did not move")
+	_, ok = d.hostCPUUsed(hostInfo{cpus: 16, mhz: 2400, busyNs: 1e9, allNs: 2000e9, hasCPU: true})
+	assert.False(t, ok, "busy counter reset")
+}

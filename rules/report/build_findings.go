@@ -12,19 +12,26 @@ import (
 // field takes its default: no threshold of 0 could ever be undercut.
 type Thresholds struct {
 	MinDays     int     `yaml:"min_days"`      // days with CPU data in the month before a VM is judged; default 14
-	MinAgeDays  int     `yaml:"min_age_days"`  // and first seen at least this many days before the month's end; default 7
+	MinAgeDays  int     `yaml:"min_age_days"`  // and first seen at least this many days before the month's end; 0: 7
 	IdleCPUMean float64 `yaml:"idle_cpu_mean"` // idle: month CPU mean below; default 0.03
 	IdleCPUPeak float64 `yaml:"idle_cpu_peak"` // and peak (highest daily P95) below; default 0.10
 	IdleMemory  float64 `yaml:"idle_memory"`   // and month memory mean below; default 0.20
 	LowCPUMean  float64 `yaml:"low_cpu_mean"`  // low use: CPU mean below; default 0.10
 	LowCPUPeak  float64 `yaml:"low_cpu_peak"`  // and peak below; default 0.30
-	Headroom    float64 `yaml:"headroom"`      // a target spec fits the highest use times 1 + headroom; default 0.20
+	Headroom    float64 `yaml:"headroom"`      // a target spec fits the highest use times 1 + headroom; 0: 0.20
 }
+
+// The defaults of the sizing fields, which DefaultThresholds leaves at 0
+// ("take the default") so that a configuration written before they existed
+// reads the same.
+const (
+	defaultMinAgeDays = 7
+	defaultHeadroom   = 0.20
+)
 
 // DefaultThresholds returns the documented defaults.
 func DefaultThresholds() Thresholds {
-	return Thresholds{MinDays: 14, MinAgeDays: 7, IdleCPUMean: 0.03, IdleCPUPeak: 0.10, IdleMemory: 0.20,
-		LowCPUMean: 0.10, LowCPUPeak: 0.30, Headroom: 0.20}
+	return Thresholds{MinDays: 14, IdleCPUMean: 0.03, IdleCPUPeak: 0.10, IdleMemory: 0.20, LowCPUMean: 0.10, LowCPUPeak: 0.30}
 }
 
 // Validate checks a configured Thresholds: ratios within (0, 1) or 0 for
@@ -63,9 +70,9 @@ func (t Thresholds) withDefaults() Thresholds {
 		t.MinDays = d.MinDays
 	}
 	if t.MinAgeDays <= 0 {
-		t.MinAgeDays = d.MinAgeDays
+		t.MinAgeDays = defaultMinAgeDays
 	}
-	t.Headroom = pick(t.Headroom, d.Headroom)
+	t.Headroom = pick(t.Headroom, defaultHeadroom)
 	t.IdleCPUMean, t.IdleCPUPeak = pick(t.IdleCPUMean, d.IdleCPUMean), pick(t.IdleCPUPeak, d.IdleCPUPeak)
 	t.IdleMemory = pick(t.IdleMemory, d.IdleMemory)
 	t.LowCPUMean, t.LowCPUPeak = pick(t.LowCPUMean, d.LowCPUMean), pick(t.LowCPUPeak, d.LowCPUPeak)
@@ -76,6 +83,7 @@ func (t Thresholds) withDefaults() Thresholds {
 func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', -1, 64) + "%" }
 
 func (t Thresholds) describe() string {
+	t = t.withDefaults()
 	return fmt.Sprintf("本月有CPU数据不少于 %d 天、且首次出现距月末不少于 %d 天的云服务器参与判定。闲置资源：月CPU平均 < %s、CPU峰值（各日P95的最高值）< %s 且月内存平均 < %s，建议关停；"+
 		"低效资源：非闲置且月CPU平均 < %s、CPU峰值 < %s，同一系统有两台及以上低效云服务器时建议整合，否则建议降配。"+
 		"目标规格为合同价格表中能容纳CPU与内存最高值（各日最大值，不低于P99）再加 %s 余量的最便宜固定规格；"+

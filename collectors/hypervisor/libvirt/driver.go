@@ -81,7 +81,18 @@ func (d *Driver) connect(ctx context.Context) error {
 	lv := golibvirt.NewWithDialer(dl)
 	stop := context.AfterFunc(ctx, dl.close)
 	err := lv.ConnectToURI(golibvirt.ConnectURI(d.ep.uri))
-	stop()
+	var sub *lifecycle
+	var subErr error
+	if err == nil {
+		sub, subErr = subscribe(lv)
+	}
+	if !stop() && err == nil { // the deadline closed the connection meanwhile
+		err = ctx.Err()
+		if sub != nil {
+			sub.stop()
+		}
+		_ = lv.Disconnect()
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
@@ -90,10 +101,10 @@ func (d *Driver) connect(ctx context.Context) error {
 		}
 		return fmt.Errorf("libvirt %s: connect to %s (uri %s): %w", d.target.Address, d.ep.addr, d.ep.uri, err)
 	}
-	d.lv, d.dial, d.fresh = lv, dl, true
-	if d.sub, err = subscribe(lv); err != nil {
-		d.log.Warn("libvirt: no lifecycle events, comparing states between rounds", "target", d.target.Name, "err", err)
+	if subErr != nil {
+		d.log.Warn("libvirt: no lifecycle events, comparing states between rounds", "target", d.target.Name, "err", subErr)
 	}
+	d.lv, d.dial, d.sub, d.fresh = lv, dl, sub, true
 	return nil
 }
 

@@ -1,8 +1,10 @@
 package libvirt
 
 import (
+	"context"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,5 +108,31 @@ func TestLibvirtdKilledAndRestarted(t *testing.T) {
 	rec, ev, err := collect(t, d)
 	require.NoError(t, err)
 	assert.Len(t, eventsNamed(ev, "host_recovered"), 1)
+	assert.Equal(t, 1.0, value(t, rec, `hypervisor_vm_running{vm="gov-web-01"}`))
+}
+
+// TestFrozenLibvirtdCutAtDeadline: a daemon that stops answering (SIGSTOP)
+// costs the round its deadline, not more; once it answers again, so does
+// the driver.
+func TestFrozenLibvirtdCutAtDeadline(t *testing.T) {
+	p := testpeer.Libvirtd(t, testpeer.DefaultLibvirtNode())
+	d := openDriver(t, peerTarget(p))
+	_, _, err := collect(t, d)
+	require.NoError(t, err)
+
+	require.NoError(t, syscall.Kill(p.Pid(), syscall.SIGSTOP))
+	t.Cleanup(func() { _ = syscall.Kill(p.Pid(), syscall.SIGCONT) })
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	ev, err := d.Collect(ctx, func(string, float64, ...string) {})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "round cut short")
+	assert.Less(t, time.Since(start), 1500*time.Millisecond)
+	assert.Empty(t, eventsNamed(ev, "host_failed"), "a slow round is not a lost host")
+
+	require.NoError(t, syscall.Kill(p.Pid(), syscall.SIGCONT))
+	rec, _, err := collect(t, d)
+	require.NoError(t, err)
 	assert.Equal(t, 1.0, value(t, rec, `hypervisor_vm_running{vm="gov-web-01"}`))
 }

@@ -124,20 +124,27 @@ type Role string
 
 // The roles, lowest first.
 const (
-	RoleViewer   Role = "viewer"   // reads dashboards, queries, reports
-	RoleOperator Role = "operator" // also acknowledges incidents, silences, maintenance
-	RoleAdmin    Role = "admin"    // also manages users, tokens, configuration, audit
+	// RoleSupervisor is the supervising authority's (监管) read-only access to
+	// the cloud's data interface (/api/cloud/v1/...) and nothing else: it sits
+	// below viewer, so every other route (pages, PromQL, incidents, the wall)
+	// refuses it, while every other role also opens the cloud API.
+	RoleSupervisor Role = "supervisor"
+	RoleViewer     Role = "viewer"   // reads dashboards, queries, reports
+	RoleOperator   Role = "operator" // also acknowledges incidents, silences, maintenance
+	RoleAdmin      Role = "admin"    // also manages users, tokens, configuration, audit
 )
 
 // rank orders the roles; 0 is no valid role.
 func (r Role) rank() int {
 	switch r {
-	case RoleViewer:
+	case RoleSupervisor:
 		return 1
-	case RoleOperator:
+	case RoleViewer:
 		return 2
-	case RoleAdmin:
+	case RoleOperator:
 		return 3
+	case RoleAdmin:
+		return 4
 	}
 	return 0
 }
@@ -154,7 +161,7 @@ func (r Role) Valid() bool { return r.rank() > 0 }
 func ParseRole(s string) (Role, error) {
 	r := Role(s)
 	if !r.Valid() {
-		return "", fmt.Errorf("unknown role %q: want viewer, operator or admin", s)
+		return "", fmt.Errorf("unknown role %q: want supervisor, viewer, operator or admin", s)
 	}
 	return r, nil
 }
@@ -162,6 +169,8 @@ func ParseRole(s string) (Role, error) {
 // Label is the role's name on Chinese pages.
 func (r Role) Label() string {
 	switch r {
+	case RoleSupervisor:
+		return "监管用户"
 	case RoleViewer:
 		return "只读用户"
 	case RoleOperator:

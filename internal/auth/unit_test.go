@@ -21,6 +21,16 @@ func TestRoleAllows(t *testing.T) {
 		{"", RoleViewer, false},
 		{"root", RoleViewer, false},
 		{RoleAdmin, "", false},
+		// The authority's role opens only what asks for no more than it.
+		{RoleSupervisor, RoleSupervisor, true},
+		{RoleSupervisor, RoleViewer, false},
+		{RoleSupervisor, RoleOperator, false},
+		{RoleSupervisor, RoleAdmin, false},
+		{RoleViewer, RoleSupervisor, true},
+		{RoleOperator, RoleSupervisor, true},
+		{RoleAdmin, RoleSupervisor, true},
+		{"", RoleSupervisor, false},
+		{"Supervisor", RoleSupervisor, false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.role)+">="+string(tt.min), func(t *testing.T) {
@@ -30,15 +40,33 @@ func TestRoleAllows(t *testing.T) {
 }
 
 func TestParseRole(t *testing.T) {
-	for _, s := range []string{"viewer", "operator", "admin"} {
+	for _, s := range []string{"supervisor", "viewer", "operator", "admin"} {
 		r, err := ParseRole(s)
 		require.NoError(t, err)
 		assert.Equal(t, Role(s), r)
 	}
-	for _, s := range []string{"", "Admin", "root", "admin "} {
+	for _, s := range []string{"", "Admin", "root", "admin ", "Supervisor", "监管"} {
 		_, err := ParseRole(s)
 		assert.ErrorContains(t, err, "unknown role", s)
+		assert.ErrorContains(t, err, "want supervisor, viewer, operator or admin", s)
 	}
+}
+
+// The roles are a strict order, lowest first; each has its own Chinese label.
+func TestRoleOrderAndLabels(t *testing.T) {
+	order := []Role{RoleSupervisor, RoleViewer, RoleOperator, RoleAdmin}
+	labels := map[string]bool{}
+	for i, r := range order {
+		assert.True(t, r.Valid(), r)
+		for j, min := range order {
+			assert.Equal(t, i >= j, r.Allows(min), "%s allows %s", r, min)
+		}
+		assert.NotEqual(t, "未知角色", r.Label(), r)
+		assert.False(t, labels[r.Label()], "label %s twice", r.Label())
+		labels[r.Label()] = true
+	}
+	assert.Equal(t, "监管用户", RoleSupervisor.Label())
+	assert.Equal(t, "未知角色", Role("root").Label())
 }
 
 func TestDefaultArgon2Hash(t *testing.T) {

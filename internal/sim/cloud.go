@@ -30,6 +30,7 @@ const (
 type cloudSim struct {
 	opts    CloudOptions
 	vc      *vcenter
+	rooms   []*room
 	pwFile  string
 	failing chan struct{} // one host failure at a time
 }
@@ -50,12 +51,64 @@ func newCloud(co CloudOptions) (*cloudSim, error) {
 	if err := os.WriteFile(c.pwFile, []byte(pw+"\n"), 0o600); err != nil {
 		return nil, err
 	}
+	if err := os.WriteFile(c.communityFile(), []byte(community+"\n"), 0o600); err != nil {
+		return nil, err
+	}
 	vc, err := newVCenter(vcUser, pw)
 	if err != nil {
 		return nil, err
 	}
-	c.vc = vc
+	c.vc, c.rooms = vc, newRooms()
 	return c, nil
+}
+
+// listen starts the vCenter's listener, the rooms' SNMP agents and their
+// sensor gateways; now is the simulator's clock.
+func (c *cloudSim) listen(now func() float64) error {
+	c.vc.listen()
+	for _, r := range c.rooms {
+		agents := []*roomAgent{r.ups}
+		for _, rk := range r.racks {
+			agents = append(agents, rk.pdus[0], rk.pdus[1])
+		}
+		for _, a := range agents {
+			a.boot = now() - 86400*40
+			a.buildMIB()
+			if err := a.listen("127.0.0.1", "machine room snmp "+a.name); err != nil {
+				return err
+			}
+		}
+		if err := r.gateway.start(now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serve answers the rooms' SNMP agents until close.
+func (c *cloudSim) serve(now func() float64) {
+	for _, r := range c.rooms {
+		agents := []*roomAgent{r.ups}
+		for _, rk := range r.racks {
+			agents = append(agents, rk.pdus[0], rk.pdus[1])
+		}
+		for _, a := range agents {
+			go serveMIB(&a.udpEndpoint, a.mib, now)
+		}
+	}
+}
+
+// close stops everything listen started.
+func (c *cloudSim) close() {
+	for _, r := range c.rooms {
+		r.ups.close()
+		for _, rk := range r.racks {
+			rk.pdus[0].close()
+			rk.pdus[1].close()
+		}
+		r.gateway.stop()
+	}
+	c.vc.close()
 }
 
 // run fills the vCenter with the estate, then waits for ctx and closes it.
@@ -67,7 +120,7 @@ func (c *cloudSim) run(ctx context.Context, e *estate, log func(msg string, args
 		log("simulated vCenter ready", "hosts", len(c.vc.hosts), "vms", len(c.vc.vms), "took", time.Since(start).Round(time.Millisecond))
 	}
 	<-ctx.Done()
-	c.vc.close()
+	c.close()
 }
 
 // export adds the platform target: the vCenter's SDK address, its account
@@ -78,6 +131,45 @@ func (c *cloudSim) export(out *Export) {
 		Labels: map[string]string{"role": "vcenter"},
 		Params: map[string]string{"platform": "vsphere", "username": vcUser, "password_file": c.pwFile,
 			"tls_skip_verify": "true"}})
+	c.exportRooms(out)
+}
+
+func (c *cloudSim) communityFile() string { return filepath.Join(c.opts.SecretsDir, "snmp-community") }
+
+// exportRooms adds the machine rooms' UPS, PDUs and sensors as device
+// targets with the profiles of docs/cloud.md.
+func (c *cloudSim) exportRooms(out *Export) {
+	snmp := func(profile string) map[string]string {
+		return map[string]string{"profile": profile, "version": "2c", "community_file": c.communityFile()}
+	}
+	for _, r := range c.rooms {
+		room := func(extra map[string]string) map[string]string {
+			l := map[string]string{"room": r.name}
+			for k, v := range extra {
+				l[k] = v
+			}
+			return l
+		}
+		out.Targets = append(out.Targets, ExportTarget{Name: r.ups.name, Kind: "device", Address: r.ups.addr(),
+			District: "湖滨区", Level: "city", Site: r.site, System: "机房基础设施", Dept: "市大数据管理局",
+			Labels: room(map[string]string{"vendor": "huawei"}), Params: snmp("ups-rfc1628")})
+		for k, rk := range r.racks {
+			for f, feed := range []string{"A", "B"} {
+				p := snmp("pdu-apc-rpdu")
+				p["rating_amps"] = fmt.Sprint(rk.ratingAmps)
+				out.Targets = append(out.Targets, ExportTarget{Name: rk.pdus[f].name, Kind: "device", Address: rk.pdus[f].addr(),
+					District: "湖滨区", Level: "city", Site: r.site, System: "机房基础设施", Dept: "市大数据管理局",
+					Labels: room(map[string]string{"rack": rk.name, "feed": feed, "vendor": "apc"}), Params: p})
+			}
+			p := map[string]string{"profile": r.sensorMap, "unit_id": fmt.Sprint(k + 1)}
+			if r.sensorMap == "th-sensor-holding" {
+				p["order"] = "temperature,humidity"
+			}
+			out.Targets = append(out.Targets, ExportTarget{Name: "th-" + rk.name, Kind: "device", Address: r.gateway.addr,
+				District: "湖滨区", Level: "city", Site: r.site, System: "机房基础设施", Dept: "市大数据管理局",
+				Labels: room(map[string]string{"rack": rk.name}), Params: p})
+		}
+	}
 }
 
 // HostFailure shapes a host failure: HA restarts the host's VMs on the other

@@ -41,9 +41,10 @@ type vcenter struct {
 // vcDatacenter is the one datacenter of the simulated vCenter.
 const vcDatacenter = "三门峡政务云"
 
-// newVCenter creates the simulator's model and its HTTPS listener on
-// 127.0.0.1 (a self-signed certificate, as a vCenter out of the box), which
-// accepts user and password only. The estate is not in it yet: populate.
+// newVCenter creates the simulator's model; listen starts its HTTPS
+// listener on 127.0.0.1 (a self-signed certificate, as a vCenter out of the
+// box), which accepts user and password only. The estate is not in it yet:
+// populate.
 func newVCenter(user, password string) (*vcenter, error) {
 	m := simulator.VPX()
 	m.Datacenter, m.Host, m.Cluster, m.ClusterHost, m.Machine, m.Pool, m.Portgroup = 1, 0, 0, 0, 0, 0, 0
@@ -59,9 +60,11 @@ func newVCenter(user, password string) (*vcenter, error) {
 	m.Service.Listen = &url.URL{Host: "127.0.0.1:0", User: url.UserPassword(user, password)}
 	vc := &vcenter{model: m, hosts: map[string]*object.HostSystem{}, vms: map[string]*object.VirtualMachine{},
 		dir: dir, stores: map[string]string{}, user: m.Service.Listen.User, ready: make(chan struct{})}
-	vc.server = m.Service.NewServer()
 	return vc, nil
 }
+
+// listen starts the HTTPS listener.
+func (vc *vcenter) listen() { vc.server = vc.model.Service.NewServer() }
 
 // url is the SDK address without credentials.
 func (vc *vcenter) url() string {

@@ -193,6 +193,11 @@ func (s *Sim) Start() error {
 			return err
 		}
 	}
+	if s.cloud != nil {
+		if err := s.cloud.listen(s.now); err != nil {
+			return fmt.Errorf("sim cloud: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", s.opts.Listen)
 	if err != nil {
 		if s.wan != nil {
@@ -236,6 +241,7 @@ func (s *Sim) Run(ctx context.Context) error {
 	if s.cloud != nil {
 		cctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
+		s.cloud.serve(s.now)
 		go func() { defer close(done); s.cloud.run(cctx, s.est, s.log.Info) }()
 		defer func() { stop(); <-done }()
 	}

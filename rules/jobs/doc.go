@@ -26,7 +26,7 @@
 //
 //	printf 'Authorization: Bearer %s\n' "$(cat /etc/swanwatch/oa-db-backup.token)" > "$H"
 //	curl -fsS --retry 5 -H @"$H" -H 'Content-Type: application/json' \
-//	  -d "{\"status\":\"$STATUS\",\"started_at\":$START,\"duration_seconds\":$SECONDS,\"bytes\":$BYTES}" \
+//	  -d "{\"status\":\"$STATUS\",\"started_at\":$START,\"duration_seconds\":$DURATION,\"bytes\":$BYTES}" \
 //	  https://swanwatch.example/api/v1/jobs/oa-db-backup/runs
 //
 // A result pushed again (a retry) is taken once. The answers are 200 (the run

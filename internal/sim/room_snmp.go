@@ -52,7 +52,7 @@ func (a *roomAgent) buildMIB() {
 	} else {
 		ts = append(ts,
 			&mibTable{prefix: oidPduIdent, cols: []uint32{16}, rows: staticRows(scalarRow), cell: a.pduPower},
-			&mibTable{prefix: oidPduLoadEntry, cols: seq(1, 4), rows: staticRows([][]uint32{{1}}), cell: a.pduLoadCell})
+			&mibTable{prefix: oidPduLoadEntry, cols: seq(1, 5), rows: staticRows([][]uint32{{1}}), cell: a.pduLoadCell})
 	}
 	a.mib = &deviceMIB{tables: sortTables(ts)}
 }
@@ -204,14 +204,17 @@ func (a *roomAgent) pduPower(c *mibCtx, _ uint32, _ []uint32) (gosnmp.Asn1BER, a
 	return gosnmp.Integer, int(a.room.feedAmps(a.rack, c.t) * 220)
 }
 
-// pduLoadCell is rPDULoadStatusEntry: index, load (0.1 A), state
-// (phaseLoadNormal 1), phase number.
+// pduLoadCell is rPDULoadStatusEntry of a single-phase PDU without banks:
+// index, load (0.1 A), state (phaseLoadNormal 1), phase number, bank
+// number (0: the row is the phase total).
 func (a *roomAgent) pduLoadCell(c *mibCtx, col uint32, row []uint32) (gosnmp.Asn1BER, any) {
 	switch col {
 	case 1, 4:
 		return gosnmp.Integer, int(row[0])
 	case 2:
 		return gosnmp.Gauge32, uint32(a.room.feedAmps(a.rack, c.t)*10 + 0.5)
+	case 3:
+		return gosnmp.Integer, 1
 	}
-	return gosnmp.Integer, 1
+	return gosnmp.Integer, 0
 }

@@ -60,7 +60,7 @@ func TestRatesAfterTwoRounds(t *testing.T) {
 	d := openDriver(t, peerTarget(p))
 	_, _, err := collect(t, d)
 	require.NoError(t, err)
-	time.Sleep(1200 * time.Millisecond)
+	time.Sleep(2 * time.Second)
 	rec, ev, err := collect(t, d)
 	require.NoError(t, err)
 	assert.Empty(t, ev, "no state changed")
@@ -70,7 +70,7 @@ func TestRatesAfterTwoRounds(t *testing.T) {
 	// 25 kB/s, each NIC receives 100 kB/s and sends 50 kB/s.
 	approx := func(key string, want float64) {
 		t.Helper()
-		assert.InEpsilon(t, want, value(t, rec, key), 0.05, key)
+		assert.InEpsilon(t, want, value(t, rec, key), 0.1, key)
 	}
 	approx(`hypervisor_vm_cpu_usage_ratio{vm="gov-web-01"}`, 1.0/4)
 	approx(`hypervisor_vm_disk_read_bytes_per_second{vm="gov-web-01"}`, 2*50000)

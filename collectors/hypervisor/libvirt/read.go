@@ -180,6 +180,7 @@ func (d *Driver) readDomains() ([]*domain, error) {
 // lacked a group. It reports false for a domain that went away meanwhile.
 func (d *Driver) fill(dm *domain) (bool, error) {
 	dom := dm.ref
+	start := time.Now()
 	if dm.state < 0 || !dm.hasCPU || dm.vcpus == 0 || dm.maxMemKiB == 0 {
 		state, maxMem, mem, nvcpu, cpuNs, err := d.lv.DomainGetInfo(dom)
 		if err != nil {
@@ -190,14 +191,18 @@ func (d *Driver) fill(dm *domain) (bool, error) {
 			dm.cpuNs, dm.hasCPU = cpuNs, true
 		}
 	}
-	dm.at = time.Now()
 	if err := d.describe(dom, dm); err != nil {
 		return false, d.domainErr(dm, "XML", err)
 	}
-	if !dm.active() {
-		return true, nil
+	if dm.active() {
+		if err := d.fillCounters(dom, dm); err != nil {
+			return false, err
+		}
 	}
-	return true, d.fillCounters(dom, dm)
+	// the counters were read over [start, now]: the middle is the best
+	// single time for them on a loaded machine
+	dm.at = start.Add(time.Since(start) / 2)
+	return true, nil
 }
 
 // fillCounters reads block, interface and memory counters the stats record lacked.

@@ -33,8 +33,12 @@ func TestPackIsValid(t *testing.T) {
 		assert.Contains(t, r.Annotations, "summary", r.Alert)
 		assert.Contains(t, r.Annotations, "description", r.Alert)
 	}
-	assert.Equal(t, []string{"InterfaceDown", "DeviceRestarted", "SNMPAuthenticationFailure",
-		"InterfaceFlapping", "SnmpTargetUnreachable", "AgentOffline"}, names)
+	// packs/*.yml in name order: bmc, events (the network), jobs (one rule
+	// per requirement each, R-A9 and R-C1).
+	assert.Equal(t, []string{"ServerCriticalHardwareEvent",
+		"InterfaceDown", "DeviceRestarted", "SNMPAuthenticationFailure",
+		"InterfaceFlapping", "SnmpTargetUnreachable", "AgentOffline",
+		"JobFailed", "JobFailed", "JobTooLong", "JobTooLong", "JobMissed", "JobMissed"}, names)
 	assert.Empty(t, CheckFile("packs/events.yml"), "the file on disk checks as the embedded copy loads")
 }
 

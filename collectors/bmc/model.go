@@ -40,6 +40,7 @@ type serviceRoot struct {
 			Levels    bool `json:"Levels"`
 			NoLinks   bool `json:"NoLinks"`
 		} `json:"ExpandQuery"`
+		TopSkipQuery bool `json:"TopSkipQuery"`
 	} `json:"ProtocolFeaturesSupported"`
 }
 

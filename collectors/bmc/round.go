@@ -17,13 +17,14 @@ import (
 
 // round is one Collect on one BMC.
 type round struct {
-	c      *Collector
-	st     *targetState
-	cl     *client
-	t      collectors.Target
-	now    time.Time
-	sem    chan struct{} // bounds requests in flight on this BMC
-	expand string        // query that expands a collection's members, or ""
+	c       *Collector
+	st      *targetState
+	cl      *client
+	t       collectors.Target
+	now     time.Time
+	sem     chan struct{} // bounds requests in flight on this BMC
+	expand  string        // query that expands a collection's members, or ""
+	topSkip bool          // the service takes $skip
 
 	mu         sync.Mutex
 	emitFn     collectors.Emit
@@ -78,7 +79,7 @@ func (r *round) run(ctx context.Context) error {
 // without credentials (DSP0266); a BMC that wants them anyway gets them.
 func (r *round) readRoot(ctx context.Context) error {
 	if r.st.root != nil {
-		r.expand = r.st.expand
+		r.expand, r.topSkip = r.st.expand, r.st.root.ProtocolFeaturesSupported.TopSkipQuery
 		return nil
 	}
 	var root serviceRoot
@@ -101,7 +102,7 @@ func (r *round) readRoot(ctx context.Context) error {
 	}
 	r.st.root = &root
 	r.st.expand = expandQuery(root)
-	r.expand = r.st.expand
+	r.expand, r.topSkip = r.st.expand, root.ProtocolFeaturesSupported.TopSkipQuery
 	return nil
 }
 

@@ -112,7 +112,7 @@ func Batches(n int, perEntity func(i int) int, max int) [][2]int {
 	start, sum := 0, 0
 	for i := range n {
 		k := perEntity(i)
-		if sum > 0 && sum+k > max {
+		if i > start && sum+k > max {
 			out = append(out, [2]int{start, i})
 			start, sum = i, 0
 		}

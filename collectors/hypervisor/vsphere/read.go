@@ -37,6 +37,11 @@ func (d *Driver) read(ctx context.Context) (*round, error) {
 	if err := s.alarmNames(ctx, r.inv, d.inv); err != nil {
 		return nil, err
 	}
+	if s.unknownField(r.inv) { // an attribute defined since the session began
+		if err := s.readFields(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if r.rt, err = s.queryPerf(ctx, d.realtimeQueries(r.inv), realtimeInterval, nil, d.p.maxQueryMetrics); err != nil {
 		return nil, err
 	}

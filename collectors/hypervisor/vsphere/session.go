@@ -76,6 +76,18 @@ func (s *sessionState) readFields(ctx context.Context) error {
 	return nil
 }
 
+// unknownField reports a custom attribute key no field definition names.
+func (s *sessionState) unknownField(inv *inventory) bool {
+	for _, v := range inv.vms {
+		for k := range v.custom {
+			if _, ok := s.fields[k]; !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // eventTypeIDs are the events asked for. vCenter matches EventTypeId
 // exactly, so the HA ids are listed in the spellings the catalogue uses;
 // ExtendedEvent is listed because some servers (vcsim) filter those by type

@@ -398,4 +398,30 @@ CREATE TABLE recommendations (
 CREATE UNIQUE INDEX recommendations_vm_kind ON recommendations (vm, kind);
 CREATE INDEX recommendations_state ON recommendations (state);
 `},
+	{12, "job runs", `
+-- One row per run of a watched job (rules/jobs), pushed or polled; a result
+-- pushed again (same job and start) updates its row instead of adding one.
+CREATE TABLE job_runs (
+	job         TEXT    NOT NULL,
+	started_at  INTEGER NOT NULL,             -- unix ms, whole seconds
+	finished_at INTEGER NOT NULL DEFAULT 0,   -- 0: still running
+	status      TEXT    NOT NULL CHECK (status IN ('running', 'success', 'failed')),
+	bytes       INTEGER NOT NULL DEFAULT 0,
+	message     TEXT    NOT NULL DEFAULT '',
+	source      TEXT    NOT NULL CHECK (source IN ('push', 'poll')),
+	announced   INTEGER NOT NULL DEFAULT 0,   -- 1: the job said running at its start
+	too_long    INTEGER NOT NULL DEFAULT 0,   -- 1: 作业超时 was raised for this run
+	received_at INTEGER NOT NULL,             -- unix ms of the last report
+	PRIMARY KEY (job, started_at)
+) WITHOUT ROWID;
+CREATE INDEX job_runs_started ON job_runs (started_at);
+-- What the checker has judged of each job, so a restart raises no slot twice.
+CREATE TABLE job_watch (
+	job      TEXT    PRIMARY KEY,
+	since    INTEGER NOT NULL,                -- unix ms: watched from (slots before are not judged)
+	judged   INTEGER NOT NULL DEFAULT 0,      -- unix ms: the last slot judged, 0: none
+	state    TEXT    NOT NULL DEFAULT '',     -- '', ok, failed, too_long, missed: the last event's
+	state_at INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+`},
 }

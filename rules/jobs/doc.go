@@ -8,7 +8,7 @@
 // its slot and grace (作业未按时执行); a good run says so, which resolves them
 // (rules/eventrules/packs/jobs.yml turns the events into alerts).
 //
-// Runs are kept in the state database (table job_runs, MigrationSQL), so a
+// Runs are kept in the state database (tables job_runs and job_watch, statestore migration 12), so a
 // restart forgets neither the last run nor which slots were judged, and the
 // monthly report reads its backup figures from them (Month).
 //

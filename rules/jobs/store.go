@@ -8,39 +8,6 @@ import (
 	"time"
 )
 
-// MigrationName and MigrationSQL are this package's step of the state
-// database's schema (internal/statestore's migrations list, as the other
-// stores' tables are): released steps are never edited.
-const (
-	MigrationName = "job runs"
-	MigrationSQL  = `
--- One row per run of a watched job (rules/jobs), pushed or polled; a result
--- pushed again (same job and start) updates its row instead of adding one.
-CREATE TABLE job_runs (
-	job         TEXT    NOT NULL,
-	started_at  INTEGER NOT NULL,             -- unix ms, whole seconds
-	finished_at INTEGER NOT NULL DEFAULT 0,   -- 0: still running
-	status      TEXT    NOT NULL CHECK (status IN ('running', 'success', 'failed')),
-	bytes       INTEGER NOT NULL DEFAULT 0,
-	message     TEXT    NOT NULL DEFAULT '',
-	source      TEXT    NOT NULL CHECK (source IN ('push', 'poll')),
-	announced   INTEGER NOT NULL DEFAULT 0,   -- 1: the job said running at its start
-	too_long    INTEGER NOT NULL DEFAULT 0,   -- 1: 作业超时 was raised for this run
-	received_at INTEGER NOT NULL,             -- unix ms of the last report
-	PRIMARY KEY (job, started_at)
-) WITHOUT ROWID;
-CREATE INDEX job_runs_started ON job_runs (started_at);
--- What the checker has judged of each job, so a restart raises no slot twice.
-CREATE TABLE job_watch (
-	job      TEXT    PRIMARY KEY,
-	since    INTEGER NOT NULL,                -- unix ms: watched from (slots before are not judged)
-	judged   INTEGER NOT NULL DEFAULT 0,      -- unix ms: the last slot judged, 0: none
-	state    TEXT    NOT NULL DEFAULT '',     -- '', ok, failed, too_long, missed: the last event's
-	state_at INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-`
-)
-
 // Run is one run of a job as it is kept.
 type Run struct {
 	Job        string    `json:"-"`
@@ -81,7 +48,7 @@ func (st store) checkTables(ctx context.Context) error {
 		return fmt.Errorf("job tables: %w", err)
 	}
 	if n != 2 {
-		return fmt.Errorf("the state database has no job tables: this binary lacks the statestore migration %q", MigrationName)
+		return fmt.Errorf("the state database has no job tables: this binary lacks statestore migration 12, \"job runs\"")
 	}
 	return nil
 }

@@ -133,3 +133,31 @@ func TestContract(t *testing.T) {
 		},
 	})
 }
+
+// A BMC whose every resource fails (HTTP 500) fails the round with its
+// reason, rather than passing as a server without parts.
+func TestEverythingFailsIsAnError(t *testing.T) {
+	f := startBMC(t, false)
+	for _, p := range []string{"Systems", "Chassis", "Managers"} {
+		f.set(p, "")
+	}
+	c := newTestCollector(t, nil)
+	_, err := poll(t, c, bmcTarget(t, "bmc-07", f.URL), 5*time.Second)
+	require.ErrorIs(t, err, ErrDevice)
+	assert.Contains(t, err.Error(), "带外管理返回错误")
+}
+
+// Close logs out of every session: a BMC has few session slots.
+func TestCloseLogsOut(t *testing.T) {
+	f := startBMC(t, false)
+	c := New(Config{}.WithDefaults(), nil)
+	mustPoll(t, c, bmcTarget(t, "bmc-07", f.URL))
+	f.mu.Lock()
+	open := len(f.tokens)
+	f.mu.Unlock()
+	require.Equal(t, 1, open)
+	require.NoError(t, c.Close())
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	assert.Empty(t, f.tokens)
+}

@@ -67,6 +67,11 @@ func (r *round) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if len(r.emitted) == 0 && len(r.errs) > 0 {
+		// Nothing could be read (every resource refused or unreadable):
+		// not a healthy server with no parts.
+		return r.errs[0]
+	}
 	r.finish(ctx)
 	if len(r.errs) > 0 {
 		r.c.log.Warn("bmc round incomplete", "instance", r.t.Name, "errors", clip(errors.Join(r.errs...).Error(), 500))

@@ -53,10 +53,15 @@ func parseEndpoint(raw string, params map[string]string) (endpoint, error) {
 		}
 		ep.network, ep.addr = "unix", u.Path
 	case "tcp", "tls":
-		if ep.addr, err = hostPort(u, map[bool]string{false: defaultTCPPort, true: defaultTLSPort}[u.Scheme == "tls"]); err != nil {
+		ep.tls = u.Scheme == "tls"
+		port := defaultTCPPort
+		if ep.tls {
+			port = defaultTLSPort
+		}
+		if ep.addr, err = hostPort(u, port); err != nil {
 			return endpoint{}, fmt.Errorf("libvirt address %q: %w", address, err)
 		}
-		ep.network, ep.tls = "tcp", u.Scheme == "tls"
+		ep.network = "tcp"
 	default:
 		return endpoint{}, fmt.Errorf("libvirt address %q: scheme must be unix, tcp or tls", address)
 	}

@@ -116,7 +116,7 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 	defer d.mu.Unlock()
 	var events []collectors.Event
 	if d.lv != nil && !d.lv.IsConnected() {
-		return d.lose(errors.New("connection to libvirtd lost"))
+		return d.lose(errors.New("closed between rounds"))
 	}
 	if d.lv == nil {
 		if err := d.connect(ctx); err != nil {
@@ -124,7 +124,7 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 		}
 		if d.lost {
 			d.lost = false
-			events = append(events, d.hostEvent("host_recovered", "connection restored", time.Now()))
+			events = append(events, d.hostEvent("host_recovered", "与宿主机 libvirtd 的连接已恢复", time.Now()))
 		}
 	}
 	d.dial.setCtx(ctx)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +33,7 @@ func TestBadAddressesFailClearly(t *testing.T) {
 		address string
 		params  map[string]string
 		want    string
-	}{
+	}{ // every one is ErrParams but the two that reach the network
 		{"http://kvm1:16509", nil, "scheme must be unix, tcp or tls"},
 		{"kvm1:16509", nil, "scheme must be unix, tcp or tls"},
 		{"unix://run/libvirt-sock", nil, "want unix:///absolute/path"},
@@ -56,6 +55,11 @@ func TestBadAddressesFailClearly(t *testing.T) {
 		err := openErr(t, c.address, c.params, driver.Login{})
 		if assert.Error(t, err, c.address) {
 			assert.Contains(t, err.Error(), c.want, c.address)
+			reason := ErrParams
+			if c.want == "no such file" || c.want == "connection refused" {
+				reason = ErrRefused
+			}
+			assert.ErrorIs(t, err, reason, c.address)
 		}
 	}
 }
@@ -85,6 +89,7 @@ func TestNotLibvirtRPC(t *testing.T) {
 			err := openErr(t, "tcp://"+addr, nil, driver.Login{})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "does not speak libvirt RPC")
+			assert.ErrorIs(t, err, ErrProtocol)
 		})
 	}
 }
@@ -134,6 +139,7 @@ func TestSilentPeerReturnsByDeadline(t *testing.T) {
 	_, err = Open(ctx, driver.Login{Target: collectors.Target{Name: "silent", Address: "tcp://" + ln.Addr().String()}})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, ErrTimeout)
 	assert.Less(t, time.Since(start), 2*time.Second)
 }
 
@@ -167,6 +173,7 @@ func TestTLS(t *testing.T) {
 		err := openErr(t, tl.Address(), with("ca_file", tl.OtherCA), driver.Login{})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "certificate signed by unknown authority")
+		assert.ErrorIs(t, err, ErrTLS)
 	})
 	t.Run("unknown_CA_skip_verify", func(t *testing.T) {
 		err := openErr(t, tl.Address(), with("ca_file", tl.OtherCA, "tls_skip_verify", "true"), driver.Login{})
@@ -175,6 +182,6 @@ func TestTLS(t *testing.T) {
 	t.Run("no_client_certificate", func(t *testing.T) {
 		err := openErr(t, tl.Address(), with("cert_file", "", "key_file", ""), driver.Login{})
 		require.Error(t, err)
-		assert.True(t, strings.Contains(err.Error(), "TLS") || strings.Contains(err.Error(), "certificate"), err.Error())
+		assert.ErrorIs(t, err, ErrTLS)
 	})
 }

@@ -107,11 +107,13 @@ func (d *dialer) handshake(ctx context.Context, c net.Conn) (net.Conn, error) {
 	var b [1]byte
 	if _, err := tc.Read(b[:]); err != nil {
 		tc.Close()
-		return nil, fmt.Errorf("TLS: no verdict from libvirtd: %w", err)
+		// with TLS 1.3 libvirtd's refusal of our certificate comes after
+		// the handshake, as a closed connection instead of its verdict
+		return nil, fmt.Errorf("%w (no verdict, the connection ended: %w)", errClientRefused, err)
 	}
 	if b[0] != 1 {
 		tc.Close()
-		return nil, errors.New("libvirtd refused our client certificate or address (see its tls_allowed_dn_list)")
+		return nil, errClientRefused
 	}
 	_ = tc.SetDeadline(time.Time{})
 	return tc, nil
@@ -147,6 +149,9 @@ func (d *dialer) close() {
 		c.Close()
 	}
 }
+
+// errClientRefused is libvirtd's verdict against our certificate or address.
+var errClientRefused = errors.New("libvirtd refused our client certificate or address (see its tls_allowed_dn_list)")
 
 // errFrame is what the frame guard reports for a stream that is not libvirt RPC.
 var errFrame = errors.New("the peer does not speak libvirt RPC (bad packet length)")

@@ -55,10 +55,10 @@ var _ driver.Opener = Open
 func Open(ctx context.Context, l driver.Login) (driver.Driver, error) {
 	ep, err := parseEndpoint(l.Target.Address, l.Target.Params)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrParams, err)
 	}
 	if l.Username != "" || l.Password != "" {
-		return nil, errors.New("libvirt: username/password (SASL) is not supported; use the unix socket or tls:// with a client certificate")
+		return nil, fmt.Errorf("%w: libvirt: username/password (SASL) is not supported; use the unix socket or tls:// with a client certificate", ErrParams)
 	}
 	d := &Driver{target: l.Target, ep: ep, log: l.Logger, descs: map[string]cachedDesc{}}
 	if d.log == nil {
@@ -66,7 +66,7 @@ func Open(ctx context.Context, l driver.Login) (driver.Driver, error) {
 	}
 	if ep.tls {
 		if d.tlsConf, err = tlsConfig(ep); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", ErrParams, err)
 		}
 	}
 	if err := d.connect(ctx); err != nil {
@@ -99,7 +99,7 @@ func (d *Driver) connect(ctx context.Context) error {
 		} else if b := dl.broken(); b != nil {
 			err = b
 		}
-		return fmt.Errorf("libvirt %s: connect to %s (uri %s): %w", d.target.Address, d.ep.addr, d.ep.uri, err)
+		return connectReason(ctx, fmt.Errorf("libvirt %s: connect to %s (uri %s): %w", d.target.Address, d.ep.addr, d.ep.uri, err))
 	}
 	if subErr != nil {
 		d.log.Warn("libvirt: no lifecycle events, comparing states between rounds", "target", d.target.Name, "err", subErr)
@@ -163,22 +163,23 @@ func (d *Driver) vmEvents(r *round) []collectors.Event {
 func (d *Driver) roundFailed(ctx context.Context, events []collectors.Event, err error) ([]collectors.Event, error) {
 	if ctx.Err() != nil {
 		d.drop()
-		return events, fmt.Errorf("libvirt %s: round cut short: %w", d.target.Address, ctx.Err())
+		return events, fmt.Errorf("%w: libvirt %s: round cut short: %w", ErrTimeout, d.target.Address, ctx.Err())
 	}
 	if b := d.dial.broken(); b != nil {
-		err = b
+		d.drop()
+		return events, fmt.Errorf("%w: libvirt %s: %w", ErrProtocol, d.target.Address, b)
 	}
 	if !d.lv.IsConnected() {
 		ev, err := d.lose(err)
 		return append(events, ev...), err
 	}
-	return events, fmt.Errorf("libvirt %s: %w", d.target.Address, err)
+	return events, fmt.Errorf("%w: libvirt %s: %w", ErrPlatform, d.target.Address, err)
 }
 
 // lose drops a lost connection and reports host_failed once per outage.
 func (d *Driver) lose(cause error) ([]collectors.Event, error) {
 	d.drop()
-	err := fmt.Errorf("libvirt %s: connection to libvirtd lost: %w", d.target.Address, cause)
+	err := fmt.Errorf("%w: libvirt %s: connection to libvirtd lost: %w", ErrLost, d.target.Address, cause)
 	if d.lost || d.hostNm == "" {
 		return nil, err
 	}

@@ -94,6 +94,7 @@ func TestLibvirtdKilledAndRestarted(t *testing.T) {
 	_, ev, err := collect(t, d)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "connection to libvirtd lost")
+	assert.ErrorIs(t, err, ErrLost)
 	failed := eventsNamed(ev, "host_failed")
 	require.Len(t, failed, 1)
 	assert.Equal(t, "kvm-cluster-1", failed[0].Labels["cluster"])
@@ -101,7 +102,7 @@ func TestLibvirtdKilledAndRestarted(t *testing.T) {
 
 	_, ev, err = collect(t, d)
 	require.Error(t, err, "libvirtd is still down")
-	assert.Contains(t, err.Error(), "connect to")
+	assert.ErrorIs(t, err, ErrRefused)
 	assert.Empty(t, ev, "host_failed once per outage")
 
 	p.Restart(t)
@@ -128,6 +129,7 @@ func TestFrozenLibvirtdCutAtDeadline(t *testing.T) {
 	ev, err := d.Collect(ctx, func(string, float64, ...string) {})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "round cut short")
+	assert.ErrorIs(t, err, ErrTimeout)
 	assert.Less(t, time.Since(start), 1500*time.Millisecond)
 	assert.Empty(t, eventsNamed(ev, "host_failed"), "a slow round is not a lost host")
 

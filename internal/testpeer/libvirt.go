@@ -103,9 +103,10 @@ func Libvirtd(t testing.TB, node LibvirtNode) *LibvirtPeer {
 	return startLibvirtd(t, node, false, false)
 }
 
-// LibvirtdTLS is Libvirtd with a TLS listener on 127.0.0.1 too (libvirtd
-// --listen), its certificates from a CA made for the test; with
-// clientCert, libvirtd demands a client certificate from that CA.
+// LibvirtdTLS is Libvirtd with TLS and plain TCP listeners on 127.0.0.1
+// too (libvirtd --listen, auth none), the TLS certificates from a CA made
+// for the test; with clientCert, libvirtd demands a client certificate
+// from that CA.
 func LibvirtdTLS(t testing.TB, node LibvirtNode, clientCert bool) *LibvirtPeer {
 	t.Helper()
 	return startLibvirtd(t, node, true, clientCert)
@@ -225,11 +226,13 @@ func (p *LibvirtPeer) waitLibvirt(t testing.TB) {
 
 func (p *LibvirtPeer) ping() error {
 	if p.TLS != nil {
-		c, err := net.DialTimeout("tcp", Addr(p.TLS.Port), time.Second)
-		if err != nil {
-			return err
+		for _, port := range []int{p.TLS.Port, p.TLS.TCPPort} {
+			c, err := net.DialTimeout("tcp", Addr(port), time.Second)
+			if err != nil {
+				return err
+			}
+			c.Close()
 		}
-		c.Close()
 	}
 	l := libvirt.NewWithDialer(dialers.NewLocal(dialers.WithSocket(p.Socket),
 		dialers.WithLocalTimeout(time.Second)))
@@ -317,7 +320,8 @@ func (d LibvirtDomain) write(b *strings.Builder, idx int) {
 
 // LibvirtTLS is what a client needs for the peer's TLS listener.
 type LibvirtTLS struct {
-	Port                  int
+	Port                  int    // TLS
+	TCPPort               int    // plain TCP
 	CAFile                string // the test CA, which signed the server's and the client's certificates
 	CertFile, KeyFile     string // a client certificate the peer accepts
 	OtherCA               string // a CA that signed nothing the peer uses
@@ -328,6 +332,9 @@ type LibvirtTLS struct {
 // Address is the driver's target address for the TLS listener.
 func (l *LibvirtTLS) Address() string { return fmt.Sprintf("tls://127.0.0.1:%d", l.Port) }
 
+// TCPAddress is the driver's target address for the plain TCP listener.
+func (l *LibvirtTLS) TCPAddress() string { return fmt.Sprintf("tcp://127.0.0.1:%d", l.TCPPort) }
+
 // writeLibvirtTLS makes the test PKI and libvirtd.conf for the listener.
 func writeLibvirtTLS(t testing.TB, dir string, clientCert bool) *LibvirtTLS {
 	t.Helper()
@@ -335,7 +342,7 @@ func writeLibvirtTLS(t testing.TB, dir string, clientCert bool) *LibvirtTLS {
 	if err := os.Mkdir(pki, 0o755); err != nil {
 		t.Fatalf("pki directory: %v", err)
 	}
-	l := &LibvirtTLS{Port: FreePort(t), RequiresClientCert: clientCert,
+	l := &LibvirtTLS{Port: FreePort(t), TCPPort: FreePort(t), RequiresClientCert: clientCert,
 		CAFile: filepath.Join(pki, "cacert.pem"), OtherCA: filepath.Join(pki, "othercacert.pem"),
 		CertFile: filepath.Join(pki, "clientcert.pem"), KeyFile: filepath.Join(pki, "clientkey.pem"),
 		serverCert: filepath.Join(pki, "servercert.pem"), serverKey: filepath.Join(pki, "serverkey.pem")}
@@ -355,10 +362,11 @@ func writeLibvirtTLS(t testing.TB, dir string, clientCert bool) *LibvirtTLS {
 	if clientCert {
 		noVerify = 0
 	}
-	conf := fmt.Sprintf("listen_tls = 1\nlisten_tcp = 0\nlisten_addr = \"127.0.0.1\"\ntls_port = \"%d\"\n"+
+	conf := fmt.Sprintf("listen_tls = 1\nlisten_tcp = 1\nlisten_addr = \"127.0.0.1\"\ntls_port = \"%d\"\n"+
+		"tcp_port = \"%d\"\nauth_tcp = \"none\"\n"+
 		"auth_tls = \"none\"\nauth_unix_rw = \"none\"\ntls_no_verify_certificate = %d\n"+
 		"key_file = %q\ncert_file = %q\nca_file = %q\n",
-		l.Port, noVerify, l.serverKey, l.serverCert, l.CAFile)
+		l.Port, l.TCPPort, noVerify, l.serverKey, l.serverCert, l.CAFile)
 	if err := os.WriteFile(filepath.Join(dir, "libvirtd.conf"), []byte(conf), 0o644); err != nil {
 		t.Fatalf("write libvirtd.conf: %v", err)
 	}

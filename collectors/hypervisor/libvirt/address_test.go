@@ -143,7 +143,7 @@ func TestSilentPeerReturnsByDeadline(t *testing.T) {
 	assert.Less(t, time.Since(start), 2*time.Second)
 }
 
-func TestTLS(t *testing.T) {
+func TestTLSAndTCP(t *testing.T) {
 	p := testpeer.LibvirtdTLS(t, testpeer.DefaultLibvirtNode(), true)
 	tl := p.TLS
 	base := map[string]string{"uri": p.URI(), "ca_file": tl.CAFile, "cert_file": tl.CertFile, "key_file": tl.KeyFile}
@@ -168,6 +168,14 @@ func TestTLS(t *testing.T) {
 		rec, _, err := collect(t, d)
 		require.NoError(t, err)
 		assert.Equal(t, 1.0, value(t, rec, `hypervisor_vm_running{vm="gov-web-01"}`))
+	})
+	t.Run("plain_tcp", func(t *testing.T) {
+		tgt := peerTarget(p)
+		tgt.Address, tgt.Params = tl.TCPAddress(), map[string]string{"uri": p.URI()}
+		d := openDriver(t, tgt)
+		rec, _, err := collect(t, d)
+		require.NoError(t, err)
+		assert.Equal(t, 0.0, value(t, rec, `hypervisor_vm_running{vm="gov-db-01"}`))
 	})
 	t.Run("unknown_CA", func(t *testing.T) {
 		err := openErr(t, tl.Address(), with("ca_file", tl.OtherCA), driver.Login{})

@@ -61,7 +61,8 @@ func (r Receiver) channelCount() int {
 
 func (a *Alerting) applyDefaults() {
 	if a.TopologyRoots == nil {
-		a.TopologyRoots = []string{"InterfaceDown", "WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable"}
+		a.TopologyRoots = []string{"InterfaceDown", "WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable",
+			"HostFailure", "HypervisorHostDown"}
 	}
 	if a.AckLinkTTL == 0 {
 		a.AckLinkTTL = 24 * time.Hour

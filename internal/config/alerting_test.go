@@ -33,7 +33,8 @@ alerting:
 	require.NoError(t, err)
 	require.Len(t, cfg.Alerting.Receivers, 2)
 	assert.Equal(t, "lead", cfg.Alerting.Route.Routes[0].Receiver)
-	assert.Equal(t, []string{"InterfaceDown", "WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable"}, cfg.Alerting.TopologyRoots)
+	assert.Equal(t, []string{"InterfaceDown", "WanLinkDown", "WanRedundancyDown", "SnmpTargetUnreachable",
+		"HostFailure", "HypervisorHostDown"}, cfg.Alerting.TopologyRoots)
 	assert.NotContains(t, cfg.Alerting.Receivers[0].WeCom.URL.String(), "abc", "robot keys are secrets")
 }
 

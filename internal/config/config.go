@@ -18,6 +18,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/snmp"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/secret"
+	"github.com/swanwatch/swanwatch/rules/jobs"
 )
 
 // Secret is re-exported so that callers need not import the tiny package.
@@ -34,6 +35,7 @@ type Config struct {
 	Alerting   Alerting         `yaml:"alerting"`
 	Bigscreen  Bigscreen        `yaml:"bigscreen"`
 	Reports    Reports          `yaml:"reports"`
+	Jobs       jobs.Config      `yaml:"jobs"` // backups and other scheduled jobs watched (rules/jobs)
 	SLA        SLA              `yaml:"sla"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`

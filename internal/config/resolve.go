@@ -42,6 +42,12 @@ func (c *collector) resolve(cfg *Config) {
 		c.secret("events.loki.bearer_token", &l.BearerToken, &l.BearerTokenFile, abs)
 	}
 	c.resolveTraps(&cfg.Traps, abs)
+	for i := range cfg.Jobs {
+		abs(&cfg.Jobs[i].TokenFile)
+		if p := cfg.Jobs[i].Poll; p != nil {
+			abs(&p.BearerTokenFile)
+		}
+	}
 	for i := range cfg.Inventory.HTTP {
 		h := &cfg.Inventory.HTTP[i]
 		c.secret(fmt.Sprintf("inventory.http[%d].bearer_token", i), &h.BearerToken, &h.BearerTokenFile, abs)

@@ -36,6 +36,7 @@ func (c *collector) validate(cfg *Config) {
 	c.bigscreen(&cfg.Bigscreen)
 	c.reports(cfg.Reports, cfg.Alerting.Receivers)
 	c.sla(&cfg.SLA)
+	c.sub("jobs", cfg.Jobs.Validate())
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	c.oneOf("log.format", cfg.Log.Format, "text", "json")

@@ -6,7 +6,8 @@ package alerting
 // (InterfaceFlapping, 链路频繁震荡) pages once for the flapping, not once
 // more for every down that outlasts a notifier tick; a camera that is
 // offline (CameraOffline) records nothing, so its recorder channel's gap
-// (RecordingGap, which names the camera) is the same fault.
+// (RecordingGap, which names the camera) is the same fault; the HA proof's
+// HostFailure, which lists the host's VMs, is the platform's host down.
 func BuiltinInhibitRules() []InhibitRule {
 	rule := func(src, dst string, equal ...string) InhibitRule {
 		s, _ := ParseMatchers(src) // constants, valid (TestBuiltinInhibitRules)
@@ -17,5 +18,6 @@ func BuiltinInhibitRules() []InhibitRule {
 		rule(`{alertname="InterfaceDown"}`, `{alertname="WanLinkDown"}`, "link"),
 		rule(`{alertname="InterfaceFlapping"}`, `{alertname="InterfaceDown"}`, "instance", "ifname"),
 		rule(`{alertname="CameraOffline"}`, `{alertname="RecordingGap"}`, "camera"),
+		rule(`{alertname="HostFailure"}`, `{alertname="HypervisorHostDown"}`, "host"),
 	}
 }

@@ -20,9 +20,12 @@ const maxListed = 20
 // alertOf is the failure's alert: firing while open, resolved at ClosedAt.
 // Its labels are fixed at the failure's start, so every re-fire has the
 // same fingerprint and the incident store refreshes its annotations.
+// `device` names the host as the topology inhibitor reads a node: the
+// inventory gives each VM its host as parent, so the VMs' own alerts
+// (AgentOffline …) are held back under this one (因上级故障抑制).
 func alertOf(f *Failure) alerting.Alert {
 	labels := map[string]string{model.AlertNameLabel: AlertName, "instance": f.Instance, "host": f.Host,
-		"severity": string(alerting.Critical), "requirement": "R-A9"}
+		"device": f.Host, "kind": "hypervisor", "severity": string(alerting.Critical), "requirement": "R-A9"}
 	if f.Cluster != "" {
 		labels["cluster"] = f.Cluster
 	}

@@ -51,7 +51,8 @@ func TestHostFailureStory(t *testing.T) {
 	require.Len(t, all, 3, "fired, re-fired with the 20 VMs, re-fired with their outcomes")
 	first := all[0]
 	assert.Equal(t, map[string]string{"alertname": "HostFailure", "instance": "vc-01", "host": "esx-07",
-		"cluster": "政务云A", "severity": "critical", "requirement": "R-A9"}, first.Labels)
+		"device": "esx-07", "kind": "hypervisor", "cluster": "政务云A", "severity": "critical", "requirement": "R-A9"},
+		first.Labels, "device: the host as the topology inhibitor's node")
 	assert.True(t, first.Firing)
 	assert.Equal(t, t0, first.StartsAt)
 	assert.Equal(t, "宿主机 esx-07 故障（集群 政务云A）：受影响云服务器 0 台", first.Annotations["summary"])

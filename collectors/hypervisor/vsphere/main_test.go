@@ -13,11 +13,14 @@ import (
 	_ "github.com/vmware/govmomi/vapi/simulator" // the tagging service (REST) of the simulated vCenter
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
+	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/collectortest"
 	"github.com/swanwatch/swanwatch/collectors/hypervisor/driver"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const (
 	testUser     = "administrator@vsphere.local"

@@ -1,0 +1,46 @@
+package hypervisor
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/swanwatch/swanwatch/collectors/hypervisor/driver"
+	"github.com/swanwatch/swanwatch/collectors/hypervisor/vsphere"
+)
+
+// Platforms maps the `platform` param to a driver.
+var Platforms = map[string]driver.Opener{
+	vsphere.Platform: vsphere.Open,
+	// The lead adds here, when collectors/hypervisor/libvirt lands:
+	//	"libvirt": libvirt.Open,
+}
+
+// platformOf is the target's `platform` param, or the one its address
+// implies: vSphere's web service answers on …/sdk, libvirt on a socket or
+// its TCP/TLS ports.
+func platformOf(address string, params map[string]string) string {
+	if p := strings.TrimSpace(params[ParamPlatform]); p != "" {
+		return p
+	}
+	u, err := url.Parse(address)
+	if err != nil {
+		return ""
+	}
+	switch {
+	case (u.Scheme == "https" || u.Scheme == "http") && strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/sdk"):
+		return vsphere.Platform
+	case u.Scheme == "unix" || u.Scheme == "tcp" || u.Scheme == "tls":
+		return "libvirt"
+	}
+	return ""
+}
+
+func platformNames(table map[string]driver.Opener) string {
+	names := make([]string, 0, len(table))
+	for n := range table {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -45,7 +46,12 @@ type fakeBMC struct {
 	hang     bool // accepts and never answers
 	logins   atomic.Int64
 	requests atomic.Int64
-	gets     map[string]int // requests per path, for request-count checks
+	inflight atomic.Int64
+	maxIn    atomic.Int64 // most requests in flight at once
+	expands  atomic.Int64 // requests that asked for $expand
+	delay    time.Duration
+	gets     map[string]int  // requests per path, for request-count checks
+	uris     map[string]bool // every GET's path and query, for the benchmark's anchor
 	// frozen: replies are computed once and served from memory, so that a
 	// benchmark measures the collector rather than the fake's file reads.
 	frozen bool
@@ -120,9 +126,19 @@ func (f *fakeBMC) lookup(resource string) ([]byte, bool) {
 
 func (f *fakeBMC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.requests.Add(1)
+	in := f.inflight.Add(1)
+	defer f.inflight.Add(-1)
+	for m := f.maxIn.Load(); in > m && !f.maxIn.CompareAndSwap(m, in); m = f.maxIn.Load() {
+	}
+	if strings.Contains(r.URL.RawQuery, "$expand") {
+		f.expands.Add(1)
+	}
 	f.mu.Lock()
-	hang, sessions := f.hang, f.sessions
+	hang, sessions, delay := f.hang, f.sessions, f.delay
 	f.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
 	if hang {
 		<-r.Context().Done()
 		return
@@ -152,6 +168,10 @@ func (f *fakeBMC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.gets[resource]++
+	if f.uris == nil {
+		f.uris = map[string]bool{}
+	}
+	f.uris[r.URL.RequestURI()] = true
 	f.mu.Unlock()
 	body, ok := f.cached(resource, r.URL.RawQuery)
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -160,4 +161,43 @@ func TestCloseLogsOut(t *testing.T) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	assert.Empty(t, f.tokens)
+}
+
+// At most `parallelism` requests are in flight on one BMC, however many
+// members a round reads side by side.
+func TestParallelismBound(t *testing.T) {
+	f := startBMC(t, false)
+	f.setExpand(false)
+	f.mu.Lock()
+	f.delay = 5 * time.Millisecond
+	f.mu.Unlock()
+	c := newTestCollector(t, nil, func(cfg *Config) { cfg.Parallelism = 2 })
+	mustPoll(t, c, bmcTarget(t, "bmc-07", f.URL))
+	assert.LessOrEqual(t, f.maxIn.Load(), int64(2))
+	assert.Equal(t, int64(2), f.maxIn.Load(), "the bound is used")
+}
+
+// $expand is sent only where the root advertises it.
+func TestExpandOnlyWhenAdvertised(t *testing.T) {
+	f := startBMC(t, false)
+	f.edit(t, "", func(m map[string]any) { delete(m, "ProtocolFeaturesSupported") })
+	c := newTestCollector(t, nil)
+	rec := mustPoll(t, c, bmcTarget(t, "bmc-07", f.URL))
+	assert.Zero(t, f.expands.Load())
+	assert.Equal(t, 0.0, value(t, rec, h("processor", "CPU1")))
+
+	g := startBMC(t, false)
+	mustPoll(t, c, bmcTarget(t, "bmc-08", g.URL))
+	assert.NotZero(t, g.expands.Load())
+}
+
+// A reply over max_body_bytes is refused (counted) and costs only its part.
+func TestOversizeReply(t *testing.T) {
+	f := startBMC(t, false)
+	big := `{"Id":"437XR1138R2","PowerState":"On","Pad":"` + strings.Repeat("x", 70<<10) + `"}`
+	f.set(sysPath, big)
+	c := newTestCollector(t, nil, func(cfg *Config) { cfg.MaxBodyBytes = 64 << 10 })
+	rec := mustPoll(t, c, bmcTarget(t, "bmc-07", f.URL))
+	absent(t, rec, `bmc_power_on{}`)
+	assert.Equal(t, 0.0, value(t, rec, h("chassis", "1U")))
 }

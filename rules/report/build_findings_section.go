@@ -1,6 +1,9 @@
 package report
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // The findings part of 五、资源使用情况: each finding with its action, spec,
 // target, saving and follow-up state; the recommendations proved done; and
@@ -8,11 +11,12 @@ import "strconv"
 
 // findingsTable lists the month's findings.
 func (rs ResourceSection) findingsTable() table {
-	f := table{title: "闲置与低效资源及建议", pdfMax: pdfRows, sheet: "资源使用", cols: cols("云服务器", 3.2, "系统", 2.3, "结论", 1.8,
-		"CPU平均", 2, "CPU峰值", 2, "内存平均", 2, "建议", 1.3, "现规格", 1.7, "目标规格", 1.7, "节省(元/月)", 1.8, "状态", 1.5, "依据", 5)}
+	f := table{title: "闲置与低效资源及建议", pdfMax: pdfRows, sheet: "资源使用", cols: cols("云服务器", 3.1, "系统", 2,
+		"CPU平均", 2.8, "CPU峰值", 2.8, "内存平均", 2.8, "结论·建议", 2, "现规格", 2.4, "目标规格", 2.4, "节省(元/月)", 1.7, "状态", 1.4, "依据", 4.8)}
 	for _, x := range rs.Findings {
-		f.rows = append(f.rows, []cell{txt(x.VM), txt(x.System), txt(word(classWords, x.Class)), val(x.CPU), val(x.CPUPeak),
-			val(x.Memory), txt(word(recommendationWords, x.Recommendation)), txt(dash(x.Price.Spec)), txt(dash(x.Price.Target)),
+		f.rows = append(f.rows, []cell{txt(x.VM), txt(x.System), val(x.CPU), val(x.CPUPeak), val(x.Memory),
+			txt(strings.TrimSuffix(word(classWords, x.Class), "资源") + "·" + word(recommendationWords, x.Recommendation)),
+			txt(dash(x.Price.Spec)), txt(dash(x.Price.Target)),
 			yuanCell(x.Price), txt(rs.FollowUp.State(x)), txt(reasonText(x))})
 	}
 	return f

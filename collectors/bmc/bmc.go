@@ -112,6 +112,7 @@ type targetState struct {
 	logs       map[string]*logState // by Entries URI
 	health     map[string]string    // component/id → last Health, for change events
 	primed     bool                 // health seen once since start
+	partial    string               // what the last round could not read, as logged
 	authFailed time.Time
 	authErr    error
 }

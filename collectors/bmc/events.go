@@ -44,7 +44,11 @@ func (r *round) healthEvents() {
 		r.events = append(r.events, eventAt(l, r.now, clip(text, 1000)))
 	}
 	// Components gone (pulled, or now Absent) are forgotten, so that one
-	// put back is news again only if it is not OK.
+	// put back is news again only if it is not OK. Not after a round that
+	// could not read everything: a part unread is not a part gone.
+	if len(r.errs) > 0 {
+		return
+	}
 	for k := range r.st.health {
 		if _, ok := r.seenHealth[k]; !ok {
 			delete(r.st.health, k)

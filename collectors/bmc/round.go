@@ -73,10 +73,28 @@ func (r *round) run(ctx context.Context) error {
 		return r.errs[0]
 	}
 	r.finish(ctx)
-	if len(r.errs) > 0 {
-		r.c.log.Warn("bmc round incomplete", "instance", r.t.Name, "errors", clip(errors.Join(r.errs...).Error(), 500))
-	}
+	r.logPartial()
 	return nil
+}
+
+// logPartial logs the parts a round could not read when they change, not
+// every round: a BMC whose firmware 404s a resource it links does so for
+// months.
+func (r *round) logPartial() {
+	texts := make([]string, 0, len(r.errs))
+	for _, err := range r.errs {
+		texts = append(texts, err.Error())
+	}
+	slices.Sort(texts) // parts are read side by side: order by text, not by time
+	msg := clip(strings.Join(slices.Compact(texts), "; "), 500)
+	switch {
+	case msg == r.st.partial:
+	case msg == "":
+		r.c.log.Info("bmc round complete again", "instance", r.t.Name)
+	default:
+		r.c.log.Warn("bmc round incomplete", "instance", r.t.Name, "errors", msg)
+	}
+	r.st.partial = msg
 }
 
 // readRoot reads the service root once per client: it names the

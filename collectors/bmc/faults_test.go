@@ -1,8 +1,11 @@
 package bmc
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -201,4 +204,42 @@ func TestAbsentComponents(t *testing.T) {
 	f.edit(t, bay2, func(m map[string]any) { m["Status"] = map[string]any{"State": "Enabled", "Health": "OK"} })
 	rec = mustPoll(t, c, tgt)
 	assert.Equal(t, 0.0, value(t, rec, h("fan", "Fan Bay 2")))
+}
+
+// countHandler counts log records by level.
+type countHandler struct {
+	mu     sync.Mutex
+	levels map[slog.Level]int
+}
+
+func (h *countHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.levels[r.Level]++
+	return nil
+}
+func (h *countHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countHandler) WithGroup(string) slog.Handler      { return h }
+
+// A resource the BMC links but cannot serve is logged once, not every
+// round, and once more when it is back.
+func TestPartialRoundLoggedOnChange(t *testing.T) {
+	f := startBMC(t, false)
+	f.set(chassisPath+"/PowerSubsystem", "")
+	h := &countHandler{levels: map[slog.Level]int{}}
+	c := New(Config{}.WithDefaults(), slog.New(h))
+	t.Cleanup(func() { c.Close() })
+	tgt := bmcTarget(t, "bmc-07", f.URL)
+	for range 3 {
+		mustPoll(t, c, tgt)
+	}
+	assert.Equal(t, 1, h.levels[slog.LevelWarn])
+	f.mu.Lock()
+	delete(f.overlay, chassisPath+"/PowerSubsystem")
+	f.mu.Unlock()
+	mustPoll(t, c, tgt)
+	mustPoll(t, c, tgt)
+	assert.Equal(t, 1, h.levels[slog.LevelInfo])
+	assert.Equal(t, 1, h.levels[slog.LevelWarn])
 }

@@ -24,6 +24,8 @@ import (
 	"github.com/swanwatch/swanwatch/rules"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/eventrules"
+	"github.com/swanwatch/swanwatch/rules/ha"
+	"github.com/swanwatch/swanwatch/rules/jobs"
 	"github.com/swanwatch/swanwatch/rules/report/issue"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
@@ -72,6 +74,8 @@ type system struct {
 	accounts  *sla.Accounting
 	closer    *sla.Closer
 	reports   *issue.Service
+	jobs      *jobs.Service // backups and other scheduled jobs (R-A9, R-C1)
+	ha        *ha.Tracker   // the HA proof: one incident per host failure (R-A9)
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -129,6 +133,7 @@ func (s *system) openPipeline() error {
 		return fmt.Errorf("load the event rule pack: %w", err)
 	}
 	s.evrules = eventrules.New(pack, s.onAlerts, eventrules.Options{Log: s.logger.With("part", "eventrules")})
+	s.ha = ha.New(s.state, s.onAlerts, ha.Options{Log: s.logger.With("part", "ha")})
 	if err := s.restoreEventAlerts(); err != nil {
 		return fmt.Errorf("take back the open event alerts: %w", err)
 	}
@@ -140,6 +145,10 @@ func (s *system) openPipeline() error {
 		return err
 	}
 	s.agent, _ = s.kinds["agent"].Collector.(*agent.Collector) // its metric metadata for the query API
+	if s.jobs, err = jobs.New(s.config().Jobs, s.state, jobs.WithEvents(s.eventSink()), jobs.WithSink(s.store),
+		jobs.WithLogger(s.logger.With("part", "jobs"))); err != nil {
+		return fmt.Errorf("watch the scheduled jobs: %w", err)
+	}
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: s.kinds,
 		OnStateChange: s.onStateChange})
 	cfg := s.config()

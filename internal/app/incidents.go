@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"context"
 	"time"
 
@@ -35,6 +36,11 @@ func (s *system) restoreEventAlerts() error {
 	}
 	if n := s.evrules.Restore(open); n > 0 {
 		s.logger.Info("event alerts taken back from open incidents", "alerts", n)
+	}
+	if n, err := s.ha.Restore(ctx, open); err != nil {
+		return fmt.Errorf("host failures: %w", err)
+	} else if n > 0 {
+		s.logger.Info("open host failures taken back", "failures", n)
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ func (s *system) routes() []route {
 	rs = append(rs, s.incidentRoutes()...)
 	rs = append(rs, s.reportTableRoutes()...)
 	rs = append(rs, s.kindRoutes()...)
+	rs = append(rs, s.jobRoutes()...)
 	return append(rs, s.adminRoutes()...)
 }
 
@@ -156,6 +157,15 @@ func (s *system) kindRoutes() []route {
 		rs = append(rs, route{pattern: "POST /api/v1/push/plate", role: open, handler: d.Plates(), push: true})
 	}
 	return rs
+}
+
+// jobRoutes are the scheduled jobs' check-ins and their list.
+func (s *system) jobRoutes() []route {
+	return []route{
+		// A backup script cannot log in: the job's token (token_file) is its credential.
+		{pattern: "POST /api/v1/jobs/{name}/runs", role: open, handler: http.HandlerFunc(s.jobs.ServePush), push: true},
+		{pattern: "GET /api/v1/jobs", role: auth.RoleViewer, handler: http.HandlerFunc(s.jobs.ServeList)},
+	}
 }
 
 // adminRoutes change the server or show what only an administrator may see.

@@ -8,6 +8,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/logstore"
 	"github.com/swanwatch/swanwatch/rules/eventrules"
+	"github.com/swanwatch/swanwatch/rules/ha"
 )
 
 // eventSink stores listener events in the event store.
@@ -27,10 +28,12 @@ func logEvent(ev collectors.Event) logstore.Event {
 }
 
 // teeSink stores events and hands them to the event rules at once, so a trap
-// raises its alert without waiting for an evaluation interval.
+// raises its alert without waiting for an evaluation interval, and to the HA
+// proof, which reads the hypervisors' host failures and restarts.
 type teeSink struct {
 	store   collectors.EventSink
 	rules   *eventrules.Engine
+	ha      *ha.Tracker
 	devices *snmptrap.Devices
 }
 
@@ -41,13 +44,14 @@ func (t teeSink) AppendEvents(ctx context.Context, evs []collectors.Event) error
 	}
 	evs = labelled
 	t.rules.Handle(ctx, evs)
+	t.ha.Handle(ctx, evs)
 	return t.store.AppendEvents(ctx, evs)
 }
 
 // eventSink is where traps and poll-detected changes go: labelled with their
 // link, handed to the event rules at once, and stored.
 func (s *system) eventSink() collectors.EventSink {
-	return teeSink{eventSink{s.events}, s.evrules, &s.devices}
+	return teeSink{eventSink{s.events}, s.evrules, s.ha, &s.devices}
 }
 
 // newTrapReceiver builds the receiver when traps.listen is set.

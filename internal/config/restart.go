@@ -4,7 +4,7 @@ import "reflect"
 
 // WithRunning is c as a running server applies it on reload: the sections
 // read only at start (server, storage, events, collectors, traps,
-// bigscreen, log) keep running's values, so the snapshot always says what
+// bigscreen, log, jobs) keep running's values, so the snapshot always says what
 // is in effect. changed names those of them that differ in c: they take
 // effect after a restart. Compared by value, not by a JSON form, which would
 // mask secrets: a changed remote_write password alone is named too.
@@ -22,6 +22,7 @@ func (c Config) WithRunning(running *Config) (next Config, changed []string) {
 		{"traps", c.Traps, running.Traps, func() { next.Traps = running.Traps }},
 		{"bigscreen", c.Bigscreen, running.Bigscreen, func() { next.Bigscreen = running.Bigscreen }},
 		{"log", c.Log, running.Log, func() { next.Log = running.Log }},
+		{"jobs", c.Jobs, running.Jobs, func() { next.Jobs = running.Jobs }},
 	} {
 		if !reflect.DeepEqual(s.cur, s.keep) {
 			changed = append(changed, s.name)

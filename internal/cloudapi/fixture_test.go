@@ -199,7 +199,7 @@ func (f *fixture) fire(t testing.TB, labels map[string]string, at, end time.Time
 	fp := fmt.Sprintf("%v", labels)
 	_, _, err := f.incidents.Fire(context.Background(), alerting.Alert{Fingerprint: fp, Labels: labels,
 		Annotations: map[string]string{"summary": "摘要 " + labels["alertname"], "description": "详情"},
-		Firing: true, StartsAt: at})
+		Firing:      true, StartsAt: at})
 	require.NoError(t, err)
 	if !end.IsZero() {
 		_, ok, err := f.incidents.Resolve(context.Background(), fp, end)

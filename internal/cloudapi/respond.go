@@ -39,7 +39,7 @@ func internal(what string, err error) *apiError {
 // written as JSON, errors as the error body.
 func (a *API) handle(name string, allowed []string, f func(*http.Request) (any, *apiError)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if e := checkParams(r.URL.Query(), allowed); e != nil {
+		if e := checkParams(r.URL.RawQuery, allowed); e != nil {
 			a.fail(w, name, e)
 			return
 		}
@@ -52,7 +52,13 @@ func (a *API) handle(name string, allowed []string, f func(*http.Request) (any, 
 	})
 }
 
-func checkParams(q url.Values, allowed []string) *apiError {
+// checkParams refuses a query string that does not parse (Go's URL.Query
+// would drop the bad pair silently), unknown and repeated parameters.
+func checkParams(raw string, allowed []string) *apiError {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return invalid("查询参数格式错误（请对参数值做URL编码）")
+	}
 	for k, v := range q {
 		if !slices.Contains(allowed, k) {
 			return invalid("未知参数 %q，可用参数：%s", k, strings.Join(allowed, ", "))

@@ -219,7 +219,7 @@ func (cl *client) do(ctx context.Context, method, uri string, body []byte, auth 
 	case resp.StatusCode == http.StatusUnauthorized && auth:
 		return nil, errUnauthorized
 	case resp.StatusCode/100 != 2:
-		return nil, fmt.Errorf("%w: %s %s: HTTP %d", ErrDevice, method, uri, resp.StatusCode)
+		return nil, fmt.Errorf("%w: %s %s: %w", ErrDevice, method, clip(uri, 200), statusError(resp.StatusCode))
 	case int64(len(b)) > cl.maxBody:
 		mBadReplies.Inc()
 		return nil, fmt.Errorf("%w: %s is larger than max_body_bytes %d", ErrFormat, uri, cl.maxBody)
@@ -261,6 +261,18 @@ func (cl *client) send(ctx context.Context, method, uri string, body []byte, tok
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// statusError is an HTTP status other than 2xx and 401.
+type statusError int
+
+func (e statusError) Error() string { return fmt.Sprintf("HTTP %d", int(e)) }
+
+// refusedQuery reports whether err is a status by which a service says it
+// does not take a query option (400 Bad Request, 501 Not Implemented).
+func refusedQuery(err error) bool {
+	var se statusError
+	return errors.As(err, &se) && (se == http.StatusBadRequest || se == http.StatusNotImplemented)
 }
 
 // cancelBody releases the request's timeout when the body is closed.

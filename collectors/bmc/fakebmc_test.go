@@ -43,6 +43,7 @@ type fakeBMC struct {
 	tokens   map[string]bool
 	sessions bool // offers SessionService login
 	expand   bool // honours $expand
+	badQuery bool // answers 400 to any query (firmware that advertises $expand and refuses it)
 	hang     bool // accepts and never answers
 	logins   atomic.Int64
 	requests atomic.Int64
@@ -173,6 +174,13 @@ func (f *fakeBMC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.uris[r.URL.RequestURI()] = true
 	f.mu.Unlock()
+	f.mu.Lock()
+	badQuery := f.badQuery
+	f.mu.Unlock()
+	if badQuery && strings.Contains(r.URL.RawQuery, "$expand") {
+		http.Error(w, `{"error":{"code":"Base.1.0.QueryNotSupported"}}`, http.StatusBadRequest)
+		return
+	}
 	body, ok := f.cached(resource, r.URL.RawQuery)
 	if !ok {
 		http.NotFound(w, r)

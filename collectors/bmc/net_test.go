@@ -209,3 +209,22 @@ func TestOversizeReply(t *testing.T) {
 	absent(t, rec, `bmc_power_on{}`)
 	assert.Equal(t, 0.0, value(t, rec, h("chassis", "1U")))
 }
+
+// Firmware that advertises $expand but answers 400 to it is read without
+// it, in the same round, and not asked with it again.
+func TestExpandRefused(t *testing.T) {
+	f := startBMC(t, false)
+	f.mu.Lock()
+	f.badQuery = true
+	f.mu.Unlock()
+	c := newTestCollector(t, nil)
+	tgt := bmcTarget(t, "bmc-07", f.URL)
+	rec := mustPoll(t, c, tgt)
+	assert.Equal(t, 0.0, value(t, rec, h("processor", "CPU1")))
+	assert.Equal(t, 1.0, value(t, rec, h("power_supply", "Power Supply Bay 1")))
+	n := f.expands.Load()
+	require.NotZero(t, n)
+	rec = mustPoll(t, c, tgt)
+	assert.Equal(t, n, f.expands.Load(), "no $expand after the refusal")
+	assert.Equal(t, 0.0, value(t, rec, h("processor", "CPU1")))
+}

@@ -186,21 +186,36 @@ func (r *round) collection(ctx context.Context, uri string) (ms []json.RawMessag
 		return nil, false
 	}
 	var coll collection
-	if err := r.getJSON(ctx, uri+r.expand, &coll); err != nil {
+	err := r.getJSON(ctx, uri+r.expand, &coll)
+	if err != nil && r.expand != "" && refusedQuery(err) {
+		// Refused with the query (firmware that advertises $expand and
+		// answers 400 or 501 to it): without it, and never again.
+		r.noExpand()
+		err = r.getJSON(ctx, uri, &coll)
+		if err == nil {
+			return coll.Members, false
+		}
+	}
+	if err != nil {
 		r.fail(err)
 		return nil, false
 	}
 	for _, m := range coll.Members {
 		if !expanded(m) {
 			if r.expand != "" {
-				r.mu.Lock()
-				r.st.expand = ""
-				r.mu.Unlock()
+				r.noExpand()
 			}
 			return coll.Members, false
 		}
 	}
 	return coll.Members, true
+}
+
+// noExpand stops sending $expand to this BMC from the next round on.
+func (r *round) noExpand() {
+	r.mu.Lock()
+	r.st.expand = ""
+	r.mu.Unlock()
 }
 
 // fill reads each member the collection gave only as a link.

@@ -26,6 +26,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules/eventrules"
 	"github.com/swanwatch/swanwatch/rules/ha"
 	"github.com/swanwatch/swanwatch/rules/jobs"
+	"github.com/swanwatch/swanwatch/rules/recommend"
 	"github.com/swanwatch/swanwatch/rules/report/issue"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
@@ -74,8 +75,9 @@ type system struct {
 	accounts  *sla.Accounting
 	closer    *sla.Closer
 	reports   *issue.Service
-	jobs      *jobs.Service // backups and other scheduled jobs (R-A9, R-C1)
-	ha        *ha.Tracker   // the HA proof: one incident per host failure (R-A9)
+	jobs      *jobs.Service    // backups and other scheduled jobs (R-A9, R-C1)
+	ha        *ha.Tracker      // the HA proof: one incident per host failure (R-A9)
+	recs      *recommend.Store // idle and low-use findings followed until done (R-A2)
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -161,6 +163,7 @@ func (s *system) openPipeline() error {
 	s.query = api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}})
 	s.openLedger()
+	s.recs = recommend.NewStore(s.state, recommend.NewTSDBEvidence(s.store.Queryable(), 0), nil)
 	s.openReports()
 	if err := s.openWall(); err != nil {
 		return fmt.Errorf("set up the video wall: %w", err)

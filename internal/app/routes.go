@@ -13,6 +13,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/web"
 	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/recommend"
 )
 
 // route is one entry of the HTTP surface: where, who may call it, what
@@ -125,13 +126,17 @@ func (s *system) incidentRoutes() []route {
 	}
 }
 
-// reportTableRoutes are the monthly SLA and the daily inspection reports.
+// reportTableRoutes are the monthly SLA and the daily inspection reports
+// and the recommendations they make.
 func (s *system) reportTableRoutes() []route {
-	v := auth.RoleViewer
+	v, recs := auth.RoleViewer, recommend.NewAPI(s.recs, userOf)
 	return []route{
 		{pattern: "GET /api/v1/reports/sla", role: v, handler: http.HandlerFunc(s.reports.Months)},
 		{pattern: "GET /api/v1/reports/sla/{month}", role: v, handler: http.HandlerFunc(s.reports.MonthReport)},
 		{pattern: "GET /api/v1/reports/inspection/{date}", role: v, handler: http.HandlerFunc(s.reports.Inspection)},
+		// The idle and low-use findings followed until done: an operator marks one 已通知 or 不采纳 (audited).
+		{pattern: "GET /api/v1/recommendations", role: v, handler: http.HandlerFunc(recs.List)},
+		{pattern: "POST /api/v1/recommendations/{id}/state", role: auth.RoleOperator, handler: http.HandlerFunc(recs.SetState)},
 	}
 }
 

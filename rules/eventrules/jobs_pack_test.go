@@ -35,12 +35,6 @@ func newJobsWatch(t *testing.T, start time.Time) *jobsWatch {
 	db, err := statestore.Open(filepath.Join(dir, "state.db"), nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
-	var n int
-	require.NoError(t, db.SQL().QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'job_runs'`).Scan(&n))
-	if n == 0 { // until the statestore carries the step
-		_, err = db.SQL().Exec(jobs.MigrationSQL)
-		require.NoError(t, err)
-	}
 	tok := filepath.Join(dir, "job.token")
 	require.NoError(t, os.WriteFile(tok, []byte(jobToken), 0o600))
 	w := &jobsWatch{clock: &clock{t: start}, rec: &recorder{}}

@@ -29,6 +29,9 @@ type Input struct {
 	Addressee   string
 	Issuer      string
 	GeneratedAt time.Time
+	// Cloud is what 七、政务云平台 reads besides the ledger (zero: nothing
+	// connected, every part 未接入).
+	Cloud CloudInput
 }
 
 // ResponseTargets are the R-A4 summary lines' targets. The contract leaves

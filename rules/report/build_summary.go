@@ -25,6 +25,7 @@ func (b *builder) report() (*Report, error) {
 	r.Incidents = inc.section
 	r.Resources = b.resources()
 	r.Scenic = b.scenic()
+	r.Cloud = b.cloud()
 	r.Gaps = b.gaps()
 	r.Summary = append(append(b.sliLines(), inc.lines(b.targets())...), r.Scenic.line())
 	r.Methods = b.methods()

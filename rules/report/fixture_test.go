@@ -42,6 +42,7 @@ func fixtureReport() Report {
 	r.Incidents = fixtureIncidents()
 	r.Resources = fixtureResources()
 	r.Scenic = fixtureScenic()
+	r.Cloud = fixtureCloud()
 	r.Methods = []Paragraph{
 		{"统计周期", "北京时间（Asia/Shanghai, UTC+8）自然月：2026-11-01 00:00:00 至 2026-12-01 00:00:00。"},
 		{"无数据", "采集中断或数据丢失的时段记为“无数据”，既不计为在线也不计为离线，在第七节单独列出。"},
@@ -207,4 +208,23 @@ func fixtureScenic() ScenicSection {
 	}
 	s.Flow = f
 	return s
+}
+
+// fixtureCloud is the cloud section with every part: the HA proof and the
+// backups from the build fixtures, the exchange jobs not connected, a
+// hardware fault per kind of row and a room with each kind of episode.
+func fixtureCloud() CloudSection {
+	c := CloudSection{HAOn: true, HA: haSummary(*fixtureHA()), Backups: jobGroup(fixtureJobs(), "backup"),
+		HardwareOn: true, HardwareIncidents: 3, RoomsOn: true}
+	c.Hardware = []HardwareFault{
+		{Server: "esx-07", Rack: "A-03", Kind: "带外管理严重事件", Severity: "critical", Count: 1, First: at(14, 2, 59), Last: at(14, 2, 59)},
+		{Server: "esx-07", Rack: "A-03", Kind: "硬盘预测性故障", Severity: "major", Count: 2, Open: 1, First: at(3, 8, 0), Last: at(27, 8, 0)},
+	}
+	c.Rooms = []RoomFigures{{Room: "主机房", OnBattery: 1, OnBatteryS: 1500, SinglePower: 1}, {Room: "备用机房", TempHigh: 1}}
+	c.RoomEvents = []RoomEvent{
+		{Room: "备用机房", Rack: "B-01", Kind: "机房温度过高", Severity: "major", Start: at(5, 14, 0), End: at(5, 14, 40), Length: seconds(2400)},
+		{Room: "主机房", Rack: "—", Kind: "市电中断（UPS电池供电）", Severity: "critical", Start: at(20, 10, 0), End: at(20, 10, 25), Length: seconds(1500)},
+		{Room: "主机房", Rack: "A-05", Kind: "双路供电缺失", Severity: "major", Start: at(30, 23, 30), Length: seconds(1800)},
+	}
+	return c
 }

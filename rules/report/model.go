@@ -30,9 +30,10 @@ type Report struct {
 	Incidents   IncidentSection
 	Resources   ResourceSection
 	Scenic      ScenicSection
-	Methods     []Paragraph // definitions and accounting rules (docs/sla.md)
-	Gaps        []DataGap   // unknown (无数据) time, never counted as up or down
-	Corrections []string    // sla.Month.Corrections
+	Cloud       CloudSection // 七、政务云平台
+	Methods     []Paragraph  // definitions and accounting rules (docs/sla.md)
+	Gaps        []DataGap    // unknown (无数据) time, never counted as up or down
+	Corrections []string     // sla.Month.Corrections
 	// Ignored counts ledger days of indicators not configured (not in
 	// Input.SLIs and not usage): left out, and said so in the methods.
 	Ignored int

@@ -12,7 +12,7 @@ import (
 
 // alarmNames reads the names of alarms not seen before in this session, in
 // one call; alarm definitions rarely change, so this costs nothing most rounds.
-func (s *sessionState) alarmNames(ctx context.Context, inv, _ *inventory) error {
+func (s *sessionState) alarmNames(ctx context.Context, inv *inventory) error {
 	if s.alarms == nil {
 		s.alarms = map[string]string{}
 	}

@@ -72,12 +72,32 @@ func isFault(err error) bool {
 	return found
 }
 
-// expired reports whether err says our session is gone (vCenter restarted or
-// the session idled out: NotAuthenticated), or an object of the session (the
-// view, the event collector) with it: the driver logs in again, rebuilds
-// them and retries the round once.
-func expired(err error) bool {
-	return fault.Is(err, &types.NotAuthenticated{}) || fault.Is(err, &types.ManagedObjectNotFound{})
+// sessionGone is an error that says our session is gone: vCenter restarted
+// or the session idled out (NotAuthenticated), or an object of the session
+// (the view, the event collector) went with it (ManagedObjectNotFound on a
+// call to it). The driver logs in again, rebuilds them and retries once.
+type sessionGone struct{ err error }
+
+func (e sessionGone) Error() string { return e.err.Error() }
+func (e sessionGone) Unwrap() error { return e.err }
+
+// onSession marks err as sessionGone when it says so; onSessionObject tells
+// that the call was on an object of the session, where ManagedObjectNotFound
+// means the session's objects are gone (elsewhere it is a VM deleted
+// meanwhile).
+func onSession(err error, onSessionObject bool) error {
+	if err == nil {
+		return nil
+	}
+	if fault.Is(err, &types.NotAuthenticated{}) || (onSessionObject && fault.Is(err, &types.ManagedObjectNotFound{})) {
+		return sessionGone{err}
+	}
+	return err
+}
+
+func isSessionGone(err error) bool {
+	var sg sessionGone
+	return errors.As(err, &sg)
 }
 
 func clip(s string, n int) string {

@@ -137,6 +137,11 @@ func (d *Driver) rememberHosts(inv *inventory) {
 			delete(d.moves, ref)
 		}
 	}
+	for ref := range d.hostDown {
+		if inv.hosts[ref] == nil {
+			delete(d.hostDown, ref)
+		}
+	}
 }
 
 type finisher struct {

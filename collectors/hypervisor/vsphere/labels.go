@@ -25,7 +25,7 @@ type tagCache struct {
 // vmLabels resolves each VM's system and department from the configured
 // sources. Tags are an enrichment: when the tagging service fails the round
 // goes on with the tags last read (and a warning).
-func (d *Driver) vmLabels(ctx context.Context, inv *inventory) (system, dept map[string]string, err error) {
+func (d *Driver) vmLabels(ctx context.Context, inv *inventory) (system, dept map[string]string) {
 	if d.p.system.kind == fromTag || d.p.dept.kind == fromTag {
 		d.refreshTags(ctx, inv)
 	}
@@ -38,7 +38,7 @@ func (d *Driver) vmLabels(ctx context.Context, inv *inventory) (system, dept map
 			dept[ref] = s
 		}
 	}
-	return system, dept, nil
+	return system, dept
 }
 
 func (d *Driver) label(inv *inventory, v *vm, src labelSource) string {

@@ -25,51 +25,73 @@ type round struct {
 // latency, keyed by datastore ref.
 type dsPerf map[string]map[string]float64
 
-// read runs the calls of one round. Any error fails the round (and an expired
-// session is retried by the caller), so a half-read round never emits.
+// read runs the calls of one round. The inventory is the round: without it
+// the round fails. Perf and events are parts: when one fails the round
+// emits what it has and logs the part (the event collector's cursor stays,
+// so its events come next round). A session found gone fails the round
+// with a sessionGone error, so that the caller logs in again and retries.
 func (d *Driver) read(ctx context.Context) (*round, error) {
 	s := d.sess
 	r := &round{now: d.now()}
 	var err error
 	if r.inv, err = s.retrieve(ctx); err != nil {
-		return nil, err
+		return nil, onSession(err, true)
 	}
-	if err := s.alarmNames(ctx, r.inv, d.inv); err != nil {
-		return nil, err
+	if err := s.alarmNames(ctx, r.inv); err != nil {
+		return nil, onSession(err, false)
 	}
 	if s.unknownField(r.inv) { // an attribute defined since the session began
 		if err := s.readFields(ctx); err != nil {
-			return nil, err
+			return nil, onSession(err, false)
 		}
 	}
+	partial := func(part string, err error) error {
+		if err = onSession(err, part == "events"); isSessionGone(err) {
+			return err
+		}
+		d.log.Warn("vCenter round incomplete", "part", part, "err", classify(ctx, part, err))
+		return nil
+	}
 	if r.rt, err = s.queryPerf(ctx, d.realtimeQueries(r.inv), realtimeInterval, nil, d.p.maxQueryMetrics); err != nil {
-		return nil, err
+		if err := partial("realtime perf", err); err != nil {
+			return nil, err
+		}
 	}
 	r.ds = d.dsCache
 	if d.dsAt.IsZero() || r.now.Sub(d.dsAt) >= d.p.historicalEvery {
-		start := r.now.Add(-historicalLookback)
-		qs := s.specs(dsRefs(r.inv), datastoreCounters)
-		hv, err := s.queryPerf(ctx, qs, historicalInterval, &start, d.p.maxQueryMetrics)
-		if err != nil {
-			return nil, err
-		}
-		r.ds = dsPerf{}
-		for ref, m := range hv {
-			r.ds[ref] = map[string]float64{}
-			for k, v := range m {
-				r.ds[ref][k.counter] = v
+		if err := d.readHistorical(ctx, r); err != nil {
+			if err := partial("historical perf", err); err != nil {
+				return nil, err
 			}
 		}
-		r.historical = true
 	}
 	if r.events, err = s.readEvents(ctx); err != nil {
-		return nil, err
+		if err := partial("events", err); err != nil {
+			return nil, err
+		}
 	}
-	r.system, r.dept, err = d.vmLabels(ctx, r.inv)
-	if err != nil {
-		return nil, err
-	}
+	r.system, r.dept = d.vmLabels(ctx, r.inv)
 	return r, nil
+}
+
+// readHistorical reads the datastores' 300 s values with a look-back, as
+// vCenter writes them late.
+func (d *Driver) readHistorical(ctx context.Context, r *round) error {
+	start := r.now.Add(-historicalLookback)
+	qs := d.sess.specs(dsRefs(r.inv), datastoreCounters)
+	hv, err := d.sess.queryPerf(ctx, qs, historicalInterval, &start, d.p.maxQueryMetrics)
+	if err != nil {
+		return err
+	}
+	r.ds = dsPerf{}
+	for ref, m := range hv {
+		r.ds[ref] = map[string]float64{}
+		for k, v := range m {
+			r.ds[ref][k.counter] = v
+		}
+	}
+	r.historical = true
+	return nil
 }
 
 // realtimeQueries asks for hosts that answer and VMs that run: the others

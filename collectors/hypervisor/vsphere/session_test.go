@@ -77,3 +77,24 @@ func TestSessionTerminated(t *testing.T) {
 	rec, _ := collect(t, d)
 	assert.NotEmpty(t, rec.Series())
 }
+
+// TestPerfFailureIsPartial: QueryPerf refused (say vpxd.stats.maxQueryMetrics
+// set lower than max_query_metrics) leaves the inventory series and fails
+// nothing; the next round has perf again.
+func TestPerfFailureIsPartial(t *testing.T) {
+	vc := startVC(t, simulator.VPX())
+	d, err := vc.open(t, testPassword)
+	require.NoError(t, err)
+	collect(t, d)
+	vc.model.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "QueryPerf", ObjectType: "*",
+		ObjectName: "*", Probability: 1, FaultType: simulator.FaultTypeGeneric, Enabled: true})
+	rec, _ := collect(t, d)
+	_, ok := rec.Value(`hypervisor_vm_running{vm="DC0_H0_VM0"}`)
+	assert.True(t, ok, "inventory series stay")
+	_, ok = rec.Value(`hypervisor_vm_cpu_usage_ratio{vm="DC0_H0_VM0"}`)
+	assert.False(t, ok, "no perf this round")
+	vc.model.Service.ClearFaultRules()
+	rec, _ = collect(t, d)
+	_, ok = rec.Value(`hypervisor_vm_cpu_usage_ratio{vm="DC0_H0_VM0"}`)
+	assert.True(t, ok, "perf again")
+}

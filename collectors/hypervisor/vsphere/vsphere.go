@@ -166,7 +166,7 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 		}
 	}
 	r, err := d.read(ctx)
-	if err != nil && expired(err) {
+	if err != nil && isSessionGone(err) {
 		d.log.Info("vCenter session expired; logging in again")
 		d.sess = nil
 		if err := d.login(ctx); err != nil {

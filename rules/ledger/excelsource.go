@@ -106,11 +106,21 @@ func headerField(cell string) string {
 	return ""
 }
 
-// sheetBook reads the rows: the first non-blank one is the header.
+// headerSearch is how many rows a title may take above the header.
+const headerSearch = 10
+
+// sheetBook reads the rows: the header is the first row with the VM column
+// (within the first rows: a title such as 资源台账（2026年11月） may sit above).
 func sheetBook(src string, rows [][]string) (Book, error) {
-	head := slices.IndexFunc(rows, func(r []string) bool { return !blank(r) })
-	if head < 0 {
+	first := slices.IndexFunc(rows, func(r []string) bool { return !blank(r) })
+	if first < 0 {
 		return Book{}, errors.New("工作表为空")
+	}
+	head := slices.IndexFunc(rows[:min(len(rows), headerSearch)], func(r []string) bool {
+		return slices.ContainsFunc(r, func(c string) bool { return headerField(c) == "vm" })
+	})
+	if head < 0 {
+		return Book{}, fmt.Errorf("前 %d 行中没有含“云服务器名称”（或 vm）列的表头", headerSearch)
 	}
 	cols := map[string]int{}
 	for i, cell := range rows[head] {
@@ -121,9 +131,6 @@ func sheetBook(src string, rows [][]string) (Book, error) {
 		if f != "" {
 			cols[f] = i
 		}
-	}
-	if _, ok := cols["vm"]; !ok {
-		return Book{}, fmt.Errorf("表头第%d行缺少“云服务器名称”列（或 vm）", head+1)
 	}
 	b := newBook(src, false)
 	for i := head + 1; i < len(rows); i++ {

@@ -12,8 +12,9 @@
 //
 // # Sources
 //
-// An Excel workbook (ExcelSource): the first sheet (or the one named), the
-// first non-blank row is the header, in Chinese — 云服务器名称, 规格, 业务系统,
+// An Excel workbook (ExcelSource): the first sheet (or the one named); the
+// header is the first row (of the first ten: a title may sit above it) with
+// the VM column, in Chinese — 云服务器名称, 规格, 业务系统,
 // 责任部门, 开始日期, 到期日期 — or English (vm, spec, system, dept, term_start,
 // term_end; also name, department, start, end). Dates are Excel dates or text
 // YYYY-MM-DD (also YYYY/MM/DD and YYYY年M月D日).

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/prometheus/promql"
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/collectors"
@@ -207,3 +208,6 @@ func (f *fixture) fire(t testing.TB, labels map[string]string, at, end time.Time
 		require.True(t, ok)
 	}
 }
+
+// promVector is the engine's vector type, named for test doubles of a failing engine.
+type promVector = promql.Vector

@@ -41,8 +41,8 @@ func TestInstancesFilters(t *testing.T) {
 	f := newFixture(t)
 	_, router := loadSpec(t)
 	for q, want := range map[string][]string{
-		"?system=政务服务":           {"vm-b", "vm-d"},
-		"?dept=住建局":              {"vm-a"},
+		"?system=政务服务":          {"vm-b", "vm-d"},
+		"?dept=住建局":             {"vm-a"},
 		"?system=政务服务&dept=住建局": {},
 	} {
 		code, body := call(t, f.api, router, Prefix+"instances"+q)

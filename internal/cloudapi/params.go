@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
 )
@@ -103,12 +104,13 @@ func parseInstant(name, s string, now time.Time) (time.Time, *apiError) {
 	return now.Add(-d), nil
 }
 
-// clip keeps an echoed bad value short.
+// clip keeps an echoed bad value short and valid UTF-8: at most 32 runes.
 func clip(s string) string {
-	if len(s) <= 64 {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if utf8.RuneCountInString(s) <= 32 {
 		return s
 	}
-	return strings.ToValidUTF8(s[:64], "") + "…"
+	return string([]rune(s)[:32]) + "…"
 }
 
 // round2 rounds to 0.01 (yuan to the fen, hours and ratios to what a table shows).

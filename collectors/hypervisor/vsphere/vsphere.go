@@ -168,6 +168,7 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 	r, err := d.read(ctx)
 	if err != nil && isSessionGone(err) {
 		d.log.Info("vCenter session expired; logging in again")
+		d.logout(ctx) // best effort: the session may be alive with its objects gone
 		d.sess = nil
 		if err := d.login(ctx); err != nil {
 			return nil, err
@@ -186,15 +187,22 @@ func (d *Driver) Collect(ctx context.Context, emit collectors.Emit) ([]collector
 func (d *Driver) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.sess != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		d.sess.destroy(ctx)
-		_ = session.NewManager(d.vc).Logout(ctx)
-		d.sess = nil
-	}
+	d.logout(context.Background())
+	d.sess = nil
 	d.closeIdle()
 	return nil
+}
+
+// logout ends the session, briefly: vCenter keeps an idle session for
+// 30 minutes, and a collector that reconnects must not pile them up.
+func (d *Driver) logout(ctx context.Context) {
+	if d.sess == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	d.sess.destroy(ctx)
+	_ = session.NewManager(d.vc).Logout(ctx)
 }
 
 func (d *Driver) closeIdle() {

@@ -1,8 +1,8 @@
 package app
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/swanwatch/swanwatch/rules/alerting"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/bmc"
 	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/collectors/link"
@@ -48,6 +49,7 @@ var kindTable = []kindDef{
 	kind(camera.Kind, func(c *config.Collectors) camera.Config { return c.Camera }, camera.NewKind),
 	kind(nvr.Kind, func(c *config.Collectors) nvr.Config { return c.NVR }, nvr.NewKind),
 	kind(device.Kind, func(c *config.Collectors) device.Config { return c.Device }, device.NewKind),
+	kind(bmc.Kind, func(c *config.Collectors) bmc.Config { return c.BMC }, bmc.NewKind),
 }
 
 // KindNames lists the collector kinds this build knows, for inventory validation.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors/agent"
+	"github.com/swanwatch/swanwatch/collectors/bmc"
 	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/collectors/link"
@@ -126,6 +127,7 @@ type Collectors struct {
 	Camera   camera.Config   `yaml:"camera"`
 	NVR      nvr.Config      `yaml:"nvr"`
 	Device   device.Config   `yaml:"device"`
+	BMC      bmc.Config      `yaml:"bmc"`
 }
 
 // kindSection is what config does with every collector section: fill in its
@@ -150,6 +152,7 @@ func (c *Collectors) sections() []kindSection {
 		section("agent", &c.Agent), section("link", &c.Link),
 		section("netprobe", &c.Netprobe), section("snmp", &c.SNMP),
 		section("camera", &c.Camera), section("nvr", &c.NVR), section("device", &c.Device),
+		section("bmc", &c.BMC),
 	}
 }
 

@@ -55,8 +55,10 @@ func newLedger(t *testing.T, now *time.Time, sources ...Source) *Ledger {
 	hvVM(t, db, "vm-expired", true, 2, 4, "", "")
 	hvVM(t, db, "vm-tag", true, 2, 2, "公积金系统", "市住房公积金中心")
 	l, err := New(Options{Sources: sources, Platform: NewTSDBPlatform(db, 0),
-		Targets: func() []inventory.Target { return []inventory.Target{agent("vm-small", "", "不动产登记系统", "市自然资源局")} },
-		Now:     func() time.Time { return *now }})
+		Targets: func() []inventory.Target {
+			return []inventory.Target{agent("vm-small", "", "不动产登记系统", "市自然资源局")}
+		},
+		Now: func() time.Time { return *now }})
 	require.NoError(t, err)
 	return l
 }

@@ -33,10 +33,13 @@ import (
 //	vm-c  6C12G (units 31×6+8×12 = 282/月)   no hypervisor, no system or department;
 //	      agent up Nov 1 00:00 – Nov 11 00:00 (240 h), then down
 //	vm-d  2C4G  (127/月)  esx-02  政务服务/大数据局 hypervisor only; running all month; cpu 0.1, memory 1 of 4 GiB
+//	vm-e  2C2G  (79/月)   低保/民政局  deleted on Nov 6 00:00: agent up for 120 h, since gone from
+//	      the inventory; its up series carried system, dept and spec
 var (
 	monthStart = time.Date(2026, 11, 1, 0, 0, 0, 0, cst.Location)
 	vmAOff     = time.Date(2026, 11, 16, 0, 0, 0, 0, cst.Location)
 	vmCDown    = time.Date(2026, 11, 11, 0, 0, 0, 0, cst.Location)
+	vmEGone    = time.Date(2026, 11, 6, 0, 0, 0, 0, cst.Location)
 	counters   = time.Date(2026, 11, 18, 0, 0, 0, 0, cst.Location) // vm-b's node_cpu from here
 	busyFrom   = time.Date(2026, 11, 20, 9, 0, 0, 0, cst.Location)
 	busyTo     = time.Date(2026, 11, 20, 11, 0, 0, 0, cst.Location)
@@ -143,6 +146,14 @@ func agentSamples(ts time.Time) []collectors.Sample {
 		up = 1
 	}
 	out = append(out, sample(up, "__name__", "up", "instance", "vm-c", "kind", "agent"))
+	if !ts.After(vmEGone) {
+		up := 1.0
+		if ts.Equal(vmEGone) {
+			up = collectors.StaleNaN // the runner marks a removed target's series stale
+		}
+		out = append(out, sample(up, "__name__", "up", "instance", "vm-e", "kind", "agent", "system", "低保",
+			"dept", "民政局", "spec", "2C2G"))
+	}
 	if ts.Before(counters) {
 		return out
 	}

@@ -124,8 +124,13 @@ func (a *API) meterVMs(r *http.Request, start, at time.Time) ([]vmMonth, error) 
 	if err != nil {
 		return nil, err
 	}
+	vms := a.estate(infos)
+	gone, err := a.departed(r, vms, agHours, rng, at)
+	if err != nil {
+		return nil, err
+	}
 	var out []vmMonth
-	for _, v := range a.estate(infos) {
+	for _, v := range append(vms, gone...) {
 		m := vmMonth{vm: v, vcpus: lastC[v.Name], memGB: lastM[v.Name] / bytesPerGB}
 		if c, g, err := pricelist.ParseSpec(v.Spec); err == nil {
 			m.vcpus, m.memGB = float64(c), float64(g) // the register's spec is what is paid for
@@ -205,4 +210,37 @@ func rounded(m Meter) Meter {
 	m.InstanceHours, m.VCPUHours, m.MemoryGBHours, m.Yuan = round2(m.InstanceHours), round2(m.VCPUHours),
 		round2(m.MemoryGBHours), round2(m.Yuan)
 	return m
+}
+
+// departed are the VMs whose agent ran in the month but which are in
+// neither the inventory nor a hypervisor now (deleted since): they still
+// count, under the labels their agent's up series carried (the runner
+// copies the inventory's system, dept and spec onto it).
+func (a *API) departed(r *http.Request, known []vm, agHours map[string]float64, rng string, at time.Time) ([]vm, error) {
+	seen := make(map[string]bool, len(known))
+	for _, v := range known {
+		seen[v.Name] = true
+	}
+	missing := false
+	for name := range agHours {
+		missing = missing || !seen[name]
+	}
+	if !missing {
+		return nil, nil
+	}
+	res, err := a.opts.Query(r.Context(), fmt.Sprintf(`last_over_time(up{kind="agent"}[%s])`, rng), at)
+	if err != nil {
+		return nil, err
+	}
+	var out []vm
+	for _, s := range res {
+		name := s.Metric.Get(labelInst)
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, vm{Name: name, System: s.Metric.Get("system"), Dept: s.Metric.Get("dept"),
+			District: s.Metric.Get("district"), Spec: s.Metric.Get("spec")})
+	}
+	return out, nil
 }

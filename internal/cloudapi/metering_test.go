@@ -14,6 +14,7 @@ import (
 //	vm-b 4C8G  255 × 720/720 = 255;    720 h, 2880 vCPU-h, 5760 GB-h   大数据局
 //	vm-d 2C4G  127 × 720/720 = 127;    720 h, 1440 vCPU-h, 2880 GB-h   大数据局
 //	vm-c 6C12G (31×6 + 8×12 = 282) × 240/720 = 94; 240 h, 1440, 2880  未登记 (agent hours, units)
+//	vm-e 2C2G   79 × 120/720 = 13.17 (13.1666…); 120 h, 240, 240       民政局 (deleted; agent hours)
 func TestMeteringByDeptByHand(t *testing.T) {
 	f := newFixture(t)
 	_, router := loadSpec(t)
@@ -28,9 +29,10 @@ func TestMeteringByDeptByHand(t *testing.T) {
 		{Key: "住建局", Instances: 1, InstanceHours: 360, VCPUHours: 2880, MemoryGBHours: 5760, Yuan: 254.5},
 		{Key: "大数据局", Instances: 2, InstanceHours: 1440, VCPUHours: 4320, MemoryGBHours: 8640, Yuan: 382},
 		{Key: "未登记", Instances: 1, InstanceHours: 240, VCPUHours: 1440, MemoryGBHours: 2880, Yuan: 94, UnitPriced: 1},
+		{Key: "民政局", Instances: 1, InstanceHours: 120, VCPUHours: 240, MemoryGBHours: 240, Yuan: 13.17},
 	}, rep.Rows, "sorted by key (byte order)")
-	assert.Equal(t, Meter{Key: "合计", Instances: 4, InstanceHours: 2040, VCPUHours: 8640, MemoryGBHours: 17280,
-		Yuan: 730.5, UnitPriced: 1}, rep.Total)
+	assert.Equal(t, Meter{Key: "合计", Instances: 5, InstanceHours: 2160, VCPUHours: 8880, MemoryGBHours: 17520,
+		Yuan: 743.67, UnitPriced: 1}, rep.Total, "the total is summed before rounding: 730.5 + 13.1666…")
 }
 
 func TestMeteringBySystem(t *testing.T) {
@@ -45,7 +47,7 @@ func TestMeteringBySystem(t *testing.T) {
 		yuan[r.Key] = r.Yuan
 	}
 	// vm-a counts under the inventory's 公积金, not its platform tag 旧系统.
-	assert.Equal(t, map[string]float64{"公积金": 254.5, "政务服务": 382, "未登记": 94}, yuan)
+	assert.Equal(t, map[string]float64{"公积金": 254.5, "政务服务": 382, "未登记": 94, "低保": 13.17}, yuan)
 }
 
 // The current month counts up to the current hour: December has one hour

@@ -52,7 +52,7 @@ type MeterReport struct {
 
 const meterMethod = "每个整点（北京时间）对每台云服务器采样一次：运行中（虚拟化平台 hypervisor_vm_running=1；平台未上报的云服务器以监控插件 up=1 计）" +
 	"计1实例小时，并按当时的vCPU数与内存(GB)计vCPU小时与GB小时。费用=该云服务器规格的合同月度最高限价×运行小时数÷当月小时数；" +
-	"规格取资源清单的spec，无则取平台配置；非合同固定规格按单独核(31元/vCPU/月)与单独内存(8元/GB/月)计。" +
+	"规格取资源清单的spec，无则取平台配置；非合同固定规格按单独核(31元/vCPU/月)与单独内存(8元/GB/月)计；当月已删除的云服务器照常计入。" +
 	"合同价为最高限价，结果为估算，不作结算依据。"
 
 // Metering answers GET /api/cloud/v1/metering (supervisor): ?month=YYYY-MM

@@ -11,6 +11,9 @@ import (
 	"github.com/swanwatch/swanwatch/internal/statestore"
 	"github.com/swanwatch/swanwatch/internal/storage"
 	"github.com/swanwatch/swanwatch/rules/alerting"
+	"github.com/swanwatch/swanwatch/rules/ha"
+	"github.com/swanwatch/swanwatch/rules/jobs"
+	"github.com/swanwatch/swanwatch/rules/recommend"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -21,11 +24,14 @@ type Local struct {
 	StateFile string
 	Rules     sla.Rules
 	Settings  Settings
+	Jobs      jobs.Config // the server's jobs: section, for the backups' month
 }
 
 // WriteLocal builds month's SLA report from the data directory of a server
 // that is not running (`swanwatch report --config`): the state store for the
-// ledger and the incidents, the TSDB for days not closed yet. The TSDB's lock
+// ledger, the incidents, the host failures, the job runs and the
+// recommendations (the findings are filed there as the server would), the
+// TSDB for days not closed yet and the recommendations' evidence. The TSDB's lock
 // refuses a second opener, so a running server is reported, not raced.
 func WriteLocal(ctx context.Context, l Local, month, format string, w io.Writer) error {
 	logger := slog.New(slog.DiscardHandler)
@@ -37,9 +43,17 @@ func WriteLocal(ctx context.Context, l Local, month, format string, w io.Writer)
 	if err != nil {
 		return errors.Join(fmt.Errorf("open state store: %w", err), st.Close())
 	}
+	// The jobs are read back from the state store as the server would at
+	// its start (a job never watched before is watched from now).
+	js, err := jobs.New(l.Jobs, db, jobs.WithLogger(logger))
+	if err != nil {
+		return errors.Join(fmt.Errorf("jobs: %w", err), db.Close(), st.Close())
+	}
 	s := New(Options{Ledger: sla.NewLedger(db, logger),
 		Accounting: sla.NewAccounting(st.Queryable(), alerting.NewIncidents(db, nil), func() sla.Rules { return l.Rules }),
-		Settings:   func() Settings { return l.Settings }, Logger: logger})
+		HA:         ha.New(db, nil, ha.Options{Log: logger}), Jobs: js,
+		FollowUps: recommend.NewStore(db, recommend.NewTSDBEvidence(st.Queryable(), 0), nil),
+		Settings:  func() Settings { return l.Settings }, Logger: logger})
 	err = s.Render(ctx, month, format, w)
 	return errors.Join(err, db.Close(), st.Close())
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/internal/statestore"
 	"github.com/swanwatch/swanwatch/internal/storage"
+	"github.com/swanwatch/swanwatch/rules/jobs"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -22,7 +23,9 @@ import (
 func TestWriteLocal(t *testing.T) {
 	dir := t.TempDir()
 	l := Local{TSDBDir: filepath.Join(dir, "tsdb"), Retention: 100 * 365 * 24 * time.Hour,
-		StateFile: filepath.Join(dir, "state.db"), Rules: sla.Rules{SLIs: sla.DefaultSLIs()}, Settings: Settings{Issuer: "运维指挥中心"}}
+		StateFile: filepath.Join(dir, "state.db"), Rules: sla.Rules{SLIs: sla.DefaultSLIs()}, Settings: Settings{Issuer: "运维指挥中心"},
+		Jobs: jobs.Config{{Name: "oa-db-backup", System: "政务服务网", Kind: jobs.KindBackup, Schedule: "30 2 * * *",
+			MaxDuration: time.Hour, Poll: &jobs.Poll{URL: "http://127.0.0.1:9/last"}}}}
 	st, err := storage.Open(storage.Options{Dir: l.TSDBDir, Retention: l.Retention})
 	require.NoError(t, err)
 	start := time.Date(2026, 10, 31, 0, 0, 0, 0, cst.Location)
@@ -40,4 +43,9 @@ func TestWriteLocal(t *testing.T) {
 	assert.Contains(t, buf.String(), "95.8333%", "vm-a down 10:00–11:00: 23 of 24 hours")
 	assert.Contains(t, buf.String(), "临时报告")
 	assert.Contains(t, buf.String(), "运维指挥中心")
+	// the cloud section from the same state store: no hypervisor (未接入), the
+	// backup job watched only from now (nothing due in October), the findings tracked
+	assert.Contains(t, buf.String(), "宿主机故障与HA（R-A9）：未接入")
+	assert.Contains(t, buf.String(), "备份作业（R-A9）：本月 1 个作业应执行 0 次")
+	assert.NotContains(t, buf.String(), "建议未纳入跟踪")
 }

@@ -60,6 +60,9 @@ func (s *Service) build(ctx context.Context, month string) (*report.Report, erro
 	if err != nil {
 		return nil, fmt.Errorf("build the report of %s: %w", month, err)
 	}
+	if err := s.followUp(ctx, r); err != nil {
+		return nil, err
+	}
 	s.o.Logger.Info("sla report built", "month", month, "frozen", !in.Info.FrozenAt.IsZero(),
 		"took", time.Since(t0).Round(time.Millisecond))
 	return r, nil
@@ -78,6 +81,9 @@ func (s *Service) input(ctx context.Context, month string) (report.Input, error)
 	set := s.o.Settings()
 	in := report.Input{SLIs: s.o.Accounting.SLIs(), Findings: set.Findings, Targets: set.Targets,
 		Addressee: set.Addressee, Issuer: set.Issuer, GeneratedAt: now}
+	if in.Cloud, err = s.cloudInput(ctx, month, set.Sources); err != nil {
+		return report.Input{}, err
+	}
 	hdr, err := s.o.Ledger.Header(ctx, month)
 	switch {
 	case err == nil:

@@ -37,7 +37,9 @@ type Settings struct {
 	InspectionOn bool
 	HorizonDays  int    // forecasts within this many days are listed
 	Dir          string // where issued reports are kept: <storage.path>/reports
-	ExternalURL  string // the server's address in announcements
+	// Sources are the cloud's sources the configuration watches (七、政务云平台).
+	Sources     Sources
+	ExternalURL string // the server's address in announcements
 }
 
 // Announce tells receiver that a report is out: one notification per
@@ -55,6 +57,12 @@ type Options struct {
 	// Incidents and Instant feed the inspection report; without them there is none.
 	Incidents sla.IncidentStore
 	Instant   Instant
+	// HA, Jobs and FollowUps feed the monthly report's cloud section and the
+	// findings' follow-up; nil (a nil interface, not a nil pointer in one):
+	// 未接入 / 未跟踪. Jobs feeds the inspection's backups too.
+	HA        HASource
+	Jobs      JobSource
+	FollowUps FollowUps
 	Settings  func() Settings
 	Announce  Announce         // nil: nobody is told
 	Now       func() time.Time // time.Now when nil

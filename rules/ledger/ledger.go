@@ -41,6 +41,7 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -66,6 +67,15 @@ type Problem struct {
 	JSON   bool   `json:"-"`             // Row counts entries, not sheet rows
 	VM     string `json:"vm,omitempty"`
 	Reason string `json:"reason"` // Chinese, for the operator
+}
+
+// MarshalJSON adds the problem as the operator reads it ("text").
+func (p Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	return json.Marshal(struct {
+		plain
+		Text string `json:"text"`
+	}{plain(p), p.String()})
 }
 
 func (p Problem) String() string {

@@ -221,3 +221,10 @@ func TestNewAndPlatformFailure(t *testing.T) {
 	l.List(w, httptest.NewRequest(http.MethodGet, "/api/v1/ledger/findings", nil))
 	assert.Equal(t, http.StatusInternalServerError, w.Code)
 }
+
+func TestProblemJSON(t *testing.T) {
+	b, err := json.Marshal(Problem{Source: "http://cp/export", Row: 3, JSON: true, VM: "vm-a", Reason: "云服务器名称为空"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"source": "http://cp/export", "row": 3, "vm": "vm-a", "reason": "云服务器名称为空",
+		"text": "http://cp/export 第3条：云服务器名称为空"}`, string(b))
+}

@@ -33,9 +33,11 @@ type cloudSim struct {
 	rooms   []*room
 	pwFile  string
 	failing chan struct{} // one host failure at a time
+	bmcs    *bmcFleet     // the hosts' BMCs (bmc*.go)
+	jobs    *jobPusher    // the backup jobs' pushes (jobs*.go)
 }
 
-func newCloud(co CloudOptions) (*cloudSim, error) {
+func newCloud(co CloudOptions, e *estate) (*cloudSim, error) {
 	if co.SecretsDir == "" {
 		return nil, errors.New("cloud: SecretsDir is required (the vCenter password is written there)")
 	}
@@ -58,7 +60,10 @@ func newCloud(co CloudOptions) (*cloudSim, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.vc, c.rooms = vc, newRooms()
+	c.vc, c.rooms, c.jobs = vc, newRooms(), newJobPusher()
+	if c.bmcs, err = newBMCFleet(e, co.SecretsDir); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -66,6 +71,10 @@ func newCloud(co CloudOptions) (*cloudSim, error) {
 // sensor gateways; now is the simulator's clock.
 func (c *cloudSim) listen(now func() float64) error {
 	c.vc.listen()
+	c.jobs.now = now
+	if err := c.bmcs.listen(now); err != nil {
+		return err
+	}
 	for _, r := range c.rooms {
 		agents := []*roomAgent{r.ups}
 		for _, rk := range r.racks {
@@ -87,6 +96,7 @@ func (c *cloudSim) listen(now func() float64) error {
 
 // serve answers the rooms' SNMP agents until close.
 func (c *cloudSim) serve(now func() float64) {
+	c.bmcs.serve()
 	for _, r := range c.rooms {
 		agents := []*roomAgent{r.ups}
 		for _, rk := range r.racks {
@@ -108,11 +118,15 @@ func (c *cloudSim) close() {
 		}
 		r.gateway.stop()
 	}
+	c.bmcs.close()
 	c.vc.close()
 }
 
 // run fills the vCenter with the estate, then waits for ctx and closes it.
 func (c *cloudSim) run(ctx context.Context, e *estate, log func(msg string, args ...any)) {
+	pushed := make(chan struct{})
+	go func() { defer close(pushed); c.jobs.run(ctx) }()
+	defer func() { <-pushed }()
 	start := time.Now()
 	if err := c.vc.populate(ctx, e); err != nil && ctx.Err() == nil {
 		log("simulated vCenter incomplete", "err", err)
@@ -132,6 +146,7 @@ func (c *cloudSim) export(out *Export) {
 		Params: map[string]string{"platform": "vsphere", "username": vcUser, "password_file": c.pwFile,
 			"tls_skip_verify": "true"}})
 	c.exportRooms(out)
+	c.bmcs.export(out)
 }
 
 func (c *cloudSim) communityFile() string { return filepath.Join(c.opts.SecretsDir, "snmp-community") }

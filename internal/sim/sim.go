@@ -152,7 +152,7 @@ func New(opts Options) (*Sim, error) {
 		h = s.park.wrap(h)
 	}
 	if opts.Cloud != nil {
-		if s.cloud, err = newCloud(*opts.Cloud); err != nil {
+		if s.cloud, err = newCloud(*opts.Cloud, s.est); err != nil {
 			return nil, fmt.Errorf("sim cloud: %w", err)
 		}
 	}

@@ -45,10 +45,10 @@ func readColumns(t *testing.T, ctx context.Context) []wallColumn {
 }
 
 // sceneTitles are the shipped scenes' titles, in the default playlist's order.
-var sceneTitles = map[string]string{"city": "全市总览", "wan": "电子政务外网", "cloud": "政务云", "swanlake": "天鹅湖景区",
-	"duty": "告警与值班"}
+var sceneTitles = map[string]string{"city": "全市总览", "wan": "电子政务外网", "cloud": "政务云", "rooms": "机房与硬件",
+	"swanlake": "天鹅湖景区", "duty": "告警与值班"}
 
-var playlistTabs = []string{"全市总览", "电子政务外网", "政务云", "天鹅湖景区", "告警与值班"}
+var playlistTabs = []string{"全市总览", "电子政务外网", "政务云", "机房与硬件", "天鹅湖景区", "告警与值班"}
 
 // Walls wider than 16:9 in a real browser: a 32:9 wall (7680×2160) with two
 // columns and a 48:9 one (5760×1080) with three are covered edge to edge by

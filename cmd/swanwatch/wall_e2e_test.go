@@ -144,7 +144,7 @@ func TestWallInChromium(t *testing.T) {
 
 	time.Sleep(3 * time.Second) // counters flip and charts animate in
 	shoot(t, ctx, "city-1920x1080.png")
-	for _, scene := range []string{"wan", "cloud", "duty"} {
+	for _, scene := range []string{"wan", "cloud", "rooms", "duty"} {
 		open(scene)
 		time.Sleep(3 * time.Second)
 		shoot(t, ctx, scene+"-1920x1080.png")
@@ -174,7 +174,7 @@ func TestWallInChromium(t *testing.T) {
 	stopped = false
 	waitWall("the page reconnects by itself and the marker goes", func(s wallState) bool { return s.Connected && !s.Stale })
 
-	// Unpinned, the screen rotates its playlist (city, wan, cloud, swanlake, duty) every dwell.
+	// Unpinned, the screen rotates its playlist (city, wan, cloud, rooms, swanlake, duty) every dwell.
 	_, err = chromedp.Run(ctx, chromedp.Navigate(base))
 	require.NoError(t, err)
 	seen := map[string]bool{}
@@ -182,8 +182,8 @@ func TestWallInChromium(t *testing.T) {
 		if s := readWall(t, ctx); s.Connected && s.Scene != "" {
 			seen[s.Scene] = true
 		}
-		return len(seen) == 5
-	}, 60*time.Second, 200*time.Millisecond, "the playlist rotates through the five scenes (saw %v)", seen)
+		return len(seen) == 6
+	}, 70*time.Second, 200*time.Millisecond, "the playlist rotates through the six scenes (saw %v)", seen)
 	cols := readColumns(t, ctx)
 	require.Len(t, cols, 1, "a 16:9 screen has one column")
 	assert.Equal(t, playlistTabs, cols[0].Tabs, "the tabs read the scenes' titles, not their ids")

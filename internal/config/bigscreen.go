@@ -16,7 +16,7 @@ type Bigscreen struct {
 }
 
 // DefaultScreen is the wall a fresh install shows: the four shipped scenes.
-var DefaultScreen = bigscreen.ScreenConfig{Name: "大屏", Playlist: []string{"city", "wan", "cloud", "swanlake", "duty"},
+var DefaultScreen = bigscreen.ScreenConfig{Name: "大屏", Playlist: []string{"city", "wan", "cloud", "rooms", "swanlake", "duty"},
 	Dwell: time.Minute, Fit: "height", Columns: 1, ReloadEvery: 6 * time.Hour, StaleAfter: 30 * time.Second}
 
 func (b *Bigscreen) applyDefaults() {

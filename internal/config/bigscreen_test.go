@@ -13,7 +13,7 @@ func TestBigscreenDefaultsAndProblems(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, cfg.Bigscreen.Screens, 1)
 	s := cfg.Bigscreen.Screens[0]
-	assert.Equal(t, []string{"city", "wan", "cloud", "swanlake", "duty"}, s.Playlist)
+	assert.Equal(t, []string{"city", "wan", "cloud", "rooms", "swanlake", "duty"}, s.Playlist)
 	assert.Equal(t, time.Minute, s.Dwell)
 	assert.Equal(t, "height", s.Fit)
 

@@ -37,6 +37,16 @@
 // end before the start, a name listed twice) is reported with its row (Excel)
 // or position (JSON, from 1) and a Chinese reason, counted, and skipped; the
 // rest loads. A source that cannot be read at all keeps its last good read.
+//
+// # Use
+//
+// New takes the sources, the current inventory and a Platform (NewTSDBPlatform
+// over the storage: the hypervisors' hypervisor_vm_* series and the agents'
+// up). Findings(ctx, at) and Month(ctx, "2026-11") give the join for the
+// monthly report; List serves it at GET /api/v1/ledger/findings. The sources
+// are read on demand, at most once per Refresh. Counted:
+// swanwatch_ledger_bad_rows (skipped at the latest reads),
+// swanwatch_ledger_bad_rows_total (per read), swanwatch_ledger_read_failures_total.
 package ledger
 
 import (

@@ -167,15 +167,23 @@ func TestBuildCloudConnectedQuiet(t *testing.T) {
 	assert.False(t, c.Backups.On, "jobs configured but none a backup")
 }
 
-// The cloud section renders in every format with its figures.
+// The cloud section renders in every format with its figures; -args
+// -png=DIR keeps the PDF's pages to look at.
 func TestRenderCloudFixture(t *testing.T) {
 	r := buildCloudFixture(t)
 	var pdf, xlsx, html bytes.Buffer
 	require.NoError(t, RenderPDF(&pdf, *r))
 	require.NoError(t, RenderXLSX(&xlsx, *r))
 	require.NoError(t, RenderHTML(&html, *r))
-	file := filepath.Join(t.TempDir(), "cloud.pdf")
+	dir := *pngDir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	file := filepath.Join(dir, "cloud.pdf")
 	require.NoError(t, os.WriteFile(file, pdf.Bytes(), 0o644))
+	if *pngDir != "" {
+		poppler(t, "pdftoppm", "-png", "-r", "70", file, filepath.Join(dir, "cloud"))
+	}
 	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-layout", file, "-")), " ")
 	for _, w := range []string{"七、政务云平台（R-A8、R-A9、R-C1）", "本月宿主机故障 1 次，涉及云服务器 3 台",
 		"esx-07 vm-a HA已重启 esx-08", "总体备份成功率 94.1176%", "oa-db-backup 协同办公 30 29 28 1 1 2 93.3333%",

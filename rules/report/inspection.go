@@ -78,6 +78,7 @@ type InspectionInput struct {
 	Open               []IncidentInfo
 	Recent             []IncidentInfo // incidents opened or resolved in the 24 h before At
 	Scenic             ScenicSnapshot // the Swan Lake scenic area now
+	Cloud              CloudSnapshot  // the government cloud platform now
 	HorizonDays        int            // a trend is listed when it reaches its threshold within this; 0: 30
 	DiskThreshold      float64        // 0: 0.90
 	BandwidthThreshold float64        // 0: 0.80
@@ -99,6 +100,7 @@ type Inspection struct {
 	FewPoints   int        // of those, series with too few points for a line
 	Unresolved  []OpenItem // most severe first, then oldest
 	Scenic      ScenicStatus
+	Cloud       CloudStatus
 	Notes       []string // input that was left out, and why (数据说明)
 }
 

@@ -50,6 +50,7 @@ func BuildInspection(in InspectionInput) (*Inspection, error) {
 	b.trends()
 	b.unresolved(open)
 	b.scenic(in.Scenic)
+	b.cloud(in.Cloud)
 	return b.out, nil
 }
 

@@ -92,6 +92,7 @@ func fixtureInspectionInput() InspectionInput {
 		{Entity: "wan-ym-c01", District: "义马市", Points: daily(24, 0.60, 0.63, 0.66)},
 	}
 	in.Scenic = fixtureScenicSnapshot()
+	in.Cloud = fixtureCloudSnapshot()
 	return in
 }
 

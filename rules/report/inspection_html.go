@@ -56,7 +56,7 @@ func (in *Inspection) validate() error {
 	for _, g := range append(append([]StatusGroup{in.Total}, in.ByDistrict...), in.BySystem...) {
 		errs = append(errs, g.AgentRate.check())
 	}
-	for _, v := range in.Scenic.values() {
+	for _, v := range append(in.Scenic.values(), in.Cloud.values()...) {
 		errs = append(errs, v.check())
 	}
 	for _, t := range in.Trends {

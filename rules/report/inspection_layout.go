@@ -14,7 +14,7 @@ import (
 // sections lays the inspection report out in the order of R-A10.
 func (in *Inspection) sections() []section {
 	return []section{in.overviewSection(), in.systemSection(), in.changeSection(),
-		in.trendSection(), in.incidentSection(), in.scenicSection(), in.noteSection()}
+		in.trendSection(), in.incidentSection(), in.scenicSection(), in.cloudSection(), in.noteSection()}
 }
 
 // usagePct shows a usage ratio with two decimals, truncated like every
@@ -135,12 +135,12 @@ func (in *Inspection) incidentSection() section {
 
 func (in *Inspection) noteSection() section {
 	if len(in.Notes) == 0 {
-		return section{title: "七、数据说明", paras: []string{"本次巡检的输入数据完整，无剔除项。"}}
+		return section{title: "八、数据说明", paras: []string{"本次巡检的输入数据完整，无剔除项。"}}
 	}
 	t := table{cols: cols("序号", 1, "说明", 14)}
 	for i, n := range in.Notes {
 		t.rows = append(t.rows, []cell{count(i + 1), txt(n)})
 	}
 	p := "以下输入数据有误，已剔除或按说明处理，其余内容不受影响。"
-	return section{title: "七、数据说明", paras: []string{p}, tables: []table{t}}
+	return section{title: "八、数据说明", paras: []string{p}, tables: []table{t}}
 }

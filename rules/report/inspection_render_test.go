@@ -100,7 +100,9 @@ func TestRenderInspectionPDFText(t *testing.T) {
 	for _, w := range []string{"日常巡检报告", "巡检日期 2026-11-27", "一、总体情况", "四、水位趋势（磁盘与带宽）",
 		"vm-sbj-01", "wan-ym-c01", "2026-12-10", "INC-20261127-0001", "义马市汇聚链路中断", "未确认", "无数据",
 		"未恢复事件 5 起（紧急 1、重要 1、次要 1、提示 1、级别不明 1", "六、天鹅湖景区", "画面故障 cam-n2 北门广场 画面模糊、画面偏移",
-		"A区 东停车场 80 200 40.0000%", "七、数据说明"} {
+		"A区 东停车场 80 200 40.0000%", "七、政务云平台", "esx-03 政务云集群A 宕机或失联",
+		"esx-02 A-01 预测性故障 硬盘 Disk.Bay.1 预测即将失效", "oa-db-backup 协同办公 作业失败", "ups-2 主机房 电池供电 12.5 40.0000%",
+		"主机房 A-05 B路PDU无响应", "ds-01 91.0000% 6.5", "八、数据说明"} {
 		assert.Contains(t, flat, w)
 	}
 	// pdftotext keeps or drops the spaces of the small centred footer
@@ -176,10 +178,12 @@ func TestRenderPDFHeadingKeepsItsSizeOnANewPage(t *testing.T) {
 	}
 	p5, h5 := height("五、未恢复事件")
 	p6, h6 := height("六、天鹅湖景区")
-	p7, h7 := height("七、数据说明")
-	require.Equal(t, []int{1, 2, 2}, []int{p5, p6, p7}, "a heading starts page 2")
+	p7, h7 := height("七、政务云平台")
+	p8, h8 := height("八、数据说明")
+	require.Equal(t, []int{1, 2, 2, 2}, []int{p5, p6, p7, p8}, "a heading starts page 2")
 	assert.InDelta(t, h5, h6, 0.01)
 	assert.InDelta(t, h6, h7, 0.01)
+	assert.InDelta(t, h7, h8, 0.01)
 }
 
 func mustFloat(t *testing.T, s string) float64 {

@@ -16,6 +16,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/api"
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/cloudapi"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/logstore"
@@ -78,6 +79,7 @@ type system struct {
 	jobs      *jobs.Service    // backups and other scheduled jobs (R-A9, R-C1)
 	ha        *ha.Tracker      // the HA proof: one incident per host failure (R-A9)
 	recs      *recommend.Store // idle and low-use findings followed until done (R-A2)
+	cloud     *cloudapi.API    // the "一朵云" data interface (R-A6)
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -165,6 +167,10 @@ func (s *system) openPipeline() error {
 	s.openLedger()
 	s.recs = recommend.NewStore(s.state, recommend.NewTSDBEvidence(s.store.Queryable(), 0), nil)
 	s.openReports()
+	if s.cloud, err = cloudapi.New(cloudapi.Options{Query: s.query.Instant, Incidents: s.incidents,
+		Targets: s.currentTargets, Logger: s.logger.With("part", "cloudapi")}); err != nil {
+		return fmt.Errorf("set up the cloud data interface: %w", err)
+	}
 	if err := s.openWall(); err != nil {
 		return fmt.Errorf("set up the video wall: %w", err)
 	}

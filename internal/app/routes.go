@@ -11,6 +11,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
 	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/cloudapi"
 	"github.com/swanwatch/swanwatch/internal/web"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/recommend"
@@ -47,8 +48,9 @@ func (s *system) routes() []route {
 		{pattern: "GET /login", role: open, handler: http.HandlerFunc(s.auth.ServeLoginPage)},
 		{pattern: "POST /api/v1/login", role: open, handler: http.HandlerFunc(s.auth.ServeLogin)},
 		{pattern: "GET /wall/login", role: open, handler: http.HandlerFunc(s.auth.ServeWallLogin)},
-		{pattern: "POST /api/v1/logout", role: auth.RoleViewer, handler: http.HandlerFunc(s.auth.ServeLogout)},
-		{pattern: "GET /api/v1/whoami", role: auth.RoleViewer, handler: http.HandlerFunc(s.auth.ServeWhoami)},
+		// The supervising authority's accounts (监管) log out and ask who they are too.
+		{pattern: "POST /api/v1/logout", role: auth.RoleSupervisor, handler: http.HandlerFunc(s.auth.ServeLogout)},
+		{pattern: "GET /api/v1/whoami", role: auth.RoleSupervisor, handler: http.HandlerFunc(s.auth.ServeWhoami)},
 		{pattern: "POST /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeCreateToken)},
 		{pattern: "GET /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeListTokens)},
 		{pattern: "DELETE /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeRevokeToken)},
@@ -59,6 +61,7 @@ func (s *system) routes() []route {
 	rs = append(rs, s.reportTableRoutes()...)
 	rs = append(rs, s.kindRoutes()...)
 	rs = append(rs, s.jobRoutes()...)
+	rs = append(rs, s.cloudRoutes()...)
 	return append(rs, s.adminRoutes()...)
 }
 
@@ -170,6 +173,20 @@ func (s *system) jobRoutes() []route {
 		// A backup script cannot log in: the job's token (token_file) is its credential.
 		{pattern: "POST /api/v1/jobs/{name}/runs", role: open, handler: http.HandlerFunc(s.jobs.ServePush), push: true},
 		{pattern: "GET /api/v1/jobs", role: auth.RoleViewer, handler: http.HandlerFunc(s.jobs.ServeList)},
+	}
+}
+
+// cloudRoutes are the "一朵云" data interface (R-A6) for the city's cloud
+// management platform and the supervising authority: read-only, the one
+// part of the server a supervisor (监管) token opens. docs: its openapi.yaml.
+func (s *system) cloudRoutes() []route {
+	api, sv, p := s.cloud, auth.RoleSupervisor, "GET "+cloudapi.Prefix
+	return []route{
+		{pattern: p + "alerts", role: sv, handler: api.Alerts()},
+		{pattern: p + "instances", role: sv, handler: api.Instances()},
+		{pattern: p + "utilisation", role: sv, handler: api.Utilisation()},
+		{pattern: p + "metering", role: sv, handler: api.Metering()},
+		{pattern: p + "openapi.yaml", role: sv, handler: cloudapi.OpenAPI()},
 	}
 }
 

@@ -424,4 +424,54 @@ CREATE TABLE job_watch (
 	state_at INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 `},
+	{13, "roles checked by the binary", `
+-- The role of a user is checked by the binary (internal/auth: ParseRole),
+-- not by the table: the supervising authority's read-only 监管 role
+-- (supervisor) is new, and the separated administrators to come are more.
+-- SQLite cannot alter a CHECK, and dropping users would cascade into
+-- sessions and api_tokens: so the three are rebuilt, the children first
+-- pointing at users_new, which the final rename turns into users.
+CREATE TABLE users_new (
+	id            INTEGER PRIMARY KEY,
+	name          TEXT    NOT NULL UNIQUE,
+	role          TEXT    NOT NULL,
+	password_hash TEXT    NOT NULL,           -- argon2id, PHC string format
+	disabled      INTEGER NOT NULL DEFAULT 0,
+	failed_logins INTEGER NOT NULL DEFAULT 0, -- consecutive, reset on success
+	locked_until  INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL
+);
+INSERT INTO users_new SELECT id, name, role, password_hash, disabled, failed_logins, locked_until, created_at, updated_at FROM users;
+CREATE TABLE sessions_new (
+	id_hash     TEXT    PRIMARY KEY,           -- SHA-256 of the cookie value
+	user_id     INTEGER NOT NULL REFERENCES users_new(id) ON DELETE CASCADE,
+	created_at  INTEGER NOT NULL,
+	last_seen   INTEGER NOT NULL,
+	expires_at  INTEGER NOT NULL,              -- absolute end of the session
+	remote_addr TEXT    NOT NULL DEFAULT ''
+);
+INSERT INTO sessions_new SELECT id_hash, user_id, created_at, last_seen, expires_at, remote_addr FROM sessions;
+CREATE TABLE api_tokens_new (
+	id         INTEGER PRIMARY KEY,
+	user_id    INTEGER NOT NULL REFERENCES users_new(id) ON DELETE CASCADE,
+	name       TEXT    NOT NULL,
+	hash       TEXT    NOT NULL UNIQUE,       -- SHA-256 of the secret
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL DEFAULT 0,    -- 0: never
+	revoked_at INTEGER NOT NULL DEFAULT 0,    -- 0: active
+	last_used  INTEGER NOT NULL DEFAULT 0,
+	screen     INTEGER NOT NULL DEFAULT 0     -- 1: a video-wall screen's token
+);
+INSERT INTO api_tokens_new SELECT id, user_id, name, hash, created_at, expires_at, revoked_at, last_used, screen FROM api_tokens;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;
+ALTER TABLE sessions_new RENAME TO sessions;
+ALTER TABLE api_tokens_new RENAME TO api_tokens;
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (user_id, name) WHERE revoked_at = 0;
+`},
 }

@@ -81,6 +81,9 @@ func BenchmarkRound(b *testing.B) {
 	b.ReportMetric(float64(series)/n, "series/round")
 	b.ReportMetric(cpu.Seconds()*1000/n, "cpu-ms/round")
 	b.ReportMetric(cpu.Seconds()/n/20*100, "core-%@20s")
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	b.ReportMetric(float64(ru.Maxrss)/1024, "maxrss-MB") // Linux reports KiB
 	if !external {
 		b.Log("simulator in process: cpu-ms/round includes the simulator's work")
 	}

@@ -54,6 +54,9 @@ func (s *Service) inspectionInput(ctx context.Context, at time.Time) (report.Ins
 	if in.Scenic, err = scenicAt(ctx, q, at); err != nil {
 		return in, err
 	}
+	if in.Cloud, err = s.cloudAt(ctx, at); err != nil {
+		return in, err
+	}
 	return in, s.inspectionIncidents(ctx, at, &in)
 }
 

@@ -42,5 +42,10 @@ func inspectionText(in *report.Inspection) string {
 		text += fmt.Sprintf("天鹅湖景区摄像机在线 %d/%d，设备异常 %d 项，近24小时入园 %s 人次。",
 			s.CamerasOnline, s.Cameras, len(s.Problems), s.Flow.VisitorsIn)
 	}
+	if c := in.Cloud; c.HasHosts || c.HasServers || c.HasRooms || len(c.Backups) > 0 || len(c.Datastores) > 0 {
+		text += fmt.Sprintf("政务云宿主机宕机 %d 台，服务器硬件异常 %d 项，备份作业异常 %d 个，UPS电池供电 %d 台，双路供电异常机柜 %d 个，"+
+			"%d 天内写满的数据存储 %d 个。", len(c.HostsDown), len(c.HardwareProblems), c.BackupsFailed, c.OnBattery,
+			len(c.SingleFeed), in.HorizonDays, c.FillingSoon)
+	}
 	return text
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules/eventrules"
 	"github.com/swanwatch/swanwatch/rules/ha"
 	"github.com/swanwatch/swanwatch/rules/jobs"
+	"github.com/swanwatch/swanwatch/rules/ledger"
 	"github.com/swanwatch/swanwatch/rules/recommend"
 	"github.com/swanwatch/swanwatch/rules/report/issue"
 	"github.com/swanwatch/swanwatch/rules/sla"
@@ -80,6 +81,7 @@ type system struct {
 	ha        *ha.Tracker      // the HA proof: one incident per host failure (R-A9)
 	recs      *recommend.Store // idle and low-use findings followed until done (R-A2)
 	cloud     *cloudapi.API    // the "一朵云" data interface (R-A6)
+	resLedger *ledger.Ledger   // the resource ledger joined with what runs (R-A3); nil: not configured
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -167,6 +169,9 @@ func (s *system) openPipeline() error {
 	s.openLedger()
 	s.recs = recommend.NewStore(s.state, recommend.NewTSDBEvidence(s.store.Queryable(), 0), nil)
 	s.openReports()
+	if err := s.openResourceLedger(); err != nil {
+		return err
+	}
 	if s.cloud, err = cloudapi.New(cloudapi.Options{Query: s.query.Instant, Incidents: s.incidents,
 		Targets: s.currentTargets, Logger: s.logger.With("part", "cloudapi")}); err != nil {
 		return fmt.Errorf("set up the cloud data interface: %w", err)
@@ -227,4 +232,22 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	s.runner.SetTargets(ct)
 	s.resolveGoneTargets(ct)
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
+}
+
+// openResourceLedger reads the control plane's resource ledger when the
+// configuration names a source; without one the route says it is not
+// connected.
+func (s *system) openResourceLedger() error {
+	c := s.config().Ledger
+	if !c.Enabled() {
+		return nil
+	}
+	var err error
+	s.resLedger, err = ledger.New(ledger.Options{Sources: c.Sources(), Targets: s.currentTargets,
+		Platform: ledger.NewTSDBPlatform(s.store.Queryable(), c.Lookback), ExpiringDays: c.ExpiringDays,
+		Refresh: c.Refresh, Logger: s.logger.With("part", "ledger")})
+	if err != nil {
+		return fmt.Errorf("set up the resource ledger: %w", err)
+	}
+	return nil
 }

@@ -140,6 +140,8 @@ func (s *system) reportTableRoutes() []route {
 		// The idle and low-use findings followed until done: an operator marks one 已通知 or 不采纳 (audited).
 		{pattern: "GET /api/v1/recommendations", role: v, handler: http.HandlerFunc(recs.List)},
 		{pattern: "POST /api/v1/recommendations/{id}/state", role: auth.RoleOperator, handler: http.HandlerFunc(recs.SetState)},
+		// R-A3: the resource ledger's differences with what runs (404 when no ledger is configured).
+		{pattern: "GET /api/v1/ledger/findings", role: v, handler: http.HandlerFunc(s.resLedger.List)},
 	}
 }
 

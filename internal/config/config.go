@@ -20,6 +20,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/secret"
 	"github.com/swanwatch/swanwatch/rules/jobs"
+	"github.com/swanwatch/swanwatch/rules/ledger"
 )
 
 // Secret is re-exported so that callers need not import the tiny package.
@@ -36,7 +37,8 @@ type Config struct {
 	Alerting   Alerting         `yaml:"alerting"`
 	Bigscreen  Bigscreen        `yaml:"bigscreen"`
 	Reports    Reports          `yaml:"reports"`
-	Jobs       jobs.Config      `yaml:"jobs"` // backups and other scheduled jobs watched (rules/jobs)
+	Jobs       jobs.Config      `yaml:"jobs"`   // backups and other scheduled jobs watched (rules/jobs)
+	Ledger     ledger.Config    `yaml:"ledger"` // the control plane's resource ledger, joined with what runs (R-A3)
 	SLA        SLA              `yaml:"sla"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`

@@ -49,6 +49,7 @@ func (c *Config) applyDefaults() {
 	c.Bigscreen.applyDefaults()
 	c.Reports.applyDefaults()
 	c.Jobs = c.Jobs.WithDefaults()
+	c.Ledger = c.Ledger.WithDefaults()
 	c.Inventory = c.Inventory.WithDefaults()
 	c.Log.Level = cmp.Or(c.Log.Level, "info")
 	c.Log.Format = cmp.Or(c.Log.Format, "text")

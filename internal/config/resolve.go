@@ -42,6 +42,12 @@ func (c *collector) resolve(cfg *Config) {
 		c.secret("events.loki.bearer_token", &l.BearerToken, &l.BearerTokenFile, abs)
 	}
 	c.resolveTraps(&cfg.Traps, abs)
+	for i := range cfg.Ledger.HTTP {
+		abs(&cfg.Ledger.HTTP[i].BearerTokenFile)
+	}
+	for i := range cfg.Ledger.Excel {
+		abs(&cfg.Ledger.Excel[i].Path)
+	}
 	for i := range cfg.Jobs {
 		abs(&cfg.Jobs[i].TokenFile)
 		if p := cfg.Jobs[i].Poll; p != nil {

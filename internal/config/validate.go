@@ -37,6 +37,7 @@ func (c *collector) validate(cfg *Config) {
 	c.reports(cfg.Reports, cfg.Alerting.Receivers)
 	c.sla(&cfg.SLA)
 	c.sub("jobs", cfg.Jobs.Validate())
+	c.sub("ledger", cfg.Ledger.Validate())
 	c.inventory(cfg)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	c.oneOf("log.format", cfg.Log.Format, "text", "json")

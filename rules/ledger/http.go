@@ -14,6 +14,10 @@ import (
 // Chinese word), ?system=, ?dept= (exact). counts are before the filters;
 // problems list the ledger's bad rows and failed sources.
 func (l *Ledger) List(w http.ResponseWriter, r *http.Request) {
+	if l == nil { // the server has no ledger section: say so rather than list nothing
+		reject(w, http.StatusNotFound, errors.New("未接入资源台账：swanwatch.yaml 的 ledger 段未配置数据来源"))
+		return
+	}
 	q := r.URL.Query()
 	var kind Kind
 	if s := q.Get("kind"); s != "" {

@@ -135,3 +135,24 @@ func TestMonthReportCloudNotConnected(t *testing.T) {
 	assert.False(t, r.Cloud.HAOn || r.Cloud.Backups.On || r.Cloud.Exchange.On || r.Cloud.HardwareOn || r.Cloud.RoomsOn)
 	assert.False(t, r.Resources.FollowUp.Tracked)
 }
+
+// The running month's findings are not filed: a provisional report judges
+// part of a month. They show 待处理 (not seen by the tracker yet).
+func TestProvisionalReportFilesNoFindings(t *testing.T) {
+	f := newReportFixture(t)
+	f.setClock(oct(31, 23, 0, 0))
+	recs := recommend.NewStore(f.db, recommend.NewTSDBEvidence(f.st.Queryable(), 0), f.now)
+	f.s.o.FollowUps = recs
+	f.setSettings(func(s *Settings) {
+		s.Findings.MinDays, s.Findings.MinAgeDays = 1, 1
+		s.Findings.IdleCPUMean, s.Findings.IdleCPUPeak, s.Findings.IdleMemory = 0.3, 0.3, 0.5
+	})
+	r, err := f.s.build(context.Background(), "2026-10")
+	require.NoError(t, err)
+	require.NotEmpty(t, r.Resources.Findings)
+	assert.True(t, r.Resources.FollowUp.Tracked)
+	assert.Equal(t, "待处理", r.Resources.FollowUp.State(r.Resources.Findings[0]))
+	filed, err := recs.List(context.Background(), recommend.Filter{})
+	require.NoError(t, err)
+	assert.Empty(t, filed)
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules/jobs"
 	"github.com/swanwatch/swanwatch/rules/recommend"
 	"github.com/swanwatch/swanwatch/rules/report"
+	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
 // The monthly report's parts that do not come from the ledger: the HA
@@ -65,15 +66,23 @@ func (s *Service) cloudInput(ctx context.Context, month string, src Sources) (re
 }
 
 // followUp files the report's findings and sets their follow-up; without a
-// tracker the report says 未跟踪. A failure fails the report: one saying
-// "not tracked" while recommendations are tracked would be wrong.
+// tracker the report says 未跟踪. The findings of the running month are not
+// filed (a provisional report downloaded on the 10th judges ten days): they
+// show 待处理 until the month is over. A failure fails the report: one
+// saying "not tracked" while recommendations are tracked would be wrong.
 func (s *Service) followUp(ctx context.Context, r *report.Report) error {
 	if s.o.FollowUps == nil {
 		return nil
 	}
-	res, err := s.o.FollowUps.Sync(ctx, r.Month, r.Resources.Findings)
+	start, err := sla.ParseMonth(r.Month)
 	if err != nil {
-		return fmt.Errorf("file the findings of %s: %w", r.Month, err)
+		return err
+	}
+	var res recommend.SyncResult
+	if !s.o.Now().Before(start.AddDate(0, 1, 0)) {
+		if res, err = s.o.FollowUps.Sync(ctx, r.Month, r.Resources.Findings); err != nil {
+			return fmt.Errorf("file the findings of %s: %w", r.Month, err)
+		}
 	}
 	u, err := s.o.FollowUps.Month(ctx, r.Month)
 	if err != nil {

@@ -115,6 +115,7 @@ func testBMCExportOnePerHost(t *testing.T, s *Sim) {
 		server := tg.Labels["server"]
 		assert.True(t, hosts[server], "%s names a host of the estate", tg.Name)
 		assert.Equal(t, "bmc-"+server, tg.Name)
+		assert.NoError(t, bmc.ValidateTarget(asTarget(tg)), "the collector takes %s", tg.Name)
 		assert.NotEmpty(t, tg.Labels["rack"])
 		assert.Equal(t, "机房基础设施", tg.System)
 		assert.NotEmpty(t, tg.Site)

@@ -151,10 +151,6 @@ func (s *system) openPipeline() error {
 		return err
 	}
 	s.agent, _ = s.kinds["agent"].Collector.(*agent.Collector) // its metric metadata for the query API
-	if s.jobs, err = jobs.New(s.config().Jobs, s.state, jobs.WithEvents(s.eventSink()), jobs.WithSink(s.store),
-		jobs.WithLogger(s.logger.With("part", "jobs"))); err != nil {
-		return fmt.Errorf("watch the scheduled jobs: %w", err)
-	}
 	s.runner = collectors.NewRunner(collectors.RunnerOptions{Sink: s.store, Logger: s.logger, Kinds: s.kinds,
 		OnStateChange: s.onStateChange})
 	cfg := s.config()
@@ -167,15 +163,10 @@ func (s *system) openPipeline() error {
 	s.query = api.NewQuery(api.QueryOptions{Queryable: s.store.Queryable(), Logger: s.logger,
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}})
 	s.openLedger()
-	s.recs = recommend.NewStore(s.state, recommend.NewTSDBEvidence(s.store.Queryable(), 0), nil)
-	s.openReports()
-	if err := s.openResourceLedger(); err != nil {
+	if err := s.openCloud(); err != nil {
 		return err
 	}
-	if s.cloud, err = cloudapi.New(cloudapi.Options{Query: s.query.Instant, Incidents: s.incidents,
-		Targets: s.currentTargets, Logger: s.logger.With("part", "cloudapi")}); err != nil {
-		return fmt.Errorf("set up the cloud data interface: %w", err)
-	}
+	s.openReports()
 	if err := s.openWall(); err != nil {
 		return fmt.Errorf("set up the video wall: %w", err)
 	}
@@ -232,22 +223,4 @@ func (s *system) inventoryChanged(targets []inventory.Target, problems []invento
 	s.runner.SetTargets(ct)
 	s.resolveGoneTargets(ct)
 	s.logger.Info("inventory loaded", "targets", len(targets), "problems", len(problems))
-}
-
-// openResourceLedger reads the control plane's resource ledger when the
-// configuration names a source; without one the route says it is not
-// connected.
-func (s *system) openResourceLedger() error {
-	c := s.config().Ledger
-	if !c.Enabled() {
-		return nil
-	}
-	var err error
-	s.resLedger, err = ledger.New(ledger.Options{Sources: c.Sources(), Targets: s.currentTargets,
-		Platform: ledger.NewTSDBPlatform(s.store.Queryable(), c.Lookback), ExpiringDays: c.ExpiringDays,
-		Refresh: c.Refresh, Logger: s.logger.With("part", "ledger")})
-	if err != nil {
-		return fmt.Errorf("set up the resource ledger: %w", err)
-	}
-	return nil
 }

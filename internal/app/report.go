@@ -16,7 +16,12 @@ import (
 func (s *system) openReports() {
 	s.reports = issue.New(issue.Options{Ledger: s.ledger, Accounting: s.accounts,
 		Incidents: s.incidents, Instant: s.query.Instant,
-		Settings: func() issue.Settings { return reportSettings(s.config()) },
+		Settings: func() issue.Settings {
+			set := reportSettings(s.config())
+			set.Sources = issue.SourcesFrom(s.currentTargets())
+			return set
+		},
+		HA: s.ha, Jobs: s.jobs, FollowUps: s.recs,
 		Announce: s.enqueueAll, Logger: s.logger.With("part", "report")})
 }
 
@@ -45,5 +50,6 @@ func (s *system) enqueueAll(ctx context.Context, receiver, id string, n alerting
 // that is not running (`swanwatch report --config`).
 func WriteReport(ctx context.Context, cfg *config.Config, month, format string, w io.Writer) error {
 	return issue.WriteLocal(ctx, issue.Local{TSDBDir: cfg.Storage.TSDBDir(), Retention: cfg.Storage.Retention.Duration(),
-		StateFile: cfg.Storage.StateFile(), Rules: slaRules(cfg), Settings: reportSettings(cfg)}, month, format, w)
+		StateFile: cfg.Storage.StateFile(), Rules: slaRules(cfg), Settings: reportSettings(cfg), Jobs: cfg.Jobs},
+		month, format, w)
 }

@@ -3,6 +3,7 @@ package issue
 import (
 	"context"
 	"fmt"
+	"github.com/swanwatch/swanwatch/internal/inventory"
 
 	"github.com/swanwatch/swanwatch/rules/ha"
 	"github.com/swanwatch/swanwatch/rules/jobs"
@@ -91,4 +92,24 @@ func (s *Service) followUp(ctx context.Context, r *report.Report) error {
 	r.Resources.FollowUp = u
 	s.o.Logger.Info("findings followed", "month", r.Month, "new", res.New, "seen", res.Seen, "proved", res.Proved)
 	return nil
+}
+
+// roomProfiles are the device profiles of the machine rooms (docs/cloud.md).
+var roomProfiles = map[string]bool{"ups-rfc1628": true, "pdu-apc-rpdu": true, "th-sensor-input": true,
+	"th-sensor-holding": true}
+
+// SourcesFrom says which of the cloud's sources an inventory watches.
+func SourcesFrom(targets []inventory.Target) Sources {
+	var s Sources
+	for _, t := range targets {
+		switch {
+		case t.Kind == "hypervisor":
+			s.Hypervisors = true
+		case t.Kind == "bmc":
+			s.BMCs = true
+		case t.Kind == "device" && roomProfiles[t.Params["profile"]]:
+			s.Rooms = true
+		}
+	}
+	return s
 }

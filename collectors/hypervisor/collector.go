@@ -107,12 +107,14 @@ func (c *Collector) Collect(ctx context.Context, t collectors.Target, emit colle
 		s.drv, s.fingerprint = drv, l.fingerprint
 	}
 	events, err := s.drv.Collect(ctx, guardLabels(t, emit))
+	c.deliver(ctx, t, events) // a failed round may still tell of the outage (libvirt's host_failed)
 	if err != nil {
-		// A fresh session next round: the driver's may be what is broken.
-		c.closeDriver(t, s, "round failed")
+		if _, mends := s.drv.(driver.Resilient); !mends {
+			// A fresh session next round: the driver's may be what is broken.
+			c.closeDriver(t, s, "round failed")
+		}
 		return operatorError(ctx, err)
 	}
-	c.deliver(ctx, t, events)
 	return nil
 }
 

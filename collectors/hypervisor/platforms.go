@@ -6,14 +6,14 @@ import (
 	"strings"
 
 	"github.com/swanwatch/swanwatch/collectors/hypervisor/driver"
+	"github.com/swanwatch/swanwatch/collectors/hypervisor/libvirt"
 	"github.com/swanwatch/swanwatch/collectors/hypervisor/vsphere"
 )
 
 // Platforms maps the `platform` param to a driver.
 var Platforms = map[string]driver.Opener{
 	vsphere.Platform: vsphere.Open,
-	// The lead adds here, when collectors/hypervisor/libvirt lands:
-	//	"libvirt": libvirt.Open,
+	libvirt.Platform: libvirt.Open,
 }
 
 // platformOf is the target's `platform` param, or the one its address
@@ -31,7 +31,7 @@ func platformOf(address string, params map[string]string) string {
 	case (u.Scheme == "https" || u.Scheme == "http") && strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/sdk"):
 		return vsphere.Platform
 	case u.Scheme == "unix" || u.Scheme == "tcp" || u.Scheme == "tls":
-		return "libvirt"
+		return libvirt.Platform
 	}
 	return ""
 }

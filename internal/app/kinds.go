@@ -9,6 +9,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/bmc"
 	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
+	"github.com/swanwatch/swanwatch/collectors/hypervisor"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
 	"github.com/swanwatch/swanwatch/collectors/nvr"
@@ -50,6 +51,7 @@ var kindTable = []kindDef{
 	kind(nvr.Kind, func(c *config.Collectors) nvr.Config { return c.NVR }, nvr.NewKind),
 	kind(device.Kind, func(c *config.Collectors) device.Config { return c.Device }, device.NewKind),
 	kind(bmc.Kind, func(c *config.Collectors) bmc.Config { return c.BMC }, bmc.NewKind),
+	kind(hypervisor.Kind, func(c *config.Collectors) hypervisor.Config { return c.Hypervisor }, hypervisor.NewKind),
 }
 
 // KindNames lists the collector kinds this build knows, for inventory validation.

@@ -13,6 +13,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors/bmc"
 	"github.com/swanwatch/swanwatch/collectors/camera"
 	"github.com/swanwatch/swanwatch/collectors/device"
+	"github.com/swanwatch/swanwatch/collectors/hypervisor"
 	"github.com/swanwatch/swanwatch/collectors/link"
 	"github.com/swanwatch/swanwatch/collectors/netprobe"
 	"github.com/swanwatch/swanwatch/collectors/nvr"
@@ -122,14 +123,15 @@ type Rules struct {
 // field here and its line in sections; the server's kind table
 // (internal/app/kinds.go) builds the collector from it.
 type Collectors struct {
-	Agent    agent.Config    `yaml:"agent"`
-	Link     link.Config     `yaml:"link"`
-	Netprobe netprobe.Config `yaml:"netprobe"`
-	SNMP     snmp.Config     `yaml:"snmp"`
-	Camera   camera.Config   `yaml:"camera"`
-	NVR      nvr.Config      `yaml:"nvr"`
-	Device   device.Config   `yaml:"device"`
-	BMC      bmc.Config      `yaml:"bmc"`
+	Agent      agent.Config      `yaml:"agent"`
+	Link       link.Config       `yaml:"link"`
+	Netprobe   netprobe.Config   `yaml:"netprobe"`
+	SNMP       snmp.Config       `yaml:"snmp"`
+	Camera     camera.Config     `yaml:"camera"`
+	NVR        nvr.Config        `yaml:"nvr"`
+	Device     device.Config     `yaml:"device"`
+	BMC        bmc.Config        `yaml:"bmc"`
+	Hypervisor hypervisor.Config `yaml:"hypervisor"`
 }
 
 // kindSection is what config does with every collector section: fill in its
@@ -154,7 +156,7 @@ func (c *Collectors) sections() []kindSection {
 		section("agent", &c.Agent), section("link", &c.Link),
 		section("netprobe", &c.Netprobe), section("snmp", &c.SNMP),
 		section("camera", &c.Camera), section("nvr", &c.NVR), section("device", &c.Device),
-		section("bmc", &c.BMC),
+		section("bmc", &c.BMC), section("hypervisor", &c.Hypervisor),
 	}
 }
 

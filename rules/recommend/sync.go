@@ -160,13 +160,15 @@ func (s *Store) proved(ctx context.Context, r Recommendation, o Observation) (st
 	case r.Kind == KindDownsize:
 		return resized(r, o, false)
 	case r.Kind == KindConsolidate && r.Keeper == "":
-		var others int
-		err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM recommendations WHERE kind = 'consolidate'
-			AND keeper = ? AND state != 'done'`, r.VM).Scan(&others)
-		if err != nil || others > 0 {
+		// The keeper is done once its group has been (there is a group and
+		// none of it is still open), and it has the size it should.
+		var members, open int
+		err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE state != 'done')
+			FROM recommendations WHERE kind = 'consolidate' AND keeper = ?`, r.VM).Scan(&members, &open)
+		if err != nil || members == 0 || open > 0 {
 			return "", false, err
 		}
-		if r.Target == r.Spec {
+		if r.Target == r.Spec && r.Spec != "" {
 			return "同组其余云服务器均已关停，本机规格不变", true, nil
 		}
 		p, ok, err := resized(r, o, true)

@@ -38,3 +38,13 @@ type Login struct {
 // platform answers, so that a wrong password fails the first round with a
 // clear error.
 type Opener func(ctx context.Context, l Login) (Driver, error)
+
+// Resilient is a Driver that mends itself after a failed round (libvirt's
+// re-dials its connection on the next Collect and reports the outage as
+// host_failed, then host_recovered). The kind keeps it, and with it the
+// previous round's counters and states, where it would close another
+// driver and open a new one.
+type Resilient interface {
+	Driver
+	Resilient()
+}

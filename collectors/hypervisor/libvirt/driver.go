@@ -207,6 +207,10 @@ func (d *Driver) stopSub() {
 // closeWait bounds Close: go-libvirt's goodbye call takes no context.
 const closeWait = 5 * time.Second
 
+// Resilient marks the driver as one the kind keeps after a failed round:
+// it re-dials libvirtd itself (driver.Resilient).
+func (d *Driver) Resilient() {}
+
 // Close ends the session.
 func (d *Driver) Close() error {
 	d.mu.Lock()

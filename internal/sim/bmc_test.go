@@ -2,6 +2,9 @@ package sim
 
 import (
 	"context"
+	"crypto/tls"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"sort"
@@ -99,6 +102,51 @@ func TestBMCs(t *testing.T) {
 	t.Run("export", func(t *testing.T) { testBMCExportOnePerHost(t, s) })
 	t.Run("contract", func(t *testing.T) { testBMCServesTheContract(t, s) })
 	t.Run("fail_psu", func(t *testing.T) { testBMCFailPSUAndWrongPassword(t, s) })
+	t.Run("sessions", func(t *testing.T) { testBMCSessions(t, s) })
+}
+
+// DSP0266's access rules as a client meets them: the root open, the rest
+// behind a session token or Basic; a deleted session is gone; the
+// certificate is the BMC's own, for its address.
+func testBMCSessions(t *testing.T, s *Sim) {
+	tg := bmcTargets(s)[0]
+	pw, err := os.ReadFile(tg.Params["password_file"])
+	require.NoError(t, err)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}} // #nosec G402 -- the BMC's self-signed certificate
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	do := func(method, path, token string, basic bool, body string) *http.Response {
+		req, err := http.NewRequest(method, tg.Address+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if token != "" {
+			req.Header.Set("X-Auth-Token", token)
+		}
+		if basic {
+			req.SetBasicAuth(bmcUser, strings.TrimSpace(string(pw)))
+		}
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp
+	}
+	assert.Equal(t, http.StatusOK, do("GET", "/redfish/v1/", "", false, "").StatusCode)
+	resp := do("GET", "/redfish/v1/Systems/1", "", false, "")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	require.NotNil(t, resp.TLS)
+	cert := resp.TLS.PeerCertificates[0]
+	assert.Equal(t, tg.Name, cert.Subject.CommonName)
+	assert.Equal(t, http.StatusOK, do("GET", "/redfish/v1/Systems/1", "", true, "").StatusCode, "Basic")
+	login := do("POST", "/redfish/v1/SessionService/Sessions", "", false,
+		`{"UserName":"`+bmcUser+`","Password":"`+strings.TrimSpace(string(pw))+`"}`)
+	require.Equal(t, http.StatusCreated, login.StatusCode)
+	token, loc := login.Header.Get("X-Auth-Token"), login.Header.Get("Location")
+	require.NotEmpty(t, token)
+	assert.Equal(t, http.StatusOK, do("GET", "/redfish/v1/Chassis/1", token, false, "").StatusCode)
+	assert.Equal(t, http.StatusNoContent, do("DELETE", loc, token, false, "").StatusCode)
+	assert.Equal(t, http.StatusUnauthorized, do("GET", "/redfish/v1/Chassis/1", token, false, "").StatusCode, "logged out")
+	assert.Equal(t, http.StatusUnauthorized, do("POST", "/redfish/v1/SessionService/Sessions", "", false,
+		`{"UserName":"`+bmcUser+`","Password":"wrong"}`).StatusCode)
 }
 
 // The export lists one bmc target per hypervisor host, on its own 127.33

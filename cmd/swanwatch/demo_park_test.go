@@ -73,12 +73,18 @@ func (d *demoRun) picture(t *testing.T, path string) image.Image {
 // differ; a minute later the south gate jams and reports a fault. Cameras
 // are sampled every 10 s and diagnosed every 30 s in the demo.
 //
-// Not parallel, like the town story: two demos under -race on 2 cores slow
-// each other's rounds.
-func TestDemoParkStory(t *testing.T) {
-	d, stop := launchDemo(t, demo.Options{VMs: 5, Interval: 2 * time.Second, FaultAfter: -1, ParkStoryAfter: 40 * time.Second})
+// The cloud's story runs in the same demo (demo_cloud_test.go): one demo
+// for both keeps the suite's time down. Not parallel with other tests, like
+// the town story: two demos under -race on 2 cores slow each other's rounds.
+func TestDemoParkAndCloudStories(t *testing.T) {
+	d, stop := launchDemo(t, demo.Options{VMs: 80, Interval: 2 * time.Second, FaultAfter: -1,
+		ParkStoryAfter: 40 * time.Second, CloudStoryAfter: 30 * time.Second})
 	t.Cleanup(stop)
+	t.Run("park", func(t *testing.T) { t.Parallel(); parkStory(t, d) })
+	t.Run("cloud", func(t *testing.T) { t.Parallel(); cloudStory(t, d) })
+}
 
+func parkStory(t *testing.T, d *demoRun) {
 	const cam, gate = "cam-birdwatch-01", "gate-south-1"
 	require.Eventually(t, func() bool { c := d.camera(t, cam); return c.Online && len(c.Faults) == 0 },
 		40*time.Second, time.Second, "before the knock the camera is online and its picture is clean: %+v", d.camera(t, cam))

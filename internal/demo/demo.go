@@ -122,6 +122,11 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	cfg := builtinConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
 	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{community}
 	cfg.Collectors.Device.PushTokenFile = pushTokenFile(dir)
+	jobsCfg, jobTokens, err := demoJobs(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Jobs = jobsCfg
 	if o.WallDwell > 0 {
 		cfg.Bigscreen.Screens[0].Dwell = o.WallDwell
 	}
@@ -137,6 +142,7 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 		Ready: func(url string) {
 			// the plate cameras push to the server, whose address is known only now
 			s.SetPlatePushURL(url + "/api/v1/push/plate?token=" + pushToken)
+			s.SetJobPushURL(url, jobTokens) // the backups check in as a backup script would
 			printBanner(o, url, password, screenToken, dir, s.Addr())
 		},
 		Actors: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},

@@ -208,11 +208,20 @@ func (s *Sim) DemoHost(ctx context.Context) string {
 	case <-ctx.Done():
 		return ""
 	}
+	main := map[string]bool{} // the main data centre's hosts come first
+	for _, v := range s.est.vms {
+		main[v.Parent] = main[v.Parent] || v.Site == siteMain
+	}
 	names := make([]string, 0, len(s.cloud.vc.hosts))
 	for n := range s.cloud.vc.hosts {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	sort.Slice(names, func(i, j int) bool {
+		if main[names[i]] != main[names[j]] {
+			return main[names[i]]
+		}
+		return names[i] < names[j]
+	})
 	for _, n := range names {
 		if others, err := s.cloud.vc.otherHosts(ctx, n); err == nil && len(others) > 0 {
 			return n

@@ -1,0 +1,262 @@
+package device
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/collectortest"
+	"github.com/swanwatch/swanwatch/internal/testpeer"
+)
+
+//go:embed testdata/lbsim.py
+var lbsimScript []byte
+
+const lbCommunity = "lb-ro"
+
+// lbAgent is net-snmp's snmpd serving an F5 BIG-IP's F5-BIGIP-LOCAL-MIB
+// tables through the pass_persist helper lbsim.py, whose state the test
+// switches while snmpd runs.
+type lbAgent struct {
+	addr, state string
+	port        int
+}
+
+func startLBAgent(t testing.TB, st lbState) *lbAgent {
+	t.Helper()
+	bin := testpeer.LookBinary(t, "/usr/sbin/snmpd", "apt-get install snmpd")
+	dir := t.TempDir()
+	a := &lbAgent{state: filepath.Join(dir, "lb.json")}
+	a.set(t, st)
+	script := filepath.Join(dir, "lbsim.py")
+	conf := "rocommunity " + lbCommunity + " 127.0.0.1\n" +
+		"pass_persist .1.3.6.1.4.1.3375 /usr/bin/python3 " + script + " " + a.state + " .1.3.6.1.4.1.3375\n"
+	require.NoError(t, os.WriteFile(script, lbsimScript, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "persist"), 0o700))
+	// As startRoomAgent: a UDP port taken between the check and the bind is
+	// tried again on another.
+	var peer *testpeer.Peer
+	for range 3 {
+		port := freeUDP4Port(t)
+		peer = testpeer.Start(t, testpeer.Spec{Name: "snmpd-lb", Binary: "/usr/bin/env", Hint: "coreutils",
+			Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(dir, "persist"), bin, "-f", "-C",
+				"-c", filepath.Join(dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo",
+				"udp:" + testpeer.Addr(port)}})
+		a.addr, a.port = testpeer.Addr(port), port
+		if a.wait(peer) {
+			return a
+		}
+		if !strings.Contains(peer.Tail(), "Error opening specified endpoint") {
+			break
+		}
+		peer.Stop()
+	}
+	t.Fatalf("snmpd not serving F5-BIGIP-LOCAL-MIB on %s:\n%s", a.addr, peer.Tail())
+	return nil
+}
+
+// lbState is lbsim.py's state file (testdata/lbsim.py says how).
+type lbState struct {
+	Pools []lbPool `json:"pools"`
+	VS    []lbVS   `json:"vs"`
+}
+
+type lbPool struct {
+	Name    string     `json:"name"`
+	Members []lbMember `json:"members"`
+}
+
+type lbMember struct {
+	Node    string `json:"node"`
+	Port    int    `json:"port"`
+	Avail   int    `json:"avail"`   // 1 green, 3 red, 4 blue
+	Enabled int    `json:"enabled"` // 1 enabled, 2 disabled
+}
+
+type lbVS struct {
+	Name string `json:"name"`
+	Pool string `json:"pool"`
+}
+
+func (a *lbAgent) set(t testing.TB, st lbState) {
+	t.Helper()
+	b, err := json.Marshal(st)
+	require.NoError(t, err)
+	tmp := a.state + ".tmp"
+	require.NoError(t, os.WriteFile(tmp, b, 0o600))
+	require.NoError(t, os.Rename(tmp, a.state))
+}
+
+// wait polls until the helper answers a walk of ltmPoolMemberCnt; false
+// when snmpd could not open its endpoint or did not answer within 15 s.
+func (a *lbAgent) wait(peer *testpeer.Peer) bool {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(peer.Tail(), "Error opening specified endpoint") {
+			return false
+		}
+		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(a.port), Community: lbCommunity,
+			Version: gosnmp.Version2c, Timeout: 300 * time.Millisecond}
+		if g.Connect() == nil {
+			pkt, err := g.GetNext([]string{".1.3.6.1.4.1.3375.2.2.5.1.2.1.23"})
+			g.Conn.Close()
+			if err == nil && len(pkt.Variables) == 1 && pkt.Variables[0].Type == gosnmp.Integer {
+				return true
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
+}
+
+func lbTarget(t testing.TB, name, addr string) collectors.Target {
+	tgt := target(name, "lb-f5-bigip", addr, "version", "2c",
+		"community_file", secretFile(t, "community", lbCommunity))
+	tgt.Labels = map[string]string{"district": "市本级", "site": "市政务云A机房", "system": "政务外网门户"}
+	return tgt
+}
+
+// lbFarm: pool_web with three members behind vs_web, pool_app with two
+// behind vs_app, everything up; change edits it before it is served.
+func lbFarm(change func(*lbState)) lbState {
+	up := func(node string, port int) lbMember { return lbMember{Node: node, Port: port, Avail: 1, Enabled: 1} }
+	st := lbState{
+		Pools: []lbPool{
+			{Name: "/Common/pool_web", Members: []lbMember{
+				up("/Common/web01", 80), up("/Common/web02", 80), up("/Common/web03", 8080)}},
+			{Name: "/Common/pool_app", Members: []lbMember{up("/Common/app01", 8443), up("/Common/app02", 8443)}},
+		},
+		VS: []lbVS{{Name: "/Common/vs_web", Pool: "/Common/pool_web"}, {Name: "/Common/vs_app", Pool: "/Common/pool_app"}},
+	}
+	if change != nil {
+		change(&st)
+	}
+	return st
+}
+
+// lbSeries is every series of a round of the farm: member up and enabled
+// per member (web01, web02, web03, app01, app02 in that order), active per
+// pool (web, app), up per virtual server (web, app).
+func lbSeries(up, enabled [5]float64, active [2]float64, vsUp [2]float64) map[string]float64 {
+	members := [5][2]string{{"web", "web01:80"}, {"web", "web02:80"}, {"web", "web03:8080"},
+		{"app", "app01:8443"}, {"app", "app02:8443"}}
+	want := map[string]float64{}
+	for i, m := range members {
+		l := fmt.Sprintf(`{member="/Common/%s",pool="/Common/pool_%s"}`, m[1], m[0])
+		want["device_lb_pool_member_up"+l] = up[i]
+		want["device_lb_pool_member_enabled"+l] = enabled[i]
+	}
+	for i, p := range []string{"web", "app"} {
+		want[`device_lb_pool_members_active{pool="/Common/pool_`+p+`"}`] = active[i]
+		want[`device_lb_pool_members{pool="/Common/pool_`+p+`"}`] = []float64{3, 2}[i]
+		want[`device_lb_virtual_server_up{vs="/Common/vs_`+p+`"}`] = vsUp[i]
+		want[`device_lb_virtual_server_enabled{vs="/Common/vs_`+p+`"}`] = 1
+	}
+	return want
+}
+
+// recorded is every series of a round with its value.
+func recorded(t testing.TB, rec *collectortest.Recorder) map[string]float64 {
+	got := map[string]float64{}
+	for _, k := range rec.Series() {
+		got[k] = value(t, rec, k)
+	}
+	return got
+}
+
+// TestLBF5Pools: the F5 profile read from snmpd with every member up, one
+// member down, one disabled by an operator, and a pool with no member up;
+// every series of each round is checked.
+func TestLBF5Pools(t *testing.T) {
+	on := [5]float64{1, 1, 1, 1, 1}
+	cases := []struct {
+		name    string
+		change  func(*lbState)
+		up, ena [5]float64
+		active  [2]float64
+		vsUp    [2]float64
+	}{
+		{"all up", nil, on, on, [2]float64{3, 2}, [2]float64{1, 1}},
+		{"web02 red", func(s *lbState) { s.Pools[0].Members[1].Avail = 3 },
+			[5]float64{1, 0, 1, 1, 1}, on, [2]float64{2, 2}, [2]float64{1, 1}},
+		{"web03 disabled, still green", func(s *lbState) { s.Pools[0].Members[2].Enabled = 2 },
+			on, [5]float64{1, 1, 0, 1, 1}, [2]float64{2, 2}, [2]float64{1, 1}},
+		{"web01 without monitor (blue) carries traffic", func(s *lbState) { s.Pools[0].Members[0].Avail = 4 },
+			on, on, [2]float64{3, 2}, [2]float64{1, 1}},
+		{"pool_app: no member up", func(s *lbState) { s.Pools[1].Members[0].Avail, s.Pools[1].Members[1].Avail = 3, 5 },
+			[5]float64{1, 1, 1, 0, 0}, on, [2]float64{3, 0}, [2]float64{1, 0}},
+	}
+	a := startLBAgent(t, lbFarm(nil))
+	c := newTestCollector(t)
+	tgt := lbTarget(t, "lb-f5-a", a.addr)
+	require.NoError(t, c.ValidateTarget(tgt))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a.set(t, lbFarm(tc.change))
+			rec, err := poll(t, c, tgt)
+			require.NoError(t, err)
+			assert.Equal(t, lbSeries(tc.up, tc.ena, tc.active, tc.vsUp), recorded(t, rec))
+			assert.Empty(t, rec.Problems())
+		})
+	}
+}
+
+// TestLBF5PoolRemoved: a pool deleted on the BIG-IP stops its series at once
+// (no keep_missing: a deleted pool is configuration, not a fault).
+func TestLBF5PoolRemoved(t *testing.T) {
+	a := startLBAgent(t, lbFarm(nil))
+	c := newTestCollector(t)
+	tgt := lbTarget(t, "lb-f5-a", a.addr)
+	a.set(t, lbFarm(func(s *lbState) { s.Pools, s.VS = s.Pools[:1], s.VS[:1] }))
+	rec, err := poll(t, c, tgt)
+	require.NoError(t, err)
+	got := recorded(t, rec)
+	assert.Len(t, got, 10, "3 members x 2, pool x 2, vs x 2: %v", rec.Series())
+	for k := range got {
+		assert.NotContains(t, k, "app", "the removed pool's series stop")
+	}
+}
+
+// TestLBF5UnknownState: an AvailState outside the MIB's (a newer firmware)
+// counts as not up rather than failing the round, so the alert errs on the
+// side of a look.
+func TestLBF5UnknownState(t *testing.T) {
+	a := startLBAgent(t, lbFarm(func(s *lbState) { s.Pools[0].Members[0].Avail = 9 }))
+	c := newTestCollector(t)
+	rec, err := poll(t, c, lbTarget(t, "lb-f5-a", a.addr))
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, value(t, rec, `device_lb_pool_member_up{member="/Common/web01:80",pool="/Common/pool_web"}`))
+}
+
+// TestContractLBF5 runs the collector contract suite on the lb-f5-bigip
+// profile against snmpd; the silent peer is a UDP socket that never answers.
+func TestContractLBF5(t *testing.T) {
+	a := startLBAgent(t, lbFarm(nil))
+	n := 0
+	collectortest.Run(t, collectortest.Suite{
+		Kind: Kind,
+		New:  func() collectors.Collector { return newTestCollector(t) },
+		Target: func(t *testing.T) collectors.Target {
+			n++
+			return lbTarget(t, fmt.Sprintf("lb-%02d", n), a.addr)
+		},
+		Silent: func(t *testing.T) collectors.Target {
+			pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+			require.NoError(t, err)
+			t.Cleanup(func() { pc.Close() })
+			return lbTarget(t, "lb-silent", pc.LocalAddr().String())
+		},
+	})
+}

@@ -87,7 +87,7 @@ type lbMember struct {
 
 type lbVS struct {
 	Name string `json:"name"`
-	Pool string `json:"pool"`
+	Pool string `json:"pool,omitempty"` // none: an iRule or redirect only
 }
 
 func (a *lbAgent) set(t testing.TB, st lbState) {
@@ -129,7 +129,8 @@ func lbTarget(t testing.TB, name, addr string) collectors.Target {
 }
 
 // lbFarm: pool_web with three members behind vs_web, pool_app with two
-// behind vs_app, everything up; change edits it before it is served.
+// behind vs_app, vs_redirect without a pool, everything up; change edits it
+// before it is served.
 func lbFarm(change func(*lbState)) lbState {
 	up := func(node string, port int) lbMember { return lbMember{Node: node, Port: port, Avail: 1, Enabled: 1} }
 	st := lbState{
@@ -138,7 +139,8 @@ func lbFarm(change func(*lbState)) lbState {
 				up("/Common/web01", 80), up("/Common/web02", 80), up("/Common/web03", 8080)}},
 			{Name: "/Common/pool_app", Members: []lbMember{up("/Common/app01", 8443), up("/Common/app02", 8443)}},
 		},
-		VS: []lbVS{{Name: "/Common/vs_web", Pool: "/Common/pool_web"}, {Name: "/Common/vs_app", Pool: "/Common/pool_app"}},
+		VS: []lbVS{{Name: "/Common/vs_web", Pool: "/Common/pool_web"}, {Name: "/Common/vs_app", Pool: "/Common/pool_app"},
+			{Name: "/Common/vs_redirect"}},
 	}
 	if change != nil {
 		change(&st)
@@ -148,7 +150,8 @@ func lbFarm(change func(*lbState)) lbState {
 
 // lbSeries is every series of a round of the farm: member up and enabled
 // per member (web01, web02, web03, app01, app02 in that order), active per
-// pool (web, app), up per virtual server (web, app).
+// pool (web, app), up per virtual server (web, app); vs_redirect, without a
+// pool, is blue (no monitor): up, and without a pool label.
 func lbSeries(up, enabled [5]float64, active [2]float64, vsUp [2]float64) map[string]float64 {
 	members := [5][2]string{{"web", "web01:80"}, {"web", "web02:80"}, {"web", "web03:8080"},
 		{"app", "app01:8443"}, {"app", "app02:8443"}}
@@ -161,9 +164,12 @@ func lbSeries(up, enabled [5]float64, active [2]float64, vsUp [2]float64) map[st
 	for i, p := range []string{"web", "app"} {
 		want[`device_lb_pool_members_active{pool="/Common/pool_`+p+`"}`] = active[i]
 		want[`device_lb_pool_members{pool="/Common/pool_`+p+`"}`] = []float64{3, 2}[i]
-		want[`device_lb_virtual_server_up{vs="/Common/vs_`+p+`"}`] = vsUp[i]
-		want[`device_lb_virtual_server_enabled{vs="/Common/vs_`+p+`"}`] = 1
+		vs := `{pool="/Common/pool_` + p + `",vs="/Common/vs_` + p + `"}`
+		want["device_lb_virtual_server_up"+vs] = vsUp[i]
+		want["device_lb_virtual_server_enabled"+vs] = 1
 	}
+	want[`device_lb_virtual_server_up{vs="/Common/vs_redirect"}`] = 1
+	want[`device_lb_virtual_server_enabled{vs="/Common/vs_redirect"}`] = 1
 	return want
 }
 

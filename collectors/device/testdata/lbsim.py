@@ -7,15 +7,16 @@
 #    "drop": ["<oid prefix>", ...]}
 # avail is AvailState (1 green, 3 red, 4 blue ...), enabled EnabledState (1 enabled, 2 disabled).
 # A pool's ActiveMemberCnt counts its enabled members whose state carries traffic (green, yellow,
-# blue); a virtual server without its own avail is green while its pool has an active member and red
-# otherwise, as a BIG-IP shows it. Names in an index are length-prefixed ASCII, as in the MIB.
+# blue). A virtual server without its own avail is green while its pool has an active member and red
+# otherwise, as a BIG-IP shows it; one without a pool (iRule, redirect) has an empty DefaultPool and
+# is blue. Names in an index are length-prefixed ASCII, as in the MIB.
 # Usage (snmpd.conf): pass_persist .1.3.6.1.4.1.3375 /usr/bin/python3 lbsim.py STATEFILE .1.3.6.1.4.1.3375
 import json, os, sys
 
 STATE = sys.argv[1]
 ROOT = tuple(int(p) for p in sys.argv[2].strip(".").split("."))
 LTM = "1.3.6.1.4.1.3375.2.2"
-MBR, POOL, VS = LTM + ".5.6.2.1", LTM + ".5.1.2.1", LTM + ".10.13.2.1"
+MBR, POOL, VS, VSCONF = LTM + ".5.6.2.1", LTM + ".5.1.2.1", LTM + ".10.13.2.1", LTM + ".10.1.2.1"
 SERVING = (1, 2, 4)
 C = {"key": None, "rows": []}
 
@@ -43,10 +44,13 @@ def build(d):
         r["%s.23.%s" % (POOL, pi)] = ("integer", len(p["members"]))
     for v in d.get("vs", []):
         vi = name_index(v["name"])
-        avail = v.get("avail", 1 if active.get(v.get("pool"), 0) > 0 else 3)
+        pool = v.get("pool", "")
+        avail = v.get("avail", (1 if active.get(pool, 0) > 0 else 3) if pool else 4)
         r["%s.1.%s" % (VS, vi)] = ("string", v["name"])
         r["%s.2.%s" % (VS, vi)] = ("integer", avail)
         r["%s.3.%s" % (VS, vi)] = ("integer", v.get("enabled", 1))
+        r["%s.1.%s" % (VSCONF, vi)] = ("string", v["name"])
+        r["%s.19.%s" % (VSCONF, vi)] = ("string", pool)
     drop = [p.strip(".") for p in d.get("drop", [])]
     r = {o: v for o, v in r.items() if not any(o == p or o.startswith(p + ".") for p in drop)}
     rows = ((tuple(int(x) for x in o.split(".")), t, str(v)) for o, (t, v) in r.items())

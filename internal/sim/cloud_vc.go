@@ -106,6 +106,11 @@ func (vc *vcenter) build(ctx context.Context, e *estate) error {
 	if err != nil {
 		return err
 	}
+	if task, err := dc.Rename(ctx, vcDatacenter); err != nil {
+		return err
+	} else if err := task.Wait(ctx); err != nil {
+		return fmt.Errorf("rename the datacenter: %w", err)
+	}
 	f.SetDatacenter(dc)
 	folders, err := dc.Folders(ctx)
 	if err != nil {
@@ -143,7 +148,33 @@ func (vc *vcenter) build(ctx context.Context, e *estate) error {
 	for _, p := range placed {
 		g.Go(p)
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	vc.sizeStores(bySite)
+	return nil
+}
+
+// sizeStores gives each cluster's datastore a storage array's size: 1 TB
+// per VM it holds, rounded up to 10 TB, and a fill of 45–80 % that differs
+// from cluster to cluster (the simulator's own are its temp directory's).
+func (vc *vcenter) sizeStores(bySite map[string][]*vm) {
+	byName := map[string]types.ManagedObjectReference{}
+	for _, e := range vc.model.Map().All("Datastore") {
+		byName[e.Entity().Name] = e.Reference()
+	}
+	for site, vms := range bySite {
+		ref, ok := byName[site+"-存储"]
+		if !ok {
+			continue
+		}
+		const tb = int64(1) << 40
+		capacity := (int64(len(vms))/10 + 1) * 10 * tb
+		used := 0.45 + 0.35*float64(hash3(uint64(len(site)), uint64(len(vms)), 7)%1000)/1000
+		free := int64(float64(capacity) * (1 - used))
+		vc.update(ref, "summary.capacity", capacity)
+		vc.update(ref, "summary.freeSpace", free)
+	}
 }
 
 // addHost adds the named host to cluster cl once, with the cluster's datastore.

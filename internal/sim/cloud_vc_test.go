@@ -121,3 +121,23 @@ func TestVCenterHostFailureAsHAShowsIt(t *testing.T) {
 		assert.Equal(t, forceAuto, s.est.byName[n].forced.Load(), "%s's agent answers again", n)
 	}
 }
+
+// The datastores have an array's size and a fill, the datacenter the city's name.
+func TestVCenterStoresAreSized(t *testing.T) {
+	_, c, _ := startCloudSim(t, 60)
+	ctx := context.Background()
+	v, err := view.NewManager(c.Client).CreateContainerView(ctx, c.ServiceContent.RootFolder, []string{"Datastore", "Datacenter"}, true)
+	require.NoError(t, err)
+	var ds []mo.Datastore
+	require.NoError(t, v.Retrieve(ctx, []string{"Datastore"}, []string{"name", "summary"}, &ds))
+	require.NotEmpty(t, ds)
+	for _, d := range ds {
+		used := 1 - float64(d.Summary.FreeSpace)/float64(d.Summary.Capacity)
+		assert.InDelta(t, 0.62, used, 0.18, d.Name)
+		assert.GreaterOrEqual(t, d.Summary.Capacity, int64(10)<<40, d.Name)
+	}
+	var dcs []mo.Datacenter
+	require.NoError(t, v.Retrieve(ctx, []string{"Datacenter"}, []string{"name"}, &dcs))
+	require.Len(t, dcs, 1)
+	assert.Equal(t, vcDatacenter, dcs[0].Name)
+}

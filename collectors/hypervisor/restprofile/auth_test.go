@@ -1,6 +1,7 @@
 package restprofile
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -57,6 +58,11 @@ hosts:
 		s, _ := collect(t, d)
 		s.want(t, "hypervisor_host_up{host=h1}", c.up)
 		d.Close()
+	}
+	p, _ := ParseProfile(strings.NewReader(basic), "t.yaml")
+	if _, err := Open(ctxT(t, 5*time.Second), p, login(srv.URL, "ops", "nope-密码")); !errors.Is(err, ErrAuth) ||
+		strings.Contains(err.Error(), "nope-密码") {
+		t.Errorf("Basic with a wrong password: %v, want 认证失败 without the password", err)
 	}
 	if logins != 1 {
 		t.Errorf("%d logins, want 1", logins)

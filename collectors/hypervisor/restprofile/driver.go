@@ -43,11 +43,27 @@ func Open(ctx context.Context, p *Profile, l driver.Login) (*Driver, error) {
 	}
 	d := &Driver{c: &client{prof: p, base: base, http: hc, username: l.Username, password: l.Password},
 		target: l.Target, log: log.With("platform", p.Name, "target", l.Target.Name)}
-	if err := d.c.login(ctx); err != nil {
+	if err := d.check(ctx); err != nil {
 		hc.CloseIdleConnections()
 		return nil, err
 	}
 	return d, nil
+}
+
+// check logs in; with Basic, which has no login, it reads the first page
+// of the first endpoint instead, so a wrong password shows at once.
+func (d *Driver) check(ctx context.Context) error {
+	p := d.c.prof
+	if p.Login.Kind != "basic" {
+		return d.c.login(ctx)
+	}
+	for _, ep := range []*Endpoint{p.Hosts, p.VMs, p.Datastores} {
+		if ep != nil {
+			_, err := d.c.get(ctx, ep.Path, firstPage(ep))
+			return err
+		}
+	}
+	return nil
 }
 
 // Collect reads one round (driver.Driver).

@@ -41,13 +41,7 @@ var (
 
 func (d *Driver) emit(r *round, emit collectors.Emit) {
 	e := &emitter{emit: emit, target: d.target.Labels}
-	hostName := map[string]string{} // a VM names its host by id on most platforms
 	running := map[string]float64{}
-	for _, h := range r.hosts {
-		if id := h.labels["id"]; id != "" {
-			hostName[id] = h.labels["name"]
-		}
-	}
 	for _, h := range r.hosts {
 		n, c := h.labels["name"], h.labels["cluster"]
 		e.put("hypervisor_host_info", 1, "host", n, "cluster", c, "version", h.labels["version"])
@@ -61,7 +55,7 @@ func (d *Driver) emit(r *round, emit collectors.Emit) {
 		}
 	}
 	for _, vm := range r.vms {
-		host := vmHost(vm, hostName)
+		host := vm.labels["host"]
 		e.put("hypervisor_vm_info", 1, "vm", vm.labels["name"], "host", host, "cluster", vm.labels["cluster"],
 			"uuid", vm.labels["uuid"])
 		for k, v := range vm.values {
@@ -81,12 +75,4 @@ func (d *Driver) emit(r *round, emit collectors.Emit) {
 			e.put(dsSeries[k], v, "datastore", s.labels["name"], "datacenter", s.labels["datacenter"])
 		}
 	}
-}
-
-func vmHost(vm object, hostName map[string]string) string {
-	id := vm.labels["host_id"]
-	if n := hostName[id]; n != "" {
-		return n
-	}
-	return id
 }

@@ -39,9 +39,9 @@ func (d *Driver) events(r *round) []collectors.Event {
 			switch {
 			case !seen || !ok || was == is:
 			case is == 0:
-				out = append(out, d.event(now, "vm_stopped", "vm", vm.labels["name"], vm.labels["cluster"]))
+				out = append(out, d.vmEvent(now, "vm_stopped", vm))
 			default:
-				out = append(out, d.event(now, "vm_started", "vm", vm.labels["name"], vm.labels["cluster"]))
+				out = append(out, d.vmEvent(now, "vm_started", vm))
 			}
 		}
 	}
@@ -68,4 +68,12 @@ func (d *Driver) event(at time.Time, event, what, name, cluster string) collecto
 		labels["cluster"] = cluster
 	}
 	return collectors.Event{Time: at, Labels: labels, Text: what + " " + name + ": " + event}
+}
+
+func (d *Driver) vmEvent(at time.Time, event string, vm object) collectors.Event {
+	ev := d.event(at, event, "vm", vm.labels["name"], vm.labels["cluster"])
+	if h := vm.labels["host"]; h != "" {
+		ev.Labels["host"] = h
+	}
+	return ev
 }

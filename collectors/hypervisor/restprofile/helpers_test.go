@@ -87,7 +87,10 @@ func (s series) count(prefix string) int {
 func eventsOf(evs []collectors.Event) []string {
 	out := make([]string, 0, len(evs))
 	for _, e := range evs {
-		who := e.Labels["vm"] + e.Labels["host"]
+		who := e.Labels["vm"]
+		if who == "" {
+			who = e.Labels["host"]
+		}
 		out = append(out, e.Labels["event"]+":"+who)
 	}
 	sort.Strings(out)

@@ -40,7 +40,27 @@ func (d *Driver) read(ctx context.Context) (*round, error) {
 			return nil, err
 		}
 	}
+	r.placeVMs()
 	return r, nil
+}
+
+// placeVMs names each VM's host: most platforms give the host's id, the
+// series and events want its name.
+func (r *round) placeVMs() {
+	name := make(map[string]string, len(r.hosts))
+	for _, h := range r.hosts {
+		if id := h.labels["id"]; id != "" {
+			name[id] = h.labels["name"]
+		}
+	}
+	for _, vm := range r.vms {
+		id := vm.labels["host_id"]
+		if n := name[id]; n != "" {
+			vm.labels["host"] = n
+		} else if id != "" {
+			vm.labels["host"] = id
+		}
+	}
 }
 
 // list reads every page of one endpoint.
@@ -51,11 +71,7 @@ func (d *Driver) list(ctx context.Context, ep *Endpoint, r *round) ([]object, er
 		pages = ep.Paging.MaxPages
 	}
 	for page := 0; page < pages; page++ {
-		q := url.Values{}
-		if pg := ep.Paging; pg != nil {
-			q.Set(pg.LimitParam, strconv.Itoa(pg.Size))
-			q.Set(pg.OffsetParam, strconv.Itoa(page*pg.Size))
-		}
+		q := pageQuery(ep, page)
 		data, err := d.c.get(ctx, ep.Path, q)
 		if err != nil {
 			return nil, err
@@ -156,3 +172,14 @@ func (f *Field) value(it gjson.Result) (v float64, ok, present bool) {
 	}
 	return v, true, true
 }
+
+func pageQuery(ep *Endpoint, page int) url.Values {
+	q := url.Values{}
+	if pg := ep.Paging; pg != nil {
+		q.Set(pg.LimitParam, strconv.Itoa(pg.Size))
+		q.Set(pg.OffsetParam, strconv.Itoa(page*pg.Size))
+	}
+	return q
+}
+
+func firstPage(ep *Endpoint) url.Values { return pageQuery(ep, 0) }

@@ -79,6 +79,9 @@ func TestZStackEventsBetweenRounds(t *testing.T) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
 	for _, e := range evs {
+		if e.Labels["vm"] == "vm-a" && e.Labels["host"] != "host-1" {
+			t.Errorf("vm_stopped of vm-a names host %q, want host-1", e.Labels["host"])
+		}
 		if e.Labels["source"] != "hypervisor" || e.Labels["instance"] != "zs1" || e.Labels["cluster"] != "c1" {
 			t.Errorf("event labels %v", e.Labels)
 		}

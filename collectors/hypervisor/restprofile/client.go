@@ -120,7 +120,7 @@ func (c *client) login(ctx context.Context) error {
 // get reads one JSON reply, logging in again once if the session expired.
 func (c *client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	data, status, err := c.getOnce(ctx, path, q)
-	if err == nil && slices.Contains(c.prof.Login.ReloginStatus, status) && c.prof.Login.Kind == "json" {
+	if err == nil && c.expired(status, data) {
 		if err := c.login(ctx); err != nil {
 			return nil, err
 		}
@@ -138,6 +138,18 @@ func (c *client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 		return nil, fmt.Errorf("%w: %s did not answer JSON", ErrReply, path)
 	}
 	return data, nil
+}
+
+// expired: the platform says the session is gone (json login only).
+func (c *client) expired(status int, data []byte) bool {
+	l := &c.prof.Login
+	if l.Kind != "json" || status/100 == 2 {
+		return false
+	}
+	if slices.Contains(l.ReloginStatus, status) {
+		return true
+	}
+	return l.ReloginCodePath != "" && slices.Contains(l.ReloginCodes, gjson.GetBytes(data, l.ReloginCodePath).String())
 }
 
 func (c *client) getOnce(ctx context.Context, path string, q url.Values) ([]byte, int, error) {

@@ -47,6 +47,10 @@ type Login struct {
 	SendPrefix   string `yaml:"send_prefix"`  // e.g. "OAuth "
 	// ReloginStatus: replies that mean the session expired (default 401).
 	ReloginStatus []int `yaml:"relogin_status"`
+	// ReloginCodePath and ReloginCodes: a platform that reports an expired
+	// session in the body (ZStack: HTTP 503 with error.code ID.1001).
+	ReloginCodePath string   `yaml:"relogin_code_path"`
+	ReloginCodes    []string `yaml:"relogin_codes"`
 }
 
 // Endpoint lists one kind of object.

@@ -111,6 +111,9 @@ func (l *Login) check() error {
 	if len(l.ReloginStatus) == 0 {
 		l.ReloginStatus = []int{http.StatusUnauthorized}
 	}
+	if (l.ReloginCodePath == "") != (len(l.ReloginCodes) == 0) {
+		return errors.New("relogin_code_path, relogin_codes: give both or neither")
+	}
 	for _, s := range l.ReloginStatus {
 		if s < 400 || s > 599 {
 			return fmt.Errorf("relogin_status %d: want a 4xx or 5xx status", s)

@@ -69,6 +69,7 @@ func TestProfileValidation(t *testing.T) {
 		{strings.Replace(okProfile, "login: {kind: basic}", "login: {kind: json, path: /l, token_path: t, send_header: X, password_hash: md5}", 1), `login.password_hash "md5"`},
 		{strings.Replace(okProfile, "login: {kind: basic}", "login: {kind: json, path: /l, token_path: t, send_header: X, relogin_status: [200]}", 1), "login.relogin_status 200"},
 		{"name: demo\nlogin: {kind: basic}\n", "at least one endpoint"},
+		{strings.Replace(okProfile, "login: {kind: basic}", "login: {kind: json, path: /l, token_path: t, send_header: X, relogin_codes: [A.1]}", 1), "login.relogin_code_path, relogin_codes"},
 		{strings.Repeat("#", maxProfileBytes+1), "larger than"},
 	}
 	for _, c := range cases {

@@ -24,16 +24,19 @@ type fakeZStack struct {
 
 	mu      sync.Mutex
 	session string
-	logins  int
-	starts  map[string][]int // path → start values seen
-	hosts   []map[string]any
-	vms     []map[string]any
-	stores  []map[string]any
-	raw     map[string]func(w http.ResponseWriter) // path → hostile answer
+	// expiredStatus answers a request whose session is gone
+	expiredStatus int
+	logins        int
+	starts        map[string][]int // path → start values seen
+	hosts         []map[string]any
+	vms           []map[string]any
+	stores        []map[string]any
+	raw           map[string]func(w http.ResponseWriter) // path → hostile answer
 }
 
 func newFakeZStack(t *testing.T) *fakeZStack {
-	f := &fakeZStack{t: t, user: "admin", pw: "s3cret-口令", starts: map[string][]int{}, raw: map[string]func(http.ResponseWriter){}}
+	f := &fakeZStack{t: t, user: "admin", pw: "s3cret-口令", starts: map[string][]int{}, raw: map[string]func(http.ResponseWriter){},
+		expiredStatus: http.StatusServiceUnavailable}
 	f.hosts = []map[string]any{
 		{"name": "host-1", "uuid": "h1", "clusterUuid": "c1", "state": "Enabled", "status": "Connected",
 			"totalCpuCapacity": 40, "totalMemoryCapacity": 8186290176.0, "availableMemoryCapacity": 4965064704.0},
@@ -69,8 +72,8 @@ func (f *fakeZStack) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.session == "" || r.Header.Get("Authorization") != "OAuth "+f.session {
-		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprint(w, `{"error":{"code":"SYS.1006","description":"invalid session","details":"the session expired"}}`)
+		w.WriteHeader(f.expiredStatus) // ZStack: 503, an API error with the code in the body
+		fmt.Fprint(w, `{"error":{"code":"ID.1001","description":"invalid session","details":"Session expired"}}`)
 		return
 	}
 	var list []map[string]any
@@ -103,8 +106,8 @@ func (f *fakeZStack) login(w http.ResponseWriter, r *http.Request) {
 	sum := sha512.Sum512([]byte(f.pw))
 	if r.Method != http.MethodPut || json.NewDecoder(r.Body).Decode(&body) != nil ||
 		body.LogInByAccount.AccountName != f.user || body.LogInByAccount.Password != hex.EncodeToString(sum[:]) {
-		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprint(w, `{"error":{"code":"ID.1001","description":"wrong account name or password"}}`)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `{"error":{"code":"ID.1000","description":"wrong account name or password"}}`)
 		return
 	}
 	f.logins++

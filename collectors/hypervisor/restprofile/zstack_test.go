@@ -94,16 +94,40 @@ func TestZStackEventsBetweenRounds(t *testing.T) {
 }
 
 func TestZStackSessionExpiredLogsInAgain(t *testing.T) {
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusUnauthorized} {
+		f := newFakeZStack(t)
+		f.expiredStatus = status
+		d := openZStack(t, f, shippedProfile(t, "zstack"))
+		collect(t, d)
+		f.expire()
+		s, _ := collect(t, d)
+		s.want(t, "hypervisor_vm_running{vm=vm-a}", 1)
+		f.mu.Lock()
+		if f.logins != 2 {
+			t.Errorf("HTTP %d: %d logins, want 2 (the first and one after the expiry)", status, f.logins)
+		}
+		f.mu.Unlock()
+	}
+}
+
+// A session refused again right after a new login is a failure, not a loop.
+func TestZStackReloginOnce(t *testing.T) {
 	f := newFakeZStack(t)
 	d := openZStack(t, f, shippedProfile(t, "zstack"))
-	collect(t, d)
-	f.expire()
-	s, _ := collect(t, d)
-	s.want(t, "hypervisor_vm_running{vm=vm-a}", 1)
+	f.set(func(f *fakeZStack) {
+		f.raw["/zstack/v1/hosts"] = func(w http.ResponseWriter) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, `{"error":{"code":"ID.1001","description":"invalid session"}}`)
+		}
+	})
+	_, err := d.Collect(ctxT(t, 10*time.Second), func(string, float64, ...string) {})
+	if !errors.Is(err, ErrPlatform) {
+		t.Fatalf("err = %v, want 平台返回错误", err)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.logins != 2 {
-		t.Errorf("%d logins, want 2 (the first and one after the 401)", f.logins)
+		t.Errorf("%d logins, want 2", f.logins)
 	}
 }
 

@@ -68,3 +68,20 @@ hosts:
 		t.Errorf("%d logins, want 1", logins)
 	}
 }
+
+// A login reply that echoes the password as its "code" is not quoted.
+func TestLoginErrorCodeNeverThePassword(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error":{"code":"pw-echo.1"}}`)
+	}))
+	defer srv.Close()
+	p, err := ParseProfile(strings.NewReader("name: e\nlogin: {kind: json, path: /l, body: '{\"p\":{{password}}}', token_path: t, send_header: X}\nhosts: {path: /h, list: x, fields: {name: n}}\n"), "e.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(ctxT(t, 5*time.Second), p, login(srv.URL, "u", "pw-echo.1"))
+	if !errors.Is(err, ErrAuth) || strings.Contains(err.Error(), "pw-echo") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -103,8 +104,8 @@ func (c *client) login(ctx context.Context) error {
 		return fmt.Errorf("%w: user %q refused by %s (HTTP %d)", ErrAuth, c.username, l.Path, resp.StatusCode)
 	}
 	if resp.StatusCode/100 != 2 {
-		// no quote of the reply: a broken platform might echo what we sent
-		return fmt.Errorf("%w: login %s answered HTTP %d", ErrAuth, l.Path, resp.StatusCode)
+		// only the platform's error code, never its text: a broken platform might echo what we sent
+		return fmt.Errorf("%w: login %s answered HTTP %d%s", ErrAuth, l.Path, resp.StatusCode, c.errorCode(data))
 	}
 	tok := resp.Header.Get(l.TokenHeader)
 	if l.TokenPath != "" {
@@ -209,6 +210,21 @@ func platformMessage(data []byte) string {
 				s = string(r[:200]) + "…"
 			}
 			return ": " + s
+		}
+	}
+	return ""
+}
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
+
+// errorCode is the platform's error code (e.g. ZStack's ID.1000) when it
+// looks like one and is not the password.
+func (c *client) errorCode(data []byte) string {
+	for _, p := range []string{"error.code", "code", "errorCode"} {
+		s := gjson.GetBytes(data, p).String()
+		sent := hashPassword(c.prof.Login.PasswordHash, c.password)
+		if codeRE.MatchString(s) && (c.password == "" || !strings.Contains(s, c.password) && !strings.Contains(s, sent)) {
+			return " (" + s + ")"
 		}
 	}
 	return ""

@@ -135,7 +135,7 @@ func TestZStackWrongPassword(t *testing.T) {
 	f := newFakeZStack(t)
 	const wrong = "wrong-口令-123"
 	_, err := Open(ctxT(t, 10*time.Second), shippedProfile(t, "zstack"), login(f.srv.URL, f.user, wrong))
-	if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "认证失败") {
+	if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "认证失败") || !strings.Contains(err.Error(), "ID.1000") {
 		t.Fatalf("err = %v, want 认证失败", err)
 	}
 	sum := sha512.Sum512([]byte(wrong))

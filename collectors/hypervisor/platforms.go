@@ -1,20 +1,25 @@
 package hypervisor
 
 import (
+	"maps"
 	"net/url"
 	"sort"
 	"strings"
 
 	"github.com/swanwatch/swanwatch/collectors/hypervisor/driver"
 	"github.com/swanwatch/swanwatch/collectors/hypervisor/libvirt"
+	"github.com/swanwatch/swanwatch/collectors/hypervisor/restprofile"
 	"github.com/swanwatch/swanwatch/collectors/hypervisor/vsphere"
 )
 
-// Platforms maps the `platform` param to a driver.
-var Platforms = map[string]driver.Opener{
-	vsphere.Platform: vsphere.Open,
-	libvirt.Platform: libvirt.Open,
-}
+// Platforms maps the `platform` param to a driver: vSphere and libvirt are
+// code; the REST platforms (zstack …) are YAML profiles
+// (collectors/hypervisor/restprofile).
+var Platforms = func() map[string]driver.Opener {
+	t := map[string]driver.Opener{vsphere.Platform: vsphere.Open, libvirt.Platform: libvirt.Open}
+	maps.Copy(t, restprofile.Openers())
+	return t
+}()
 
 // platformOf is the target's `platform` param, or the one its address
 // implies: vSphere's web service answers on …/sdk, libvirt on a socket or

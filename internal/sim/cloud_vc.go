@@ -186,17 +186,38 @@ func (vc *vcenter) addHost(ctx context.Context, cl *object.ClusterComputeResourc
 	if err != nil {
 		return err
 	}
-	info, err := task.WaitForResult(ctx)
+	ref, err := taskResult(ctx, task)
 	if err != nil {
 		return fmt.Errorf("host %s: %w", name, err)
 	}
-	h := object.NewHostSystem(vc.client.Client, info.Result.(types.ManagedObjectReference))
+	h := object.NewHostSystem(vc.client.Client, ref)
 	vc.hosts[name] = h
 	return vc.mount(ctx, h, store)
 }
 
+// taskResult waits for a task that makes an object and returns the object.
+// A wait cut short by the simulator stopping (the demo ending while the
+// vCenter is still being filled) can end with neither a result nor an error.
+func taskResult(ctx context.Context, task *object.Task) (types.ManagedObjectReference, error) {
+	info, err := task.WaitForResult(ctx)
+	if err != nil {
+		return types.ManagedObjectReference{}, err
+	}
+	if info == nil {
+		return types.ManagedObjectReference{}, fmt.Errorf("task ended without a result: %w", context.Cause(ctx))
+	}
+	ref, ok := info.Result.(types.ManagedObjectReference)
+	if !ok {
+		return types.ManagedObjectReference{}, fmt.Errorf("task result is %T, not an object", info.Result)
+	}
+	return ref, nil
+}
+
 // place creates v on its host and powers it on.
 func (vc *vcenter) place(ctx context.Context, pool *object.ResourcePool, vmFolder *object.Folder, store string, v *vm) error {
+	if err := ctx.Err(); err != nil {
+		return err // stopping: leave the rest unplaced
+	}
 	cpus, memGB := parseSpec(v.Spec)
 	spec := types.VirtualMachineConfigSpec{Name: v.Name, NumCPUs: int32(cpus), MemoryMB: int64(memGB) * 1024,
 		GuestId: "centos7_64Guest", Files: &types.VirtualMachineFileInfo{VmPathName: "[" + store + "]"}}
@@ -204,11 +225,11 @@ func (vc *vcenter) place(ctx context.Context, pool *object.ResourcePool, vmFolde
 	if err != nil {
 		return err
 	}
-	info, err := task.WaitForResult(ctx)
+	ref, err := taskResult(ctx, task)
 	if err != nil {
 		return fmt.Errorf("vm %s: %w", v.Name, err)
 	}
-	m := object.NewVirtualMachine(vc.client.Client, info.Result.(types.ManagedObjectReference))
+	m := object.NewVirtualMachine(vc.client.Client, ref)
 	vc.mu.Lock()
 	vc.vms[v.Name] = m
 	vc.mu.Unlock()

@@ -141,3 +141,24 @@ func TestVCenterStoresAreSized(t *testing.T) {
 	require.Len(t, dcs, 1)
 	assert.Equal(t, vcDatacenter, dcs[0].Name)
 }
+
+// A simulator stopped while its vCenter is still being filled stops cleanly
+// (the demo's short tests end during the fill).
+func TestVCenterStoppedWhileFilling(t *testing.T) {
+	for range 3 {
+		s, err := New(Options{VMs: 400, Seed: 3, OfflineShare: -1, Cloud: &CloudOptions{SecretsDir: t.TempDir()}})
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- s.Run(ctx) }()
+		<-s.Ready()
+		time.Sleep(300 * time.Millisecond)
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("the simulator did not stop within 30 s of its context")
+		}
+	}
+}

@@ -18,7 +18,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // testConfig is the defaults with fast sessions.
 func testConfig(mod ...func(*Config)) Config {
-	cfg := Config{}
+	// ffmpeg is a process of its own: beside other packages' tests on 2 cores
+	// it once took over 5 s (the default) for one keyframe.
+	cfg := Config{DecodeTimeout: 20 * time.Second}
 	for _, m := range mod {
 		m(&cfg)
 	}

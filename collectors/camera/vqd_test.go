@@ -81,7 +81,7 @@ func TestDecodeKeyframes(t *testing.T) {
 			max: 5 * time.Second, keyframes: 2, stallGap: time.Second, capture: true})
 		require.NoError(t, err)
 		require.Len(t, res.captured, 2)
-		imgs, err := decodeKeyframes(t.Context(), ffmpeg, res.codec, res.params, res.captured, 5*time.Second)
+		imgs, err := decodeKeyframes(t.Context(), ffmpeg, res.codec, res.params, res.captured, 20*time.Second)
 		require.NoError(t, err)
 		require.Len(t, imgs, 2)
 		assert.Equal(t, image.Rect(0, 0, 640, 360), imgs[0].Bounds())

@@ -207,10 +207,24 @@ func fixtureScenicDays() []sla.Day {
 	return ds
 }
 
+// fixtureCloudDays are the cloud's VMs running (R-A4, vm_running):
+//
+//	zwy-web-01 政务服务网: not running 10:00–11:00 on the 5th
+//	zwy-gjj-01 公积金: running all month
+func fixtureCloudDays() []sla.Day {
+	lab := func(vm, system string) map[string]string {
+		return mLabels("vm", vm, "district", "市本级", "system", system)
+	}
+	ds := mDays("vm_running", "zwy-web-01", lab("zwy-web-01", "政务服务网"), 1, 30,
+		map[int][]mDayOpt{5: {mBad(3600, mSpan(5, 10, 0, 0, 5, 11, 0, 0))}})
+	return append(ds, mDays("vm_running", "zwy-gjj-01", lab("zwy-gjj-01", "公积金"), 1, 30, nil)...)
+}
+
 // fixtureDays is the whole month in the ledger's canonical order.
 func fixtureDays() []sla.Day {
 	ds := append(append(fixtureAgentDays(), fixtureLinkDays()...), fixtureUsageDays()...)
 	ds = append(ds, fixtureScenicDays()...)
+	ds = append(ds, fixtureCloudDays()...)
 	ds = append(ds, sla.Day{SLI: "ups_online", Entity: "ups-1", Date: mDate(1), Tally: mGood(86400)})
 	slices.SortStableFunc(ds, func(a, b sla.Day) int {
 		return cmp.Or(cmp.Compare(a.SLI, b.SLI), cmp.Compare(a.Entity, b.Entity), cmp.Compare(a.Date, b.Date))

@@ -144,10 +144,11 @@ func summarize(x sla.IncidentRecord) IncidentSummary {
 
 func incidentID(id int64) string { return "#" + strconv.FormatInt(id, 10) }
 
-// availability is the service and device SLIs per system.
+// availability is the service, device and VM (R-A4: the cloud's VMs
+// running) SLIs per system.
 func (b *builder) availability() []GroupRate {
 	var out []GroupRate
-	for _, s := range b.slisOf("service", "device") {
+	for _, s := range b.slisOf("service", "device", "vm") {
 		for _, g := range groupRates(b.entities(s.Name), "system", noSystem, nil) {
 			g.Name = s.Title + " · " + g.Name
 			out = append(out, g)

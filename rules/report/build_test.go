@@ -38,6 +38,8 @@ func TestBuildSummary(t *testing.T) {
 		{"链路丢包率达标率", "无数据", Undetermined}, // no day at all
 		{"链路抖动达标率", "无数据", Undetermined},
 		{"链路误码率达标率", "无数据", Undetermined},
+		// two VMs all month, one not running for an hour: 5,180,400 ÷ 5,184,000 = 99.93055…% → 99.9305 %
+		{"云服务器运行率", "99.9305%", Met},
 		// the scenic lines, worked out in TestBuildScenic
 		{"摄像机在线率", "99.7915%", Met},
 		{"画面完好率", "99.9305%", Met},
@@ -58,9 +60,20 @@ func TestBuildSummary(t *testing.T) {
 			assert.Equal(t, w.verdict, l.Verdict)
 		})
 	}
-	assert.InDelta(t, 1460.0, r.Summary[12].Figure.V, 1e-9)
-	assert.InDelta(t, 6640.0, r.Summary[13].Figure.V, 1e-9)
+	assert.InDelta(t, 1460.0, r.Summary[13].Figure.V, 1e-9)
+	assert.InDelta(t, 6640.0, r.Summary[14].Figure.V, 1e-9)
 	assert.Equal(t, 1, r.Ignored, "ups_online is not configured")
+}
+
+// R-A4: the cloud's VMs running, per business system.
+func TestBuildAvailabilityPerSystem(t *testing.T) {
+	r := buildFixture(t)
+	rates := map[string]string{}
+	for _, g := range r.Incidents.Availability {
+		rates[g.Name] = g.Rate.text()
+	}
+	assert.Equal(t, "99.8611%", rates["云服务器运行率 · 政务服务网"], "2,588,400 ÷ 2,592,000")
+	assert.Equal(t, "100.0000%", rates["云服务器运行率 · 公积金"])
 }
 
 func TestBuildAgents(t *testing.T) {

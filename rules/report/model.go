@@ -152,7 +152,7 @@ type Breach struct {
 // IncidentSection is availability and incident statistics (R-A4). MTTA and
 // MTTR are over root incidents (not suppressed by an upstream fault).
 type IncidentSection struct {
-	Availability []GroupRate       // service and device SLIs per system
+	Availability []GroupRate       // service, device and VM-running SLIs per system
 	Total        int               // incidents fired in the month
 	Suppressed   int               // of which 因上级故障抑制 (SuppressedBy set)
 	BySeverity   []SeverityStats   // root incidents, in the order critical, major, minor, warning

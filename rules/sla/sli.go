@@ -39,7 +39,20 @@ func DefaultSLIs() []SLI {
 			Query: `swanwatch:link_jitter_seconds`, EntityLabel: "link", Good: "<= 0.020", Window: windowQuality, Target: 0.99},
 		{Name: "link_ber", Title: "链路误码率达标率", Requirement: "R-B1", Entity: "link",
 			Query: `swanwatch:link_ber:estimate`, EntityLabel: "link", Good: "<= 1e-7", Window: windowQuality, Target: 0.99},
-	}, scenicSLIs()...)
+	}, append(cloudSLIs(), scenicSLIs()...)...)
+}
+
+// cloudSLIs are the government cloud's availability (R-A4): each VM's power
+// state from its platform, with its business system from the inventory
+// (rules/packs/cloud.yml records it), which the monthly report gives per
+// system beside the configured service checks. A VM with no platform data
+// is 无数据, never up or down; 99.9 % is our default, to be set to the SLA
+// the provider submits.
+func cloudSLIs() []SLI {
+	return []SLI{
+		{Name: "vm_running", Title: "云服务器运行率", Requirement: "R-A4", Entity: "vm",
+			Query: `swanwatch:vm_running_by_vm`, EntityLabel: "vm", Good: "== 1", Window: windowUp, Target: 0.999},
+	}
 }
 
 // scenicSLIs are the Swan Lake scenic area's lines (R-C2, R-C3): each reads

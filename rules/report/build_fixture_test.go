@@ -211,13 +211,23 @@ func fixtureScenicDays() []sla.Day {
 //
 //	zwy-web-01 政务服务网: not running 10:00–11:00 on the 5th
 //	zwy-gjj-01 公积金: running all month
+//
+// and their agents (R-A1, agent_coverage): both have one all month; zwy-tmp-01
+// runs from the 21st without an agent.
 func fixtureCloudDays() []sla.Day {
 	lab := func(vm, system string) map[string]string {
 		return mLabels("vm", vm, "district", "市本级", "system", system)
 	}
 	ds := mDays("vm_running", "zwy-web-01", lab("zwy-web-01", "政务服务网"), 1, 30,
 		map[int][]mDayOpt{5: {mBad(3600, mSpan(5, 10, 0, 0, 5, 11, 0, 0))}})
-	return append(ds, mDays("vm_running", "zwy-gjj-01", lab("zwy-gjj-01", "公积金"), 1, 30, nil)...)
+	ds = append(ds, mDays("vm_running", "zwy-gjj-01", lab("zwy-gjj-01", "公积金"), 1, 30, nil)...)
+	ds = append(ds, mDays("agent_coverage", "zwy-web-01", mLabels("vm", "zwy-web-01"), 1, 30, nil)...)
+	ds = append(ds, mDays("agent_coverage", "zwy-gjj-01", mLabels("vm", "zwy-gjj-01"), 1, 30, nil)...)
+	for d := 21; d <= 30; d++ {
+		ds = append(ds, sla.Day{SLI: "agent_coverage", Entity: "zwy-tmp-01", Labels: mLabels("vm", "zwy-tmp-01"),
+			Date: mDate(d), Tally: sla.Tally{BadS: 86400}})
+	}
+	return ds
 }
 
 // fixtureDays is the whole month in the ledger's canonical order.

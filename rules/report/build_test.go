@@ -38,6 +38,8 @@ func TestBuildSummary(t *testing.T) {
 		{"链路丢包率达标率", "无数据", Undetermined}, // no day at all
 		{"链路抖动达标率", "无数据", Undetermined},
 		{"链路误码率达标率", "无数据", Undetermined},
+		// two VMs with an agent all month, one without for 10 days: 5,184,000 ÷ 6,048,000 = 85.7142…%
+		{"监控插件覆盖率", "85.7142%", Missed},
 		// two VMs all month, one not running for an hour: 5,180,400 ÷ 5,184,000 = 99.93055…% → 99.9305 %
 		{"云服务器运行率", "99.9305%", Met},
 		// the scenic lines, worked out in TestBuildScenic
@@ -60,8 +62,8 @@ func TestBuildSummary(t *testing.T) {
 			assert.Equal(t, w.verdict, l.Verdict)
 		})
 	}
-	assert.InDelta(t, 1460.0, r.Summary[13].Figure.V, 1e-9)
-	assert.InDelta(t, 6640.0, r.Summary[14].Figure.V, 1e-9)
+	assert.InDelta(t, 1460.0, r.Summary[14].Figure.V, 1e-9)
+	assert.InDelta(t, 6640.0, r.Summary[15].Figure.V, 1e-9)
 	assert.Equal(t, 1, r.Ignored, "ups_online is not configured")
 }
 

@@ -42,7 +42,8 @@ func DefaultSLIs() []SLI {
 	}, append(cloudSLIs(), scenicSLIs()...)...)
 }
 
-// cloudSLIs are the government cloud's availability (R-A4): each VM's power
+// cloudSLIs are the government cloud's agent coverage (R-A1) and
+// availability (R-A4): each VM's power
 // state from its platform, with its business system from the inventory
 // (rules/packs/cloud.yml records it), which the monthly report gives per
 // system beside the configured service checks. A VM with no platform data
@@ -50,6 +51,11 @@ func DefaultSLIs() []SLI {
 // the provider submits.
 func cloudSLIs() []SLI {
 	return []SLI{
+		// R-A1 asks for every cloud server's agent: a VM the platform runs
+		// with no agent target fails it here (agent_online counts only the
+		// agents there are).
+		{Name: "agent_coverage", Title: "监控插件覆盖率", Requirement: "R-A1", Entity: "vm_coverage",
+			Query: `swanwatch:vm_agent_installed_by_vm`, EntityLabel: "vm", Good: "== 1", Window: windowUp, Target: 1},
 		{Name: "vm_running", Title: "云服务器运行率", Requirement: "R-A4", Entity: "vm",
 			Query: `swanwatch:vm_running_by_vm`, EntityLabel: "vm", Good: "== 1", Window: windowUp, Target: 0.999},
 	}

@@ -33,8 +33,9 @@ var openRoutes = []string{
 	"POST /api/v1/jobs/{name}/runs", // nor can backup scripts: the job's token is the credential
 }
 
-// roleBelow is the role that must be refused with 403; viewer has none.
-var roleBelow = map[auth.Role]string{auth.RoleOperator: "viewer1", auth.RoleAdmin: "operator1"}
+// roleBelow is the role that must be refused with 403; supervisor has none.
+var roleBelow = map[auth.Role]string{auth.RoleViewer: "supervisor1", auth.RoleOperator: "viewer1",
+	auth.RoleAdmin: "operator1"}
 
 // TestRouteTable walks the one route table: without credentials every route
 // but the open ones answers 401, the role below the required one gets 403,
@@ -69,6 +70,8 @@ func TestRouteTable(t *testing.T) {
 		assert.True(t, slices.ContainsFunc(table, func(r route) bool { return r.pattern == "GET"+p[4:] }), p)
 	}
 	assert.Equal(t, http.StatusOK, call(t, srv, "GET", "/healthz", ""))
+	assert.Equal(t, http.StatusOK, call(t, srv, "GET", "/api/cloud/v1/openapi.yaml", "supervisor1"),
+		"the supervising authority's account opens the 一朵云 interface (and, above, nothing a viewer may)")
 	assert.Equal(t, http.StatusNotFound, call(t, srv, "GET", "/no/such/page", "viewer1"))
 }
 
@@ -98,8 +101,8 @@ func serveTable(t *testing.T) (*system, *httptest.Server) {
 	require.NoError(t, s.open())
 	t.Cleanup(s.close)
 	ctx := context.Background()
-	for user, role := range map[string]auth.Role{"viewer1": auth.RoleViewer, "operator1": auth.RoleOperator,
-		"admin1": auth.RoleAdmin} {
+	for user, role := range map[string]auth.Role{"supervisor1": auth.RoleSupervisor, "viewer1": auth.RoleViewer,
+		"operator1": auth.RoleOperator, "admin1": auth.RoleAdmin} {
 		require.NoError(t, s.auth.AddUser(ctx, user, role, testPassword))
 	}
 	srv := httptest.NewServer(s.handler())

@@ -189,7 +189,7 @@ func hypervisorSamples(ts time.Time) []collectors.Sample {
 		}
 		out = append(out,
 			hv("hypervisor_vm_info", 1, "vm", name, "host", host, "cluster", "c1", "uuid", "uuid-"+name,
-				"system", system, "dept", dept),
+				"vm_system", system, "vm_dept", dept),
 			hv("hypervisor_vm_running", running, "vm", name),
 			hv("hypervisor_vm_vcpus", vcpus, "vm", name),
 			hv("hypervisor_vm_memory_bytes", memGiB*gib, "vm", name))

@@ -78,7 +78,7 @@ func (a *API) infos(ctx context.Context, expr string, at time.Time) (map[string]
 		}
 		keep[vm] = s.Metric.String()
 		out[vm] = vmInfo{UUID: s.Metric.Get("uuid"), Host: s.Metric.Get("host"), Cluster: s.Metric.Get("cluster"),
-			System: s.Metric.Get("system"), Dept: s.Metric.Get("dept"), Platform: s.Metric.Get(labelInst)}
+			System: s.Metric.Get("vm_system"), Dept: s.Metric.Get("vm_dept"), Platform: s.Metric.Get(labelInst)}
 	}
 	return out, nil
 }

@@ -33,7 +33,7 @@ func TestSeriesAgainstLibvirtd(t *testing.T) {
 	// the test driver has no node memory stats: the active domains' memory stands in
 	assert.Equal(t, float64(12*gib), value(t, rec, `hypervisor_host_memory_used_bytes{`+h+`}`))
 
-	assert.Equal(t, 1.0, value(t, rec, `hypervisor_vm_info{dept="大数据局",`+h+`,system="门户网站",uuid="6b0c5a52-1d6e-4c1a-9a57-000000000001",vm="gov-web-01"}`))
+	assert.Equal(t, 1.0, value(t, rec, `hypervisor_vm_info{`+h+`,uuid="6b0c5a52-1d6e-4c1a-9a57-000000000001",vm="gov-web-01",vm_dept="大数据局",vm_system="门户网站"}`))
 	for vm, want := range map[string]float64{"gov-web-01": 1, "gov-db-01": 0, "park-nvr-01": 0} {
 		assert.Equal(t, want, value(t, rec, `hypervisor_vm_running{vm="`+vm+`"}`), vm)
 	}
@@ -48,7 +48,7 @@ func TestSeriesAgainstLibvirtd(t *testing.T) {
 	assert.Equal(t, float64(70*gib), value(t, rec, `hypervisor_datastore_free_bytes{datastore="vmstore"}`))
 
 	series := strings.Join(rec.Series(), "\n")
-	assert.Contains(t, series, `system="人口库"`, "system and dept from the title when there is no metadata")
+	assert.Contains(t, series, `vm_system="人口库"`, "system and dept from the title when there is no metadata")
 	assert.NotContains(t, series, "per_second", "no rate in the first round")
 	assert.NotContains(t, series, "cpu_usage_ratio", "no rate in the first round")
 	assert.NotContains(t, series, `memory_used_bytes{vm="park-nvr-01"}`)

@@ -65,7 +65,7 @@ func (d *Driver) hostCPUUsed(h hostInfo) (float64, bool) {
 
 func (d *Driver) emitVM(e *emitter, host string, dm *domain) {
 	e.put("hypervisor_vm_info", 1, "vm", dm.name, "host", host, "uuid", dm.uuid,
-		"system", dm.desc.system, "dept", dm.desc.dept)
+		"vm_system", dm.desc.system, "vm_dept", dm.desc.dept)
 	e.put("hypervisor_vm_running", b2f(dm.running()), "vm", dm.name)
 	e.put("hypervisor_vm_vcpus", float64(dm.vcpus), "vm", dm.name)
 	e.put("hypervisor_vm_memory_bytes", float64(dm.maxMemKiB)*1024, "vm", dm.name)

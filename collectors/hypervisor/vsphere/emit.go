@@ -116,7 +116,7 @@ func (r *round) emitVM(emit collectors.Emit, v *vm) {
 		hostName, cluster = h.name, r.inv.clusterOf(h)
 	}
 	emit("hypervisor_vm_info", 1, "vm", v.name, "host", hostName, "cluster", cluster, "uuid", v.uuid,
-		"system", r.system[v.ref], "dept", r.dept[v.ref])
+		"vm_system", r.system[v.ref], "vm_dept", r.dept[v.ref])
 	on := v.power == string(types.VirtualMachinePowerStatePoweredOn)
 	emit("hypervisor_vm_running", b2f(on), "vm", v.name)
 	emit("hypervisor_vm_vcpus", float64(v.vcpus), "vm", v.name)

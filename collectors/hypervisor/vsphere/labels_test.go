@@ -61,13 +61,13 @@ func TestSystemAndDept(t *testing.T) {
 		}
 		return ""
 	}
-	assert.Contains(t, info(v0), `system="社保系统"`)
-	assert.Contains(t, info(v0), `dept="人社局"`)
-	assert.NotContains(t, info(v1), `system=`)
+	assert.Contains(t, info(v0), `vm_system="社保系统"`)
+	assert.Contains(t, info(v0), `vm_dept="人社局"`)
+	assert.NotContains(t, info(v1), `vm_system=`)
 
 	d2, err := vc.open(t, testPassword, ParamSystemFrom, "folder", ParamDeptFrom, "tag:部门")
 	require.NoError(t, err)
 	rec, _ = collect(t, d2)
-	assert.Contains(t, info(v1), `system="医保局"`)
-	assert.NotContains(t, info(v0), `dept=`)
+	assert.Contains(t, info(v1), `vm_system="医保局"`)
+	assert.NotContains(t, info(v0), `vm_dept=`)
 }

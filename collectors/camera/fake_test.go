@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,11 +82,17 @@ func silentRTSP(t testing.TB) string {
 
 // closedRTSP is an address where nothing listens.
 func closedRTSP(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// A port bound but not listening refuses every connection, and stays
+	// ours until the test ends: a port merely closed again may be taken by
+	// another package's listener meanwhile (it was, once in CI: 3 of 1,000
+	// "refused" sessions met a peer that closed the connection).
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return "rtsp://" + addr + "/cam"
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	require.NoError(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
+	sa, err := syscall.Getsockname(fd)
+	require.NoError(t, err)
+	return fmt.Sprintf("rtsp://127.0.0.1:%d/cam", sa.(*syscall.SockaddrInet4).Port)
 }
 
 // unauthorizedRTSP answers every RTSP request with 401 and a digest challenge, as a camera does

@@ -108,7 +108,7 @@ func (vc *vcenter) build(ctx context.Context, e *estate) error {
 	}
 	if task, err := dc.Rename(ctx, vcDatacenter); err != nil {
 		return err
-	} else if err := task.Wait(ctx); err != nil {
+	} else if err := waitTask(ctx, task); err != nil {
 		return fmt.Errorf("rename the datacenter: %w", err)
 	}
 	f.SetDatacenter(dc)
@@ -196,15 +196,17 @@ func (vc *vcenter) addHost(ctx context.Context, cl *object.ClusterComputeResourc
 }
 
 // taskResult waits for a task that makes an object and returns the object.
-// A wait cut short by the simulator stopping (the demo ending while the
-// vCenter is still being filled) can end with neither a result nor an error.
+// A wait cut short (its bound, or the simulated vCenter going away) can end
+// with neither a result nor an error.
 func taskResult(ctx context.Context, task *object.Task) (types.ManagedObjectReference, error) {
-	info, err := task.WaitForResult(ctx)
+	wctx, cancel := taskWaitContext(ctx)
+	defer cancel()
+	info, err := task.WaitForResult(wctx)
 	if err != nil {
 		return types.ManagedObjectReference{}, err
 	}
 	if info == nil {
-		return types.ManagedObjectReference{}, fmt.Errorf("task ended without a result: %w", context.Cause(ctx))
+		return types.ManagedObjectReference{}, fmt.Errorf("task ended without a result: %w", context.Cause(wctx))
 	}
 	ref, ok := info.Result.(types.ManagedObjectReference)
 	if !ok {
@@ -237,7 +239,24 @@ func (vc *vcenter) place(ctx context.Context, pool *object.ResourcePool, vmFolde
 	if err != nil {
 		return err
 	}
-	return pt.Wait(ctx)
+	return waitTask(ctx, pt)
+}
+
+// taskWaitContext is the context a task is waited for with: never cut short by
+// the simulator stopping, only by a bound. A wait cancelled mid-flight makes
+// govmomi destroy its property filter while the simulator still serves the
+// filter's WaitForUpdatesEx, and vcsim v0.52.0 races on that (seen with -race
+// in PropertyCollector.apply against RemoveReference). The simulator's tasks
+// end in milliseconds; a stop is taken at the next step instead.
+func taskWaitContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// waitTask waits for a task that makes nothing (a rename, a power-on).
+func waitTask(ctx context.Context, task *object.Task) error {
+	wctx, cancel := taskWaitContext(ctx)
+	defer cancel()
+	return task.Wait(wctx)
 }
 
 // mount gives host the cluster's shared datastore (the same name on every

@@ -75,6 +75,9 @@ func Open(opts Options) (*Storage, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkUnlocked(opts.Dir); err != nil {
+		return nil, err
+	}
 	s := &Storage{log: opts.Logger, refs: newRefCache()}
 	if s.db, err = tsdb.Open(opts.Dir, opts.Logger, nil, s.tsdbOptions(opts), nil); err != nil {
 		return nil, fmt.Errorf("open tsdb %s: %w", opts.Dir, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -133,9 +134,13 @@ func applyOne(ctx context.Context, db *sql.DB, m migration) (err error) {
 	return nil
 }
 
-// migrations is the schema's history, oldest first. Times are INTEGER unix
-// milliseconds except audit_log.ts (unix nanoseconds, part of the hash chain).
-var migrations = []migration{
+// migrations is the schema's history, oldest first: the steps up to issue 12
+// here, later ones in a file per room (migrate_<room>.go) so that rooms built
+// at the same time do not edit one list. Times are INTEGER unix milliseconds
+// except audit_log.ts (unix nanoseconds, part of the hash chain).
+var migrations = slices.Concat(coreMigrations, authMigrations, auditMigrations, secopsMigrations)
+
+var coreMigrations = []migration{
 	{1, "users and sessions", `
 CREATE TABLE users (
 	id            INTEGER PRIMARY KEY,

@@ -182,3 +182,16 @@ func TestAuditLogAppendOnly(t *testing.T) {
 	require.NoError(t, db.SQL().QueryRow("SELECT count(*) FROM audit_log").Scan(&n))
 	assert.Equal(t, 1, n)
 }
+
+// The steps from every room's file make one history: versions strictly rising
+// and names unique, whatever order the rooms landed in.
+func TestMigrationsRise(t *testing.T) {
+	names := map[string]bool{}
+	for i, m := range migrations {
+		if i > 0 {
+			require.Greater(t, m.version, migrations[i-1].version, "step %q", m.name)
+		}
+		require.False(t, names[m.name], "step name %q twice", m.name)
+		names[m.name] = true
+	}
+}

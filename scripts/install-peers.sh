@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-peers.sh — installs the real third-party peers the tests run against:
-# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), Alertmanager, promtool, Chromium (+ CJK fonts),
+# node_exporter, VictoriaMetrics, net-snmp (snmpd, snmptrap), rsyslog and logger, Alertmanager, promtool, Chromium (+ CJK fonts),
 # GStreamer RTSP server, ffmpeg, pymodbus, libvirtd from Debian, VictoriaLogs (the Loki-protocol
 # receiver) with `go install`. Needs root for apt (or sudo). Idempotent: a peer
 # that is already there is not touched. Tests FAIL, never skip, without them.
@@ -43,6 +43,13 @@ done
 # session mode by the tests, never as the system daemon).
 [ -x /usr/sbin/libvirtd ] || apt_pkgs+=(libvirt-daemon)
 [ -x /usr/bin/virsh ] || apt_pkgs+=(libvirt-clients)
+# Logs: rsyslogd (run in the foreground by the tests, with its own config and ports) forwards over
+# UDP/TCP/TLS (gtls and ossl drivers) to the syslog receiver; `logger` (bsdutils) sends RFC 3164/5424.
+[ -x /usr/sbin/rsyslogd ] || apt_pkgs+=(rsyslog)
+[ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] || dpkg -s rsyslog-gnutls >/dev/null 2>&1 || apt_pkgs+=(rsyslog-gnutls)
+[ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_ossl.so ] || dpkg -s rsyslog-openssl >/dev/null 2>&1 || apt_pkgs+=(rsyslog-openssl)
+command -v logger >/dev/null || apt_pkgs+=(bsdutils)
+command -v openssl >/dev/null || apt_pkgs+=(openssl)
 
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

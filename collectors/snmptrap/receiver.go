@@ -25,6 +25,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/swanwatch/swanwatch/collectors/internal/srclimit"
 )
 
 // Receiver listens for traps. New binds the socket; Run serves it.
@@ -32,7 +34,7 @@ type Receiver struct {
 	opts     Options
 	conn     *net.UDPConn
 	dec      *decoder
-	limit    *limiter
+	limit    *srclimit.Limiter
 	profiles map[string]compiled
 	queue    chan Trap
 	informs  *informMemory
@@ -65,7 +67,7 @@ func New(opts Options) (*Receiver, error) {
 		o.Logger.Warn("snmp trap receive buffer not enlarged", "bytes", readBuffer, "err", err)
 	}
 	return &Receiver{opts: o, conn: conn, dec: dec, profiles: profiles,
-		limit: newLimiter(o.RatePerSource, o.Burst, o.MaxSources),
+		limit: srclimit.New(o.RatePerSource, o.Burst, o.MaxSources),
 		queue: make(chan Trap, o.QueueSize), informs: newInformMemory(informMemorySize, informMemoryTTL),
 		log: o.Logger, now: time.Now}, nil
 }
@@ -142,7 +144,7 @@ func (r *Receiver) receive() error {
 // waits: an answer is one non-blocking UDP write.
 func (r *Receiver) handle(pkt []byte, from netip.AddrPort) {
 	now, src := r.now(), from.Addr().Unmap()
-	ok, evicted := r.limit.allow(src, now)
+	ok, evicted := r.limit.Allow(src, now)
 	if evicted {
 		sourcesEvicted.Inc()
 	}

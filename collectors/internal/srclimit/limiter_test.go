@@ -1,4 +1,4 @@
-package snmptrap
+package srclimit
 
 import (
 	"net/netip"
@@ -41,13 +41,31 @@ func TestLimiter(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			l := newLimiter(2, 3, 2) // 2/s, burst 3, 2 sources
+			l := New(2, 3, 2) // 2/s, burst 3, 2 sources
 			for i, s := range tc.steps {
-				ok, ev := l.allow(s.addr, t0.Add(s.at))
+				ok, ev := l.Allow(s.addr, t0.Add(s.at))
 				assert.Equal(t, s.allowed, ok, "step %d allowed", i)
 				assert.Equal(t, s.evicted, ev, "step %d evicted", i)
 			}
-			assert.LessOrEqual(t, l.len(), 2)
+			assert.LessOrEqual(t, l.Len(), 2)
 		})
 	}
+}
+
+func TestTakeSaysHowLongUntilAToken(t *testing.T) {
+	a := netip.MustParseAddr("192.0.2.1")
+	t0 := time.Unix(1_800_000_000, 0)
+	l := New(4, 1, 10) // 4/s, burst 1
+	wait, _ := l.Take(a, t0)
+	assert.Zero(t, wait, "the burst is there at once")
+	wait, _ = l.Take(a, t0)
+	assert.Equal(t, 250*time.Millisecond, wait, "one token at 4/s is 250 ms away")
+	wait, _ = l.Take(a, t0.Add(100*time.Millisecond))
+	assert.InDelta(t, float64(150*time.Millisecond), float64(wait), float64(time.Microsecond), "waiting took nothing")
+	wait, _ = l.Take(a, t0.Add(250*time.Millisecond))
+	assert.Zero(t, wait)
+	stuck := New(0, 1, 10)
+	stuck.Take(a, t0)
+	wait, _ = stuck.Take(a, t0.Add(time.Hour))
+	assert.Greater(t, wait, 24*time.Hour, "a zero rate never refills")
 }

@@ -32,6 +32,10 @@ type Options struct {
 	// MaxFlapKeys bounds the ports (keys) whose changes flap rules count;
 	// 0: 20000. The stalest is forgotten first.
 	MaxFlapKeys int
+	// MaxBurstKeys bounds the keys (source addresses, target and source)
+	// whose events burst rules count; 0: 20000. The stalest is forgotten
+	// first, and counted.
+	MaxBurstKeys int
 }
 
 // Engine matches events against rules and keeps the alerts they raised.
@@ -44,8 +48,9 @@ type Engine struct {
 
 	mu     sync.Mutex
 	active map[activeKey]*active
-	flaps  map[activeKey]*flapState
-	capHit bool // a drop was logged; log again only after the bound recovered
+	flaps  windowTable // flap rules' keys (flap.go)
+	bursts windowTable // burst rules' keys (burst.go)
+	capHit bool        // a drop was logged; log again only after the bound recovered
 }
 
 type activeKey struct {
@@ -75,9 +80,14 @@ func New(rules []Rule, onAlerts func(context.Context, []alerting.Alert), opts Op
 		opts.Tick = 10 * time.Second
 	}
 	opts.MaxFlapKeys = cmp.Or(max(opts.MaxFlapKeys, 0), 20000)
+	opts.MaxBurstKeys = cmp.Or(max(opts.MaxBurstKeys, 0), 20000)
 	return &Engine{rules: rules, onAlerts: onAlerts, opts: opts, active: map[activeKey]*active{},
-		flaps: map[activeKey]*flapState{}}
+		flaps: newWindowTable(opts.MaxFlapKeys, "max_flap_keys"), bursts: newWindowTable(opts.MaxBurstKeys, "max_burst_keys")}
 }
+
+// busy reports whether k has an active alert: its window must stay, or the
+// alert would lose what keeps it up.
+func (e *Engine) busy(k activeKey) bool { return e.active[k] != nil }
 
 // AppendEvents implements collectors.EventSink; it never fails.
 func (e *Engine) AppendEvents(ctx context.Context, events []collectors.Event) error {
@@ -107,6 +117,12 @@ func (e *Engine) apply(i int, ev collectors.Event, out []alerting.Alert) []alert
 	if r.Flap != nil {
 		if r.Match.Matches(ev.Labels) {
 			out = e.flap(i, ev, out)
+		}
+		return out
+	}
+	if r.Burst != nil {
+		if r.Match.Matches(ev.Labels) && (r.Text == nil || r.Text.MatchString(ev.Text)) {
+			out = e.burst(i, ev, out)
 		}
 		return out
 	}

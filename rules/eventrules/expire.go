@@ -38,7 +38,8 @@ func (e *Engine) expire(ctx context.Context) {
 			out = append(out, res)
 		}
 	}
-	e.pruneFlaps(now)
+	e.flaps.prune(now, func(i int) time.Duration { return e.rules[i].Flap.Window }, e.busy)
+	e.bursts.prune(now, func(i int) time.Duration { return e.rules[i].Burst.Within }, e.busy)
 	e.deliver(ctx, out)
 }
 

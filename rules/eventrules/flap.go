@@ -21,7 +21,8 @@ import (
 //
 // Memory is bounded: per key the last state and the times of the last
 // Changes changes; at most Options.MaxFlapKeys keys, the stalest forgotten
-// first, and keys with no change for a window forgotten on every tick.
+// first, and keys with no change for a window forgotten on every tick
+// (window.go, shared with burst rules).
 // After a restart the open flap alerts come back through Restore (stable time
 // counting from the restart), and Replay feeds the recent events from the
 // event store back, so a port flapping across the restart is still counted.
@@ -68,25 +69,15 @@ func compileFlap(y ruleYAML, fail failFunc) *Flap {
 	return f
 }
 
-// flapState is one key's recent changes: a ring of the last Changes times.
-type flapState struct {
-	last  string
-	times []time.Time
-	next  int
-	seen  time.Time // last change
-}
-
-// change records ev's state and reports whether it changed, and whether the
-// changes within the window now reach the rule's count.
-func (s *flapState) change(f *Flap, state string, at time.Time) (changed, flapping bool) {
-	if state == s.last {
+// change records ev's state on a key's window and reports whether it
+// changed, and whether the changes within the window now reach the rule's
+// count. Two events in a row with the same state are one change.
+func (f *Flap) change(w *window, state string, at time.Time) (changed, flapping bool) {
+	if state == w.last {
 		return false, false
 	}
-	s.last, s.seen = state, at
-	s.times[s.next] = at
-	s.next = (s.next + 1) % len(s.times)
-	oldest := s.times[s.next] // the ring is full once every slot holds a change
-	return true, !oldest.IsZero() && at.Sub(oldest) < f.Window
+	w.last = state
+	return true, w.count(at, f.Changes, f.Window)
 }
 
 // flap applies a flap rule to one matching event. A change refreshes an
@@ -94,8 +85,7 @@ func (s *flapState) change(f *Flap, state string, at time.Time) (changed, flappi
 func (e *Engine) flap(i int, ev collectors.Event, out []alerting.Alert) []alerting.Alert {
 	r := &e.rules[i]
 	k := activeKey{i, keyOf(r, ev.Labels)}
-	st := e.flapOf(k, r.Flap)
-	changed, flapping := st.change(r.Flap, ev.Labels[r.Flap.State], e.at(ev))
+	changed, flapping := r.Flap.change(e.flaps.get(k, e.busy), ev.Labels[r.Flap.State], e.at(ev))
 	if !changed {
 		return out
 	}
@@ -109,46 +99,6 @@ func (e *Engine) flap(i int, ev collectors.Event, out []alerting.Alert) []alerti
 		}
 	}
 	return out
-}
-
-// flapOf returns a key's state, making room when the table is full.
-func (e *Engine) flapOf(k activeKey, f *Flap) *flapState {
-	if st := e.flaps[k]; st != nil {
-		return st
-	}
-	if len(e.flaps) >= e.opts.MaxFlapKeys {
-		e.forgetStalest()
-	}
-	st := &flapState{times: make([]time.Time, f.Changes)}
-	e.flaps[k] = st
-	return st
-}
-
-// forgetStalest drops the key whose last change is oldest and that has no
-// active alert. It scans the table, which only happens while it is full.
-func (e *Engine) forgetStalest() {
-	var oldest activeKey
-	var at time.Time
-	found := false
-	for k, st := range e.flaps {
-		if e.active[k] == nil && (!found || st.seen.Before(at)) {
-			oldest, at, found = k, st.seen, true
-		}
-	}
-	if found {
-		delete(e.flaps, oldest)
-		countDropped("max_flap_keys")
-	}
-}
-
-// pruneFlaps forgets keys whose last change is older than their window and
-// that have no active alert: their count is zero anyway.
-func (e *Engine) pruneFlaps(now time.Time) {
-	for k, st := range e.flaps {
-		if e.active[k] == nil && now.Sub(st.seen) >= e.rules[k.rule].Flap.Window {
-			delete(e.flaps, k)
-		}
-	}
 }
 
 // FlapQuery is what one flap rule counts: which events to read back for it,
@@ -180,7 +130,7 @@ func (e *Engine) Replay(q FlapQuery, events []collectors.Event) {
 	r := &e.rules[q.rule]
 	for _, ev := range events {
 		if r.Match.Matches(ev.Labels) {
-			e.flapOf(activeKey{q.rule, keyOf(r, ev.Labels)}, r.Flap).change(r.Flap, ev.Labels[r.Flap.State], e.at(ev))
+			r.Flap.change(e.flaps.get(activeKey{q.rule, keyOf(r, ev.Labels)}, e.busy), ev.Labels[r.Flap.State], e.at(ev))
 		}
 	}
 }

@@ -60,7 +60,7 @@ func TestFlappingPortPagesOnceAndResolvesWhenStable(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.False(t, got[0].Firing)
 	assert.Equal(t, last.Add(15*time.Minute), got[0].EndsAt)
-	assert.Empty(t, e.flaps, "the resolved port's counters are forgotten")
+	assert.Empty(t, e.flaps.m, "the resolved port's counters are forgotten")
 }
 
 // The trap and the poll that saw the same change count once; other ports and
@@ -95,8 +95,8 @@ func TestFlapKeysBounded(t *testing.T) {
 	for i := range 5 {
 		e.Handle(context.Background(), []collectors.Event{trap(t0.Add(time.Duration(i)*time.Second), "linkDown", "sw", "GE0/0/"+strconv.Itoa(i))})
 	}
-	require.Len(t, e.flaps, 3)
-	for k := range e.flaps {
+	require.Len(t, e.flaps.m, 3)
+	for k := range e.flaps.m {
 		assert.NotContains(t, []string{"sw\xffGE0/0/0\xff", "sw\xffGE0/0/1\xff"}, k.key, "the two oldest went")
 	}
 }

@@ -3,8 +3,10 @@ package eventrules
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +24,12 @@ func FuzzLoadRules(f *testing.F) {
 	f.Add([]byte("event_rules:\n  - alert: A\n    match: '{a=\"b\"}'\n    resolve_after: 1m\n    severity: x\n"))
 	f.Add([]byte("event_rules:\n  - alert: A\n    match: a=b\n    key: [a]\n    resolve_on: a=c\n    annotations: {s: '{{ $labels.a }}{{ $text }}'}\n"))
 	f.Add([]byte("event_rules:\n  - alert: F\n    match: '{a=~\"b|c\"}'\n    key: [a]\n    flap: {state: trap, changes: 2, window: 1m}\n    resolve_after: 2m\n"))
+	f.Add([]byte(burstRule))
+	f.Add([]byte("event_rules:\n  - alert: B\n    match: '{a=~\"b|c\"}'\n    key: [a]\n    burst: {count: 2, within: 1m}\n    resolve_after: 2m\n"))
+	security, err := packFS.ReadFile("packs/security.yml")
+	if err == nil {
+		f.Add(security)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rules, errs := Parse("fuzz.yml", b)
 		for _, err := range errs {
@@ -33,11 +41,17 @@ func FuzzLoadRules(f *testing.F) {
 			require.Nil(t, rules)
 			return
 		}
-		e := New(rules, nil, Options{MaxActive: 4, MaxFlapKeys: 2})
-		e.Handle(context.Background(), []collectors.Event{
+		e := New(rules, nil, Options{MaxActive: 4, MaxFlapKeys: 2, MaxBurstKeys: 2})
+		evs := []collectors.Event{
 			{Time: t0, Labels: map[string]string{"a": "b", "source": "snmp_trap", "trap": "linkDown"}, Text: "x"},
 			{Time: t0, Labels: map[string]string{"a": "c", "source": "snmp_trap", "trap": "linkUp"}},
-		})
+		}
+		for i := range 3 { // enough for a small burst, from more keys than the bound
+			evs = append(evs, collectors.Event{Time: t0.Add(time.Duration(i) * time.Second), Text: "deny",
+				Labels: map[string]string{"a": "b", "source": "syslog", "class": "fw_deny", "src_ip": strconv.Itoa(i % 3)}})
+		}
+		e.Handle(context.Background(), evs)
+		e.Handle(context.Background(), evs)
 		e.expire(context.Background())
 	})
 }

@@ -27,6 +27,7 @@ type Rule struct {
 	ResolveOn    alerting.Matchers // an event with the same key that resolves it
 	ResolveAfter time.Duration     // or: quiet time after which it resolves itself
 	Flap         *Flap             // set: counts state changes instead (flap.go)
+	Burst        *Burst            // set: raises on N matching events within a window (burst.go)
 	Labels       map[string]string // added to the alert; they win over event labels
 	Annotations  map[string]*template.Template
 
@@ -56,6 +57,7 @@ type ruleYAML struct {
 	Labels       at[map[string]string] `yaml:"labels"`
 	Annotations  at[map[string]string] `yaml:"annotations"`
 	Flap         at[*flapYAML]         `yaml:"flap"`
+	Burst        at[*burstYAML]        `yaml:"burst"`
 }
 
 type fileYAML struct {
@@ -65,7 +67,7 @@ type fileYAML struct {
 // defaultLines points fields that are absent at the rule's first line.
 func (y *ruleYAML) defaultLines(line int) {
 	for _, l := range []*int{&y.Alert.Line, &y.Match.Line, &y.Text.Line, &y.Key.Line,
-		&y.ResolveOn.Line, &y.ResolveAfter.Line, &y.Labels.Line, &y.Annotations.Line, &y.Flap.Line} {
+		&y.ResolveOn.Line, &y.ResolveAfter.Line, &y.Labels.Line, &y.Annotations.Line, &y.Flap.Line, &y.Burst.Line} {
 		if *l == 0 {
 			*l = line
 		}
@@ -87,6 +89,7 @@ func (y ruleYAML) compile(file string) (Rule, []error) {
 	r.Text = textRegexp(y.Text, fail)
 	r.ResolveAfter = duration(y.ResolveAfter, fail)
 	r.Flap = compileFlap(y, fail)
+	r.Burst = compileBurst(y, fail)
 	if r.ResolveOn == nil && r.ResolveAfter == 0 {
 		fail(y.Alert.Line, "alert %s: needs resolve_on or resolve_after, or it would never resolve", r.Alert)
 	}

@@ -36,5 +36,5 @@ func (e *Engine) ResolveGoneTargets(ctx context.Context, present func(kind, inst
 func stateRule(r *Rule, labels map[string]string) bool {
 	ev := maps.Clone(labels)
 	ev["source"], ev["state"] = "collector", "down"
-	return r.Flap == nil && r.Match.Matches(ev)
+	return r.Flap == nil && r.Burst == nil && r.Match.Matches(ev)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -16,8 +17,11 @@ import (
 // templatePrefix defines the variables Prometheus rule authors know, so
 // `{{ $labels.ifname }}` works here as it does in PromQL rule annotations.
 // $labels holds the event labels overridden by the alert labels, $text is
-// the event text and $time its time in Asia/Shanghai.
-const templatePrefix = `{{$labels := .Labels}}{{$text := .Text}}{{$time := .Time}}`
+// the event text and $time its time in Asia/Shanghai; $count and $window are
+// a burst rule's threshold ("100", "1分钟"), or a flap rule's changes and
+// window, so a text never disagrees with the rule (empty for other rules).
+const templatePrefix = `{{$labels := .Labels}}{{$text := .Text}}{{$time := .Time}}` +
+	`{{$count := .Count}}{{$window := .Window}}`
 
 // maxAnnotationBytes bounds one rendered annotation: event text comes from
 // the network and a template may repeat it.
@@ -28,6 +32,8 @@ type templateData struct {
 	Labels map[string]string
 	Text   string
 	Time   string
+	Count  string
+	Window string
 }
 
 // templates parses every annotation; a template that cannot render on an
@@ -53,6 +59,7 @@ func templates(v at[map[string]string], fail failFunc) map[string]*template.Temp
 func (r *Rule) render(labels map[string]string, text string, at time.Time) map[string]string {
 	out := make(map[string]string, len(r.Annotations))
 	data := templateData{Labels: labels, Text: text, Time: cst.FormatTime(at)}
+	data.Count, data.Window = r.threshold()
 	for name, t := range r.Annotations {
 		var sb strings.Builder
 		if err := t.Execute(&sb, data); err != nil {
@@ -77,3 +84,14 @@ func clipUTF8(s string, n int) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// threshold is what $count and $window show for r.
+func (r *Rule) threshold() (count, window string) {
+	switch {
+	case r.Burst != nil:
+		return strconv.Itoa(r.Burst.Count), windowText(r.Burst.Within)
+	case r.Flap != nil:
+		return strconv.Itoa(r.Flap.Changes), windowText(r.Flap.Window)
+	}
+	return "", ""
+}

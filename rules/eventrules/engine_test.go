@@ -115,7 +115,7 @@ func TestResolveAfterExpiry(t *testing.T) {
 	e.expire(ctx)
 	got = rec.all()
 	require.Len(t, got, 1)
-	assert.Equal(t, "SNMPAuthenticationFailure", got[0].Labels["alertname"])
+	assert.Equal(t, "AuthenticationFailureTrap", got[0].Labels["alertname"])
 	assert.Equal(t, t0.Add(time.Hour), got[0].EndsAt)
 	require.Len(t, e.Active(), 1, "a link down has no resolve_after: it waits for linkUp")
 	assert.Equal(t, "InterfaceDown", e.Active()[0].Labels["alertname"])

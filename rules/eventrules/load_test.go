@@ -34,11 +34,13 @@ func TestPackIsValid(t *testing.T) {
 		assert.Contains(t, r.Annotations, "description", r.Alert)
 	}
 	// packs/*.yml in name order: bmc, events (the network), jobs (one rule
-	// per requirement each, R-A9 and R-C1).
+	// per requirement each, R-A9 and R-C1), security (R-A12, docs/logs.md).
 	assert.Equal(t, []string{"ServerCriticalHardwareEvent",
-		"InterfaceDown", "DeviceRestarted", "SNMPAuthenticationFailure",
+		"InterfaceDown", "DeviceRestarted",
 		"InterfaceFlapping", "SnmpTargetUnreachable", "AgentOffline",
-		"JobFailed", "JobFailed", "JobTooLong", "JobTooLong", "JobMissed", "JobMissed"}, names)
+		"JobFailed", "JobFailed", "JobTooLong", "JobTooLong", "JobMissed", "JobMissed",
+		"FirewallDenyBurst", "BruteForceLogin", "IntrusionDetected", "IntrusionDetected",
+		"DeviceConfigChanged", "NewAdminAccount", "AuthenticationFailureTrap"}, names)
 	assert.Empty(t, CheckFile("packs/events.yml"), "the file on disk checks as the embedded copy loads")
 }
 

@@ -1,23 +1,23 @@
 // Package audit owns SwanWatch's security audit trail (审计日志): an append-only
-// table in the state database in which every row carries a SHA-256 hash over the
-// previous row's hash and its own fields, so an edited, removed or inserted row
-// breaks the chain and Verify reports it. It records every write request through
-// its HTTP middleware, the security events of package auth (failed logins,
-// lockouts, user and token changes) and serves the admin query API.
+// table in the state database in which every row carries a MAC over the previous
+// row's MAC and its own fields, so an edited, removed or inserted row breaks the
+// chain and Verify reports it. The MAC is HMAC-SM3 under a key file that is not
+// in the database (chain.go), so that someone who can write the database cannot
+// rebuild the chain after an edit; rows written before the key keep their
+// SHA-256 hashes and the keyed chain's first row (an anchor) records the last of
+// them. It records every write request through its HTTP middleware, the
+// security events of package auth (failed logins, lockouts, user and token
+// changes) and serves the audit administrator's query and export API.
 //
 // Rows are kept at least 180 days (MLPS level 3): the database refuses to delete
-// younger ones.
+// younger ones, and Prune records what it removed so the rest stays verifiable.
 package audit
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"log/slog"
 	"strings"
 	"sync"
@@ -27,6 +27,7 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/smcrypto"
 	"github.com/swanwatch/swanwatch/internal/statestore"
 )
 
@@ -56,17 +57,30 @@ type Log struct {
 	db  *sql.DB
 	log *slog.Logger
 	now func() time.Time
+	key smcrypto.Key // unset: the unkeyed SHA-256 chain (tests, a trail not yet keyed)
 	// mu serialises appends within the process; the IMMEDIATE transaction does
 	// the same across processes (the CLI and the server).
 	mu sync.Mutex
 }
 
+// Option configures a Log.
+type Option func(*Log)
+
+// WithKey keys the chain with HMAC-SM3 under k (smcrypto.LoadKeyFile of the
+// configuration's audit.key_file). The first append under a key starts the
+// keyed chain; from then on a Log without the key refuses to append.
+func WithKey(k smcrypto.Key) Option { return func(l *Log) { l.key = k } }
+
 // New returns a Log on db.
-func New(db *statestore.DB, logger *slog.Logger) *Log {
+func New(db *statestore.DB, logger *slog.Logger, opts ...Option) *Log {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Log{db: db.SQL(), log: logger, now: time.Now}
+	l := &Log{db: db.SQL(), log: logger, now: time.Now}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
 }
 
 var recordErrors = metrics.NewCounter(`swanwatch_audit_record_errors_total`)
@@ -97,17 +111,11 @@ func (l *Log) append(ctx context.Context, e Entry) (err error) {
 			err = errors.Join(err, tx.Rollback())
 		}
 	}()
-	var prev string
-	err = tx.QueryRowContext(ctx, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	last, err := readTail(ctx, tx)
+	if err != nil {
 		return err
 	}
-	ts := e.Time.UnixNano()
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (ts, username, role, action, object, remote_addr,
-		result, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ts, e.User, string(e.Role), e.Action, e.Object, e.RemoteAddr, e.Result, e.Detail, prev,
-		chainHash(prev, ts, e))
-	if err != nil {
+	if _, err = l.appendTx(ctx, tx, last, e); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -141,74 +149,4 @@ func (l *Log) AuthEvent(ctx context.Context, ev auth.Event) {
 	if err != nil {
 		l.log.Error("audit security event lost", "action", ev.Action, "user", ev.User, "err", err)
 	}
-}
-
-// ErrTampered is wrapped by Verify's error when the chain does not hold.
-var ErrTampered = errors.New("audit trail tampered")
-
-// chainHash is SHA-256 over the previous row's hash and this row's fields, each
-// length-prefixed so that no two different rows encode alike.
-func chainHash(prev string, ts int64, e Entry) string {
-	h := sha256.New()
-	for _, f := range []string{"swanwatch-audit-v1", prev} {
-		writeField(h, f)
-	}
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(ts))
-	h.Write(b[:])
-	for _, f := range []string{e.User, string(e.Role), e.Action, e.Object, e.RemoteAddr, e.Result, e.Detail} {
-		writeField(h, f)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func writeField(h hash.Hash, s string) {
-	var b [binary.MaxVarintLen64]byte
-	h.Write(b[:binary.PutUvarint(b[:], uint64(len(s)))])
-	h.Write([]byte(s))
-}
-
-// Verify walks the whole trail in order and checks that every row's hash covers
-// its fields and the row before it. The first row must start the chain. It
-// cannot see rows cut off the end; compare the count or the last hash with a
-// copy kept elsewhere (the event store) for that.
-func (l *Log) Verify(ctx context.Context) error {
-	err := l.verify(ctx)
-	result := "ok"
-	if err != nil {
-		result = "failed"
-	}
-	metrics.GetOrCreateCounter(fmt.Sprintf(`swanwatch_audit_verify_total{result=%q}`, result)).Inc()
-	return err
-}
-
-func (l *Log) verify(ctx context.Context) error {
-	rows, err := l.db.QueryContext(ctx, `SELECT id, ts, username, role, action, object, remote_addr, result,
-		detail, prev_hash, hash FROM audit_log ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("verify audit trail: %w", err)
-	}
-	defer rows.Close()
-	want := "" // the first row follows the empty hash
-	for rows.Next() {
-		var e Entry
-		var ts int64
-		var prev, sum string
-		if err := rows.Scan(&e.ID, &ts, &e.User, &e.Role, &e.Action, &e.Object, &e.RemoteAddr, &e.Result,
-			&e.Detail, &prev, &sum); err != nil {
-			return fmt.Errorf("verify audit trail: %w", err)
-		}
-		if prev != want {
-			return fmt.Errorf("%w: row %d does not follow the row before it (a row was removed or inserted)",
-				ErrTampered, e.ID)
-		}
-		if chainHash(prev, ts, e) != sum {
-			return fmt.Errorf("%w: row %d does not match its hash (the row was altered)", ErrTampered, e.ID)
-		}
-		want = sum
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("verify audit trail: %w", err)
-	}
-	return nil
 }

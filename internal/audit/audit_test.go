@@ -74,41 +74,66 @@ func TestConcurrentRecordsKeepChain(t *testing.T) {
 }
 
 // TestTamperDetected plays an attacker with write access to the file: it drops
-// the append-only triggers first, as it would have to.
+// the append-only triggers first, as it would have to. Each case runs on the
+// unkeyed SHA-256 chain and on the keyed one.
 func TestTamperDetected(t *testing.T) {
 	tests := []struct {
-		name, sql, want string
+		name, sql, want, wantKeyed string
 	}{
-		{"edited result", "UPDATE audit_log SET result = '403' WHERE id = 4", "row 4 does not match its hash"},
-		{"edited user", "UPDATE audit_log SET username = 'user9' WHERE id = 7", "row 7 does not match its hash"},
-		{"edited time", "UPDATE audit_log SET ts = ts + 1 WHERE id = 2", "row 2 does not match its hash"},
-		{"removed row", "DELETE FROM audit_log WHERE id = 5", "row 6 does not follow"},
-		{"removed first row", "DELETE FROM audit_log WHERE id = 1", "row 2 does not follow"},
-		{"rehashed row", `UPDATE audit_log SET detail = 'x', hash = 'beef' WHERE id = 3`, "row 3 does not match"},
+		{"edited result", "UPDATE audit_log SET result = '403' WHERE id = 4", "row 4 does not match its hash",
+			"row 4 does not match its MAC"},
+		{"edited user", "UPDATE audit_log SET username = 'user9' WHERE id = 7", "row 7 does not match its hash",
+			"row 7 does not match its MAC"},
+		{"edited time", "UPDATE audit_log SET ts = ts + 1 WHERE id = 2", "row 2 does not match its hash",
+			"row 2 does not match its MAC"},
+		{"removed row", "DELETE FROM audit_log WHERE id = 5", "row 6 does not follow", "row 6 does not follow"},
+		{"removed first row", "DELETE FROM audit_log WHERE id = 1", "row 2 is first but links to",
+			"row 2 is first but links to"},
+		{"rehashed row", `UPDATE audit_log SET detail = 'x', hash = 'beef' WHERE id = 3`, "row 3 does not match",
+			"row 3 does not match"},
 		{"inserted row", `INSERT INTO audit_log (id, ts, username, role, action, object, remote_addr, result,
-			detail, prev_hash, hash) SELECT 100, ts, username, role, action, object, remote_addr, result,
-			detail, prev_hash, hash FROM audit_log WHERE id = 3`, "row 100 does not follow"},
+			detail, prev_hash, hash, chain) SELECT 100, ts, username, role, action, object, remote_addr, result,
+			detail, prev_hash, hash, chain FROM audit_log WHERE id = 3`, "row 100 does not follow",
+			"row 100 does not follow"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db := openDB(t)
-			l := New(db, nil)
-			fill(t, l, 8)
-			require.NoError(t, l.Verify(context.Background()))
-			inserting := strings.HasPrefix(tt.sql, "INSERT")
-			if !inserting { // appending is allowed; changing or removing is not
+	for _, keyed := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s keyed=%v", tt.name, keyed), func(t *testing.T) {
+				db := openDB(t)
+				var opts []Option
+				if keyed {
+					opts = append(opts, WithKey(testKey(t)))
+				}
+				l := New(db, nil, opts...)
+				fill(t, l, 8)
+				require.NoError(t, l.Verify(context.Background()))
+				inserting := strings.HasPrefix(tt.sql, "INSERT")
+				if !inserting { // appending is allowed; changing or removing is not
+					_, err := db.SQL().Exec(tt.sql)
+					require.Error(t, err, "the triggers stop a casual edit")
+					dropTriggers(t, db)
+				}
 				_, err := db.SQL().Exec(tt.sql)
-				require.Error(t, err, "the triggers stop a casual edit")
-				_, err = db.SQL().Exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_retention")
 				require.NoError(t, err)
-			}
-			_, err := db.SQL().Exec(tt.sql)
-			require.NoError(t, err)
-			err = l.Verify(context.Background())
-			require.ErrorIs(t, err, ErrTampered)
-			assert.Contains(t, err.Error(), tt.want)
-		})
+				err = l.Verify(context.Background())
+				require.ErrorIs(t, err, ErrTampered)
+				want := tt.want
+				if keyed {
+					want = tt.wantKeyed
+				}
+				assert.Contains(t, err.Error(), want)
+				var te *TamperError
+				require.ErrorAs(t, err, &te)
+				assert.False(t, te.Time.IsZero(), "the broken row's time is reported")
+			})
+		}
 	}
+}
+
+func dropTriggers(t *testing.T, db *statestore.DB) {
+	t.Helper()
+	_, err := db.SQL().Exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_retention")
+	require.NoError(t, err)
 }
 
 func TestRecordBoundsFields(t *testing.T) {

@@ -154,7 +154,7 @@ func TestQueryAPI(t *testing.T) {
 		wantUsers         []string
 	}{
 		{"admin filters by user", "admin1", "?user=operator1&from=" + from, 200, []string{"operator1"}},
-		{"limit", "admin1", "?limit=1", 200, []string{"admin1"}},
+		{"limit", "admin1", "?limit=1&user=operator1", 200, []string{"operator1"}},
 		{"future window empty", "admin1", "?from=4102444800&to=4102448400", 200, nil},
 		{"operator refused", "operator1", "", 403, nil},
 		{"bad from", "admin1", "?from=yesterday", 400, nil},

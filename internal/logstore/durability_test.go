@@ -105,7 +105,7 @@ func TestReopenKeepsStreamsAndEvents(t *testing.T) {
 	got, err := s2.Query(ctx, Query{Start: now.Add(-time.Hour), End: now, Matchers: `{district="卢氏县"}`, Direction: Forward})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"插件离线", "插件恢复"}, texts(got))
-	streams, _, err := loadStreams(filepath.Join(dir, dayOf(now), streamsFile))
+	streams, _, err := loadStreams(filepath.Join(dir, dayOf(now), streamsFile), nil)
 	require.NoError(t, err)
 	assert.Len(t, streams, 3, "an existing label set keeps its id after reopen")
 	got, err = s2.Query(ctx, Query{Start: now.Add(-time.Hour), End: now})

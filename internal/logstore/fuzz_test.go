@@ -18,9 +18,10 @@ func FuzzReadRecords(f *testing.F) {
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := 0
-		err := readEvents(context.Background(), bytes.NewReader(b), func(int64, uint32, []byte) { n++ })
+		sc := &scanner{ctx: context.Background(), left: -1}
+		err := sc.read(bytes.NewReader(b), 0, func(position, uint32, []byte) { n++ })
 		if err != nil || n > len(b)/recHeader {
-			t.Fatalf("readEvents: %d events from %d bytes, err %v", n, len(b), err)
+			t.Fatalf("read: %d events from %d bytes, err %v", n, len(b), err)
 		}
 		rr := newRecordReader(bytes.NewReader(b))
 		for {

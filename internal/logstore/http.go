@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,6 +24,12 @@ type apiEvent struct {
 	Text   string            `json:"text"`
 }
 
+type apiPage struct {
+	Events  []apiEvent `json:"events"`
+	Next    string     `json:"next,omitempty"`
+	Partial string     `json:"partial,omitempty"`
+}
+
 type apiResponse struct {
 	Status    string `json:"status"`
 	Data      any    `json:"data,omitempty"`
@@ -29,12 +37,26 @@ type apiResponse struct {
 	Error     string `json:"error,omitempty"`
 }
 
-// Handler serves GET /api/v1/events?start=&end=&match=&q=&limit=&direction= in the
-// Prometheus API envelope. start and end are RFC 3339 or Unix seconds; times in the
-// answer are RFC 3339 in Asia/Shanghai. Authentication is the router's job.
-func (s *Store) Handler() http.Handler { return http.HandlerFunc(s.serveEvents) }
+// searchLabels are the API parameters that filter on one label each; a parameter
+// may repeat or list values separated by commas (severity=critical,major).
+var searchLabels = []string{"instance", "district", "severity", "source", "class"}
 
-func (s *Store) serveEvents(w http.ResponseWriter, r *http.Request) {
+// Handler is ServeEvents as an http.Handler.
+func (s *Store) Handler() http.Handler { return http.HandlerFunc(s.ServeEvents) }
+
+// ServeEvents serves GET /api/v1/events in the Prometheus API envelope:
+//
+//	start, end   RFC 3339 or Unix seconds (default: the last hour)
+//	instance, district, severity, source, class   label filters (one or several values)
+//	match        a label selector ({kind=~"agent|snmp"})
+//	q            case-insensitive substring of the text
+//	limit        1..10000 (default 1000); direction backward (default) or forward
+//	cursor       data.next of the previous page
+//
+// The answer is {events, next, partial}; times are RFC 3339 in Asia/Shanghai. Each
+// request is bounded (Options.MaxScanEvents, QueryTimeout). Authentication is the
+// router's job (viewer).
+func (s *Store) ServeEvents(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeJSON(w, http.StatusMethodNotAllowed, apiResponse{Status: "error", ErrorType: "bad_data", Error: "method not allowed"})
@@ -47,7 +69,7 @@ func (s *Store) serveEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiResponse{Status: "error", ErrorType: "bad_data", Error: err.Error()})
 		return
 	}
-	evs, err := s.Query(r.Context(), q)
+	res, err := s.Search(r.Context(), q)
 	var bq *BadQueryError
 	switch {
 	case errors.As(err, &bq):
@@ -56,14 +78,17 @@ func (s *Store) serveEvents(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("events query failed", "err", err)
 		writeJSON(w, http.StatusInternalServerError, apiResponse{Status: "error", ErrorType: "internal", Error: "query failed"})
 	default:
-		writeJSON(w, http.StatusOK, apiResponse{Status: "success", Data: map[string]any{"events": toAPI(evs)}})
+		writeJSON(w, http.StatusOK, apiResponse{Status: "success", Data: apiPage{Events: toAPI(res.Events), Next: res.Next, Partial: res.Partial}})
 	}
 }
 
 func (s *Store) parseParams(r *http.Request) (Query, error) {
 	v := r.URL.Query()
-	q := Query{Matchers: v.Get("match"), Text: v.Get("q")}
+	q := Query{Matchers: v.Get("match"), Text: v.Get("q"), Cursor: v.Get("cursor")}
 	var err error
+	if q.Labels, err = labelParams(v); err != nil {
+		return q, err
+	}
 	if q.End, err = parseTimeParam(v.Get("end"), s.opts.Now()); err != nil {
 		return q, fmt.Errorf("invalid end: %w", err)
 	}
@@ -86,6 +111,29 @@ func (s *Store) parseParams(r *http.Request) (Query, error) {
 		return q, errors.New("invalid direction: want backward or forward")
 	}
 	return q, nil
+}
+
+// labelParams collects the label filters of a request.
+func labelParams(v url.Values) (map[string][]string, error) {
+	out := map[string][]string{}
+	n := 0
+	for _, name := range searchLabels {
+		for _, raw := range v[name] {
+			if len(raw) > maxTextParam {
+				return nil, fmt.Errorf("%s longer than %d bytes", name, maxTextParam)
+			}
+			for val := range strings.SplitSeq(raw, ",") {
+				if val = strings.TrimSpace(val); val == "" {
+					continue
+				}
+				if n++; n > maxLabelValues {
+					return nil, fmt.Errorf("more than %d filter values", maxLabelValues)
+				}
+				out[name] = append(out[name], val)
+			}
+		}
+	}
+	return out, nil
 }
 
 // parseTimeParam accepts RFC 3339 or (fractional) Unix seconds, as Prometheus does.

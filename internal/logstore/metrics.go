@@ -5,12 +5,17 @@ import "github.com/VictoriaMetrics/metrics"
 // Own metrics of the log store. Label values are fixed sets (reason, kind), never a
 // target or a label value of an event, so the series count stays bounded.
 var (
-	eventsAppended = metrics.GetOrCreateCounter(`swanwatch_logstore_events_appended_total`)
-	bytesWritten   = metrics.GetOrCreateCounter(`swanwatch_logstore_written_bytes_total`)
-	diskBytes      = metrics.GetOrCreateGauge(`swanwatch_logstore_disk_bytes`, nil)
-	tornRecords    = metrics.GetOrCreateCounter(`swanwatch_logstore_torn_records_total`)
-	orphanEvents   = metrics.GetOrCreateCounter(`swanwatch_logstore_orphan_events_total`)
-	daysDeleted    = metrics.GetOrCreateCounter(`swanwatch_logstore_retention_deleted_days_total`)
+	eventsAppended  = metrics.GetOrCreateCounter(`swanwatch_logstore_events_appended_total`)
+	bytesWritten    = metrics.GetOrCreateCounter(`swanwatch_logstore_written_bytes_total`)
+	diskBytes       = metrics.GetOrCreateGauge(`swanwatch_logstore_disk_bytes`, nil)
+	tornRecords     = metrics.GetOrCreateCounter(`swanwatch_logstore_torn_records_total`)
+	orphanEvents    = metrics.GetOrCreateCounter(`swanwatch_logstore_orphan_events_total`)
+	daysDeletedAge  = metrics.GetOrCreateCounter(`swanwatch_logstore_days_deleted_total{reason="age"}`)
+	daysDeletedSize = metrics.GetOrCreateCounter(`swanwatch_logstore_days_deleted_total{reason="size"}`)
+	daysKept        = metrics.GetOrCreateGauge(`swanwatch_logstore_days`, nil)
+	daysCompacted   = metrics.GetOrCreateCounter(`swanwatch_logstore_days_compacted_total`)
+	compactFailed   = metrics.GetOrCreateCounter(`swanwatch_logstore_compaction_errors_total`)
+	blocksSkipped   = metrics.GetOrCreateCounter(`swanwatch_logstore_query_skipped_blocks_total`)
 
 	queriesTotal     = metrics.GetOrCreateCounter(`swanwatch_logstore_queries_total`)
 	queryBadData     = metrics.GetOrCreateCounter(`swanwatch_logstore_query_errors_total{kind="bad_data"}`)
@@ -29,6 +34,14 @@ var (
 	lokiSpoolBytes   = metrics.GetOrCreateGauge(`swanwatch_logstore_loki_spool_bytes`, nil)
 	lokiPendingBytes = metrics.GetOrCreateGauge(`swanwatch_logstore_loki_pending_bytes`, nil)
 )
+
+// queryPartial counts searches cut short by a bound: scan_budget or timeout.
+func queryPartial(reason string) *metrics.Counter {
+	if reason != "scan_budget" {
+		reason = "timeout"
+	}
+	return metrics.GetOrCreateCounter(`swanwatch_logstore_query_partial_total{reason="` + reason + `"}`)
+}
 
 // rejected counts events refused by Append, by reason.
 func rejected(reason string) *metrics.Counter {

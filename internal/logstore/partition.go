@@ -58,7 +58,13 @@ func openPartition(dir string) (*partition, error) {
 		return nil, fmt.Errorf("create partition: %w", err)
 	}
 	p := &partition{dir: dir, ids: map[string]uint32{}}
-	streams, sSize, err := loadStreams(filepath.Join(dir, streamsFile))
+	// A late event for a compressed day: the new label sets continue the day
+	// file's ids, so the day reads as one stream of records.
+	base, baseRef, err := compressedStreams(dir)
+	if err != nil {
+		return nil, err
+	}
+	streams, sSize, err := loadStreams(filepath.Join(dir, streamsFile), base)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +75,7 @@ func openPartition(dir string) (*partition, error) {
 	}
 	// Events may point past a torn index; new label sets must not reuse those ids,
 	// or a lost stream's events would surface under a stranger's labels.
-	maxRef = min(maxRef, int64(len(streams))+maxStreamGap) // only our writer makes CRC-valid ids
+	maxRef = min(max(maxRef, baseRef), int64(len(streams))+maxStreamGap) // only our writer makes CRC-valid ids
 	for int64(len(streams)) <= maxRef {
 		streams = append(streams, nil)
 	}
@@ -89,18 +95,40 @@ func openPartition(dir string) (*partition, error) {
 	return p, nil
 }
 
-// loadStreams reads a day's label index up to its first torn record.
-func loadStreams(path string) ([][]labelPair, int64, error) {
+// compressedStreams returns the label sets of the day's compressed part and the
+// highest stream id its events name (nil, -1 without one).
+func compressedStreams(dir string) ([][]labelPair, int64, error) {
+	z, err := openSWZ(filepath.Join(dir, swzName))
+	if err != nil || z == nil {
+		return nil, -1, err
+	}
+	defer z.close()
+	streams, err := z.streamsOf()
+	if err != nil {
+		return nil, -1, fmt.Errorf("read the day's compressed label index: %w", err)
+	}
+	return streams, z.maxRef(), nil
+}
+
+// loadStreams reads a day's label index up to its first torn record, after base
+// (the compressed part's label sets).
+func loadStreams(path string, base [][]labelPair) ([][]labelPair, int64, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0, nil
+		return base, 0, nil
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("open stream index: %w", err)
 	}
 	defer f.Close()
-	rr := newRecordReader(f)
-	var streams [][]labelPair
+	return loadStreamsFrom(f, base)
+}
+
+// loadStreamsFrom reads stream records after base and returns the label sets and
+// the length of the intact prefix read. A record read fails only on I/O.
+func loadStreamsFrom(r io.Reader, base [][]labelPair) ([][]labelPair, int64, error) {
+	rr := newRecordReader(r)
+	streams := base[:len(base):len(base)] // never write into the caller's array
 	for {
 		off := rr.Off
 		p, err := rr.Next()

@@ -2,13 +2,10 @@ package logstore
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -28,15 +25,31 @@ const (
 const (
 	DefaultLimit = 1000
 	MaxLimit     = 10000
+	// maxLabelValues bounds the values of all Labels filters together.
+	maxLabelValues = 64
 )
 
 // Query selects events with Start <= Time <= End.
 type Query struct {
 	Start, End time.Time
 	Matchers   string // selector, e.g. {district="义马市",kind=~"agent|snmp"}
-	Text       string // case-insensitive substring of the text
-	Limit      int    // default DefaultLimit, at most MaxLimit
-	Direction  Direction
+	// Labels keeps events whose label equals one of the listed values, for each
+	// listed label: {"severity": {"critical", "major"}, "district": {"义马市"}}.
+	Labels    map[string][]string
+	Text      string // case-insensitive substring of the text
+	Limit     int    // default DefaultLimit, at most MaxLimit
+	Direction Direction
+	Cursor    string // Result.Next of the previous page: continue after it
+}
+
+// Result is one page of a search.
+type Result struct {
+	Events []Event
+	// Next continues the search after this page ("" when the range is exhausted).
+	Next string
+	// Partial says why the page holds fewer than Limit events although the range
+	// is not exhausted: "scan_budget" or "timeout". Next continues from there.
+	Partial string
 }
 
 // BadQueryError is a query the caller got wrong (as opposed to a storage failure).
@@ -48,9 +61,18 @@ func (e *BadQueryError) Unwrap() error { return e.Err }
 // compiled is a validated query.
 type compiled struct {
 	Query
-	ms     []*Matcher
-	fold   *folder
-	lo, hi int64
+	ms        []*Matcher
+	sets      []labelSet
+	fold      *folder
+	lo, hi    int64
+	cur       position
+	hasCursor bool
+}
+
+// labelSet is one Labels filter.
+type labelSet struct {
+	name   string
+	values []string
 }
 
 func compile(q Query) (*compiled, error) {
@@ -71,49 +93,177 @@ func compile(q Query) (*compiled, error) {
 	if err != nil {
 		return bad(err)
 	}
-	c := &compiled{Query: q, ms: ms, fold: &folder{needle: []byte(strings.ToLower(q.Text))}, lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
+	sets, err := compileSets(q.Labels)
+	if err != nil {
+		return bad(err)
+	}
+	c := &compiled{Query: q, ms: ms, sets: sets, fold: &folder{needle: []byte(strings.ToLower(q.Text))},
+		lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
+	if q.Cursor != "" {
+		if c.cur, err = parseCursor(q.Cursor); err != nil {
+			return bad(err)
+		}
+		c.hasCursor = true
+		if q.Direction == Backward {
+			c.hi = min(c.hi, c.cur.ts)
+		} else {
+			c.lo = max(c.lo, c.cur.ts)
+		}
+	}
 	return c, nil
 }
 
+func compileSets(m map[string][]string) ([]labelSet, error) {
+	var sets []labelSet
+	n := 0
+	for name, values := range m {
+		if !validLabelName(name) {
+			return nil, fmt.Errorf("invalid label name %q", name)
+		}
+		if len(values) == 0 {
+			continue
+		}
+		n += len(values)
+		if n > maxLabelValues {
+			return nil, fmt.Errorf("more than %d label values", maxLabelValues)
+		}
+		for _, v := range values {
+			if len(v) > maxValueLen {
+				return nil, fmt.Errorf("label %s: value longer than %d bytes", name, maxValueLen)
+			}
+		}
+		sets = append(sets, labelSet{name: name, values: values})
+	}
+	slices.SortFunc(sets, func(a, b labelSet) int { return strings.Compare(a.name, b.name) })
+	return sets, nil
+}
+
+// matchSets reports whether a label set satisfies every Labels filter.
+func matchSets(sets []labelSet, ls []labelPair) bool {
+	for _, set := range sets {
+		v := ""
+		for _, l := range ls {
+			if l.Name == set.name {
+				v = l.Value
+				break
+			}
+		}
+		if !slices.Contains(set.values, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// inRange: within [Start, End] and after the cursor.
+func (c *compiled) inRange(p position) bool {
+	if p.ts < c.lo || p.ts > c.hi {
+		return false
+	}
+	if !c.hasCursor {
+		return true
+	}
+	if c.Direction == Backward {
+		return p.before(c.cur)
+	}
+	return c.cur.before(p)
+}
+
 // Query returns matching events, newest first unless Direction is Forward. Only the
-// day partitions that overlap [Start, End] are read.
+// day partitions that overlap [Start, End] are read. It has no scan budget: it is
+// for SwanWatch's own bounded windows (event rules); requests from the network go
+// through Search.
 func (s *Store) Query(ctx context.Context, q Query) ([]Event, error) {
+	res, err := s.count(s.search(ctx, q, -1))
+	return res.Events, err
+}
+
+// Search is Query for requests from the network: it reads at most
+// Options.MaxScanEvents records and runs at most Options.QueryTimeout, then
+// answers the days it finished with a cursor to go on (Result.Partial). A first
+// day that alone exceeds the bounds is a BadQueryError asking to narrow the search.
+func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, s.opts.QueryTimeout, errQueryTimeout)
+	defer cancel()
+	return s.count(s.search(ctx, q, s.opts.MaxScanEvents))
+}
+
+var (
+	errScanBudget   = errors.New("scan budget exhausted")
+	errQueryTimeout = errors.New("query time bound reached")
+)
+
+func (s *Store) count(res Result, err error) (Result, error) {
 	queriesTotal.Inc()
-	evs, err := s.query(ctx, q)
 	var bq *BadQueryError
 	switch {
 	case errors.As(err, &bq):
 		queryBadData.Inc()
 	case err != nil:
 		queryInternal.Inc()
+	case res.Partial != "":
+		queryPartial(res.Partial).Inc()
 	}
-	return evs, err
+	return res, err
 }
 
-func (s *Store) query(ctx context.Context, q Query) ([]Event, error) {
+func (s *Store) search(ctx context.Context, q Query, budget int64) (Result, error) {
 	c, err := compile(q)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	days, err := s.daysIn(c.Start, c.End)
+	days, err := s.daysIn(time.Unix(0, c.lo), time.Unix(0, c.hi))
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if c.Direction == Backward {
 		slices.Reverse(days)
 	}
-	var out []Event
-	for _, day := range days {
-		evs, err := s.queryDay(ctx, c, day)
+	sc := &scanner{ctx: ctx, left: budget}
+	var out []hit
+	var streams [][][]labelPair // per hit, the label sets of its day
+	for i, day := range days {
+		hs, dayStreams, err := s.queryDay(c, day, c.Limit-len(out), sc)
 		if err != nil {
-			return nil, fmt.Errorf("query day %s: %w", day, err)
+			if reason := stopReason(err); reason != "" {
+				return s.partial(c, toEventsAll(out, streams), day, i, reason, sc)
+			}
+			return Result{}, fmt.Errorf("query day %s: %w", day, err)
 		}
-		out = append(out, evs...)
+		for _, h := range hs {
+			out = append(out, h)
+			streams = append(streams, dayStreams)
+		}
 		if len(out) >= c.Limit {
-			return out[:c.Limit], nil
+			last := out[len(out)-1]
+			return Result{Events: toEventsAll(out, streams), Next: position{last.ts, last.off}.String()}, nil
 		}
 	}
-	return out, nil
+	return Result{Events: toEventsAll(out, streams)}, nil
+}
+
+func stopReason(err error) string {
+	switch {
+	case errors.Is(err, errScanBudget):
+		return "scan_budget"
+	case errors.Is(err, errQueryTimeout):
+		return "timeout"
+	}
+	return ""
+}
+
+// partial answers the days finished before a bound stopped the search in day.
+func (s *Store) partial(c *compiled, evs []Event, day string, done int, reason string, sc *scanner) (Result, error) {
+	if done == 0 {
+		return Result{}, &BadQueryError{Err: fmt.Errorf("search stopped in day %s after reading %d events (%s; bounds: %d events, %s): narrow the time range",
+			day, sc.scanned, reason, s.opts.MaxScanEvents, s.opts.QueryTimeout)}
+	}
+	start, _ := parseDay(day)
+	next := position{ts: start.AddDate(0, 0, 1).UnixNano() - 1, off: 1<<63 - 1} // all of day, newest first
+	if c.Direction == Forward {
+		next = position{ts: start.UnixNano(), off: -1}
+	}
+	return Result{Events: evs, Next: next.String(), Partial: reason}, nil
 }
 
 // daysIn lists the existing partitions overlapping [start, end], oldest first.
@@ -132,60 +282,12 @@ func (s *Store) daysIn(start, end time.Time) ([]string, error) {
 	return days, nil // ReadDir sorts by name, and the names sort by date
 }
 
-// daySnapshot is what a reader may see of a day: its label sets and, for a day open
-// for writing, the committed length (-1 reads to the first torn record).
-type daySnapshot struct {
-	path    string
-	streams [][]labelPair
-	limit   int64
-}
-
-func (s *Store) snapshot(day string) (daySnapshot, error) {
-	dir := filepath.Join(s.opts.Dir, day)
-	s.mu.Lock()
-	if p, ok := s.parts[day]; ok {
-		snap := daySnapshot{path: filepath.Join(dir, eventsFile), streams: p.streams[:len(p.streams):len(p.streams)], limit: p.size}
-		s.mu.Unlock()
-		return snap, nil
-	}
-	s.mu.Unlock()
-	streams, _, err := loadStreams(filepath.Join(dir, streamsFile))
-	return daySnapshot{path: filepath.Join(dir, eventsFile), streams: streams, limit: -1}, err
-}
-
-// queryDay returns one day's matches in the query's order, at most Limit of them.
-func (s *Store) queryDay(ctx context.Context, c *compiled, day string) ([]Event, error) {
-	snap, err := s.snapshot(day)
-	if err != nil {
-		return nil, err
-	}
-	want := wantStreams(c.ms, snap.streams)
-	if want == nil {
-		return nil, nil
-	}
-	var hits []hit
-	err = scanEvents(ctx, snap, func(ts int64, id uint32, text []byte) {
-		if int(id) >= len(want) || snap.streams[id] == nil {
-			orphanEvents.Inc() // its label set was lost to a crash
-			return
-		}
-		if want[id] && ts >= c.lo && ts <= c.hi && c.fold.contains(text) {
-			hits = append(hits, hit{ts: ts, id: id, text: string(text)})
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	sortHits(hits, c.Direction)
-	return toEvents(hits[:min(len(hits), c.Limit)], snap.streams), nil
-}
-
 // wantStreams marks the day's label sets that match; nil when none does.
-func wantStreams(ms []*Matcher, streams [][]labelPair) []bool {
+func wantStreams(c *compiled, streams [][]labelPair) []bool {
 	want := make([]bool, len(streams))
 	found := false
 	for i, ls := range streams {
-		want[i] = ls != nil && matchLabels(ms, ls)
+		want[i] = ls != nil && matchLabels(c.ms, ls) && matchSets(c.sets, ls)
 		found = found || want[i]
 	}
 	if !found {
@@ -194,30 +296,12 @@ func wantStreams(ms []*Matcher, streams [][]labelPair) []bool {
 	return want
 }
 
-func toEvents(hits []hit, streams [][]labelPair) []Event {
+func toEventsAll(hits []hit, streams [][][]labelPair) []Event {
 	out := make([]Event, len(hits))
 	for i, h := range hits {
-		out[i] = Event{Time: time.Unix(0, h.ts).In(shanghai), Labels: labelMap(streams[h.id]), Text: h.text}
+		out[i] = Event{Time: time.Unix(0, h.ts).In(shanghai), Labels: labelMap(streams[i][h.id]), Text: h.text}
 	}
 	return out
-}
-
-// hit is a match before it becomes an Event: labels are built only for the
-// events that survive the limit.
-type hit struct {
-	ts   int64
-	id   uint32
-	text string
-}
-
-// sortHits orders by time; a late event can sit anywhere in its day's file.
-func sortHits(hs []hit, dir Direction) {
-	slices.SortStableFunc(hs, func(a, b hit) int {
-		if dir == Forward {
-			return cmp.Compare(a.ts, b.ts)
-		}
-		return cmp.Compare(b.ts, a.ts)
-	})
 }
 
 // folder searches case-insensitively, lower-casing each text into a reused buffer.
@@ -246,42 +330,4 @@ func (f *folder) contains(text []byte) bool {
 		i += n
 	}
 	return bytes.Contains(f.buf, f.needle)
-}
-
-// scanEvents calls fn for every intact record of a day, stopping at a torn one.
-func scanEvents(ctx context.Context, snap daySnapshot, fn func(ts int64, id uint32, text []byte)) error {
-	f, err := os.Open(snap.path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if snap.limit >= 0 {
-		r = io.LimitReader(f, snap.limit)
-	}
-	return readEvents(ctx, r, fn)
-}
-
-func readEvents(ctx context.Context, r io.Reader, fn func(ts int64, id uint32, text []byte)) error {
-	rr := newRecordReader(r)
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		p, err := rr.Next()
-		if err == io.EOF {
-			queryScanned.Add(n)
-			return nil
-		}
-		ts, id, text, derr := decodeEvent(p)
-		if err != nil || derr != nil {
-			tornRecords.Inc()
-			queryScanned.Add(n)
-			return nil
-		}
-		fn(ts, id, text)
-	}
 }

@@ -7,6 +7,11 @@
 //
 // Durability: Append returns after the day's files were written and fsynced (one
 // fsync per file touched per call, so callers batch for throughput).
+//
+// Disk: a closed day is compressed into one file of zstd blocks (swz.go) that a
+// query reads block by block, skipping blocks outside its time range; the store is
+// bounded in days (Retention) and in bytes (MaxBytes), the oldest day going first.
+// Search serves requests from the network within a scan budget and a time bound.
 package logstore
 
 import (
@@ -33,16 +38,30 @@ type Options struct {
 	// AllowShortRetention permits Retention below 180 days (tests only: the contract
 	// requires six months).
 	AllowShortRetention bool
-	Logger              *slog.Logger
-	Loki                *LokiOptions // nil: no push
-	Now                 func() time.Time
+	// MaxBytes bounds the day partitions on disk (0: no bound). Over it, the oldest
+	// days are deleted, never the current one; a bound that cuts below Retention is
+	// logged as a warning at each deletion (R-A7 wants 180 days: size the disk).
+	MaxBytes int64
+	// MaxScanEvents and QueryTimeout bound one Search (a request from the network).
+	MaxScanEvents int64         // default DefaultMaxScanEvents
+	QueryTimeout  time.Duration // default DefaultQueryTimeout
+	Logger        *slog.Logger
+	Loki          *LokiOptions // nil: no push
+	Now           func() time.Time
 }
+
+// Defaults of the per-search bounds: about what one core reads in a few seconds.
+const (
+	DefaultMaxScanEvents = 50_000_000
+	DefaultQueryTimeout  = 20 * time.Second
+)
 
 // Store is the embedded event store. It is safe for concurrent use.
 type Store struct {
 	opts   Options
 	log    *slog.Logger
 	mu     sync.Mutex
+	maint  sync.Mutex            // one compaction or sweep at a time
 	parts  map[string]*partition // days open for appending
 	closed bool
 	pusher *pusher // nil without Loki
@@ -55,6 +74,9 @@ func Open(opts Options) (*Store, error) {
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create log store dir: %w", err)
+	}
+	if err := recoverDays(opts.Dir, opts.Logger); err != nil {
+		return nil, fmt.Errorf("log store: recover an interrupted day compaction: %w", err)
 	}
 	s := &Store{opts: opts, log: opts.Logger, parts: map[string]*partition{}}
 	if opts.Loki != nil {
@@ -80,6 +102,15 @@ func (o *Options) defaults() error {
 	}
 	if o.Retention <= 0 {
 		return fmt.Errorf("log store: retention %s must be positive", o.Retention)
+	}
+	if o.MaxBytes < 0 || o.MaxScanEvents < 0 || o.QueryTimeout < 0 {
+		return errors.New("log store: max_bytes, max_scan_events and query_timeout must not be negative")
+	}
+	if o.MaxScanEvents == 0 {
+		o.MaxScanEvents = DefaultMaxScanEvents
+	}
+	if o.QueryTimeout == 0 {
+		o.QueryTimeout = DefaultQueryTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

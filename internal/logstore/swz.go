@@ -1,0 +1,270 @@
+package logstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// A closed day is one file, day.swz, written once by compaction:
+//
+//	magic | stream blocks | event blocks | index | footer
+//
+// Each block is an independent zstd frame holding about blockRaw bytes of the day's
+// framed records exactly as they were in streams.log and events.log, so a record's
+// offset in the day's uncompressed record stream (a cursor's position) is the same
+// before and after compaction. The index lists every block with its place in that
+// stream and, for event blocks, the lowest and highest event time, so a query for
+// part of a day decompresses only the blocks that can hold its events. The footer
+// (index offset, length, CRC-32C, magic) is written last: a file without a valid
+// footer is never renamed into place.
+const (
+	swzName   = "day.swz"
+	swzMagic  = "SWLOGZ01"
+	footerLen = 8 + 4 + 4 + len(swzMagic)
+	blockRaw  = 1 << 20
+	// maxBlockRaw bounds what a corrupt index can make a reader allocate.
+	maxBlockRaw = 4 * blockRaw
+)
+
+var (
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
+	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxBlockRaw))
+)
+
+// block is one zstd frame of a day file.
+type block struct {
+	off, clen      int64 // compressed bytes in the file
+	rawOff, rawLen int64 // uncompressed place in the day's record stream
+	minTs, maxTs   int64 // event blocks only
+	count          int64 // records in the block
+	maxRef         int64 // highest stream id an event of the block names (-1: none)
+}
+
+type dayIndex struct {
+	streams, events []block
+}
+
+// rawEnd is where the next record of a section would start.
+func rawEnd(bs []block) int64 {
+	if len(bs) == 0 {
+		return 0
+	}
+	b := bs[len(bs)-1]
+	return b.rawOff + b.rawLen
+}
+
+func encodeIndex(ix dayIndex) []byte {
+	var p []byte
+	for _, bs := range [][]block{ix.streams, ix.events} {
+		p = binary.AppendUvarint(p, uint64(len(bs)))
+		for _, b := range bs {
+			for _, v := range []int64{b.off, b.clen, b.rawOff, b.rawLen, b.count} {
+				p = binary.AppendUvarint(p, uint64(v))
+			}
+			for _, v := range []int64{b.minTs, b.maxTs, b.maxRef} {
+				p = binary.AppendVarint(p, v)
+			}
+		}
+	}
+	return p
+}
+
+func decodeIndex(p []byte, fileSize int64) (dayIndex, error) {
+	d := decoder{b: p}
+	var ix dayIndex
+	for _, dst := range []*[]block{&ix.streams, &ix.events} {
+		n := d.uvarint()
+		if d.err == nil && n > uint64(len(d.b)) { // every block takes bytes
+			d.err = errShort
+		}
+		for range n {
+			var b block
+			for _, v := range []*int64{&b.off, &b.clen, &b.rawOff, &b.rawLen, &b.count} {
+				*v = int64(min(d.uvarint(), 1<<62))
+			}
+			b.minTs, b.maxTs, b.maxRef = d.varint(), d.varint(), d.varint()
+			if d.err == nil && (b.off+b.clen > fileSize || b.rawLen > maxBlockRaw || b.rawOff != rawEnd(*dst)) {
+				d.err = errors.New("block outside the file or out of order")
+			}
+			if d.err != nil {
+				return dayIndex{}, d.err
+			}
+			*dst = append(*dst, b)
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errors.New("trailing bytes")
+	}
+	return ix, d.err
+}
+
+// swzWriter writes a day file. Its caller fsyncs and renames it (see compact.go).
+type swzWriter struct {
+	f   *os.File
+	off int64
+	ix  dayIndex
+	buf []byte
+}
+
+func createSWZ(path string) (*swzWriter, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	w := &swzWriter{f: f}
+	return w, w.write([]byte(swzMagic))
+}
+
+func (w *swzWriter) write(b []byte) error {
+	n, err := w.f.Write(b)
+	w.off += int64(n)
+	return err
+}
+
+// addBlock compresses raw (whole framed records) and appends it to section.
+func (w *swzWriter) addBlock(section *[]block, raw []byte, b block) error {
+	w.buf = zenc.EncodeAll(raw, w.buf[:0])
+	b.off, b.clen, b.rawOff, b.rawLen = w.off, int64(len(w.buf)), rawEnd(*section), int64(len(raw))
+	*section = append(*section, b)
+	return w.write(w.buf)
+}
+
+// copyBlock appends a block of another day file unchanged (no recompression).
+func (w *swzWriter) copyBlock(section *[]block, src *swzFile, b block) error {
+	buf := make([]byte, b.clen)
+	if _, err := src.f.ReadAt(buf, b.off); err != nil {
+		return fmt.Errorf("read block: %w", err)
+	}
+	b.off, b.rawOff = w.off, rawEnd(*section)
+	*section = append(*section, b)
+	return w.write(buf)
+}
+
+// finish writes the index and the footer, fsyncs and closes the file.
+func (w *swzWriter) finish() error {
+	p := encodeIndex(w.ix)
+	var foot [footerLen]byte
+	binary.LittleEndian.PutUint64(foot[:8], uint64(w.off))
+	binary.LittleEndian.PutUint32(foot[8:12], uint32(len(p)))
+	binary.LittleEndian.PutUint32(foot[12:16], crc32.Checksum(p, crcTable))
+	copy(foot[16:], swzMagic)
+	err := errors.Join(w.write(p), w.write(foot[:]))
+	if err == nil {
+		err = w.f.Sync()
+	}
+	return errors.Join(err, w.f.Close())
+}
+
+func (w *swzWriter) abort() { _ = w.f.Close(); _ = os.Remove(w.f.Name()) }
+
+// swzFile is an open day file.
+type swzFile struct {
+	f  *os.File
+	ix dayIndex
+}
+
+// openSWZ opens a day file; (nil, nil) when the day has none.
+func openSWZ(path string) (*swzFile, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	z, err := readSWZ(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return z, nil
+}
+
+func readSWZ(f *os.File) (*swzFile, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	if size < int64(len(swzMagic)+footerLen) {
+		return nil, errors.New("day file too short")
+	}
+	var foot [footerLen]byte
+	if _, err := f.ReadAt(foot[:], size-int64(footerLen)); err != nil {
+		return nil, err
+	}
+	ixOff, ixLen := int64(binary.LittleEndian.Uint64(foot[:8])), int64(binary.LittleEndian.Uint32(foot[8:12]))
+	if string(foot[16:]) != swzMagic || ixOff < int64(len(swzMagic)) || ixOff+ixLen != size-int64(footerLen) {
+		return nil, errors.New("day file footer is damaged")
+	}
+	p := make([]byte, ixLen)
+	if _, err := f.ReadAt(p, ixOff); err != nil {
+		return nil, err
+	}
+	if crc32.Checksum(p, crcTable) != binary.LittleEndian.Uint32(foot[12:16]) {
+		return nil, errors.New("day file index fails its checksum")
+	}
+	ix, err := decodeIndex(p, ixOff)
+	if err != nil {
+		return nil, fmt.Errorf("day file index: %w", err)
+	}
+	return &swzFile{f: f, ix: ix}, nil
+}
+
+func (z *swzFile) close() error {
+	if z == nil {
+		return nil
+	}
+	return z.f.Close()
+}
+
+// readBlock returns a block's uncompressed records in dst's storage.
+func (z *swzFile) readBlock(b block, dst []byte) ([]byte, error) {
+	comp := make([]byte, b.clen)
+	if _, err := z.f.ReadAt(comp, b.off); err != nil {
+		return nil, fmt.Errorf("read block at %d: %w", b.off, err)
+	}
+	out, err := zdec.DecodeAll(comp, dst[:0])
+	if err == nil && int64(len(out)) != b.rawLen {
+		err = fmt.Errorf("block at %d holds %d bytes, the index says %d", b.off, len(out), b.rawLen)
+	}
+	return out, err
+}
+
+// sectionReader reads a section's records as one stream, block after block.
+func (z *swzFile) sectionReader(bs []block) io.Reader {
+	return &sectionReader{z: z, bs: bs}
+}
+
+type sectionReader struct {
+	z   *swzFile
+	bs  []block
+	cur bytes.Reader
+	buf []byte
+	err error
+}
+
+func (r *sectionReader) Read(p []byte) (int, error) {
+	for r.cur.Len() == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if len(r.bs) == 0 {
+			return 0, io.EOF
+		}
+		r.buf, r.err = r.z.readBlock(r.bs[0], r.buf)
+		r.bs = r.bs[1:]
+		if r.err != nil {
+			return 0, r.err
+		}
+		r.cur.Reset(r.buf)
+	}
+	return r.cur.Read(p)
+}

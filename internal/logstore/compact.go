@@ -104,7 +104,9 @@ func (s *Store) compactDay(day string) error {
 		return err
 	}
 	if err := s.swapLocked(day, dir, tmp, old, before); err != nil {
-		_ = os.RemoveAll(tmp)
+		if _, serr := os.Stat(dir); serr == nil { // else Open's recovery needs tmp
+			_ = os.RemoveAll(tmp)
+		}
 		return err
 	}
 	daysCompacted.Inc()
@@ -127,27 +129,30 @@ func (s *Store) swapLocked(day, dir, tmp, old string, before [2]int64) error {
 		_ = p.close()
 		delete(s.parts, day)
 	}
-	if compactCrash != nil {
-		if err := compactCrash("before swap"); err != nil {
-			return err
-		}
-	}
+	crashPoint("before swap")
 	if err := os.Rename(dir, old); err != nil {
 		return fmt.Errorf("swap day: %w", err)
 	}
-	if compactCrash != nil {
-		if err := compactCrash("between renames"); err != nil {
-			return err
-		}
-	}
+	crashPoint("between renames")
 	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("swap day (the old day is kept as %s and restored at start): %w", filepath.Base(old), err)
+		if rerr := os.Rename(old, dir); rerr != nil {
+			return fmt.Errorf("swap day: %w; the old day stays as %s and is put back at the next start: %w", err, filepath.Base(old), rerr)
+		}
+		return fmt.Errorf("swap day: %w", err)
 	}
+	crashPoint("after swap")
 	return syncDir(s.opts.Dir)
 }
 
-// compactCrash, set by tests, fails the swap at a named step to simulate a crash.
-var compactCrash func(step string) error
+// compactCrash, set by a test's child process, kills the process at a named step
+// of compaction: the crash test then opens the store the child left behind.
+var compactCrash func(step string)
+
+func crashPoint(step string) {
+	if compactCrash != nil {
+		compactCrash(step)
+	}
+}
 
 // compactDir writes dst/day.swz from the day in src: the blocks of its existing day
 // file unchanged, then the intact records of its streams.log and events.log.

@@ -1,6 +1,7 @@
 package logstore
 
 import (
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -9,7 +10,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if step := os.Getenv(crashChildEnv); step != "" {
+		os.Exit(crashChild(step, os.Getenv(crashDirEnv)))
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // clock is a settable Now for retention and partition tests.
 type clock struct {

@@ -28,10 +28,14 @@ const (
 	swzName   = "day.swz"
 	swzMagic  = "SWLOGZ01"
 	footerLen = 8 + 4 + 4 + len(swzMagic)
-	blockRaw  = 1 << 20
 	// maxBlockRaw bounds what a corrupt index can make a reader allocate.
-	maxBlockRaw = 4 * blockRaw
+	maxBlockRaw = 4 << 20
 )
+
+// blockRaw is the uncompressed size of a block: large enough for zstd to find the
+// repetition of syslog lines, small enough that a query for an hour of a day
+// decompresses little more than that hour. A variable for tests.
+var blockRaw = 1 << 20
 
 var (
 	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
@@ -133,7 +137,9 @@ func (w *swzWriter) addBlock(section *[]block, raw []byte, b block) error {
 	w.buf = zenc.EncodeAll(raw, w.buf[:0])
 	b.off, b.clen, b.rawOff, b.rawLen = w.off, int64(len(w.buf)), rawEnd(*section), int64(len(raw))
 	*section = append(*section, b)
-	return w.write(w.buf)
+	err := w.write(w.buf)
+	crashPoint("block written")
+	return err
 }
 
 // copyBlock appends a block of another day file unchanged (no recompression).

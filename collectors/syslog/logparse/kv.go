@@ -37,8 +37,11 @@ func cleanKey(key string) string {
 			key = key[:i]
 		}
 	}
-	if i := strings.LastIndexAny(key, " (:"); i >= 0 {
-		key = key[i+1:]
+	for i := len(key) - 1; i >= 0; i-- { // after the last ' ', '(' or ':'
+		if c := key[i]; c == ' ' || c == '(' || c == ':' {
+			key = key[i+1:]
+			break
+		}
 	}
 	return strings.TrimLeft(key, "-")
 }

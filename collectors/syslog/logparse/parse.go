@@ -48,7 +48,8 @@ func appName(a string) string {
 // occurs looks for a literal wherever the receiver may have put it: a device
 // tag such as %%01SHELL/5/CMDRECORD lands in App or stays in the text.
 func occurs(m *Message, lit string) bool {
-	return strings.Contains(m.Text, lit) || strings.Contains(m.App, lit) || strings.Contains(m.MsgID, lit)
+	return strings.Contains(m.Text, lit) ||
+		(m.App != "" && strings.Contains(m.App, lit)) || (m.MsgID != "" && strings.Contains(m.MsgID, lit))
 }
 
 func (f *family) admits(app string, m *Message) bool {

@@ -57,7 +57,8 @@ func (l *Log) Query(ctx context.Context, f Filter) ([]Entry, error) {
 }
 
 // QueryHandler serves GET /api/v1/audit?from=&to=&user=&limit= (times as RFC
-// 3339 or unix seconds, like the Prometheus API; default the last 24 hours).
+// 3339 or unix seconds, like the Prometheus API, or a date; default the last
+// 24 hours).
 // Mount it for the audit administrator; each query is recorded in the trail.
 func (l *Log) QueryHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -115,10 +116,26 @@ func parseFilter(get func(string) string, now time.Time) (Filter, error) {
 	return f, nil
 }
 
-// parseTime accepts RFC 3339 or unix seconds with an optional fraction, within
-// the range a unix-nanosecond column can hold.
+// ParseWindow reads a [from, to) window as the command line gives it; an
+// empty to is now.
+func ParseWindow(from, to string) (time.Time, time.Time, error) {
+	if from == "" {
+		return time.Time{}, time.Time{}, errors.New("from 不能为空")
+	}
+	f, err := parseFilter(func(k string) string {
+		return map[string]string{"from": from, "to": to}[k]
+	}, time.Now())
+	return f.From, f.To, err
+}
+
+// parseTime accepts RFC 3339, a date (YYYY-MM-DD, midnight in UTC+8) or unix
+// seconds with an optional fraction, within the range a unix-nanosecond column
+// can hold.
 func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return clampNano(t)
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, s, shanghai); err == nil {
 		return clampNano(t)
 	}
 	sec, err := strconv.ParseFloat(s, 64)

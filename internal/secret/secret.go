@@ -1,6 +1,8 @@
-// Package secret owns the Secret type: a string that never prints itself. It lives
-// apart from internal/config so that packages which config imports (the inventory)
-// can use it without an import cycle.
+// Package secret owns the Secret type: a string that never prints itself, and
+// the reading of *_file secrets, which may be sealed at rest with SM4-GCM under
+// the secrets key file (sealed.go). It lives apart from internal/config so that
+// packages which config imports (the inventory) can use it without an import
+// cycle.
 package secret
 
 import (
@@ -11,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/swanwatch/swanwatch/internal/smcrypto"
 )
 
 // Mask is what a Secret prints as, wherever it is printed or marshalled.
@@ -86,25 +90,42 @@ func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // FromFile reads a secret from path, trimming surrounding white space (files
-// written by editors end in a newline). Errors name the path, never the content.
+// written by editors end in a newline). A file sealed with SM4 (sealed.go) is
+// opened with the key given to UseKey; a plain one still works and is counted.
+// Errors name the path, never the content.
 func FromFile(path string) (Secret, error) {
-	f, err := os.Open(path)
+	b, err := readBounded(path)
 	if err != nil {
-		return "", fmt.Errorf("read secret file: %w", err)
+		return "", err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return "", fmt.Errorf("read secret file %s: %w", path, err)
-	}
-	if len(b) > MaxFileBytes {
-		return "", fmt.Errorf("secret file %s is larger than %d bytes", path, MaxFileBytes)
+	if smcrypto.IsSealed(b) {
+		if b, err = openSealed(path, b); err != nil {
+			return "", err
+		}
+	} else {
+		plainFile(path)
 	}
 	v := strings.TrimSpace(string(b))
 	if v == "" {
 		return "", fmt.Errorf("secret file %s is empty", path)
 	}
 	return Secret(v), nil
+}
+
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read secret file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read secret file %s: %w", path, err)
+	}
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("secret file %s is larger than %d bytes", path, MaxFileBytes)
+	}
+	return b, nil
 }
 
 // Resolve returns the secret from value or from file: both set is an error, file

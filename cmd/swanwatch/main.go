@@ -87,6 +87,8 @@ func dispatch(ctx context.Context, cmd string, args []string, io cmdIO) error {
 		return cmdScreen(ctx, args, io)
 	case "backup":
 		return cmdBackup(ctx, args, io)
+	case "audit", "secret":
+		return cmdSecurity(ctx, cmd, args, io)
 	case "version", "--version", "-v":
 		fmt.Fprintln(io.out, versionString())
 		return nil

@@ -39,7 +39,7 @@ func TestPackIsValid(t *testing.T) {
 		"InterfaceDown", "DeviceRestarted",
 		"InterfaceFlapping", "SnmpTargetUnreachable", "AgentOffline",
 		"JobFailed", "JobFailed", "JobTooLong", "JobTooLong", "JobMissed", "JobMissed",
-		"FirewallDenyBurst", "BruteForceLogin", "IntrusionDetected", "IntrusionDetected",
+		"FirewallDenyBurst", "FirewallDenyRateHigh", "BruteForceLogin", "IntrusionDetected", "IntrusionDetected",
 		"DeviceConfigChanged", "NewAdminAccount", "AuthenticationFailureTrap"}, names)
 	assert.Empty(t, CheckFile("packs/events.yml"), "the file on disk checks as the embedded copy loads")
 }

@@ -95,6 +95,36 @@ func TestSecurityFirewallDenyBurst(t *testing.T) {
 	require.False(t, only(t, rec).Firing, "10 minutes without a burst")
 }
 
+// Denies from many sources, none of them a burst: 5999 within a minute are
+// not FirewallDenyRateHigh, the 6000th is, one incident for the firewall
+// whatever the sources; the same number over two minutes is not.
+func TestSecurityFirewallDenyRateHigh(t *testing.T) {
+	ctx := context.Background()
+	e, rec, _ := securityEngine(t)
+	src := func(i int) string { return fmt.Sprintf("100.64.%d.%d", i/250, i%250) }
+	var evs []collectors.Event
+	for i := range 5999 { // 10 ms apart: 60 s
+		ev := usgDeny(t0.Add(time.Duration(i)*10*time.Millisecond), src(i))
+		ev.Labels["instance"] = "border-fw-02"
+		evs = append(evs, ev)
+	}
+	for i := range 6000 { // 20 ms apart: 120 s
+		evs = append(evs, usgDeny(t0.Add(time.Duration(i)*20*time.Millisecond), src(i)))
+	}
+	e.Handle(ctx, evs)
+	assert.Empty(t, rec.all())
+
+	last := usgDeny(t0.Add(59995*time.Millisecond), "100.64.99.1")
+	last.Labels["instance"] = "border-fw-02"
+	e.Handle(ctx, []collectors.Event{last})
+	a := only(t, rec)
+	assert.Equal(t, securityLabels("FirewallDenyRateHigh", "major", "instance", "border-fw-02"), a.Labels)
+	assert.Equal(t, "防火墙拒绝速率过高：border-fw-02 1分钟内拒绝超过6000次", a.Annotations["summary"])
+	assert.Equal(t, "防火墙 border-fw-02（市本级）在1分钟内拒绝访问达到6000次（至 2026-11-27 14:06:08，最近一次来源 100.64.99.1），"+
+		"可能正遭受分布式扫描或攻击，请安全管理员核查拒绝日志的来源分布与目标；10分钟内不再超过即自动恢复。"+last.Text,
+		a.Annotations["description"])
+}
+
 // sshd's failed passwords from one address on one server: the 10th within
 // 5 minutes is BruteForceLogin; the same address on another server, and
 // failures spread over more than 5 minutes, are not.

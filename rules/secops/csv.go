@@ -26,12 +26,12 @@ var csvColumns = []string{"cve", "host", "severity", "name", "port"}
 // says the host was scanned and nothing was found (so its findings close).
 // Errors name the line.
 func ParseCSV(r io.Reader) (Scan, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxScanBytes+1))
+	b, err := io.ReadAll(io.LimitReader(r, scanLimit+1))
 	if err != nil {
 		return Scan{}, badScan("读取失败：%v", err)
 	}
-	if len(b) > MaxScanBytes {
-		return Scan{}, badScan("报告超过 %d MiB", MaxScanBytes>>20)
+	if int64(len(b)) > scanLimit {
+		return Scan{}, tooLarge()
 	}
 	if !utf8.Valid(b) {
 		return Scan{}, badScan("CSV 须为 UTF-8 编码（Excel 请另存为“CSV UTF-8”）")

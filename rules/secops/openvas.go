@@ -53,7 +53,7 @@ type hostXML struct {
 // counted in Skipped, not kept; their hosts still count as covered. Errors
 // name the line and element.
 func ParseOpenVAS(r io.Reader) (Scan, error) {
-	lr := &io.LimitedReader{R: r, N: MaxScanBytes + 1}
+	lr := &io.LimitedReader{R: r, N: scanLimit + 1}
 	dec := xml.NewDecoder(lr)
 	c := newCollector(FormatOpenVAS)
 	root := ""
@@ -91,7 +91,7 @@ func ParseOpenVAS(r io.Reader) (Scan, error) {
 // xmlError says where; a report cut by the size bound says that instead.
 func xmlError(lr *io.LimitedReader, line int, err error) error {
 	if lr.N <= 0 {
-		return badScan("报告超过 %d MiB", MaxScanBytes>>20)
+		return tooLarge()
 	}
 	if errors.Is(err, ErrBadScan) {
 		return err

@@ -103,13 +103,22 @@ func TestParseErrorsSayWhere(t *testing.T) {
 	}
 }
 
+// lowerScanLimit makes the bound 1 MiB for one test.
+func lowerScanLimit(t *testing.T) {
+	scanLimit = 1 << 20
+	t.Cleanup(func() { scanLimit = MaxScanBytes })
+}
+
 // A report past the size bound is refused as such, after reading no more.
 func TestParseRefusesOversizedReports(t *testing.T) {
-	big := strings.NewReader("<report><results>" + strings.Repeat("<x/>", MaxScanBytes/4+1))
+	lowerScanLimit(t)
+	big := strings.NewReader("<report><results>" + strings.Repeat("<x/>", 1<<18+1))
 	_, err := ParseOpenVAS(big)
 	require.ErrorIs(t, err, ErrBadScan)
-	assert.Contains(t, err.Error(), "报告超过 64 MiB")
-	_, err = ParseCSV(strings.NewReader("cve,host,severity,name,port\n" + strings.Repeat(",h,,,\n", MaxScanBytes/6+1)))
+	require.ErrorIs(t, err, ErrScanTooLarge)
+	assert.Contains(t, err.Error(), "报告过大（上限 1 MiB）")
+	_, err = ParseCSV(strings.NewReader("cve,host,severity,name,port\n" + strings.Repeat(",h,,,\n", 1<<20/6+1)))
 	require.ErrorIs(t, err, ErrBadScan)
-	assert.Contains(t, err.Error(), "报告超过 64 MiB")
+	require.ErrorIs(t, err, ErrScanTooLarge)
+	assert.Contains(t, err.Error(), "报告过大（上限 1 MiB）")
 }

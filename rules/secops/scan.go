@@ -21,6 +21,10 @@ const (
 	maxField        = 4 << 10  // a host, port, name or reference, in bytes
 )
 
+// scanLimit is MaxScanBytes, lowered by tests so that the bound is
+// exercised without feeding 64 MiB through the race detector.
+var scanLimit int64 = MaxScanBytes
+
 // Scan is one parsed scan report.
 type Scan struct {
 	Format    string
@@ -44,6 +48,11 @@ type Finding struct {
 // ErrBadScan is a report that cannot be read; its message says where (line,
 // element or row) and why, in Chinese for the operator.
 var ErrBadScan = errors.New("扫描报告无法导入")
+
+// ErrScanTooLarge is a report past MaxScanBytes (HTTP 413).
+var ErrScanTooLarge = fmt.Errorf("%w：报告过大", ErrBadScan)
+
+func tooLarge() error { return fmt.Errorf("%w（上限 %d MiB）", ErrScanTooLarge, scanLimit>>20) }
 
 func badScan(format string, a ...any) error {
 	return fmt.Errorf("%w：%s", ErrBadScan, fmt.Sprintf(format, a...))

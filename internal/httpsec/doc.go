@@ -8,5 +8,5 @@
 // signature scheme, no SM4/SM3 suites, no TLCP), and gmsm v0.44.1 has no
 // TLS or TLCP stack either; TLSConfig recognises an SM2 certificate with
 // gmsm's smx509 and refuses it with an error that says so. See
-// docs/security/crypto.md for what a TLCP (GB/T 38636) listener would need.
+// docs/crypto.md for what a TLCP (GB/T 38636) listener would need.
 package httpsec

@@ -52,7 +52,7 @@ func TestMonthFigures(t *testing.T) {
 	// (Aug 27, Sep 19, Nov 18); f, g, h, i, j open 10.6 days (7–30), the
 	// 紧急/高危 ones past Nov 27, i (Dec 20) and j (Feb 18) not yet.
 	assert.Equal(t, []SeverityFigures{
-		{Severity: Critical, Word: "紧急", Open: 2, Ages: AgeBuckets{To30: 2}, Overdue: 2, Fixed: 1},         // f h; a
+		{Severity: Critical, Word: "紧急", Open: 2, Ages: AgeBuckets{To30: 2}, Overdue: 2, Fixed: 1},           // f h; a
 		{Severity: High, Word: "高危", Open: 2, Ages: AgeBuckets{To30: 1, Over90: 1}, Overdue: 2, Accepted: 1}, // b g; c
 		{Severity: Medium, Word: "中危", Open: 2, Ages: AgeBuckets{To30: 1, Over90: 1}, Overdue: 1},            // d i
 		{Severity: Low, Word: "低危", Open: 2, Ages: AgeBuckets{To30: 1, Over90: 1}, Overdue: 1},               // e j

@@ -50,12 +50,13 @@ func cleanKey(key string) string {
 // of a parenthesised list: "eeeee." or "10.1.1.1)".
 func cleanValue(v string) string {
 	v = strings.TrimSpace(v)
+	unclosed := strings.Count(v, ")") - strings.Count(v, "(")
 	for v != "" {
 		switch last := v[len(v)-1]; {
 		case last == '.' || last == ';':
 			v = v[:len(v)-1]
-		case last == ')' && strings.Count(v, ")") > strings.Count(v, "("):
-			v = v[:len(v)-1]
+		case last == ')' && unclosed > 0:
+			v, unclosed = v[:len(v)-1], unclosed-1
 		default:
 			return strings.TrimSpace(v)
 		}

@@ -8,11 +8,12 @@ import (
 )
 
 // Bounds on what a Record carries: a field value longer than maxValue bytes
-// is cut (at a rune boundary), and only the first maxText bytes of a line are
-// looked at, which bounds the cost of a hostile line.
+// is cut (at a rune boundary), and only the first maxText bytes of a line (and
+// maxTag of its app and msgid) are looked at, which bounds a hostile line's cost.
 const (
 	maxValue = 256
 	maxText  = 8 << 10
+	maxTag   = 256 // APP-NAME is at most 48 bytes, MSGID 32; a device tag a little more
 )
 
 // actionSynonyms maps what the vendors write (lower-cased) to the contract's

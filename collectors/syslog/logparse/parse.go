@@ -22,6 +22,12 @@ func (s *Set) Parse(m Message) (Record, bool) {
 	if len(m.Text) > maxText {
 		m.Text = m.Text[:maxText]
 	}
+	if len(m.App) > maxTag {
+		m.App = m.App[:maxTag]
+	}
+	if len(m.MsgID) > maxTag {
+		m.MsgID = m.MsgID[:maxTag]
+	}
 	app := appName(m.App)
 	for _, f := range s.families {
 		if !f.admits(app, &m) {

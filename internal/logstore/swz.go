@@ -94,7 +94,7 @@ func decodeIndex(p []byte, fileSize int64) (dayIndex, error) {
 				*v = int64(min(d.uvarint(), 1<<62))
 			}
 			b.minTs, b.maxTs, b.maxRef = d.varint(), d.varint(), d.varint()
-			if d.err == nil && (b.off+b.clen > fileSize || b.rawLen > maxBlockRaw || b.rawOff != rawEnd(*dst)) {
+			if d.err == nil && (b.off < int64(len(swzMagic)) || b.clen > fileSize-b.off || b.rawLen > maxBlockRaw || b.rawOff != rawEnd(*dst)) {
 				d.err = errors.New("block outside the file or out of order")
 			}
 			if d.err != nil {
@@ -145,7 +145,7 @@ func (w *swzWriter) addBlock(section *[]block, raw []byte, b block) error {
 // copyBlock appends a block of another day file unchanged (no recompression).
 func (w *swzWriter) copyBlock(section *[]block, src *swzFile, b block) error {
 	buf := make([]byte, b.clen)
-	if _, err := src.f.ReadAt(buf, b.off); err != nil {
+	if _, err := src.r.ReadAt(buf, b.off); err != nil {
 		return fmt.Errorf("read block: %w", err)
 	}
 	b.off, b.rawOff = w.off, rawEnd(*section)
@@ -172,7 +172,8 @@ func (w *swzWriter) abort() { _ = w.f.Close(); _ = os.Remove(w.f.Name()) }
 
 // swzFile is an open day file.
 type swzFile struct {
-	f  *os.File
+	r  io.ReaderAt
+	c  io.Closer
 	ix dayIndex
 }
 
@@ -185,7 +186,12 @@ func openSWZ(path string) (*swzFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	z, err := readSWZ(f)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	z, err := readSWZ(f, st.Size())
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -193,12 +199,8 @@ func openSWZ(path string) (*swzFile, error) {
 	return z, nil
 }
 
-func readSWZ(f *os.File) (*swzFile, error) {
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := st.Size()
+// readSWZ checks a day file's footer and index.
+func readSWZ(f io.ReaderAt, size int64) (*swzFile, error) {
 	if size < int64(len(swzMagic)+footerLen) {
 		return nil, errors.New("day file too short")
 	}
@@ -221,20 +223,24 @@ func readSWZ(f *os.File) (*swzFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("day file index: %w", err)
 	}
-	return &swzFile{f: f, ix: ix}, nil
+	z := &swzFile{r: f, ix: ix}
+	if c, ok := f.(io.Closer); ok {
+		z.c = c
+	}
+	return z, nil
 }
 
 func (z *swzFile) close() error {
-	if z == nil {
+	if z == nil || z.c == nil {
 		return nil
 	}
-	return z.f.Close()
+	return z.c.Close()
 }
 
 // readBlock returns a block's uncompressed records in dst's storage.
 func (z *swzFile) readBlock(b block, dst []byte) ([]byte, error) {
 	comp := make([]byte, b.clen)
-	if _, err := z.f.ReadAt(comp, b.off); err != nil {
+	if _, err := z.r.ReadAt(comp, b.off); err != nil {
 		return nil, fmt.Errorf("read block at %d: %w", b.off, err)
 	}
 	out, err := zdec.DecodeAll(comp, dst[:0])

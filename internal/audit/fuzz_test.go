@@ -2,8 +2,10 @@ package audit
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -31,5 +33,23 @@ func FuzzParseFilter(f *testing.F) {
 		assert.True(t, flt.To.Equal(time.Unix(0, flt.To.UnixNano())))
 		assert.GreaterOrEqual(t, flt.Limit, 1)
 		assert.LessOrEqual(t, flt.Limit, maxLimit)
+	})
+}
+
+// FuzzParsePruneObject: a prune record's object reads back what was written,
+// and any other text is refused or read without a panic.
+func FuzzParsePruneObject(f *testing.F) {
+	f.Add("first_kept:12 prev:abcd key:0011", int64(12), "abcd")
+	f.Add("first_kept:x prev:", int64(-1), "")
+	f.Add("prev:a first_kept:9223372036854775807", int64(0), "a b")
+	f.Fuzz(func(t *testing.T, raw string, id int64, prev string) {
+		_, _, _ = parsePruneObject(raw)
+		if strings.ContainsFunc(prev, unicode.IsSpace) || prev == "" {
+			return // a MAC is hex: never white space, never empty
+		}
+		gotID, gotPrev, ok := parsePruneObject(pruneObject(id, prev, "k"))
+		assert.True(t, ok)
+		assert.Equal(t, id, gotID)
+		assert.Equal(t, prev, gotPrev)
 	})
 }

@@ -52,6 +52,11 @@ type hostXML struct {
 // at log level (severity 0), false positives (-1) and errors (-3) are
 // counted in Skipped, not kept; their hosts still count as covered. Errors
 // name the line and element.
+//
+// Export the report with the filter rows=-1: a page of the results is
+// refused, as it would fix every finding left off it. With
+// result_hosts_only=0 the hosts scanned clean are listed too, and so count
+// as covered; a host absent from the report keeps its findings open.
 func ParseOpenVAS(r io.Reader) (Scan, error) {
 	lr := &io.LimitedReader{R: r, N: scanLimit + 1}
 	dec := xml.NewDecoder(lr)
@@ -84,6 +89,10 @@ func ParseOpenVAS(r io.Reader) (Scan, error) {
 	}
 	if root == "" {
 		return Scan{}, badScan("报告为空，或不是 XML")
+	}
+	// A page of the results would fix every finding left off it.
+	if c.listed > c.results {
+		return Scan{}, badScan("报告只含 %d 条结果，而扫描共有 %d 条：导出时请把过滤条件设为 rows=-1（全部结果）", c.results, c.listed)
 	}
 	return c.scan, nil
 }
@@ -122,6 +131,14 @@ func (c *collector) element(dec *xml.Decoder, start xml.StartElement, line int) 
 			return err
 		}
 		return c.host(h)
+	case "result_count":
+		var x struct {
+			Filtered string `xml:"filtered"`
+		}
+		if err := dec.DecodeElement(&x, &start); err != nil {
+			return err
+		}
+		c.listed, _ = strconv.Atoi(strings.TrimSpace(x.Filtered))
 	case "scan_start":
 		var s string
 		if err := dec.DecodeElement(&s, &start); err != nil {
@@ -141,6 +158,7 @@ func (c *collector) result(x resultXML, line int) error {
 	if host == "" && oid == "" {
 		return nil // a reference to a result (a note's, an override's), not a result
 	}
+	c.results++
 	switch {
 	case host == "":
 		return badScan("第 %d 行 <result>：缺少 <host>", line)

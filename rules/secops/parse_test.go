@@ -83,6 +83,9 @@ func TestParseErrorsSayWhere(t *testing.T) {
 			"第 3 行 <result>（主机 h）：<severity> \"high\" 不是 0 到 10 的分值", false},
 		{"no score", "<report><results><result><host>h</host><nvt oid=\"1.2\"/></result></results></report>",
 			"缺少 <severity> 与 <cvss_base>", false},
+		{"a page", "<report><results start=\"1\" max=\"1\"><result><host>h</host><nvt oid=\"1.2\"/><severity>5</severity></result>" +
+			"</results><result_count>7<full>7</full><filtered>7</filtered></result_count></report>",
+			"报告只含 1 条结果，而扫描共有 7 条：导出时请把过滤条件设为 rows=-1", false},
 		{"csv header", "host,cve\n", "第 1 行表头缺少列 severity、name、port", true},
 		{"csv severity", "cve,host,severity,name,port\nCVE-2024-6387,h,严峻,x,22\n", "第 2 行（主机 h）：severity \"严峻\" 无效", true},
 		{"csv cve", "cve,host,severity,name,port\n\nCVE-24-1,h,高危,x,22\n", "第 3 行（主机 h）：cve \"CVE-24-1\" 不是", true},

@@ -63,6 +63,9 @@ type collector struct {
 	scan  Scan
 	hosts map[string]bool
 	seen  map[[3]string]int // host, ref, port → index in findings
+
+	results int // OpenVAS: <result> elements read
+	listed  int // OpenVAS: the results the report's filter selected (<result_count><filtered>)
 }
 
 func newCollector(format string) *collector {

@@ -45,8 +45,9 @@ type Config struct {
 	// IdleTimeout closes a TCP/TLS connection that sent nothing for that long;
 	// default 10 minutes (rsyslog keeps its forwarding session open).
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
-	// QueueSize bounds the lines received but not yet handed to the sink;
-	// default 16,384.
+	// QueueSize bounds the lines received but not yet handed to the sink
+	// (about 1 KiB each); default 65,536. Half of it is the largest batch
+	// handed to the store, whose fsync per batch bounds the rate.
 	QueueSize int `yaml:"queue_size"`
 }
 
@@ -77,7 +78,7 @@ func (c Config) WithDefaults() Config {
 		c.IdleTimeout = 10 * time.Minute
 	}
 	if c.QueueSize == 0 {
-		c.QueueSize = 16_384
+		c.QueueSize = 65_536
 	}
 	return c
 }

@@ -6,9 +6,11 @@ import (
 	"github.com/swanwatch/swanwatch/collectors"
 )
 
-// maxBatch bounds the events of one AppendEvents call: the store fsyncs once
-// per call, so a busy receiver hands over large batches.
-const maxBatch = 1024
+// A batch (one AppendEvents call) is at most half the queue: the store fsyncs
+// once per call, which on a busy disk takes tens to hundreds of milliseconds,
+// and the lines that arrive meanwhile wait in the other half. The bench
+// (bench/syslog) found the receiver bound by that wait, not by the CPU.
+func (r *Receiver) maxBatch() int { return max(cap(r.queue)/2, 1) }
 
 // deliver hands queued events to the sink until the queue is closed and
 // drained, or ctx ends (the rest is then counted as queue_full).
@@ -27,7 +29,7 @@ func (r *Receiver) deliver(ctx context.Context) {
 
 // fill adds what is already queued, without waiting, up to maxBatch.
 func (r *Receiver) fill(batch []collectors.Event) []collectors.Event {
-	for len(batch) < maxBatch {
+	for n := r.maxBatch(); len(batch) < n; {
 		select {
 		case ev, ok := <-r.queue:
 			if !ok {

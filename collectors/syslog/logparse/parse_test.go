@@ -79,3 +79,45 @@ func TestNormalisation(t *testing.T) {
 	assert.True(t, strings.HasSuffix(long, "界"))
 	assert.Equal(t, "a\uFFFDb", bound("a\xffb"))
 }
+
+// TestTagSplitDoesNotMatter: whether the receiver leaves a device's
+// "%%01MODULE/l/DIGEST(l):" tag in the text or splits it off as the app, the
+// Record is the same.
+func TestTagSplitDoesNotMatter(t *testing.T) {
+	set := Default()
+	n := 0
+	for _, path := range sampleFiles(t) {
+		for _, sm := range readSamples(t, path) {
+			if sm.App != "" || !strings.HasPrefix(sm.Text, "%%") {
+				continue
+			}
+			tag, rest, ok := strings.Cut(sm.Text, ":")
+			if !ok {
+				continue
+			}
+			n++
+			whole, ok1 := set.Parse(Message{Text: sm.Text})
+			split, ok2 := set.Parse(Message{App: tag, Text: strings.TrimSpace(rest)})
+			assert.Equal(t, ok1, ok2, sm.Text)
+			assert.Equal(t, whole, split, sm.Text)
+		}
+	}
+	assert.Greater(t, n, 20)
+}
+
+// TestParseConcurrently: one Set serves every receive goroutine (run -race).
+func TestParseConcurrently(t *testing.T) {
+	set := Default()
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			for _, l := range benchLines {
+				set.Parse(l.msg)
+			}
+			done <- true
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}

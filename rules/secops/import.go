@@ -97,14 +97,21 @@ func importTx(ctx context.Context, tx *sql.Tx, scan Scan, rec *ScanRecord) ([]Vu
 	if rec.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
+	u, err := prepareUpserter(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range scan.Findings {
-		opened, err := upsertFinding(ctx, tx, f, rec)
+		opened, err := u.upsert(ctx, f, rec)
 		if err != nil {
-			return nil, fmt.Errorf("finding %s %s %s: %w", f.Host, f.Ref, f.Port, err)
+			return nil, errors.Join(fmt.Errorf("finding %s %s %s: %w", f.Host, f.Ref, f.Port, err), u.Close())
 		}
 		if opened {
 			rec.Opened++
 		}
+	}
+	if err := u.Close(); err != nil {
+		return nil, err
 	}
 	var closed []Vulnerability
 	for _, h := range scan.Hosts {
@@ -117,20 +124,56 @@ func importTx(ctx context.Context, tx *sql.Tx, scan Scan, rec *ScanRecord) ([]Vu
 	return closed, nil
 }
 
-// upsertFinding opens or refreshes one finding; opened reports a new one or
-// one found again after a fix.
-func upsertFinding(ctx context.Context, tx *sql.Tx, f Finding, rec *ScanRecord) (opened bool, err error) {
+// upserter holds the statements of upsertFinding, prepared once per import.
+type upserter struct {
+	find, insert, reopen, refresh *sql.Stmt
+}
+
+func prepareUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
+	var u upserter
+	var err error
+	for _, p := range []struct {
+		st **sql.Stmt
+		q  string
+	}{
+		{&u.find, `SELECT id, state, first_seen, last_seen FROM secops_vulns WHERE host = ? AND ref = ? AND port = ? AND format = ?`},
+		{&u.insert, `INSERT INTO secops_vulns (host, ref, port, format, name, cves, severity, score, state, first_seen, last_seen,
+			deadline, changed_by, changed_at, scan_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`},
+		{&u.reopen, `UPDATE secops_vulns SET name = ?, cves = ?, severity = ?, score = ?, state = 'open', first_seen = ?,
+			last_seen = ?, deadline = ?, fixed_at = 0, accepted_at = 0, reason = '', changed_by = ?, changed_at = ?, scan_id = ?,
+			overdue_sent = 0 WHERE id = ?`},
+		{&u.refresh, `UPDATE secops_vulns SET name = ?, cves = ?, severity = ?, score = ?, last_seen = ?, deadline = ?,
+			scan_id = ? WHERE id = ?`},
+	} {
+		if *p.st, err = tx.PrepareContext(ctx, p.q); err != nil {
+			return nil, errors.Join(err, u.Close())
+		}
+	}
+	return &u, nil
+}
+
+// Close closes the statements prepared.
+func (u *upserter) Close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{u.find, u.insert, u.reopen, u.refresh} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// upsert opens or refreshes one finding; opened reports a new one or one
+// found again after a fix.
+func (u *upserter) upsert(ctx context.Context, f Finding, rec *ScanRecord) (opened bool, err error) {
 	at, now := rec.ScannedAt.UnixMilli(), rec.ImportedAt.UnixMilli()
 	cves := strings.Join(f.CVEs, ",")
 	var id, first, last int64
 	var state State
-	err = tx.QueryRowContext(ctx, `SELECT id, state, first_seen, last_seen FROM secops_vulns
-		WHERE host = ? AND ref = ? AND port = ? AND format = ?`, f.Host, f.Ref, f.Port, rec.Format).Scan(&id, &state, &first, &last)
+	err = u.find.QueryRowContext(ctx, f.Host, f.Ref, f.Port, rec.Format).Scan(&id, &state, &first, &last)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.ExecContext(ctx, `INSERT INTO secops_vulns (host, ref, port, format, name, cves, severity, score, state,
-			first_seen, last_seen, deadline, changed_by, changed_at, scan_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
-			f.Host, f.Ref, f.Port, rec.Format, f.Name, cves, f.Severity, f.Score, at, at,
+		_, err = u.insert.ExecContext(ctx, f.Host, f.Ref, f.Port, rec.Format, f.Name, cves, f.Severity, f.Score, at, at,
 			at+f.Severity.Deadline().Milliseconds(), rec.ImportedBy, now, rec.ID)
 		return err == nil, err
 	case err != nil:
@@ -138,15 +181,12 @@ func upsertFinding(ctx context.Context, tx *sql.Tx, f Finding, rec *ScanRecord) 
 	case at < last:
 		return false, nil // an older scan than the one that last saw it
 	case state == Fixed:
-		_, err = tx.ExecContext(ctx, `UPDATE secops_vulns SET name = ?, cves = ?, severity = ?, score = ?, state = 'open',
-			first_seen = ?, last_seen = ?, deadline = ?, fixed_at = 0, accepted_at = 0, reason = '', changed_by = ?,
-			changed_at = ?, scan_id = ?, overdue_sent = 0 WHERE id = ?`, f.Name, cves, f.Severity, f.Score, at, at,
+		_, err = u.reopen.ExecContext(ctx, f.Name, cves, f.Severity, f.Score, at, at,
 			at+f.Severity.Deadline().Milliseconds(), rec.ImportedBy, now, rec.ID, id)
 		return err == nil, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE secops_vulns SET name = ?, cves = ?, severity = ?, score = ?, last_seen = ?,
-		deadline = ?, scan_id = ? WHERE id = ?`, f.Name, cves, f.Severity, f.Score, at,
-		first+f.Severity.Deadline().Milliseconds(), rec.ID, id)
+	_, err = u.refresh.ExecContext(ctx, f.Name, cves, f.Severity, f.Score, at, first+f.Severity.Deadline().Milliseconds(),
+		rec.ID, id)
 	return false, err
 }
 

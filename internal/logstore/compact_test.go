@@ -15,7 +15,7 @@ import (
 
 // ageFiles makes every day file look unwritten for an hour before now, as
 // compaction waits for a quiet day.
-func ageFiles(t *testing.T, dir string, now time.Time) {
+func ageFiles(t testing.TB, dir string, now time.Time) {
 	t.Helper()
 	old := now.Add(-time.Hour)
 	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {

@@ -106,7 +106,7 @@ func cstTime(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, cst.Location)
 }
 
-func newFixture(t *testing.T, start time.Time) *fixture {
+func newFixture(t testing.TB, start time.Time) *fixture {
 	t.Helper()
 	db, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), nil)
 	require.NoError(t, err)
@@ -121,7 +121,7 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 }
 
 // restart opens a new Service on the same database, as after a restart.
-func (f *fixture) restart(t *testing.T) {
+func (f *fixture) restart(t testing.TB) {
 	t.Helper()
 	svc, err := New(f.db, WithEvents(f.events), WithClock(f.clock.now))
 	require.NoError(t, err)

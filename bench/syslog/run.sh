@@ -33,7 +33,7 @@ echo "== build"
 (cd "$ROOT" && go build -o "$WORK/loadgen" ./bench/syslog/loadgen && go build -o "$WORK/receiver" ./bench/syslog/receiver)
 load() { taskset -c "$LOADCORE" "$WORK/loadgen" "$@"; }
 
-ours() { # ours PROTO COUNT [loadgen args...] → prints "events end_ns start_ns raw compressed"
+ours() { # ours PROTO COUNT [loadgen args...] → prints "events end_ns start_ns raw compressed cpu_ns"
   local proto=$1 count=$2; shift 2
   local p; p=$(port); rm -rf "$WORK/store" "$WORK/ready"
   GOMAXPROCS=1 taskset -c "$CORE" "$WORK/receiver" "-$proto" "127.0.0.1:$p" -dir "$WORK/store" -n "$count" \
@@ -42,10 +42,10 @@ ours() { # ours PROTO COUNT [loadgen args...] → prints "events end_ns start_ns
   for _ in $(seq 100); do [ -e "$WORK/ready" ] && break; sleep 0.05; done
   load -proto "$proto" -target "127.0.0.1:$p" -n "$count" "$@" > "$WORK/load.out"
   wait "$pid"; PIDS=()
-  echo "$(field events "$WORK/ours.out") $(field last_ns "$WORK/ours.out") $(field start_ns "$WORK/load.out") $(field store_bytes_raw "$WORK/ours.out") $(field store_bytes_compressed "$WORK/ours.out")"
+  echo "$(field events "$WORK/ours.out") $(field last_ns "$WORK/ours.out") $(field start_ns "$WORK/load.out") $(field store_bytes_raw "$WORK/ours.out") $(field store_bytes_compressed "$WORK/ours.out") $(field cpu_ns "$WORK/ours.out")"
 }
 
-rsys() { # rsys PROTO COUNT [loadgen args...] → prints "lines end_ns start_ns bytes"
+rsys() { # rsys PROTO COUNT [loadgen args...] → prints "lines end_ns start_ns bytes cpu_ns"
   local proto=$1 count=$2; shift 2
   local p; p=$(port); local d="$WORK/rsyslog"; rm -rf "$d"; mkdir -p "$d/work"
   cat > "$d/rsyslog.conf" <<CONF
@@ -61,35 +61,40 @@ CONF
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.05; done
   : > "$d/out.log"
   load -proto "$proto" -target "127.0.0.1:$p" -n "$count" "$@" > "$WORK/load.out"
-  local lines=0 prev=-1 end=0 still=0
+  local lines=0 prev=-1 end=0 still=0 cpu=0
   while :; do # until all lines are in the file, or 3 s without a new one
     lines=$(wc -l < "$d/out.log")
-    [ "$lines" != "$prev" ] && { end=$(date +%s%N); still=0; } || still=$((still + 1))
+    [ "$lines" != "$prev" ] && { end=$(date +%s%N); still=0; cpu=$(cpu_ns "$pid"); } || still=$((still + 1))
     [ "$lines" -ge "$count" ] || [ "$still" -ge 30 ] && break
     prev=$lines; sleep 0.1
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; PIDS=()
-  echo "$lines $end $(field start_ns "$WORK/load.out") $(stat -c %s "$d/out.log")"
+  echo "$lines $end $(field start_ns "$WORK/load.out") $(stat -c %s "$d/out.log") $cpu"
 }
 
+# cpu_ns PID: user+system CPU of a process and all its threads, from /proc (clock ticks).
+cpu_ns() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1e9 / hz }' "/proc/$1/stat"; }
 rate() { awk -v n="$1" -v e="$2" -v s="$3" 'BEGIN { printf "%.0f", n / ((e - s) / 1e9) }'; }
 
 echo "== 1. throughput: $N lines over TCP (octet-counted RFC 5424), receivers on core $CORE"
-read -r O_N O_END O_START O_RAW O_ZST <<<"$(ours tcp "$N")"
-read -r R_N R_END R_START R_BYTES <<<"$(rsys tcp "$N")"
+read -r O_N O_END O_START O_RAW O_ZST O_CPU <<<"$(ours tcp "$N")"
+read -r R_N R_END R_START R_BYTES R_CPU <<<"$(rsys tcp "$N")"
 O_RATE=$(rate "$O_N" "$O_END" "$O_START"); R_RATE=$(rate "$R_N" "$R_END" "$R_START")
 echo "swanwatch: $O_N/$N events stored, $O_RATE events/s"
 echo "rsyslog:   $R_N/$N lines written, $R_RATE lines/s"
 
 echo "== 2. sustained: $UDP_N lines over UDP at $RATE/s"
-read -r OU_N _ _ _ _ <<<"$(ours udp "$UDP_N" -rate "$RATE")"
-read -r RU_N _ _ _ <<<"$(rsys udp "$UDP_N" -rate "$RATE")"
+read -r OU_N _ _ _ _ _ <<<"$(ours udp "$UDP_N" -rate "$RATE")"
+read -r RU_N _ _ _ _ <<<"$(rsys udp "$UDP_N" -rate "$RATE")"
 echo "swanwatch: $OU_N/$UDP_N stored, lost $((UDP_N - OU_N))"
 echo "rsyslog:   $RU_N/$UDP_N written, lost $((UDP_N - RU_N))"
 
 echo "== summary"
-awk -v o="$O_RATE" -v r="$R_RATE" -v n="$N" -v raw="$O_RAW" -v zst="$O_ZST" -v rb="$R_BYTES" -v on="$O_N" -v rn="$R_N" 'BEGIN {
-  printf "events/s on one core:   swanwatch %d, rsyslog %d, ratio swanwatch/rsyslog %.2f\n", o, r, o / r
+awk -v o="$O_RATE" -v r="$R_RATE" -v n="$N" -v raw="$O_RAW" -v zst="$O_ZST" -v rb="$R_BYTES" -v on="$O_N" -v rn="$R_N" \
+    -v oc="$O_CPU" -v rc="$R_CPU" 'BEGIN {
+  printf "events/s, wall clock on the shared core: swanwatch %d, rsyslog %d, ratio swanwatch/rsyslog %.2f\n", o, r, o / r
+  printf "CPU per event:           swanwatch %.2f us, rsyslog %.2f us → events per CPU-second %d vs %d, ratio %.2f\n",
+    oc / on / 1000, rc / rn / 1000, on / (oc / 1e9), rn / (rc / 1e9), (rc / rn) / (oc / on)
   printf "bytes on disk per event: swanwatch %.1f open day, %.1f compressed day; rsyslog %.1f (plain file)\n", raw / on, zst / on, rb / rn
 }'
 echo "lost at $RATE lines/s over UDP for ${SECS}s: swanwatch $((UDP_N - OU_N)), rsyslog $((UDP_N - RU_N))"

@@ -16,6 +16,7 @@ import (
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
@@ -95,6 +96,7 @@ func run(udp, tcp, dir string, n int64, idle time.Duration, ready string) error 
 		}
 	}
 	got, lastAt := wait(sink, n, idle)
+	cpu := cpuTime() // before the compaction, which is not receiving
 	cancel()
 	if err := <-done; err != nil {
 		return err
@@ -107,7 +109,8 @@ func run(udp, tcp, dir string, n int64, idle time.Duration, ready string) error 
 	if err != nil {
 		return err
 	}
-	fmt.Printf("RESULT events=%d last_ns=%d store_bytes_raw=%d store_bytes_compressed=%d\n", got, lastAt.UnixNano(), raw, compressed)
+	fmt.Printf("RESULT events=%d last_ns=%d cpu_ns=%d store_bytes_raw=%d store_bytes_compressed=%d\n",
+		got, lastAt.UnixNano(), cpu.Nanoseconds(), raw, compressed)
 	return nil
 }
 
@@ -153,4 +156,13 @@ func diskBytes(dir string) int64 {
 		return nil
 	})
 	return total
+}
+
+// cpuTime is the CPU (user and system, every thread) the process used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -96,7 +96,7 @@ func TestGolden(t *testing.T) {
 			require.NoError(t, err, "run go test -update once to create it")
 			var want []golden
 			require.NoError(t, json.Unmarshal(b, &want))
-			require.Len(t, got, len(want), "samples and golden file differ in length")
+			require.Equal(t, len(want), len(got), "samples and golden file differ in length (run -update?)")
 			for i := range want {
 				assert.Equal(t, want[i], got[i], "sample %d: %s", i+1, want[i].Text)
 			}

@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"strings"
 	"sync"
@@ -58,6 +59,7 @@ type Log struct {
 	log *slog.Logger
 	now func() time.Time
 	key smcrypto.Key // unset: the unkeyed SHA-256 chain (tests, a trail not yet keyed)
+	mac func() hash.Hash
 	// mu serialises appends within the process; the IMMEDIATE transaction does
 	// the same across processes (the CLI and the server).
 	mu sync.Mutex
@@ -69,7 +71,14 @@ type Option func(*Log)
 // WithKey keys the chain with HMAC-SM3 under k (smcrypto.LoadKeyFile of the
 // configuration's audit.key_file). The first append under a key starts the
 // keyed chain; from then on a Log without the key refuses to append.
-func WithKey(k smcrypto.Key) Option { return func(l *Log) { l.key = k } }
+func WithKey(k smcrypto.Key) Option {
+	return func(l *Log) {
+		l.key = k
+		if k.IsSet() {
+			l.mac = chainKey(k)
+		}
+	}
+}
 
 // New returns a Log on db.
 func New(db *statestore.DB, logger *slog.Logger, opts ...Option) *Log {

@@ -95,7 +95,7 @@ func (l *Log) startChain(ctx context.Context, tx *sql.Tx, last tail, at time.Tim
 }
 
 func (l *Log) insertKeyed(ctx context.Context, tx *sql.Tx, last tail, e Entry) (tail, error) {
-	return insertRow(ctx, tx, last.hash, chainHMACSM3, e, chainMAC(l.key, last.hash, e.Time.UnixNano(), e))
+	return insertRow(ctx, tx, last.hash, chainHMACSM3, e, chainMAC(l.mac, last.hash, e.Time.UnixNano(), e))
 }
 
 func insertRow(ctx context.Context, tx *sql.Tx, prev, chain string, e Entry, sum string) (tail, error) {
@@ -119,9 +119,10 @@ func chainHash(prev string, ts int64, e Entry) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// chainMAC is HMAC-SM3 over the same encoding under the key's chain key.
-func chainMAC(k smcrypto.Key, prev string, ts int64, e Entry) string {
-	h := k.MAC(macLabel)
+// chainMAC is HMAC-SM3 over the same encoding under the key's chain key
+// (newMAC is chainKey's result).
+func chainMAC(newMAC func() hash.Hash, prev string, ts int64, e Entry) string {
+	h := newMAC()
 	writeRow(h, "swanwatch-audit-v2", prev, ts, e)
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -142,6 +143,9 @@ func writeField(h hash.Hash, s string) {
 	h.Write(b[:binary.PutUvarint(b[:], uint64(len(s)))])
 	h.Write([]byte(s))
 }
+
+// chainKey returns the HMAC-SM3 constructor of the chain under k.
+func chainKey(k smcrypto.Key) func() hash.Hash { return k.MACFunc(macLabel) }
 
 // macEqual compares in constant time: the MAC is what an attacker would guess.
 func macEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }

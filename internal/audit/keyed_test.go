@@ -110,7 +110,7 @@ func TestForgedKeyedRowDetected(t *testing.T) {
 	forged := Entry{Time: time.Now(), User: "attacker", Action: "POST /api/v1/users"}
 	_, err = db.SQL().Exec(`INSERT INTO audit_log (ts, username, role, action, object, remote_addr, result, detail,
 		prev_hash, hash, chain) VALUES (?, ?, '', ?, '', '', '', '', ?, ?, 'hmac-sm3')`, forged.Time.UnixNano(),
-		forged.User, forged.Action, rep.LastHash, chainMAC(testKey(t), rep.LastHash, forged.Time.UnixNano(), forged))
+		forged.User, forged.Action, rep.LastHash, chainMAC(chainKey(testKey(t)), rep.LastHash, forged.Time.UnixNano(), forged))
 	require.NoError(t, err)
 	err = l.Verify(context.Background())
 	require.ErrorIs(t, err, ErrTampered)

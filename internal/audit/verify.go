@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func (l *Log) check(ctx context.Context) (Report, error) {
 		return Report{}, fmt.Errorf("verify audit trail: %w", err)
 	}
 	defer rows.Close()
-	w := walker{key: l.key, vouched: map[int64]string{}}
+	w := walker{key: l.key, mac: l.mac, vouched: map[int64]string{}}
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.ID, &r.ts, &r.User, &r.Role, &r.Action, &r.Object, &r.RemoteAddr, &r.Result,
@@ -110,6 +111,7 @@ func (l *Log) check(ctx context.Context) (Report, error) {
 // record after it still vouches for the head (each MAC stands on its own).
 type walker struct {
 	key     smcrypto.Key
+	mac     func() hash.Hash
 	rep     Report
 	want    string
 	keyed   bool
@@ -158,7 +160,7 @@ func (w *walker) keyedRow(r row) error {
 		w.fail(r, "begins the keyed chain but is not its anchor (a row was inserted or removed)")
 	}
 	w.keyed = true
-	if !macEqual(chainMAC(w.key, r.prev, r.ts, r.Entry), r.sum) {
+	if !macEqual(chainMAC(w.mac, r.prev, r.ts, r.Entry), r.sum) {
 		if (r.Action == ActionChainStart || r.Action == ActionPrune) && !strings.Contains(r.Object, "key:"+w.key.ID()) {
 			return fmt.Errorf("%w: row %d was written under key %s, this key is %s", ErrWrongKey, r.ID,
 				keyIn(r.Object), w.key.ID())

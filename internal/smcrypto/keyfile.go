@@ -115,6 +115,13 @@ func (k Key) Derive(label string) []byte {
 // MAC returns an HMAC-SM3 keyed with the key derived for label.
 func (k Key) MAC(label string) hash.Hash { return hmac.New(sm3.New, k.Derive(label)) }
 
+// MACFunc returns a constructor of HMAC-SM3 under the key derived for label,
+// derived once: for a caller that MACs many messages (the audit chain).
+func (k Key) MACFunc(label string) func() hash.Hash {
+	sub := k.Derive(label)
+	return func() hash.Hash { return hmac.New(sm3.New, sub) }
+}
+
 // ID is a short fingerprint of the key (not of any derived key), recorded next
 // to what the key protects so that a wrong key file is told apart from
 // tampered data.

@@ -126,3 +126,17 @@ func (k Key) MACFunc(label string) func() hash.Hash {
 // to what the key protects so that a wrong key file is told apart from
 // tampered data.
 func (k Key) ID() string { return hex.EncodeToString(k.Derive("swanwatch key id")[:8]) }
+
+// LoadOrCreateKeyFile loads path, or first creates it when it does not exist
+// (the demo, a first start); created tells the caller to say so in its log.
+func LoadOrCreateKeyFile(path string) (k Key, created bool, err error) {
+	err = GenerateKeyFile(path)
+	switch {
+	case err == nil:
+		created = true
+	case !errors.Is(err, ErrKeyFileExists):
+		return Key{}, false, err
+	}
+	k, err = LoadKeyFile(path)
+	return k, created, err
+}

@@ -109,3 +109,16 @@ func TestDeriveSeparatesPurposes(t *testing.T) {
 	assert.Len(t, k.Derive("a"), sm3.Size)
 	assert.Len(t, k.ID(), 16)
 }
+
+func TestLoadOrCreateKeyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secrets.key")
+	k, created, err := LoadOrCreateKeyFile(path)
+	require.NoError(t, err)
+	assert.True(t, created)
+	again, created, err := LoadOrCreateKeyFile(path)
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, k.ID(), again.ID())
+	_, _, err = LoadOrCreateKeyFile(filepath.Join(t.TempDir(), "missing-dir", "k"))
+	assert.Error(t, err)
+}

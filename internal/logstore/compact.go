@@ -253,7 +253,7 @@ func (w *swzWriter) addRecords(section *[]block, r io.Reader, events bool) error
 			return flush()
 		}
 		if events {
-			ts, id, _, derr := decodeEvent(p)
+			ts, id, _, _, derr := decodeEvent(p)
 			if derr != nil {
 				return flush()
 			}

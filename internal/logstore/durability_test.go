@@ -15,7 +15,7 @@ func TestTornRecordIsSkippedAndRepaired(t *testing.T) {
 	now := at("2026-11-27 14:05:09.000")
 	damage := map[string]func(t *testing.T, path string){
 		"half a record": func(t *testing.T, path string) {
-			appendFile(t, path, appendRecord(nil, encodeEvent(nil, now.UnixNano(), 0, "torn event"))[:11])
+			appendFile(t, path, appendRecord(nil, encodeEvent(nil, now.UnixNano(), 0, nil, "torn event"))[:11])
 		},
 		"garbage tail": func(t *testing.T, path string) {
 			appendFile(t, path, []byte{0xff, 0xff, 0xff, 0x7f, 1, 2, 3})

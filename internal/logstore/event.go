@@ -90,21 +90,93 @@ func validateEvent(e *Event, now time.Time, retention time.Duration) (string, er
 	return "", nil
 }
 
-// Partition event record: varint unix nanos | uvarint stream id | text.
-func encodeEvent(dst []byte, ts int64, stream uint32, text string) []byte {
+// fieldNames are labels kept with each event instead of in the day's label index:
+// a firewall, NAT or login line's flow makes nearly every line's label set unique,
+// and an index of unique sets would hold every line twice, once in memory.
+var fieldNames = []string{"src_ip", "src_port", "dst_ip", "dst_port", "nat_src_ip", "nat_src_port", "nat_dst_ip", "nat_dst_port"}
+
+func fieldIndex(name string) int { return slices.Index(fieldNames, name) }
+
+// splitLabels separates sorted labels into the stream's and the event's fields.
+func splitLabels(ls []labelPair) (stream, fields []labelPair) {
+	for _, l := range ls {
+		if fieldIndex(l.Name) >= 0 {
+			fields = append(fields, l)
+		} else {
+			stream = append(stream, l)
+		}
+	}
+	return stream, fields
+}
+
+// recordFields marks an event record that carries fields: no stored time is
+// negative (validateEvent keeps times inside the retention window), so records
+// written before fields existed read unchanged.
+const recordFields = -1
+
+// Partition event record: varint unix nanos | uvarint stream id | text, or with
+// fields: varint -1 | varint unix nanos | uvarint stream id | uvarint count |
+// (uvarint field index | value)… | text.
+func encodeEvent(dst []byte, ts int64, stream uint32, fields []labelPair, text string) []byte {
+	if len(fields) > 0 {
+		dst = binary.AppendVarint(dst, recordFields)
+	}
 	dst = binary.AppendVarint(dst, ts)
 	dst = binary.AppendUvarint(dst, uint64(stream))
+	if len(fields) > 0 {
+		dst = binary.AppendUvarint(dst, uint64(len(fields)))
+		for _, f := range fields {
+			dst = binary.AppendUvarint(dst, uint64(fieldIndex(f.Name)))
+			dst = appendBytes(dst, f.Value)
+		}
+	}
 	return append(dst, text...)
 }
 
-func decodeEvent(p []byte) (ts int64, stream uint32, text []byte, err error) {
+// decodeEvent splits a record; fields stays encoded (decodeFields) because most
+// records of a scan are rejected without looking at them.
+func decodeEvent(p []byte) (ts int64, stream uint32, fields, text []byte, err error) {
 	d := decoder{b: p}
 	ts = d.varint()
+	withFields := d.err == nil && ts == recordFields
+	if withFields {
+		ts = d.varint()
+	}
 	id := d.uvarint()
 	if d.err == nil && id > 1<<31 {
 		d.err = errors.New("stream id out of range")
 	}
-	return ts, uint32(id), d.b, d.err
+	if withFields && d.err == nil {
+		start := d.b
+		n := d.uvarint()
+		if d.err == nil && n > uint64(len(fieldNames)) {
+			d.err = errors.New("too many fields")
+		}
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			if d.uvarint() >= uint64(len(fieldNames)) && d.err == nil {
+				d.err = errors.New("unknown field")
+			}
+			d.bytes()
+		}
+		fields = start[:len(start)-len(d.b)]
+	}
+	return ts, uint32(id), fields, d.b, d.err
+}
+
+// decodeFields appends the fields of a record (as decodeEvent returned them) to dst.
+func decodeFields(dst []labelPair, p []byte) []labelPair {
+	if len(p) == 0 {
+		return dst
+	}
+	d := decoder{b: p}
+	n := d.uvarint()
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		idx, v := d.uvarint(), d.bytes()
+		if d.err == nil && idx < uint64(len(fieldNames)) {
+			dst = append(dst, labelPair{Name: fieldNames[idx], Value: string(v)})
+		}
+	}
+	return dst
 }
 
 // Partition stream record: uvarint stream id | labels.

@@ -19,8 +19,9 @@ import (
 // stream index and the spooled event payload (the spool's own framing is fuzzed
 // in internal/spool). None may panic or loop; each stops at the first bad record.
 func FuzzReadRecords(f *testing.F) {
-	good := appendRecord(nil, encodeEvent(nil, 1764223509000000000, 0, "插件离线"))
+	good := appendRecord(nil, encodeEvent(nil, 1764223509000000000, 0, nil, "插件离线"))
 	good = appendRecord(good, encodeStream(nil, 0, []labelPair{{"kind", "agent"}}))
+	good = appendRecord(good, encodeEvent(nil, 1764223509000000000, 0, []labelPair{{"src_ip", "10.0.0.1"}, {"dst_port", "443"}}, "deny"))
 	good = appendRecord(good, encodeFull(nil, 1, []labelPair{{"a", "b"}}, "x"))
 	f.Add(good)
 	f.Add(good[:len(good)-3])
@@ -28,7 +29,7 @@ func FuzzReadRecords(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := 0
 		sc := &scanner{ctx: context.Background(), left: -1}
-		err := sc.read(bytes.NewReader(b), 0, func(position, uint32, []byte) { n++ })
+		err := sc.read(bytes.NewReader(b), 0, func(position, uint32, []byte, []byte) { n++ })
 		if err != nil || n > len(b)/recHeader {
 			t.Fatalf("read: %d events from %d bytes, err %v", n, len(b), err)
 		}
@@ -40,6 +41,9 @@ func FuzzReadRecords(f *testing.F) {
 			}
 			_, _, _ = decodeStream(p)
 			_, _, _, _ = decodeFull(p)
+			if _, _, fields, _, err := decodeEvent(p); err == nil {
+				_ = decodeFields(nil, fields)
+			}
 		}
 		if rr.Off > int64(len(b)) {
 			t.Fatalf("offset %d past %d bytes", rr.Off, len(b))
@@ -87,7 +91,7 @@ func FuzzDayFile(f *testing.F) {
 	dir := f.TempDir()
 	good := filepath.Join(dir, "good")
 	require.NoError(f, os.MkdirAll(good, 0o755))
-	rec := appendRecord(nil, encodeEvent(nil, 1764223509000000000, 0, "防火墙拒绝 deny"))
+	rec := appendRecord(nil, encodeEvent(nil, 1764223509000000000, 0, nil, "防火墙拒绝 deny"))
 	require.NoError(f, os.WriteFile(filepath.Join(good, eventsFile), append(rec, rec...), 0o644))
 	require.NoError(f, os.WriteFile(filepath.Join(good, streamsFile), appendRecord(nil, encodeStream(nil, 0, []labelPair{{"instance", "fw-1"}})), 0o644))
 	require.NoError(f, compactDir(good, filepath.Join(dir, "z")))
@@ -108,7 +112,7 @@ func FuzzDayFile(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			_ = sc.read(bytes.NewReader(raw), blk.rawOff, func(position, uint32, []byte) {})
+			_ = sc.read(bytes.NewReader(raw), blk.rawOff, func(position, uint32, []byte, []byte) {})
 		}
 	})
 }

@@ -47,10 +47,12 @@ type partition struct {
 
 // pending is a validated event ready to be written.
 type pending struct {
-	ts   int64
-	ls   []labelPair
-	key  string
-	text string
+	ts     int64
+	ls     []labelPair // all labels, sorted (the Loki push sends them all)
+	stream []labelPair // ls without the fields: the day's label index
+	fields []labelPair // kept with the event (fieldNames)
+	key    string      // labelKey(stream)
+	text   string
 }
 
 func openPartition(dir string) (*partition, error) {
@@ -165,7 +167,7 @@ func scanValid(path string) (int64, int64, error) {
 		if err != nil {
 			return rr.Off, maxRef, nil
 		}
-		if _, id, _, derr := decodeEvent(p); derr == nil {
+		if _, id, _, _, derr := decodeEvent(p); derr == nil {
 			maxRef = max(maxRef, int64(id))
 		}
 	}
@@ -196,12 +198,12 @@ func (p *partition) append(evs []pending) (int64, error) {
 		id, ok := p.ids[e.key]
 		if !ok {
 			id = uint32(len(p.streams))
-			p.streams = append(p.streams, e.ls)
+			p.streams = append(p.streams, e.stream)
 			p.ids[e.key] = id
-			p.tmp = encodeStream(p.tmp[:0], id, e.ls)
+			p.tmp = encodeStream(p.tmp[:0], id, e.stream)
 			p.sbuf = appendRecord(p.sbuf, p.tmp)
 		}
-		p.tmp = encodeEvent(p.tmp[:0], e.ts, id, e.text)
+		p.tmp = encodeEvent(p.tmp[:0], e.ts, id, e.fields, e.text)
 		p.buf = appendRecord(p.buf, p.tmp)
 	}
 	if err := p.writeStreams(); err != nil {

@@ -61,12 +61,13 @@ func (e *BadQueryError) Unwrap() error { return e.Err }
 // compiled is a validated query.
 type compiled struct {
 	Query
-	ms        []*Matcher
-	sets      []labelSet
-	fold      *folder
-	lo, hi    int64
-	cur       position
-	hasCursor bool
+	ms, fieldMs     []*Matcher // on the day's label index; on the events' fields
+	sets, fieldSets []labelSet
+	fold            *folder
+	fieldBuf        []labelPair
+	lo, hi          int64
+	cur             position
+	hasCursor       bool
 }
 
 // labelSet is one Labels filter.
@@ -97,8 +98,21 @@ func compile(q Query) (*compiled, error) {
 	if err != nil {
 		return bad(err)
 	}
-	c := &compiled{Query: q, ms: ms, sets: sets, fold: &folder{needle: []byte(strings.ToLower(q.Text))},
-		lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
+	c := &compiled{Query: q, fold: &folder{needle: []byte(strings.ToLower(q.Text))}, lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
+	for _, m := range ms {
+		if fieldIndex(m.Name) >= 0 {
+			c.fieldMs = append(c.fieldMs, m)
+		} else {
+			c.ms = append(c.ms, m)
+		}
+	}
+	for _, set := range sets {
+		if fieldIndex(set.name) >= 0 {
+			c.fieldSets = append(c.fieldSets, set)
+		} else {
+			c.sets = append(c.sets, set)
+		}
+	}
 	if q.Cursor != "" {
 		if c.cur, err = parseCursor(q.Cursor); err != nil {
 			return bad(err)
@@ -153,6 +167,15 @@ func matchSets(sets []labelSet, ls []labelPair) bool {
 		}
 	}
 	return true
+}
+
+// matchFields checks the matchers and filters on fields against one event's.
+func (c *compiled) matchFields(fields []byte) bool {
+	if len(c.fieldMs) == 0 && len(c.fieldSets) == 0 {
+		return true
+	}
+	c.fieldBuf = decodeFields(c.fieldBuf[:0], fields)
+	return matchLabels(c.fieldMs, c.fieldBuf) && matchSets(c.fieldSets, c.fieldBuf)
 }
 
 // inRange: within [Start, End] and after the cursor.
@@ -299,7 +322,11 @@ func wantStreams(c *compiled, streams [][]labelPair) []bool {
 func toEventsAll(hits []hit, streams [][][]labelPair) []Event {
 	out := make([]Event, len(hits))
 	for i, h := range hits {
-		out[i] = Event{Time: time.Unix(0, h.ts).In(shanghai), Labels: labelMap(streams[i][h.id]), Text: h.text}
+		labels := labelMap(streams[i][h.id])
+		for _, f := range decodeFields(nil, []byte(h.fields)) {
+			labels[f.Name] = f.Value
+		}
+		out[i] = Event{Time: time.Unix(0, h.ts).In(shanghai), Labels: labels, Text: h.text}
 	}
 	return out
 }

@@ -40,6 +40,7 @@ func parseCursor(s string) (position, error) {
 type hit struct {
 	ts, off int64
 	id      uint32
+	fields  string // encoded (decodeFields)
 	text    string
 }
 
@@ -60,11 +61,11 @@ func (t *topHits) first(a, b position) bool {
 	return b.before(a)
 }
 
-func (t *topHits) add(p position, id uint32, text []byte) {
+func (t *topHits) add(p position, id uint32, fields, text []byte) {
 	if t.cutoff != nil && !t.first(p, *t.cutoff) {
 		return
 	}
-	t.hs = append(t.hs, hit{ts: p.ts, off: p.off, id: id, text: string(text)})
+	t.hs = append(t.hs, hit{ts: p.ts, off: p.off, id: id, fields: string(fields), text: string(text)})
 	if len(t.hs) >= 2*t.limit {
 		t.cut()
 	}
@@ -98,7 +99,7 @@ type scanner struct {
 
 // read calls fn for every intact record of r, stopping at a torn one. base is the
 // place of r's first record in the day's record stream.
-func (sc *scanner) read(r io.Reader, base int64, fn func(p position, id uint32, text []byte)) error {
+func (sc *scanner) read(r io.Reader, base int64, fn func(p position, id uint32, fields, text []byte)) error {
 	rr := newRecordReader(r)
 	n := 0
 	defer func() { queryScanned.Add(n); sc.scanned += int64(n) }()
@@ -114,7 +115,7 @@ func (sc *scanner) read(r io.Reader, base int64, fn func(p position, id uint32, 
 		if err == io.EOF {
 			return nil
 		}
-		ts, id, text, derr := decodeEvent(p)
+		ts, id, fields, text, derr := decodeEvent(p)
 		if err != nil || derr != nil {
 			tornRecords.Inc()
 			return nil
@@ -122,7 +123,7 @@ func (sc *scanner) read(r io.Reader, base int64, fn func(p position, id uint32, 
 		if sc.left > 0 {
 			sc.left--
 		}
-		fn(position{ts, base + off}, id, text)
+		fn(position{ts, base + off}, id, fields, text)
 	}
 }
 
@@ -207,13 +208,13 @@ func (s *Store) queryDay(c *compiled, day string, want int, sc *scanner) ([]hit,
 		return nil, nil, nil
 	}
 	top := &topHits{limit: want, dir: c.Direction}
-	visit := func(p position, id uint32, text []byte) {
+	visit := func(p position, id uint32, fields, text []byte) {
 		if int(id) >= len(wanted) || snap.streams[id] == nil {
 			orphanEvents.Inc() // its label set was lost to a crash
 			return
 		}
-		if wanted[id] && c.inRange(p) && c.fold.contains(text) {
-			top.add(p, id, text)
+		if wanted[id] && c.inRange(p) && c.matchFields(fields) && c.fold.contains(text) {
+			top.add(p, id, fields, text)
 		}
 	}
 	if err := scanCompressed(c, snap.z, sc, visit); err != nil {
@@ -232,7 +233,7 @@ func (s *Store) queryDay(c *compiled, day string, want int, sc *scanner) ([]hit,
 }
 
 // scanCompressed reads the blocks of a day file that can hold events in range.
-func scanCompressed(c *compiled, z *swzFile, sc *scanner, visit func(position, uint32, []byte)) error {
+func scanCompressed(c *compiled, z *swzFile, sc *scanner, visit func(position, uint32, []byte, []byte)) error {
 	if z == nil {
 		return nil
 	}

@@ -181,7 +181,8 @@ func (s *Store) prepare(events []Event) (map[string][]pending, []string, []error
 		if _, ok := byDay[day]; !ok {
 			order = append(order, day)
 		}
-		byDay[day] = append(byDay[day], pending{ts: e.Time.UnixNano(), ls: ls, key: labelKey(ls), text: e.Text})
+		stream, fields := splitLabels(ls)
+		byDay[day] = append(byDay[day], pending{ts: e.Time.UnixNano(), ls: ls, stream: stream, fields: fields, key: labelKey(stream), text: e.Text})
 	}
 	return byDay, order, bad
 }

@@ -92,14 +92,25 @@ func (s *syncBuffer) String() string {
 
 func serveTLSLog(t *testing.T, cfg *tls.Config) (string, *syncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
 	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'") // a page with its own
 		io.WriteString(w, "<p>page</p>")
 	})
-	srv := &http.Server{Handler: Headers(mux), TLSConfig: cfg, ReadHeaderTimeout: 5 * time.Second,
+	return serveTLSWith(t, cfg, mux)
+}
+
+func serveTLSHandler(t *testing.T, cfg *tls.Config, h http.Handler) string {
+	t.Helper()
+	addr, _ := serveTLSWith(t, cfg, h)
+	return addr
+}
+
+func serveTLSWith(t *testing.T, cfg *tls.Config, h http.Handler) (string, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	srv := &http.Server{Handler: Headers(h), TLSConfig: cfg, ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog: log.New(logs, "", 0)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

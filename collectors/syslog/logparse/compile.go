@@ -32,8 +32,13 @@ type profile struct {
 // kvRule is a compiled kvSpec; keys are lower-cased.
 type kvRule struct {
 	sep, eq, after string
+	sepAlt, eqAlt  string // the full-width form Chinese text may use instead
 	keys           map[string]string
 }
+
+// fullWidth maps ASCII punctuation to the full-width form that Chinese device
+// text writes as often as the ASCII one (日志类型：…，源IP：…).
+var fullWidth = map[string]string{":": "：", ",": "，", ";": "；", "=": "＝"}
 
 // Limits that keep a hostile or mistaken operator file cheap to refuse.
 const (
@@ -162,7 +167,8 @@ func (p *profile) compileKV(k *kvSpec) error {
 	if k.Sep == "" || k.Eq == "" || len(k.Keys) == 0 {
 		return fmt.Errorf("kv: sep, eq and keys are all needed")
 	}
-	p.kv = &kvRule{sep: k.Sep, eq: k.Eq, after: k.After, keys: map[string]string{}}
+	p.kv = &kvRule{sep: k.Sep, eq: k.Eq, after: k.After, sepAlt: fullWidth[k.Sep], eqAlt: fullWidth[k.Eq],
+		keys: map[string]string{}}
 	for key, label := range k.Keys {
 		if !IsLabel(label) && label != severityTarget {
 			return fmt.Errorf("kv key %s: %q is no label of docs/logs.md", key, label)

@@ -2,7 +2,8 @@ package logparse
 
 import "strings"
 
-// applyKV reads key<eq>value pairs. Keys are compared without case and with
+// applyKV reads key<eq>value pairs; a full-width separator or sign counts as
+// its ASCII form. Keys are compared without case and with
 // their decoration removed: H3C's numeric ids ("SrcIPAddr(1003)"), a leading
 // "-" ("-User=admin"), and whatever header runs into the first key
 // ("…POLICYPERMIT(l):vsys", "…information. (Task").
@@ -15,19 +16,32 @@ func (p *profile) applyKV(text string, r *Record) {
 	}
 	for text != "" {
 		piece := text
-		if i := strings.Index(text, k.sep); i >= 0 {
-			piece, text = text[:i], text[i+len(k.sep):]
+		if i, n := indexEither(text, k.sep, k.sepAlt); i >= 0 {
+			piece, text = text[:i], text[i+n:]
 		} else {
 			text = ""
 		}
-		j := strings.Index(piece, k.eq)
+		j, n := indexEither(piece, k.eq, k.eqAlt)
 		if j <= 0 {
 			continue
 		}
 		if label, ok := lookupKey(k.keys, cleanKey(piece[:j])); ok {
-			p.put(r, label, cleanValue(piece[j+len(k.eq):]))
+			p.put(r, label, cleanValue(piece[j+n:]))
 		}
 	}
+}
+
+// indexEither finds the first of a or (when set) alt, and its length.
+func indexEither(s, a, alt string) (int, int) {
+	i := strings.Index(s, a)
+	if alt == "" {
+		return i, len(a)
+	}
+	j := strings.Index(s, alt)
+	if j >= 0 && (i < 0 || j < i) {
+		return j, len(alt)
+	}
+	return i, len(a)
 }
 
 func cleanKey(key string) string {

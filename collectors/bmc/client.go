@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/swanwatch/swanwatch/collectors/netfail"
 )
 
 // rootPath is the Redfish service root.
@@ -219,7 +221,7 @@ func (cl *client) do(ctx context.Context, method, uri string, body []byte, auth 
 	case resp.StatusCode == http.StatusUnauthorized && auth:
 		return nil, errUnauthorized
 	case resp.StatusCode/100 != 2:
-		return nil, fmt.Errorf("%w: %s %s: %w", ErrDevice, method, clip(uri, 200), statusError(resp.StatusCode))
+		return nil, fmt.Errorf("%w: %s %s: %w", ErrDevice, method, netfail.Clip(uri, 200), statusError(resp.StatusCode))
 	case int64(len(b)) > cl.maxBody:
 		mBadReplies.Inc()
 		return nil, fmt.Errorf("%w: %s is larger than max_body_bytes %d", ErrFormat, uri, cl.maxBody)
@@ -237,7 +239,7 @@ func (cl *client) send(ctx context.Context, method, uri string, body []byte, tok
 	req, err := http.NewRequestWithContext(rctx, method, cl.base+uri, rd)
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("%w: build request %s: %w", ErrAddress, clip(uri, 100), err)
+		return nil, fmt.Errorf("%w: build request %s: %w", ErrAddress, netfail.Clip(uri, 100), err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("OData-Version", "4.0")

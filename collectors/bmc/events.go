@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/netfail"
 )
 
 // componentWords are the Chinese names of the contract's components.
@@ -32,16 +33,16 @@ func (r *round) healthEvents() {
 			continue
 		}
 		l := r.eventLabels()
-		l["event"], l["severity"], l["component"], l["id"] = "health_changed", o.health, o.component, clip(o.id, 100)
+		l["event"], l["severity"], l["component"], l["id"] = "health_changed", o.health, o.component, netfail.Clip(o.id, 100)
 		if len(o.conditions) > 0 {
-			l["message_id"] = clip(o.conditions[0].MessageID, 100)
+			l["message_id"] = netfail.Clip(o.conditions[0].MessageID, 100)
 		}
 		text := fmt.Sprintf("%s %s %s 健康状态%s→%s", r.serverNoun(), componentWords[o.component], o.id,
 			healthWords[nonEmpty(prev, "OK")], healthWords[o.health])
 		if c := conditionText(o.conditions); c != "" {
 			text += "：" + c
 		}
-		r.events = append(r.events, eventAt(l, r.now, clip(text, 1000)))
+		r.events = append(r.events, eventAt(l, r.now, netfail.Clip(text, 1000)))
 	}
 	// Components gone (pulled, or now Absent) are forgotten, so that one
 	// put back is news again only if it is not OK. Not after a round that

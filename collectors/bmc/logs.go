@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/netfail"
 )
 
 // logState is where one event log stood at the last round: the entries it
@@ -219,14 +220,14 @@ func (r *round) entryEvent(logID string, e logEntry) collectors.Event {
 	}
 	l := r.eventLabels()
 	l["severity"] = nonEmpty(e.Severity, "OK")
-	l["message_id"] = clip(e.MessageID, 100)
-	l["sensor_type"] = clip(e.SensorType, 100)
-	l["log"] = clip(logID, 100)
+	l["message_id"] = netfail.Clip(e.MessageID, 100)
+	l["sensor_type"] = netfail.Clip(e.SensorType, 100)
+	l["log"] = netfail.Clip(logID, 100)
 	text := strings.TrimSpace(e.Message)
 	if text == "" {
 		text = "（无描述）"
 	}
-	return collectors.Event{Time: at, Labels: l, Text: clip(fmt.Sprintf("%s事件日志：%s", r.serverNoun(), text), 1000)}
+	return collectors.Event{Time: at, Labels: l, Text: netfail.Clip(fmt.Sprintf("%s事件日志：%s", r.serverNoun(), text), 1000)}
 }
 
 // eventLabels are the labels every event of this BMC carries.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/netfail"
 )
 
 // round is one Collect on one BMC.
@@ -86,7 +87,7 @@ func (r *round) logPartial() {
 		texts = append(texts, err.Error())
 	}
 	slices.Sort(texts) // parts are read side by side: order by text, not by time
-	msg := clip(strings.Join(slices.Compact(texts), "; "), 500)
+	msg := netfail.Clip(strings.Join(slices.Compact(texts), "; "), 500)
 	switch {
 	case msg == r.st.partial:
 	case msg == "":

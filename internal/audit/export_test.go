@@ -57,3 +57,30 @@ func TestExportHandlerAuditsItself(t *testing.T) {
 		"audit.export success 10.1.2.3 rows=3"}, actions, "newest first; the refused export wrote nothing")
 	require.NoError(t, l.Verify(context.Background()))
 }
+
+func TestVerifyHandler(t *testing.T) {
+	db := openDB(t)
+	l := New(db, nil, WithKey(testKey(t)))
+	fillAt(t, l, time.Now().Add(-time.Hour), 3)
+	get := func() map[string]any {
+		req := httptest.NewRequest("GET", "/api/v1/audit/verify", nil)
+		rec := httptest.NewRecorder()
+		l.VerifyHandler().ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		var resp struct {
+			Data map[string]any `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &resp))
+		return resp.Data
+	}
+	d := get()
+	assert.Equal(t, true, d["intact"])
+	assert.EqualValues(t, 4, d["report"].(map[string]any)["rows"])
+	dropTriggers(t, db)
+	_, err := db.SQL().Exec("UPDATE audit_log SET username = 'x' WHERE id = 3")
+	require.NoError(t, err)
+	d = get()
+	assert.Equal(t, false, d["intact"])
+	assert.EqualValues(t, 3, d["broken"].(map[string]any)["id"])
+	assert.Contains(t, d["broken"].(map[string]any)["what"], "does not match its MAC")
+}

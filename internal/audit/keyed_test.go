@@ -221,3 +221,21 @@ func TestKeyFileRefusedWorldReadable(t *testing.T) {
 	_, err := smcrypto.LoadKeyFile(path)
 	assert.ErrorContains(t, err, "chmod 600")
 }
+
+// TestCutTailThenAppendDetected: the last rows deleted and the chain written
+// on from the new end links well, but leaves a gap in the ids.
+func TestCutTailThenAppendDetected(t *testing.T) {
+	db := openDB(t)
+	l := New(db, nil, WithKey(testKey(t)))
+	fill(t, l, 6)
+	dropTriggers(t, db)
+	_, err := db.SQL().Exec("DELETE FROM audit_log WHERE id >= 6")
+	require.NoError(t, err)
+	rep, err := l.Check(context.Background())
+	require.NoError(t, err, "a cut tail alone is a valid chain")
+	assert.EqualValues(t, 5, rep.LastID, "compare with a copy kept elsewhere")
+	fill(t, l, 1)
+	err = l.Verify(context.Background())
+	require.ErrorIs(t, err, ErrTampered)
+	assert.Contains(t, err.Error(), "row 8 comes after row 5: rows 6–7 are missing")
+}

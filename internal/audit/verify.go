@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -126,9 +127,15 @@ func (w *walker) step(r row) error {
 		w.keyed = r.chain == chainHMACSM3 && r.prev != "" // the anchor was pruned away
 		w.rep.FirstID = r.ID
 	}
-	if r.prev != w.want {
+	switch {
+	case r.prev != w.want:
 		w.fail(r, fmt.Sprintf("does not follow the row before it: it links to %s, the row before has %s "+
 			"(a row was removed or inserted)", short(r.prev), short(w.want)))
+	case w.rep.Rows > 0 && r.ID != w.rep.LastID+1:
+		// Ids are never reused and a rolled-back append gives its id back, so
+		// a gap is rows deleted: the tail cut and the chain appended to again.
+		w.fail(r, fmt.Sprintf("comes after row %d: rows %d–%d are missing (the end of the trail was cut "+
+			"and written on)", w.rep.LastID, w.rep.LastID+1, r.ID-1))
 	}
 	switch r.chain {
 	case chainSHA256:
@@ -237,4 +244,32 @@ func parsePruneObject(s string) (int64, string, bool) {
 		}
 	}
 	return id, prev, ok == 2
+}
+
+// VerifyHandler serves GET /api/v1/audit/verify for the audit administrator:
+// the chain checked now, {"intact": true, "report": …} or {"intact": false,
+// "broken": {id, time, what}}. The check itself is recorded in the trail.
+func (l *Log) VerifyHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rep, err := l.Check(r.Context())
+		var te *TamperError
+		switch {
+		case err == nil:
+			writeJSON(w, http.StatusOK, map[string]any{"status": "success",
+				"data": map[string]any{"intact": true, "report": rep}})
+		case errors.As(err, &te):
+			writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": map[string]any{
+				"intact": false, "report": rep,
+				"broken": map[string]any{"id": te.ID, "time": te.Time.In(shanghai), "what": te.What}}})
+		default:
+			l.log.Error("audit verify", "err", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error",
+				"errorType": "internal", "error": "审计日志无法校验：" + err.Error()})
+		}
+		result := "intact"
+		if err != nil {
+			result = "failed"
+		}
+		l.recordRead(r, "audit.verify", "", result, fmt.Sprintf("rows=%d", rep.Rows))
+	})
 }

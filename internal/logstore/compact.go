@@ -234,17 +234,24 @@ func openIfExists(path string) (*os.File, error) {
 	return f, err
 }
 
-// addRecords cuts the intact records of r into blocks of about blockRaw bytes.
+// addRecords cuts the intact records of r into blocks of about blockRaw bytes:
+// stream records framed as they are, event records by columns (columns.go).
 func (w *swzWriter) addRecords(section *[]block, r io.Reader, events bool) error {
 	rr := newRecordReader(r)
 	var raw []byte
-	b := block{minTs: 1<<63 - 1, maxTs: -1 << 63, maxRef: -1}
+	var cols colWriter
+	fresh := func() block { return block{minTs: 1<<63 - 1, maxTs: -1 << 63, maxRef: -1} }
+	b := fresh()
 	flush := func() error {
 		if b.count == 0 {
 			return nil
 		}
+		if events {
+			raw = cols.encode(raw[:0])
+			cols.reset()
+		}
 		err := w.addBlock(section, raw, b)
-		raw, b = raw[:0], block{minTs: 1<<63 - 1, maxTs: -1 << 63, maxRef: -1}
+		raw, b = raw[:0], fresh()
 		return err
 	}
 	for {
@@ -253,15 +260,17 @@ func (w *swzWriter) addRecords(section *[]block, r io.Reader, events bool) error
 			return flush()
 		}
 		if events {
-			ts, id, _, _, derr := decodeEvent(p)
+			ts, id, fields, text, derr := decodeEvent(p)
 			if derr != nil {
 				return flush()
 			}
 			b.minTs, b.maxTs, b.maxRef = min(b.minTs, ts), max(b.maxTs, ts), max(b.maxRef, int64(id))
+			cols.add(len(p), ts, id, fields, text)
+		} else {
+			raw = appendRecord(raw, p)
 		}
-		raw = appendRecord(raw, p)
 		b.count++
-		if len(raw) >= blockRaw {
+		if b.rawLen += recHeader + int64(len(p)); b.rawLen >= int64(blockRaw) {
 			if err := flush(); err != nil {
 				return err
 			}

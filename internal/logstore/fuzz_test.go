@@ -108,11 +108,11 @@ func FuzzDayFile(f *testing.F) {
 		_, _ = z.streamsOf()
 		sc := &scanner{ctx: context.Background(), left: -1}
 		for _, blk := range z.ix.events {
-			raw, err := z.readBlock(blk, nil)
+			raw, err := z.readBlock(blk, nil, false)
 			if err != nil {
 				continue
 			}
-			_ = sc.read(bytes.NewReader(raw), blk.rawOff, func(position, uint32, []byte, []byte) {})
+			_ = eachColumnar(raw, blk.rawOff, sc.step, func(position, uint32, []byte, []byte) {})
 		}
 	})
 }

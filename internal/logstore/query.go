@@ -243,6 +243,7 @@ func (s *Store) search(ctx context.Context, q Query, budget int64) (Result, erro
 		slices.Reverse(days)
 	}
 	sc := &scanner{ctx: ctx, left: budget}
+	defer func() { queryScanned.Add(int(sc.scanned)) }()
 	var out []hit
 	var streams [][][]labelPair // per hit, the label sets of its day
 	for i, day := range days {

@@ -1,7 +1,6 @@
 package logstore
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -101,30 +100,44 @@ type scanner struct {
 // place of r's first record in the day's record stream.
 func (sc *scanner) read(r io.Reader, base int64, fn func(p position, id uint32, fields, text []byte)) error {
 	rr := newRecordReader(r)
-	n := 0
-	defer func() { queryScanned.Add(n); sc.scanned += int64(n) }()
-	for ; ; n++ {
-		if n%4096 == 0 && sc.ctx.Err() != nil {
-			return context.Cause(sc.ctx)
-		}
-		if sc.left == 0 {
-			return errScanBudget
+	for {
+		if err := sc.step(); err != nil {
+			return err
 		}
 		off := rr.Off
 		p, err := rr.Next()
 		if err == io.EOF {
+			sc.unstep()
 			return nil
 		}
 		ts, id, fields, text, derr := decodeEvent(p)
 		if err != nil || derr != nil {
+			sc.unstep()
 			tornRecords.Inc()
 			return nil
 		}
-		if sc.left > 0 {
-			sc.left--
-		}
 		fn(position{ts, base + off}, id, fields, text)
 	}
+}
+
+// step accounts for one record about to be read: the deadline is checked every
+// 4096 records, the budget at each.
+func (sc *scanner) step() error {
+	if sc.scanned%4096 == 0 && sc.ctx.Err() != nil {
+		return context.Cause(sc.ctx)
+	}
+	if sc.left == 0 {
+		return errScanBudget
+	}
+	sc.left--
+	sc.scanned++
+	return nil
+}
+
+// unstep gives back a step that found no record.
+func (sc *scanner) unstep() {
+	sc.left++
+	sc.scanned--
 }
 
 // daySnapshot is what a reader may see of a day, opened under the store's lock so
@@ -244,14 +257,15 @@ func scanCompressed(c *compiled, z *swzFile, sc *scanner, visit func(position, u
 			blocksSkipped.Inc()
 			continue
 		}
-		if buf, err = z.readBlock(b, buf); err != nil {
-			if errors.Is(err, os.ErrClosed) {
-				return err
-			}
+		if buf, err = z.readBlock(b, buf, false); err != nil {
 			tornRecords.Inc() // a damaged block costs its own events only
 			continue
 		}
-		if err := sc.read(bytes.NewReader(buf), b.rawOff, visit); err != nil {
+		if err := eachColumnar(buf, b.rawOff, sc.step, visit); err != nil {
+			if errors.Is(err, errColumns) {
+				tornRecords.Inc()
+				continue
+			}
 			return err
 		}
 	}

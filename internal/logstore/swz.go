@@ -38,7 +38,7 @@ const (
 var blockRaw = 1 << 20
 
 var (
-	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxBlockRaw))
 )
 
@@ -132,10 +132,11 @@ func (w *swzWriter) write(b []byte) error {
 	return err
 }
 
-// addBlock compresses raw (whole framed records) and appends it to section.
+// addBlock compresses raw (framed stream records, or an event block's columns)
+// and appends it to section; b.rawLen is the length of its records framed.
 func (w *swzWriter) addBlock(section *[]block, raw []byte, b block) error {
 	w.buf = zenc.EncodeAll(raw, w.buf[:0])
-	b.off, b.clen, b.rawOff, b.rawLen = w.off, int64(len(w.buf)), rawEnd(*section), int64(len(raw))
+	b.off, b.clen, b.rawOff = w.off, int64(len(w.buf)), rawEnd(*section)
 	*section = append(*section, b)
 	err := w.write(w.buf)
 	crashPoint("block written")
@@ -237,14 +238,15 @@ func (z *swzFile) close() error {
 	return z.c.Close()
 }
 
-// readBlock returns a block's uncompressed records in dst's storage.
-func (z *swzFile) readBlock(b block, dst []byte) ([]byte, error) {
+// readBlock returns a block's uncompressed content in dst's storage: framed
+// records of rawLen bytes when exact (stream blocks), else an event block's columns.
+func (z *swzFile) readBlock(b block, dst []byte, exact bool) ([]byte, error) {
 	comp := make([]byte, b.clen)
 	if _, err := z.r.ReadAt(comp, b.off); err != nil {
 		return nil, fmt.Errorf("read block at %d: %w", b.off, err)
 	}
 	out, err := zdec.DecodeAll(comp, dst[:0])
-	if err == nil && int64(len(out)) != b.rawLen {
+	if err == nil && exact && int64(len(out)) != b.rawLen {
 		err = fmt.Errorf("block at %d holds %d bytes, the index says %d", b.off, len(out), b.rawLen)
 	}
 	return out, err
@@ -271,7 +273,7 @@ func (r *sectionReader) Read(p []byte) (int, error) {
 		if len(r.bs) == 0 {
 			return 0, io.EOF
 		}
-		r.buf, r.err = r.z.readBlock(r.bs[0], r.buf)
+		r.buf, r.err = r.z.readBlock(r.bs[0], r.buf, true)
 		r.bs = r.bs[1:]
 		if r.err != nil {
 			return 0, r.err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/oklog/run"
 
@@ -143,8 +144,10 @@ func (s *system) openPipeline() error {
 	if err := s.restoreEventAlerts(); err != nil {
 		return fmt.Errorf("take back the open event alerts: %w", err)
 	}
-	if err := s.replayFlapHistory(); err != nil {
-		return fmt.Errorf("take back the link changes the flap rules count: %w", err)
+	replayCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.evrules.ReplayHistory(replayCtx, s.readHistory, time.Now()); err != nil {
+		return fmt.Errorf("take back the events the flap and burst rules count: %w", err)
 	}
 	if s.kinds, err = kinds(s.config(), collectors.Env{Logger: s.logger, Events: s.eventSink(),
 		Pictures: s.config().Storage.PicturesDir()}); err != nil {

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors"
@@ -31,28 +29,19 @@ func (s *system) onStateChange(prev collectors.State, st collectors.TargetStatus
 	}
 }
 
-// replayFlapHistory feeds the last window of the events the flap rules count
-// (link changes) from the event store back into them after a start, so a
-// port that was flapping across a restart is still counted. At most
-// logstore.MaxLimit events per rule: past that the oldest are left out.
-func (s *system) replayFlapHistory() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	now := time.Now()
-	for _, q := range s.evrules.FlapHistory() {
-		evs, err := s.events.Query(ctx, logstore.Query{Start: now.Add(-q.Window), End: now,
-			Matchers: q.Matchers.String(), Limit: logstore.MaxLimit})
-		if err != nil {
-			return fmt.Errorf("read the link changes of the last %s: %w", q.Window, err)
-		}
-		slices.Reverse(evs) // newest first from the store; the counters want the order they happened in
-		past := make([]collectors.Event, len(evs))
-		for i, ev := range evs {
-			past[i] = collectors.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
-		}
-		s.evrules.Replay(q, past)
+// readHistory answers the event rules' read-back after a start (flap and
+// burst windows) from the event store: at most logstore.MaxLimit events per
+// rule, the newest kept.
+func (s *system) readHistory(ctx context.Context, matchers string, from, to time.Time) ([]collectors.Event, error) {
+	evs, err := s.events.Query(ctx, logstore.Query{Start: from, End: to, Matchers: matchers, Limit: logstore.MaxLimit})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	out := make([]collectors.Event, len(evs))
+	for i, ev := range evs {
+		out[len(evs)-1-i] = collectors.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text} // newest first from the store
+	}
+	return out, nil
 }
 
 // resolveGoneTargets closes the unreachable/offline alerts of targets the new

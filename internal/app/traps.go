@@ -60,14 +60,8 @@ func (s *system) newTrapReceiver() (*snmptrap.Receiver, error) {
 	if t.Listen == "" {
 		return nil, nil
 	}
-	users := make([]snmptrap.V3User, len(t.V3Users))
-	for i, u := range t.V3Users {
-		users[i] = snmptrap.V3User{Name: u.Name, AuthProto: u.AuthProto, AuthPass: u.AuthPassword,
-			PrivProto: u.PrivProto, PrivPass: u.PrivPassword, EngineIDs: u.EngineIDs}
-	}
-	o := snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
-		Resolve: s.devices.Resolve, Sink: s.eventSink(), Logger: s.logger.With("part", "traps"),
-		RatePerSource: t.RatePerSource, Burst: t.Burst, EngineID: t.EngineID}
+	o := t.Options()
+	o.Resolve, o.Sink, o.Logger = s.devices.Resolve, s.eventSink(), s.logger.With("part", "traps")
 	if sn, ok := s.kinds["snmp"].Collector.(*snmp.Collector); ok {
 		o.IfName = sn.IfName // a trap naming its port by ifIndex/ifDescr joins the polled port
 	}

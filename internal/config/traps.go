@@ -114,3 +114,15 @@ func (c *collector) communities(t *Traps, abs func(*string)) {
 		}
 	}
 }
+
+// Options is the receiver's configuration as snmptrap takes it; the caller
+// adds what is not configuration (resolver, sink, logger, port names).
+func (t Traps) Options() snmptrap.Options {
+	users := make([]snmptrap.V3User, len(t.V3Users))
+	for i, u := range t.V3Users {
+		users[i] = snmptrap.V3User{Name: u.Name, AuthProto: u.AuthProto, AuthPass: u.AuthPassword,
+			PrivProto: u.PrivProto, PrivPass: u.PrivPassword, EngineIDs: u.EngineIDs}
+	}
+	return snmptrap.Options{Listen: t.Listen, Communities: t.Communities, V3Users: users,
+		RatePerSource: t.RatePerSource, Burst: t.Burst, EngineID: t.EngineID}
+}

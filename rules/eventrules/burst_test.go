@@ -156,3 +156,19 @@ func TestWindowText(t *testing.T) {
 		assert.Equal(t, want, windowText(d))
 	}
 }
+
+// After a restart the last window of a burst rule's events is read back: a
+// source that sent 99 denies before the restart fires at its 100th after it,
+// and the replay itself raises nothing.
+func TestBurstReplayAfterRestart(t *testing.T) {
+	e, rec, _ := securityEngine(t)
+	var past []collectors.Event
+	for i := range 99 {
+		past = append(past, usgDeny(t0.Add(time.Duration(i)*100*time.Millisecond), "203.0.113.9"))
+	}
+	read := func(context.Context, string, time.Time, time.Time) ([]collectors.Event, error) { return past, nil }
+	require.NoError(t, e.ReplayHistory(context.Background(), read, t0.Add(10*time.Second)))
+	assert.Empty(t, rec.all(), "the replay raises nothing")
+	e.Handle(context.Background(), []collectors.Event{usgDeny(t0.Add(11*time.Second), "203.0.113.9")})
+	assert.Len(t, alertsNamed(rec, "FirewallDenyBurst"), 1, "the 100th deny within the minute, 99 of them replayed")
+}

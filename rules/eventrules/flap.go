@@ -101,36 +101,3 @@ func (e *Engine) flap(i int, ev collectors.Event, out []alerting.Alert) []alerti
 	return out
 }
 
-// FlapQuery is what one flap rule counts: which events to read back for it,
-// and how far back, after a restart.
-type FlapQuery struct {
-	rule     int
-	Matchers alerting.Matchers
-	Window   time.Duration
-}
-
-// FlapHistory returns one query per flap rule.
-func (e *Engine) FlapHistory() []FlapQuery {
-	var out []FlapQuery
-	for i, r := range e.rules {
-		if r.Flap != nil {
-			out = append(out, FlapQuery{rule: i, Matchers: r.Match, Window: r.Flap.Window})
-		}
-	}
-	return out
-}
-
-// Replay feeds past events (oldest first, e.g. the last window's link events
-// from the event store after a restart) to the counters of q's rule only —
-// each rule reads back its own events, so two rules whose matchers overlap
-// never see an event twice. Nothing is raised or resolved.
-func (e *Engine) Replay(q FlapQuery, events []collectors.Event) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	r := &e.rules[q.rule]
-	for _, ev := range events {
-		if r.Match.Matches(ev.Labels) {
-			r.Flap.change(e.flaps.get(activeKey{q.rule, keyOf(r, ev.Labels)}, e.busy), ev.Labels[r.Flap.State], e.at(ev))
-		}
-	}
-}

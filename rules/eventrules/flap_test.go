@@ -111,13 +111,28 @@ func TestFlapReplayAfterRestart(t *testing.T) {
 	for i, state := range []string{"linkDown", "linkUp", "linkDown"} {
 		past = append(past, trap(t0.Add(time.Duration(i)*time.Minute), state, "core-sw-01", "GE0/0/1"))
 	}
-	queries := e.FlapHistory()
-	require.Len(t, queries, 1)
-	e.Replay(queries[0], past)
+	asked := map[string]time.Duration{} // matchers → window read back
+	read := func(_ context.Context, matchers string, from, to time.Time) ([]collectors.Event, error) {
+		asked[matchers] = to.Sub(from)
+		return past, nil // each rule counts only what its own matchers take
+	}
+	require.NoError(t, e.ReplayHistory(context.Background(), read, t0.Add(3*time.Minute)))
+	flapRule := ruleNamed(t, e, "InterfaceFlapping")
+	assert.Equal(t, 10*time.Minute, asked[flapRule.Match.String()], "the flap rule's window is read back")
+	assert.True(t, flapRule.Match.Matches(past[0].Labels))
 	assert.Empty(t, rec.all(), "replay raises nothing, InterfaceDown included")
 	e.Handle(context.Background(), []collectors.Event{trap(t0.Add(3*time.Minute), "linkUp", "core-sw-01", "GE0/0/1")})
 	require.Len(t, alertsNamed(&rec, "InterfaceFlapping"), 1)
+}
 
-	assert.Equal(t, 10*time.Minute, queries[0].Window)
-	assert.True(t, queries[0].Matchers.Matches(past[0].Labels))
+// ruleNamed is the engine's rule of that alert name.
+func ruleNamed(t *testing.T, e *Engine, alert string) Rule {
+	t.Helper()
+	for _, r := range e.rules {
+		if r.Alert == alert {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", alert)
+	return Rule{}
 }

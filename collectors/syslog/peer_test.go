@@ -2,6 +2,7 @@ package syslog
 
 import (
 	"fmt"
+	"net"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -119,4 +120,53 @@ func TestLogger(t *testing.T) {
 		assert.Equal(t, "major", ev.Labels["severity"])
 		assert.Equal(t, "core-sw-01", ev.Labels["instance"])
 	}
+}
+
+// TestRsyslogFloodLosesNothing: rsyslog forwards a flood over TCP above the
+// sender's rate (300/s: rsyslog's imfile forwards several times that even on
+// a loaded machine); the connection is paced, every line arrives once, and
+// another sender's lines arrive at once meanwhile.
+func TestRsyslogFloodLosesNothing(t *testing.T) {
+	sink := newMemSink()
+	const rate, burst, n = 300, 300, 3000
+	r := start(t, Config{UDP: "127.0.0.1:0", TCP: "127.0.0.1:0", RatePerSource: rate, Burst: burst}, sink, nil)
+	pacedBefore := counter(`swanwatch_syslog_paced_total`)
+	peer := testpeer.Rsyslog(t, testpeer.RsyslogSpec{Forward: []testpeer.RsyslogForward{{Target: r.TCPAddr(),
+		Protocol: "tcp", Framing: "octet-counted", Template: "RSYSLOG_SyslogProtocol23Format"}}})
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("flood %05d", i)
+	}
+	began := time.Now()
+	peer.Send(t, lines...)
+	other, err := net.DialUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)}, udpAddr(t, r.UDPAddr()))
+	require.NoError(t, err)
+	defer other.Close()
+	require.Eventually(t, func() bool { return countPrefix(sink, "flood ") > burst }, peerWait, 5*time.Millisecond)
+	for i := range 5 {
+		line := fmt.Sprintf("other %d", i)
+		_, err := fmt.Fprintf(other, "<13>%s", line)
+		require.NoError(t, err)
+		require.Eventually(t, func() bool { return hasText(sink, line) }, time.Second, 2*time.Millisecond,
+			"the other sender's line %d waited behind the flood", i)
+	}
+	assert.Less(t, countPrefix(sink, "flood "), n, "the flood was still being paced while the other sender's lines came in")
+	require.Eventually(t, func() bool { return countPrefix(sink, "flood ") >= n }, peerWait, 20*time.Millisecond)
+	elapsed := time.Since(began)
+	time.Sleep(300 * time.Millisecond)
+	seen := map[string]int{}
+	for _, ev := range sink.snapshot() {
+		if strings.HasPrefix(ev.Text, "flood ") {
+			seen[ev.Text]++
+		}
+	}
+	assert.Len(t, seen, n, "every line arrived")
+	for text, c := range seen {
+		if c != 1 {
+			t.Errorf("%q arrived %d times", text, c)
+		}
+	}
+	assert.Greater(t, counter(`swanwatch_syslog_paced_total`)-pacedBefore, uint64(n-burst)/4, "the flood was paced, not dropped")
+	assert.GreaterOrEqual(t, elapsed.Seconds(), 0.9*(n-burst)/rate, "at the sender's rate")
+	t.Logf("%d lines in %s", n, elapsed.Round(time.Millisecond))
 }

@@ -31,7 +31,7 @@ var (
 // Reason wraps err in the reason it shows: a timeout (ctx ended, or the
 // network said so), a refused port (some networks answer a closed port with
 // a reset to the SYN), a name that does not resolve, a certificate not
-// trusted (tlsHint says how to trust it, e.g. "自签名证书可设 tls_skip_verify=true"),
+// trusted or a handshake the peer refused (tlsHint says how to trust it, e.g. "自签名证书可设 tls_skip_verify=true"),
 // else a plain connection failure.
 func Reason(ctx context.Context, err error, tlsHint string) error {
 	var (
@@ -41,6 +41,7 @@ func Reason(ctx context.Context, err error, tlsHint string) error {
 		certErr *tls.CertificateVerificationError
 		unknown x509.UnknownAuthorityError
 		host    x509.HostnameError
+		alert   tls.AlertError
 	)
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
@@ -51,7 +52,7 @@ func Reason(ctx context.Context, err error, tlsHint string) error {
 		return fmt.Errorf("%w（端口未开放）: %w", ErrRefused, err)
 	case errors.As(err, &dnsErr):
 		return fmt.Errorf("%w（域名无法解析）: %w", ErrAddress, err)
-	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host):
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host), errors.As(err, &alert):
 		if tlsHint != "" {
 			return fmt.Errorf("%w（%s）: %w", ErrTLS, tlsHint, err)
 		}

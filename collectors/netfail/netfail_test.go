@@ -2,6 +2,7 @@ package netfail
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"net"
@@ -33,6 +34,7 @@ func TestReason(t *testing.T) {
 		{"reset later", live, &net.OpError{Op: "read", Err: syscall.ECONNRESET}, ErrConnect, "连接失败"},
 		{"no such name", live, &net.DNSError{Err: "no such host", Name: "nvr.example"}, ErrAddress, "域名无法解析"},
 		{"untrusted", live, x509.UnknownAuthorityError{}, ErrTLS, "自签名"},
+		{"handshake refused", live, tls.AlertError(40), ErrTLS, "TLS"},
 		{"other", live, errors.New("EOF"), ErrConnect, "连接失败"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

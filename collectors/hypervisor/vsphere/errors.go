@@ -2,14 +2,11 @@ package vsphere
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
-	"syscall"
 
+	"github.com/swanwatch/swanwatch/collectors/netfail"
 	"github.com/vmware/govmomi/fault"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -19,11 +16,11 @@ import (
 // never carries the password.
 var (
 	ErrAuth     = errors.New("认证失败")
-	ErrTimeout  = errors.New("连接超时")
-	ErrRefused  = errors.New("连接被拒绝")
-	ErrAddress  = errors.New("地址错误")
-	ErrConnect  = errors.New("连接失败")
-	ErrTLS      = errors.New("TLS证书校验失败")
+	ErrTimeout  = netfail.ErrTimeout
+	ErrRefused  = netfail.ErrRefused
+	ErrAddress  = netfail.ErrAddress
+	ErrConnect  = netfail.ErrConnect
+	ErrTLS      = netfail.ErrTLS
 	ErrPlatform = errors.New("vCenter返回错误")
 	ErrParams   = errors.New("目标参数错误")
 )
@@ -32,34 +29,17 @@ var (
 // by fault types, sentinels and error types; the password cannot be in any of
 // them (govmomi never echoes the credentials of a login).
 func classify(ctx context.Context, what string, err error) error {
-	var (
-		dnsErr  *net.DNSError
-		netErr  net.Error
-		certErr *tls.CertificateVerificationError
-		unknown x509.UnknownAuthorityError
-		host    x509.HostnameError
-	)
 	switch {
 	case err == nil:
 		return nil
 	case fault.Is(err, &types.InvalidLogin{}), fault.Is(err, &types.NotAuthenticated{}):
 		return fmt.Errorf("%w（用户名或密码错误，或无权限）: %s: %w", ErrAuth, what, err)
-	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %s: %w", ErrTimeout, what, err)
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return fmt.Errorf("%w: %s: %w", ErrTimeout, what, err)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("%w（端口未开放）: %s: %w", ErrRefused, what, err)
-	case errors.As(err, &dnsErr):
-		return fmt.Errorf("%w（域名无法解析）: %s: %w", ErrAddress, what, err)
-	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host):
-		return fmt.Errorf("%w（自签名证书可设 tls_skip_verify=true 或 ca_file）: %s: %w", ErrTLS, what, err)
 	case fault.Is(err, &types.NoPermission{}):
 		return fmt.Errorf("%w（账号缺少只读权限 System.View/Performance）: %s: %w", ErrAuth, what, err)
-	case isFault(err):
+	case isFault(err) && ctx.Err() == nil:
 		return fmt.Errorf("%w: %s: %s", ErrPlatform, what, clip(err.Error(), 300))
 	}
-	return fmt.Errorf("%w: %s: %w", ErrConnect, what, err)
+	return netfail.Reason(ctx, fmt.Errorf("%s: %w", what, err), "自签名证书可设 tls_skip_verify=true 或 ca_file")
 }
 
 // isFault reports whether err is a SOAP fault of the platform (it answered).

@@ -230,7 +230,7 @@ func (s *Store) queryDay(c *compiled, day string, want int, sc *scanner) ([]hit,
 			top.add(p, id, fields, text)
 		}
 	}
-	if err := scanCompressed(c, snap.z, sc, visit); err != nil {
+	if err := scanCompressed(c, snap.z, sc, top, visit); err != nil {
 		return nil, nil, err
 	}
 	if snap.live != nil {
@@ -245,15 +245,24 @@ func (s *Store) queryDay(c *compiled, day string, want int, sc *scanner) ([]hit,
 	return top.cut(), snap.streams, nil
 }
 
-// scanCompressed reads the blocks of a day file that can hold events in range.
-func scanCompressed(c *compiled, z *swzFile, sc *scanner, visit func(position, uint32, []byte, []byte)) error {
+// scanCompressed reads the blocks of a day file that can hold events in range,
+// those nearest the query's start first, and stops reading blocks once the page
+// is full and a block's times cannot beat its last event: the newest page of a
+// day reads a block or two, not the day.
+func scanCompressed(c *compiled, z *swzFile, sc *scanner, top *topHits, visit func(position, uint32, []byte, []byte)) error {
 	if z == nil {
 		return nil
 	}
+	bs := slices.Clone(z.ix.events)
+	if c.Direction == Backward {
+		slices.SortStableFunc(bs, func(a, b block) int { return cmp.Compare(b.maxTs, a.maxTs) })
+	} else {
+		slices.SortStableFunc(bs, func(a, b block) int { return cmp.Compare(a.minTs, b.minTs) })
+	}
 	var buf []byte
 	var err error
-	for _, b := range z.ix.events {
-		if b.maxTs < c.lo || b.minTs > c.hi {
+	for _, b := range bs {
+		if b.maxTs < c.lo || b.minTs > c.hi || top.beyond(b) {
 			blocksSkipped.Inc()
 			continue
 		}
@@ -268,6 +277,20 @@ func scanCompressed(c *compiled, z *swzFile, sc *scanner, visit func(position, u
 			}
 			return err
 		}
+		if len(top.hs) >= top.limit {
+			top.cut()
+		}
 	}
 	return nil
+}
+
+// beyond: the page is full and no event of b can come before its last one.
+func (t *topHits) beyond(b block) bool {
+	if t.cutoff == nil {
+		return false
+	}
+	if t.dir == Backward {
+		return b.maxTs < t.cutoff.ts
+	}
+	return b.minTs > t.cutoff.ts
 }

@@ -192,6 +192,7 @@ func BenchmarkSearchCompressedDay(b *testing.B) {
 		{"one device", Query{Labels: map[string][]string{"instance": {"fw-07"}}, Limit: 200}},
 		{"deny + text", Query{Labels: map[string][]string{"class": {"fw_deny"}}, Text: "destinationport=3389", Limit: 200}},
 		{"one hour", Query{Start: day.Add(9 * time.Hour), End: day.Add(10 * time.Hour), Limit: 200}},
+		{"text nowhere (full scan)", Query{Text: "no-such-host", Limit: 200}},
 	}
 	run := func(layout string) {
 		for _, tc := range queries {
@@ -212,6 +213,7 @@ func BenchmarkSearchCompressedDay(b *testing.B) {
 				b.ReportMetric(float64(got), "events")
 				b.ReportMetric(float64(queryScanned.Get()-scanned)/float64(b.N), "scanned/op")
 				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+				b.ReportMetric(float64(queryScanned.Get()-scanned)/b.Elapsed().Seconds(), "scanned/s")
 			})
 		}
 	}

@@ -11,13 +11,18 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
@@ -30,8 +35,10 @@ import (
 type storeSink struct {
 	store *logstore.Store
 	n     atomic.Int64
-	mu    sync.Mutex
-	last  time.Time
+	// slowest is the longest Append (fsync included), in nanoseconds.
+	slowest atomic.Int64
+	mu      sync.Mutex
+	last    time.Time
 }
 
 func (s *storeSink) AppendEvents(ctx context.Context, evs []collectors.Event) error {
@@ -39,8 +46,12 @@ func (s *storeSink) AppendEvents(ctx context.Context, evs []collectors.Event) er
 	for i, ev := range evs {
 		out[i] = logstore.Event{Time: ev.Time, Labels: ev.Labels, Text: ev.Text}
 	}
+	began := time.Now()
 	if err := s.store.Append(ctx, out...); err != nil {
 		return err
+	}
+	if d := int64(time.Since(began)); d > s.slowest.Load() {
+		s.slowest.Store(d) // one goroutine delivers: no race between load and store
 	}
 	s.n.Add(int64(len(evs)))
 	s.mu.Lock()
@@ -54,7 +65,7 @@ func main() {
 	tcp := flag.String("tcp", "", "TCP listen address")
 	dir := flag.String("dir", "", "event store directory (fresh)")
 	n := flag.Int64("n", 0, "events expected")
-	idle := flag.Duration("idle", 3*time.Second, "give up after this long without a new event")
+	idle := flag.Duration("idle", 10*time.Second, "give up after this long without a new event")
 	ready := flag.String("ready", "", "file written once listening")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the receiving part here")
 	flag.Parse()
@@ -96,6 +107,7 @@ func run(udp, tcp, dir string, n int64, idle time.Duration, ready string) error 
 		}
 	}
 	got, lastAt := wait(sink, n, idle)
+	drops := udpDrops(r.UDPAddr())
 	cpu := cpuTime() // before the compaction, which is not receiving
 	cancel()
 	if err := <-done; err != nil {
@@ -109,8 +121,9 @@ func run(udp, tcp, dir string, n int64, idle time.Duration, ready string) error 
 	if err != nil {
 		return err
 	}
-	fmt.Printf("RESULT events=%d last_ns=%d cpu_ns=%d store_bytes_raw=%d store_bytes_compressed=%d\n",
-		got, lastAt.UnixNano(), cpu.Nanoseconds(), raw, compressed)
+	fmt.Printf("RESULT events=%d last_ns=%d cpu_ns=%d store_bytes_raw=%d store_bytes_compressed=%d queue_full=%d kernel_drops=%d slowest_append_ms=%d\n",
+		got, lastAt.UnixNano(), cpu.Nanoseconds(), raw, compressed,
+		metrics.GetOrCreateCounter(`swanwatch_syslog_dropped_total{reason="queue_full"}`).Get(), drops, sink.slowest.Load()/1e6)
 	return nil
 }
 
@@ -165,4 +178,27 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// udpDrops reads the kernel's drop count of our UDP socket from
+// /proc/net/udp (lines the socket buffer had no room for); 0 without one.
+func udpDrops(addr string) int64 {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0
+	}
+	p, _ := strconv.Atoi(port)
+	b, err := os.ReadFile("/proc/net/udp")
+	if err != nil {
+		return 0
+	}
+	want := fmt.Sprintf(":%04X", p)
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 12 && strings.HasSuffix(f[1], want) {
+			d, _ := strconv.ParseInt(f[len(f)-1], 10, 64)
+			return d
+		}
+	}
+	return 0
 }

@@ -154,7 +154,7 @@ func cmdUser(ctx context.Context, args []string, io cmdIO) error {
 	fs := newFlags("user add", io)
 	file := fs.String("config", "swanwatch.yaml", "configuration file (for the state store path)")
 	name := fs.String("name", "", "user name")
-	role := fs.String("role", "viewer", "viewer, operator or admin")
+	role := fs.String("role", "viewer", "supervisor, viewer, operator, sysadmin, secadmin or auditor (administrators enrol TOTP at their first login)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	if err := parse(fs, args[1:]); err != nil {
 		return err

@@ -55,7 +55,7 @@ func (c parkCamera) has(fault string) bool {
 func (d *demoRun) picture(t *testing.T, path string) image.Image {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, d.url+path, nil)
-	req.SetBasicAuth(demo.Admin, d.password)
+	req.SetBasicAuth(demo.Duty, d.password)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

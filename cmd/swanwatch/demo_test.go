@@ -93,7 +93,7 @@ func (b *syncBuffer) String() string {
 func (d *demoRun) get(t *testing.T, path string, into any) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, d.url+path, nil)
-	req.SetBasicAuth(demo.Admin, d.password)
+	req.SetBasicAuth(demo.Duty, d.password)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

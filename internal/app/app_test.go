@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/storage"
 	"github.com/swanwatch/swanwatch/internal/testpeer"
@@ -39,6 +40,22 @@ type started struct {
 	api            v1.API
 	stop           func() error
 	hup            chan struct{} // what SIGHUP sends
+	// Bearer tokens of the system administrator (reload) and the auditor (audit trail).
+	sysToken, audToken string
+}
+
+// adminToken adds an administrator and makes it an API token, as a security
+// administrator would.
+func adminToken(t *testing.T, file, name string, role auth.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, AddUser(ctx, file, name, string(role), testPassword))
+	db, err := openState(file)
+	require.NoError(t, err)
+	defer db.Close()
+	tok, err := auth.New(db, auth.Options{}).CreateToken(ctx, name, "test", 0)
+	require.NoError(t, err)
+	return tok
 }
 
 // run starts (or, after stop, restarts) the server on s.file and waits until
@@ -90,8 +107,12 @@ func startServer(t *testing.T, cfgYAML string, vars map[string]string) *started 
 	}
 	file := filepath.Join(dir, "swanwatch.yaml")
 	require.NoError(t, os.WriteFile(file, []byte(cfgYAML), 0o600))
-	require.NoError(t, AddUser(context.Background(), file, "ops", "admin", testPassword))
-	s := &started{dir: dir, file: file}
+	// MLPS separation: ops is the duty operator; the system and audit
+	// administrators act with API tokens (their password alone, HTTP Basic,
+	// opens nothing without TOTP).
+	require.NoError(t, AddUser(context.Background(), file, "ops", "operator", testPassword))
+	s := &started{dir: dir, file: file, sysToken: adminToken(t, file, "sys", auth.RoleSysadmin),
+		audToken: adminToken(t, file, "aud", auth.RoleAuditor)}
 	s.run(t)
 	return s
 }
@@ -151,7 +172,11 @@ func getJSON(t *testing.T, s *started, path string) string {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, s.url+path, nil)
 	require.NoError(t, err)
-	req.SetBasicAuth("ops", testPassword)
+	if strings.HasPrefix(path, "/api/v1/audit") {
+		req.Header.Set("Authorization", "Bearer "+s.audToken) // the auditor's alone
+	} else {
+		req.SetBasicAuth("ops", testPassword)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

@@ -16,7 +16,7 @@ func postReload(t *testing.T, s *started) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, s.url+"/-/reload", nil)
 	require.NoError(t, err)
-	req.SetBasicAuth("ops", testPassword)
+	req.Header.Set("Authorization", "Bearer "+s.sysToken) // the system administrator's
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

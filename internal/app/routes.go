@@ -22,7 +22,7 @@ import (
 // are mounted and with which role.
 type route struct {
 	pattern string    // "METHOD /path", as http.ServeMux reads it
-	role    auth.Role // the least role; open for the few requests that carry their own credential
+	role    auth.Role // the route's role class (auth's permission table says which roles may use it); open for the few requests that carry their own credential
 	handler http.Handler
 	// read marks a POST that only reads (the Prometheus query API, which
 	// Grafana calls with POST): kept out of the audit trail, which keeps every
@@ -48,12 +48,13 @@ func (s *system) routes() []route {
 		{pattern: "GET /login", role: open, handler: http.HandlerFunc(s.auth.ServeLoginPage)},
 		{pattern: "POST /api/v1/login", role: open, handler: http.HandlerFunc(s.auth.ServeLogin)},
 		{pattern: "GET /wall/login", role: open, handler: http.HandlerFunc(s.auth.ServeWallLogin)},
-		// The supervising authority's accounts (监管) log out and ask who they are too.
-		{pattern: "POST /api/v1/logout", role: auth.RoleSupervisor, handler: http.HandlerFunc(s.auth.ServeLogout)},
-		{pattern: "GET /api/v1/whoami", role: auth.RoleSupervisor, handler: http.HandlerFunc(s.auth.ServeWhoami)},
-		{pattern: "POST /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeCreateToken)},
-		{pattern: "GET /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeListTokens)},
-		{pattern: "DELETE /api/v1/tokens", role: auth.RoleAdmin, handler: http.HandlerFunc(s.auth.ServeRevokeToken)},
+		// Every account, the supervising authority's (监管) and the auditor's too, logs out and asks who it is.
+		{pattern: "POST /api/v1/logout", role: auth.ClassAnyone, handler: http.HandlerFunc(s.auth.ServeLogout)},
+		{pattern: "GET /api/v1/whoami", role: auth.ClassAnyone, handler: http.HandlerFunc(s.auth.ServeWhoami)},
+		// Tokens are credentials: the security administrator's (安全管理员).
+		{pattern: "POST /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeCreateToken)},
+		{pattern: "GET /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeListTokens)},
+		{pattern: "DELETE /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeRevokeToken)},
 	}
 	rs = append(rs, s.queryRoutes()...)
 	rs = append(rs, s.pageRoutes()...)
@@ -192,15 +193,18 @@ func (s *system) cloudRoutes() []route {
 	}
 }
 
-// adminRoutes change the server or show what only an administrator may see.
+// adminRoutes change the server or show what only an administrator may see:
+// the system administrator (系统管理员) runs the server, the audit
+// administrator (审计管理员) alone reads the audit trail, and each of its
+// reads is itself audited (auth's AuditedRead).
 func (s *system) adminRoutes() []route {
-	a := auth.RoleAdmin
+	sys := auth.RoleSysadmin
 	return []route{
-		{pattern: "POST /-/reload", role: a, handler: http.HandlerFunc(s.reload.handle)},
-		{pattern: "GET /api/v1/audit", role: a, handler: s.audit.QueryHandler()},
+		{pattern: "POST /-/reload", role: sys, handler: http.HandlerFunc(s.reload.handle)},
+		{pattern: "GET /api/v1/audit", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.QueryHandler())},
 		// Profiles for whoever must explain a CPU or memory figure.
-		{pattern: "GET /debug/pprof/", role: a, handler: http.HandlerFunc(pprof.Index)},
-		{pattern: "GET /debug/pprof/profile", role: a, handler: http.HandlerFunc(pprof.Profile)},
+		{pattern: "GET /debug/pprof/", role: sys, handler: http.HandlerFunc(pprof.Index)},
+		{pattern: "GET /debug/pprof/profile", role: sys, handler: http.HandlerFunc(pprof.Profile)},
 	}
 }
 

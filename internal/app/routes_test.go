@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -33,19 +36,25 @@ var openRoutes = []string{
 	"POST /api/v1/jobs/{name}/runs", // nor can backup scripts: the job's token is the credential
 }
 
-// roleBelow is the role that must be refused with 403; supervisor has none.
-var roleBelow = map[auth.Role]string{auth.RoleViewer: "supervisor1", auth.RoleOperator: "viewer1",
-	auth.RoleAdmin: "operator1"}
+// users holds one account per role: the ordinary ones call with HTTP Basic,
+// the three administrators with a session opened by password and TOTP.
+var users = map[auth.Role]string{auth.RoleSupervisor: "supervisor1", auth.RoleViewer: "viewer1",
+	auth.RoleOperator: "operator1", auth.RoleSysadmin: "sysadmin1", auth.RoleSecadmin: "secadmin1",
+	auth.RoleAuditor: "auditor1"}
 
 // TestRouteTable walks the one route table: without credentials every route
-// but the open ones answers 401, the role below the required one gets 403,
-// and every non-GET is in the audit trail (refused ones included) except the
-// POSTs that only read.
+// but the open ones answers 401; for every route, each role the permission
+// table allows gets through (neither 401 nor 403) and every other role gets
+// 403 — so the three administrators cannot do each other's work; and every
+// non-GET is in the audit trail (refused ones included) except the POSTs
+// that only read.
 func TestRouteTable(t *testing.T) {
 	s, srv := serveTable(t)
+	callers := loginAll(t, srv)
 	table := s.routes()
 	require.Greater(t, len(table), 40)
 	var gotOpen, reads []string
+	var last []func()
 	for _, rt := range table {
 		method, path := requestOf(rt.pattern)
 		t.Run(rt.pattern, func(t *testing.T) {
@@ -54,15 +63,21 @@ func TestRouteTable(t *testing.T) {
 				gotOpen = append(gotOpen, rt.pattern)
 			} else {
 				assert.Equal(t, http.StatusUnauthorized, status, "without credentials")
-			}
-			if user, ok := roleBelow[rt.role]; ok {
-				assert.Equal(t, http.StatusForbidden, call(t, srv, method, path, user), "as %s", user)
+				check := func() { checkRoles(t, callers, rt.role, method, path) }
+				if rt.pattern == "POST /api/v1/logout" {
+					last = append(last, check) // it ends the administrators' sessions
+				} else {
+					check()
+				}
 			}
 			if rt.read {
 				reads = append(reads, rt.pattern)
 			}
 			assertAudited(t, s, method, path, method != http.MethodGet && !rt.read && !rt.push)
 		})
+	}
+	for _, f := range last {
+		f()
 	}
 	assert.ElementsMatch(t, openRoutes, gotOpen)
 	for _, p := range reads { // only the query API's POSTs read
@@ -73,6 +88,83 @@ func TestRouteTable(t *testing.T) {
 	assert.Equal(t, http.StatusOK, call(t, srv, "GET", "/api/cloud/v1/openapi.yaml", "supervisor1"),
 		"the supervising authority's account opens the 一朵云 interface (and, above, nothing a viewer may)")
 	assert.Equal(t, http.StatusNotFound, call(t, srv, "GET", "/no/such/page", "viewer1"))
+}
+
+// checkRoles calls a route as every role: allowed ones pass the auth
+// middleware (whatever the handler then answers), others get its 403.
+func checkRoles(t *testing.T, callers map[auth.Role]caller, class auth.Role, method, path string) {
+	t.Helper()
+	if strings.HasPrefix(path, "/debug/pprof/profile") {
+		path += "?seconds=1" // a profile lasts 30 s by default
+	}
+	for role, do := range callers {
+		status, body := do(method, path)
+		refused := status == http.StatusForbidden && strings.Contains(body, "权限不足")
+		if role.May(class) {
+			assert.False(t, refused || status == http.StatusUnauthorized,
+				"%s %s as %s (class %s) must pass: %d %s", method, path, role, class, status, body)
+		} else {
+			assert.True(t, refused, "%s %s as %s (class %s) must be refused: %d %s", method, path, role, class, status, body)
+		}
+	}
+}
+
+// caller makes a request as one user and returns the status and body.
+type caller func(method, path string) (int, string)
+
+// loginAll makes a caller per role; the administrators log in through the
+// API with password and TOTP, enrolling their key as a first login does.
+func loginAll(t *testing.T, srv *httptest.Server) map[auth.Role]caller {
+	t.Helper()
+	callers := map[auth.Role]caller{}
+	for role, user := range users {
+		c, csrf := srv.Client(), ""
+		if role.Administrator() {
+			c, csrf = sessionOf(t, srv, user)
+		}
+		callers[role] = func(method, path string) (int, string) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, strings.NewReader("{}"))
+			require.NoError(t, err)
+			if csrf == "" {
+				req.SetBasicAuth(user, testPassword)
+			} else {
+				req.Header.Set(auth.CSRFHeader, csrf)
+			}
+			resp, err := c.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+	}
+	return callers
+}
+
+// sessionOf logs an administrator in: password, then the code of the key
+// the server offers for enrolment.
+func sessionOf(t *testing.T, srv *httptest.Server, user string) (*http.Client, string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(body string) (int, map[string]any) {
+		resp, err := c.Post(srv.URL+"/api/v1/login", "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp.StatusCode, out
+	}
+	status, step := post(`{"user":"` + user + `","password":"` + testPassword + `"}`)
+	require.Equal(t, http.StatusUnauthorized, status, step)
+	require.Equal(t, "totp_enrol", step["errorType"], step)
+	code, err := totp.GenerateCode(step["secret"].(string), time.Now())
+	require.NoError(t, err)
+	status, done := post(`{"totp":"` + code + `"}`)
+	require.Equal(t, http.StatusOK, status, done)
+	return c, done["csrf_token"].(string)
 }
 
 // TestRouteTableHasNoDuplicate keeps the table honest: http.ServeMux panics
@@ -101,12 +193,24 @@ func serveTable(t *testing.T) (*system, *httptest.Server) {
 	require.NoError(t, s.open())
 	t.Cleanup(s.close)
 	ctx := context.Background()
-	for user, role := range map[string]auth.Role{"supervisor1": auth.RoleSupervisor, "viewer1": auth.RoleViewer,
-		"operator1": auth.RoleOperator, "admin1": auth.RoleAdmin} {
+	for role, user := range users {
 		require.NoError(t, s.auth.AddUser(ctx, user, role, testPassword))
 	}
+	// No run loop here: answer reloads as done, so a system administrator's
+	// POST /-/reload returns (the reload itself is tested in reload_test.go).
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case reply := <-s.reload.requests:
+				reply <- nil
+			case <-stop:
+				return
+			}
+		}
+	}()
 	srv := httptest.NewServer(s.handler())
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); close(stop) })
 	return s, srv
 }
 

@@ -94,6 +94,9 @@ func (s *Service) basicPrincipal(ctx context.Context, user, password, remote str
 	if err != nil {
 		return Principal{Via: ViaBasic}, err
 	}
+	if s.passwordStage(ctx, u) != stageDone {
+		return Principal{User: u.name, Role: u.role, Via: ViaBasic}, rejected(ViaBasic, "password_expired", ErrPasswordExpired)
+	}
 	p := Principal{User: u.name, Role: u.role, Via: ViaBasic}
 	s.basic.put(k, p, now)
 	return p, nil

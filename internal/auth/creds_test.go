@@ -16,17 +16,19 @@ func bearer(tok string) map[string]string { return map[string]string{"Authorizat
 
 func TestBearerTokenLifecycle(t *testing.T) {
 	e := newEnv(t, Options{})
-	admin := req{user: "admin1", pass: goodPassword}
+	c := e.browser(t)
+	// Tokens are the security administrator's: a session with TOTP.
+	admin := req{header: map[string]string{CSRFHeader: e.adminLogin(t, c, "secadmin1")}}
 	create := admin
 	create.method, create.path = "POST", "/api/v1/tokens"
 	create.body = `{"user":"viewer1","name":"grafana","ttl":"24h"}`
-	resp, body := e.do(t, nil, create)
+	resp, body := e.do(t, c, create)
 	require.Equal(t, http.StatusCreated, resp.StatusCode, body)
 	var ct createTokenResponse
 	require.NoError(t, json.Unmarshal([]byte(body), &ct))
 	assert.Regexp(t, `^swt_[A-Za-z0-9_-]{43}$`, ct.Token)
 
-	resp, body = e.do(t, nil, create)
+	resp, body = e.do(t, c, create)
 	assert.Equal(t, http.StatusConflict, resp.StatusCode, "same active name twice: %s", body)
 
 	resp, body = e.do(t, nil, req{method: "GET", path: "/api/v1/data", header: bearer(ct.Token)})
@@ -36,15 +38,15 @@ func TestBearerTokenLifecycle(t *testing.T) {
 
 	list := admin
 	list.method, list.path = "GET", "/api/v1/tokens?user=viewer1"
-	_, body = e.do(t, nil, list)
+	_, body = e.do(t, c, list)
 	assert.Contains(t, body, `"name":"grafana"`)
 	assert.NotContains(t, body, ct.Token, "secret shown only once")
 
 	revoke := admin
 	revoke.method, revoke.path = "DELETE", "/api/v1/tokens?user=viewer1&name=grafana"
-	resp, _ = e.do(t, nil, revoke)
+	resp, _ = e.do(t, c, revoke)
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
-	resp, _ = e.do(t, nil, revoke)
+	resp, _ = e.do(t, c, revoke)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	resp, _ = e.do(t, nil, req{method: "GET", path: "/api/v1/data", header: bearer(ct.Token)})
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "revoked")
@@ -205,8 +207,8 @@ func TestTrackPrincipalSeesInnerAuth(t *testing.T) {
 	})
 	srv := newServer(t, outer)
 	c := e.browser(t)
-	doURL(t, c, "POST", srv+"/api/v1/login", `{"user":"admin1","password":"`+goodPassword+`"}`)
+	doURL(t, c, "POST", srv+"/api/v1/login", `{"user":"operator1","password":"`+goodPassword+`"}`)
 	doURL(t, c, "GET", srv+"/api/v1/whoami", "")
 	doURL(t, nil, "GET", srv+"/api/v1/whoami", "")
-	assert.Equal(t, []string{"admin1/password/true", "admin1/session/true", "//false"}, seen)
+	assert.Equal(t, []string{"operator1/password/true", "operator1/session/true", "//false"}, seen)
 }

@@ -20,17 +20,55 @@ const maxBodyBytes = 64 << 10
 // The auth API, mounted by the route table in internal/app with these roles:
 //
 //	GET    /login            ServeLoginPage: login page (Chinese, no external assets), open
-//	POST   /api/v1/login     ServeLogin: JSON {"user","password"} or form user, password, next; open
-//	POST   /api/v1/logout    ServeLogout: any role
-//	GET    /api/v1/whoami    ServeWhoami: any role
-//	POST   /api/v1/tokens    ServeCreateToken: admin; JSON {"user","name","ttl"}; answers the secret once
-//	GET    /api/v1/tokens    ServeListTokens: admin; ?user= filters
-//	DELETE /api/v1/tokens    ServeRevokeToken: admin; ?user=&name=
+//	POST   /api/v1/login     ServeLogin: JSON {"user","password","totp","new_password"} or the
+//	                         page's form, in steps (steps.go); open
+//	POST   /api/v1/logout    ServeLogout: ClassAnyone
+//	GET    /api/v1/whoami    ServeWhoami: ClassAnyone; with the last login
+//	POST   /api/v1/tokens    ServeCreateToken: secadmin; JSON {"user","name","ttl"}; answers the secret once
+//	GET    /api/v1/tokens    ServeListTokens: secadmin; ?user= filters
+//	DELETE /api/v1/tokens    ServeRevokeToken: secadmin; ?user=&name=
+//
+// and, to be mounted (users.go, policy.go, account.go):
+//
+//	POST   /api/v1/password               ServeChangePassword: ClassAnyone; {"old","new"}
+//	GET    /api/v1/users                  ServeListUsers: sysadmin
+//	POST   /api/v1/users                  ServeAddUser: sysadmin; {"name","role","password"}, ordinary roles only
+//	POST   /api/v1/users/{name}/password  ServeResetPassword: sysadmin; {"password"}, ordinary users only
+//	POST   /api/v1/users/{name}/disable   ServeDisableUser: sysadmin; ordinary users only
+//	DELETE /api/v1/users/{name}           ServeDeleteUser: sysadmin; ordinary users only
+//	PUT    /api/v1/users/{name}/role      ServeSetRole: secadmin; {"role"}, never one's own
+//	DELETE /api/v1/users/{name}/totp      ServeResetTOTP: secadmin; never one's own
+//	GET    /api/v1/auth/policy            ServePolicy: secadmin
+//	PUT    /api/v1/auth/policy            ServeSetPolicy: secadmin
+//	GET    /api/v1/audit                  AuditedRead(audit's QueryHandler): auditor
 
-type loginView struct{ Error, User, Next string }
+// loginView is the login page at one step: "" (user and password), enrol,
+// totp, password (a new one), or welcome (done: the last login shown).
+type loginView struct {
+	Stage, Error, User, Role, Next string
+	Enrol                          enrolment
+	Last                           LastLogin
+}
 
 func (s *Service) ServeLoginPage(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, http.StatusOK, loginView{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// home is where a role lands after login when no page was asked for: the
+// auditor and the security administrator see no dashboard.
+func home(role Role, next string) string {
+	if next != "/" {
+		return next
+	}
+	switch role {
+	case RoleAuditor:
+		return "/api/v1/audit"
+	case RoleSecadmin:
+		return "/api/v1/auth/policy"
+	case RoleSupervisor:
+		return "/api/cloud/v1/openapi.yaml"
+	}
+	return next
 }
 
 func (s *Service) renderLogin(w http.ResponseWriter, status int, v loginView) {
@@ -72,16 +110,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 type whoami struct {
-	User      string `json:"user"`
-	Role      Role   `json:"role"`
-	RoleLabel string `json:"role_label"`
-	Via       Via    `json:"via"`
-	CSRFToken string `json:"csrf_token,omitempty"`
+	User      string    `json:"user"`
+	Role      Role      `json:"role"`
+	RoleLabel string    `json:"role_label"`
+	Via       Via       `json:"via"`
+	CSRFToken string    `json:"csrf_token,omitempty"`
+	LastLogin LastLogin `json:"last_login"` // the login before this one, failed attempts since
 }
 
 func (s *Service) ServeWhoami(w http.ResponseWriter, r *http.Request) {
 	p, _ := PrincipalFrom(r.Context())
-	writeJSON(w, http.StatusOK, whoami{p.User, p.Role, p.Role.Label(), p.Via, p.csrf})
+	last, err := s.lastLogin(r.Context(), p.User)
+	if err != nil && !strings.HasPrefix(p.User, screenUserPrefix) {
+		s.log.Warn("whoami", "err", err)
+	}
+	writeJSON(w, http.StatusOK, whoami{p.User, p.Role, p.Role.Label(), p.Via, p.csrf, last})
 }
 
 func (s *Service) ServeLogout(w http.ResponseWriter, r *http.Request) {

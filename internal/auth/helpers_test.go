@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+	"github.com/pquerna/otp/totp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -49,13 +50,15 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 type env struct {
-	svc *Service
-	clk *clock
-	srv *httptest.Server
+	svc     *Service
+	clk     *clock
+	srv     *httptest.Server
+	secrets map[string]string // administrators' TOTP secrets, once enrolled
 }
 
 // newEnv starts a real HTTP server with the auth routes and three protected
-// routes, one per role, and users viewer1, operator1 and admin1.
+// routes, one per route class but supervisor's, and users viewer1,
+// operator1 and the three administrators sysadmin1, secadmin1, auditor1.
 func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
 	db, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), slog.New(slog.DiscardHandler))
@@ -72,7 +75,8 @@ func newEnv(t testing.TB, opts Options) *env {
 	for _, u := range []struct {
 		name string
 		role Role
-	}{{"viewer1", RoleViewer}, {"operator1", RoleOperator}, {"admin1", RoleAdmin}} {
+	}{{"viewer1", RoleViewer}, {"operator1", RoleOperator}, {"sysadmin1", RoleSysadmin},
+		{"secadmin1", RoleSecadmin}, {"auditor1", RoleAuditor}} {
 		require.NoError(t, svc.AddUser(context.Background(), u.name, u.role, goodPassword))
 	}
 	mux := http.NewServeMux()
@@ -84,10 +88,12 @@ func newEnv(t testing.TB, opts Options) *env {
 	})
 	mux.Handle("GET /api/v1/data", svc.Middleware(RoleViewer)(echo))
 	mux.Handle("POST /api/v1/act", svc.Middleware(RoleOperator)(echo))
-	mux.Handle("GET /api/v1/admin", svc.Middleware(RoleAdmin)(echo))
+	mux.Handle("GET /api/v1/admin", svc.Middleware(RoleSysadmin)(echo))
+	mux.Handle("GET /api/v1/sec", svc.Middleware(RoleSecadmin)(echo))
+	mux.Handle("GET /api/v1/audit", svc.Middleware(RoleAuditor)(svc.AuditedRead(echo)))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &env{svc: svc, clk: clk, srv: srv}
+	return &env{svc: svc, clk: clk, srv: srv, secrets: map[string]string{}}
 }
 
 // browser is an HTTP client with a cookie jar that does not follow redirects.
@@ -144,13 +150,83 @@ func counter(name string) uint64 { return metrics.GetOrCreateCounter(name).Get()
 
 // mountAPI mounts the auth API as the route table in internal/app does.
 func mountAPI(svc *Service, mux *http.ServeMux) {
-	viewer, admin := svc.Middleware(RoleViewer), svc.Middleware(RoleAdmin)
-	mux.HandleFunc("GET /login", svc.ServeLoginPage)
-	mux.HandleFunc("POST /api/v1/login", svc.ServeLogin)
-	mux.Handle("POST /api/v1/logout", viewer(http.HandlerFunc(svc.ServeLogout)))
-	mux.Handle("GET /api/v1/whoami", viewer(http.HandlerFunc(svc.ServeWhoami)))
-	mux.Handle("POST /api/v1/tokens", admin(http.HandlerFunc(svc.ServeCreateToken)))
-	mux.Handle("GET /api/v1/tokens", admin(http.HandlerFunc(svc.ServeListTokens)))
-	mux.Handle("DELETE /api/v1/tokens", admin(http.HandlerFunc(svc.ServeRevokeToken)))
-	mux.HandleFunc("GET /wall/login", svc.ServeWallLogin)
+	for _, rt := range authRoutes(svc) {
+		if rt.class == "" {
+			mux.Handle(rt.pattern, rt.h)
+			continue
+		}
+		mux.Handle(rt.pattern, svc.Middleware(rt.class)(rt.h))
+	}
 }
+
+type authRoute struct {
+	pattern string
+	class   Role // "" open
+	h       http.Handler
+}
+
+// authRoutes is the auth API with the classes the lead mounts it with
+// (internal/app/routes.go), for the per-route tests here.
+func authRoutes(svc *Service) []authRoute {
+	hf := func(f http.HandlerFunc) http.Handler { return f }
+	return []authRoute{
+		{"GET /login", "", hf(svc.ServeLoginPage)},
+		{"POST /api/v1/login", "", hf(svc.ServeLogin)},
+		{"GET /wall/login", "", hf(svc.ServeWallLogin)},
+		{"POST /api/v1/logout", ClassAnyone, hf(svc.ServeLogout)},
+		{"GET /api/v1/whoami", ClassAnyone, hf(svc.ServeWhoami)},
+		{"POST /api/v1/password", ClassAnyone, hf(svc.ServeChangePassword)},
+		{"POST /api/v1/tokens", RoleSecadmin, hf(svc.ServeCreateToken)},
+		{"GET /api/v1/tokens", RoleSecadmin, hf(svc.ServeListTokens)},
+		{"DELETE /api/v1/tokens", RoleSecadmin, hf(svc.ServeRevokeToken)},
+		{"GET /api/v1/users", RoleSysadmin, hf(svc.ServeListUsers)},
+		{"POST /api/v1/users", RoleSysadmin, hf(svc.ServeAddUser)},
+		{"POST /api/v1/users/{name}/password", RoleSysadmin, hf(svc.ServeResetPassword)},
+		{"POST /api/v1/users/{name}/disable", RoleSysadmin, hf(svc.ServeDisableUser)},
+		{"DELETE /api/v1/users/{name}", RoleSysadmin, hf(svc.ServeDeleteUser)},
+		{"PUT /api/v1/users/{name}/role", RoleSecadmin, hf(svc.ServeSetRole)},
+		{"DELETE /api/v1/users/{name}/totp", RoleSecadmin, hf(svc.ServeResetTOTP)},
+		{"GET /api/v1/auth/policy", RoleSecadmin, hf(svc.ServePolicy)},
+		{"PUT /api/v1/auth/policy", RoleSecadmin, hf(svc.ServeSetPolicy)},
+	}
+}
+
+// totpCode is the code of secret at t, as the user's phone shows it.
+func totpCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCodeCustom(secret, at, totpOpts)
+	require.NoError(t, err)
+	return code
+}
+
+// adminLogin logs an administrator in through the JSON API, enrolling its
+// TOTP key on the first call, and returns the CSRF token of the session c
+// now holds. Each call moves the clock to the next 30 s step, as a person
+// typing a fresh code would.
+func (e *env) adminLogin(t *testing.T, c *http.Client, user string) string {
+	t.Helper()
+	e.clk.Advance(totpPeriod * time.Second)
+	body := `{"user":"` + user + `","password":"` + goodPassword + `"}`
+	resp, text := e.do(t, c, req{method: "POST", path: "/api/v1/login", body: body, header: jsonHeader})
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, text)
+	var step stepResponse
+	require.NoError(t, json.Unmarshal([]byte(text), &step))
+	secret := e.secrets[user]
+	if step.ErrorType == "totp_enrol" {
+		require.NotEmpty(t, step.Secret)
+		require.Contains(t, step.OTPAuthURI, "otpauth://totp/")
+		secret = step.Secret
+		e.secrets[user] = secret
+	} else {
+		require.Equal(t, "totp_required", step.ErrorType, text)
+	}
+	code := totpCode(t, secret, e.clk.Now())
+	resp, text = e.do(t, c, req{method: "POST", path: "/api/v1/login", body: `{"totp":"` + code + `"}`,
+		header: jsonHeader})
+	require.Equal(t, http.StatusOK, resp.StatusCode, text)
+	var lr loginResponse
+	require.NoError(t, json.Unmarshal([]byte(text), &lr))
+	return lr.CSRFToken
+}
+
+var jsonHeader = map[string]string{"Content-Type": "application/json"}

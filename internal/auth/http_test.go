@@ -2,8 +2,10 @@ package auth
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -90,9 +92,10 @@ func TestFormLogin(t *testing.T) {
 		wantLocation       string
 		wantBody           string
 	}{
-		{"redirects to next", form("viewer1", goodPassword, "/targets?district=灵宝市"), "", 303, "/targets?district=灵宝市", ""},
-		{"no open redirect", form("viewer1", goodPassword, "//evil.example/x"), "", 303, "/", ""},
-		{"absolute next refused", form("viewer1", goodPassword, "https://evil.example/"), "", 303, "/", ""},
+		// Logged in: the last login is shown, then 继续 goes to next.
+		{"continues to next", form("viewer1", goodPassword, "/targets?district=灵宝市"), "", 200, "/targets?district=灵宝市", "上次登录"},
+		{"no open redirect", form("viewer1", goodPassword, "//evil.example/x"), "", 200, "/", "自上次登录以来失败尝试：0 次"},
+		{"absolute next refused", form("viewer1", goodPassword, "https://evil.example/"), "", 200, "/", ""},
 		{"wrong password shows page", form("viewer1", "Wrong-password-1", "/"), "", 401, "", "用户名或密码错误"},
 		{"cross-site form refused", form("viewer1", goodPassword, "/"), "https://evil.example", 403, "", "来源"},
 		{"missing password", form("viewer1", "", "/"), "", 400, "", "格式错误"},
@@ -105,9 +108,13 @@ func TestFormLogin(t *testing.T) {
 			}
 			resp, body := e.do(t, nil, req{method: "POST", path: "/api/v1/login", body: tt.body, header: h})
 			assert.Equal(t, tt.wantStatus, resp.StatusCode, body)
-			loc, err := url.QueryUnescape(resp.Header.Get("Location"))
-			require.NoError(t, err)
-			assert.Equal(t, tt.wantLocation, loc)
+			if tt.wantLocation != "" {
+				m := regexp.MustCompile(`id="continue" href="([^"]*)"`).FindStringSubmatch(body)
+				require.Len(t, m, 2, body)
+				loc, err := url.QueryUnescape(html.UnescapeString(m[1]))
+				require.NoError(t, err)
+				assert.Equal(t, tt.wantLocation, loc)
+			}
 			assert.Contains(t, body, tt.wantBody)
 		})
 	}
@@ -146,13 +153,19 @@ func TestRoleTooLow(t *testing.T) {
 		{"operator1", "POST", "/api/v1/act", 200},
 		{"operator1", "GET", "/api/v1/admin", 403},
 		{"operator1", "GET", "/api/v1/tokens", 403},
-		{"admin1", "GET", "/api/v1/admin", 200},
+		{"operator1", "GET", "/api/v1/audit", 403},
+		{"viewer1", "GET", "/api/v1/sec", 403},
+		// An administrator's password alone (Basic) opens nothing.
+		{"sysadmin1", "GET", "/api/v1/admin", 403},
+		{"auditor1", "GET", "/api/v1/audit", 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user+" "+tt.path, func(t *testing.T) {
 			resp, body := e.do(t, nil, req{method: tt.method, path: tt.path, user: tt.user, pass: goodPassword})
 			assert.Equal(t, tt.want, resp.StatusCode, body)
-			if tt.want == 403 {
+			if tt.want == 403 && strings.HasSuffix(tt.user, "admin1") || tt.user == "auditor1" {
+				assert.Contains(t, body, "双因素")
+			} else if tt.want == 403 {
 				assert.Contains(t, body, "权限不足")
 			}
 		})
@@ -171,8 +184,8 @@ func TestRoleCheckedAtEveryRequest(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "disabled user cannot log in")
 	users, err := e.svc.ListUsers(context.Background())
 	require.NoError(t, err)
-	require.Len(t, users, 3)
-	assert.Equal(t, "operator1", users[1].Name)
+	require.Len(t, users, 5)
+	assert.Equal(t, "operator1", users[1].Name, "by name")
 	assert.True(t, users[1].Disabled)
 }
 

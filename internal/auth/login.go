@@ -11,25 +11,39 @@ import (
 	"time"
 )
 
-// Login checks a user's password and opens a session. The session ends at the
-// earlier of an absolute deadline (SessionTTL after login, not extended by use)
-// and IdleTimeout without a request. The returned ID is the cookie value; only
-// its SHA-256 is stored.
+// Login checks a user's password and opens a session, for a user who needs
+// nothing more (no second factor, password not expired): see LoginSteps.
+// The session ends at the earlier of an absolute deadline (SessionTTL after
+// login, not extended by use) and the policy's idle timeout without a
+// request. The returned ID is the cookie value; only its SHA-256 is stored.
 func (s *Service) Login(ctx context.Context, name, password, remoteAddr string) (string, time.Time, error) {
-	_, id, expires, err := s.login(ctx, name, password, remoteAddr)
-	return id, expires, err
+	res, err := s.loginSteps(ctx, loginRequest{User: name, Password: password}, "", remoteAddr)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if res.stage != stageDone {
+		_ = s.Logout(ctx, res.id)
+		return "", time.Time{}, &StepError{Stage: res.stage}
+	}
+	return res.id, res.expires, nil
 }
 
-func (s *Service) insertSession(ctx context.Context, id string, uid int64, now, exp time.Time, remote string) error {
+// insertSession stores a session; stage is "" for a whole one, else the step
+// of the login still to come (such a session opens no route).
+func (s *Service) insertSession(ctx context.Context, id string, uid int64, now, exp time.Time, remote, stage string) error {
 	ms := now.UnixMilli()
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return err
+	}
 	// Expired sessions are swept here, at a login, so no goroutine is needed.
-	_, err := s.db.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?",
-		ms, now.Add(-s.opts.IdleTimeout).UnixMilli())
+	_, err = s.db.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen <= ?",
+		ms, now.Add(-pol.longestIdle()).UnixMilli())
 	if err != nil {
 		return fmt.Errorf("sweep sessions: %w", err)
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen, expires_at,
-		remote_addr) VALUES (?, ?, ?, ?, ?, ?)`, hashSecret(id), uid, ms, ms, exp.UnixMilli(), remote)
+		remote_addr, stage) VALUES (?, ?, ?, ?, ?, ?, ?)`, hashSecret(id), uid, ms, ms, exp.UnixMilli(), remote, stage)
 	if err != nil {
 		return fmt.Errorf("store session: %w", err)
 	}
@@ -65,7 +79,7 @@ func (s *Service) checkPassword(ctx context.Context, name, password, remote stri
 		return u, fmt.Errorf("verify password of %s: %w", name, err)
 	}
 	if !ok {
-		return u, s.countFailure(ctx, u, remote, via)
+		return u, s.countFailure(ctx, u, remote, via, "bad_password")
 	}
 	if u.disabled {
 		return u, s.failed(ctx, u, remote, via, "disabled")
@@ -90,19 +104,25 @@ func (s *Service) failed(ctx context.Context, u userRow, remote string, via Via,
 	return ErrBadCredentials
 }
 
-// countFailure counts a wrong password and locks the user at the threshold.
-// The increment is one statement, so concurrent guesses cannot undercount.
-func (s *Service) countFailure(ctx context.Context, u userRow, remote string, via Via) error {
+// countFailure counts a wrong password (or TOTP code) and locks the user at
+// the threshold. The increment is one statement, so concurrent guesses cannot
+// undercount. The failures since the last login are shown at the next one.
+func (s *Service) countFailure(ctx context.Context, u userRow, remote string, via Via, reason string) error {
 	var n int
-	err := s.db.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?
-		RETURNING failed_logins`, u.id).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
+		failed_since_login = failed_since_login + 1 WHERE id = ? RETURNING failed_logins`, u.id).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("count failed login of %s: %w", u.name, err)
 	}
-	if n < s.opts.LockoutThreshold {
-		return s.failed(ctx, u, remote, via, "bad_password")
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return err
 	}
-	until := s.now().Add(s.opts.LockoutDuration)
+	threshold, duration := pol.lockout()
+	if n < threshold {
+		return s.failed(ctx, u, remote, via, reason)
+	}
+	until := s.now().Add(duration)
 	_, err = s.db.ExecContext(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
 		until.UnixMilli(), u.id)
 	if err != nil {
@@ -123,10 +143,8 @@ func (s *Service) succeeded(ctx context.Context, u userRow, password, remote str
 	s.rehashIfOld(ctx, u, password)
 	loginCounter(via, "success").Inc()
 	// A Basic client (Grafana) re-verifies every cache period: auditing each
-	// would bury the trail. Its failures and lockouts are audited.
-	if via != ViaBasic {
-		s.loginEvent(ctx, u, remote, "success", "")
-	}
+	// would bury the trail. Its failures and lockouts are audited. A login
+	// is audited when its last step is done (or a step fails).
 	return nil
 }
 

@@ -22,35 +22,44 @@ const (
 	CSRFHeader    = "X-SwanWatch-CSRF"
 )
 
-// Middleware admits requests authenticated with at least role min: a session
-// cookie, `Authorization: Bearer swt_...` or HTTP Basic, tried in that order of
-// precedence: an Authorization header, when present, decides alone. On GET
-// /wall/... only, the swanwatch_screen cookie (a screen token) comes before
-// the session cookie; a screen token never opens anything else. Browsers
-// without credentials are sent to /login; API clients get 401 with a Basic
-// challenge; a role too low gets 403. Cookie-authenticated requests other than
-// GET, HEAD and OPTIONS must carry the CSRF header.
-func (s *Service) Middleware(min Role) func(http.Handler) http.Handler {
-	if !min.Valid() {
-		panic(fmt.Sprintf("auth: Middleware(%q): not a role", min)) // a wiring bug, caught at startup
+// Middleware admits requests authenticated with a role that may use routes
+// of class (the permission table in roles.go): a session cookie, `Authorization:
+// Bearer swt_...` or HTTP Basic, tried in that order of precedence: an
+// Authorization header, when present, decides alone. On GET /wall/... only,
+// the swanwatch_screen cookie (a screen token) comes before the session
+// cookie; a screen token never opens anything else. Browsers without
+// credentials are sent to /login; API clients get 401 with a Basic challenge;
+// a role not allowed gets 403, and so does an administrator presenting HTTP
+// Basic (a password alone, without the TOTP second factor). Cookie-
+// authenticated requests other than GET, HEAD and OPTIONS must carry the CSRF
+// header.
+func (s *Service) Middleware(class Role) func(http.Handler) http.Handler {
+	if !ValidClass(class) {
+		panic(fmt.Sprintf("auth: Middleware(%q): not a route class", class)) // a wiring bug, caught at startup
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s.serve(w, r, min, next)
+			s.serve(w, r, class, next)
 		})
 	}
 }
 
-func (s *Service) serve(w http.ResponseWriter, r *http.Request, min Role, next http.Handler) {
+func (s *Service) serve(w http.ResponseWriter, r *http.Request, class Role, next http.Handler) {
 	p, err := s.authenticate(r)
 	if err != nil {
 		s.deny(w, r, err)
 		return
 	}
 	track(r.Context(), p)
-	if !p.Role.Allows(min) {
+	if p.Via == ViaBasic && p.Role.Administrator() {
+		rejectCounter(p.Via, "second_factor").Inc()
+		writeError(w, http.StatusForbidden, "forbidden",
+			"管理员账户须经动态口令（TOTP）双因素认证：请在登录页面登录，或使用安全管理员签发的API令牌")
+		return
+	}
+	if !p.Role.May(class) {
 		rejectCounter(p.Via, "role").Inc()
-		writeError(w, http.StatusForbidden, "forbidden", "权限不足：此操作需要"+min.Label()+"或更高角色")
+		writeError(w, http.StatusForbidden, "forbidden", "权限不足：此操作仅限"+allowedLabels(class)+"，当前角色为"+p.Role.Label())
 		return
 	}
 	if p.Via == ViaSession && !safeMethod(r.Method) && !csrfOK(r, p) {
@@ -59,6 +68,18 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, min Role, next h
 		return
 	}
 	next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+}
+
+// allowedLabels names the roles allowed on a class, for the 403 message.
+func allowedLabels(class Role) string {
+	var b strings.Builder
+	for i, r := range Allowed(class) {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(r.Label())
+	}
+	return b.String()
 }
 
 // authenticate finds and checks the request's credentials.
@@ -99,6 +120,8 @@ func (s *Service) deny(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &locked):
 		writeLocked(w, locked, s.now())
+	case errors.Is(err, ErrPasswordExpired):
+		writeError(w, http.StatusForbidden, "forbidden", "密码已过期或已被重置，请先在登录页面设置新密码")
 	case errors.Is(err, ErrScreenScope):
 		writeError(w, http.StatusForbidden, "forbidden", "大屏令牌只能用于打开监控大屏")
 	case errors.Is(err, errScreenRefused):

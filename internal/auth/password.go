@@ -101,9 +101,8 @@ func checkParams(p Argon2Params) error {
 	return nil
 }
 
-// Password policy (MLPS level 3 asks for complexity): at least minPasswordLen
-// characters from at least two classes, not containing the user name. The upper
-// bound only keeps one argon2id input reasonable.
+// Password limits: the policy's floor of length (Policy.MinLength may only
+// raise it), and upper bounds that keep one argon2id input reasonable.
 const (
 	minPasswordLen   = 10
 	maxPasswordBytes = 1024
@@ -119,18 +118,26 @@ type PolicyError struct {
 
 func (e *PolicyError) Error() string { return "policy: " + e.Reason }
 
-// CheckPassword applies the password policy for user name.
-func CheckPassword(name, password string) error {
+// CheckPassword applies the default policy (DefaultPolicy) to a password of
+// user name with role; the Service applies the stored one.
+func CheckPassword(name string, role Role, password string) error {
+	return DefaultPolicy.check(name, role, password)
+}
+
+// check applies p to a password of user name with role.
+func (p Policy) check(name string, role Role, password string) error {
+	need := p.classes(role)
 	switch {
-	case utf8.RuneCountInString(password) < minPasswordLen:
-		return &PolicyError{"password shorter than 10 characters", "密码长度至少为10个字符"}
+	case utf8.RuneCountInString(password) < p.MinLength:
+		return &PolicyError{fmt.Sprintf("password shorter than %d characters", p.MinLength),
+			fmt.Sprintf("密码长度至少为%d个字符", p.MinLength)}
 	case len(password) > maxPasswordBytes:
 		return &PolicyError{"password longer than 1024 bytes", "密码过长（最多1024字节）"}
 	case !utf8.ValidString(password):
 		return &PolicyError{"password is not valid UTF-8", "密码包含无效字符"}
-	case charClasses(password) < 2:
-		return &PolicyError{"password uses only one character class",
-			"密码不能只包含一类字符，请混合使用大写字母、小写字母、数字或符号"}
+	case charClasses(password) < need:
+		return &PolicyError{fmt.Sprintf("password uses fewer than %d character classes", need),
+			fmt.Sprintf("%s的密码须包含大写字母、小写字母、数字、符号中的至少%d类", role.Label(), need)}
 	case name != "" && strings.Contains(strings.ToLower(password), strings.ToLower(name)):
 		return &PolicyError{"password contains the user name", "密码不能包含用户名"}
 	}

@@ -80,24 +80,31 @@ func csrfToken(sessionID string) string {
 // sessionTouchEvery limits last_seen writes to one a minute per session.
 const sessionTouchEvery = time.Minute
 
-// sessionPrincipal validates a session ID: known, within both deadlines, user
-// enabled. The role is read from the user row, so a role change applies at once.
+// sessionPrincipal validates a session ID: known, whole (not a login halfway
+// through its steps), within both deadlines (the idle one by the user's role),
+// user enabled. The role is read from the user row, so a role change applies
+// at once.
 func (s *Service) sessionPrincipal(ctx context.Context, id string) (Principal, error) {
 	var uid, lastSeen, expires int64
 	var disabled bool
+	var stage string
 	p := Principal{Via: ViaSession, csrf: csrfToken(id)}
 	h := hashSecret(id)
-	err := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.last_seen, s.expires_at, u.name, u.role, u.disabled
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, h).
-		Scan(&uid, &lastSeen, &expires, &p.User, &p.Role, &disabled)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.last_seen, s.expires_at, s.stage, u.name, u.role,
+		u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, h).
+		Scan(&uid, &lastSeen, &expires, &stage, &p.User, &p.Role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && stage != stageDone) {
 		return p, rejected(ViaSession, "unknown", ErrSessionEnded)
 	}
 	if err != nil {
 		return p, fmt.Errorf("load session: %w", err)
 	}
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return p, err
+	}
 	now := s.now()
-	if now.UnixMilli() >= expires || now.Sub(time.UnixMilli(lastSeen)) >= s.opts.IdleTimeout {
+	if now.UnixMilli() >= expires || now.Sub(time.UnixMilli(lastSeen)) >= pol.idle(p.Role) {
 		_ = s.Logout(ctx, id)
 		return p, rejected(ViaSession, "expired", ErrSessionEnded)
 	}
@@ -117,66 +124,4 @@ func (s *Service) sessionPrincipal(ctx context.Context, id string) (Principal, e
 func rejected(via Via, reason string, err error) error {
 	rejectCounter(via, reason).Inc()
 	return err
-}
-
-// Role is what a user may do. Roles are ordered: each includes the ones below it.
-type Role string
-
-// The roles, lowest first.
-const (
-	// RoleSupervisor is the supervising authority's (监管) read-only access to
-	// the cloud's data interface (/api/cloud/v1/...) and nothing else: it sits
-	// below viewer, so every other route (pages, PromQL, incidents, the wall)
-	// refuses it, while every other role also opens the cloud API.
-	RoleSupervisor Role = "supervisor"
-	RoleViewer     Role = "viewer"   // reads dashboards, queries, reports
-	RoleOperator   Role = "operator" // also acknowledges incidents, silences, maintenance
-	RoleAdmin      Role = "admin"    // also manages users, tokens, configuration, audit
-)
-
-// rank orders the roles; 0 is no valid role.
-func (r Role) rank() int {
-	switch r {
-	case RoleSupervisor:
-		return 1
-	case RoleViewer:
-		return 2
-	case RoleOperator:
-		return 3
-	case RoleAdmin:
-		return 4
-	}
-	return 0
-}
-
-// Allows reports whether r is at least min. An invalid role allows nothing.
-func (r Role) Allows(min Role) bool {
-	return r.rank() > 0 && min.rank() > 0 && r.rank() >= min.rank()
-}
-
-// Valid reports whether r is one of the defined roles.
-func (r Role) Valid() bool { return r.rank() > 0 }
-
-// ParseRole parses a role name as written in the CLI, API and database.
-func ParseRole(s string) (Role, error) {
-	r := Role(s)
-	if !r.Valid() {
-		return "", fmt.Errorf("unknown role %q: want supervisor, viewer, operator or admin", s)
-	}
-	return r, nil
-}
-
-// Label is the role's name on Chinese pages.
-func (r Role) Label() string {
-	switch r {
-	case RoleSupervisor:
-		return "监管用户"
-	case RoleViewer:
-		return "只读用户"
-	case RoleOperator:
-		return "运维人员"
-	case RoleAdmin:
-		return "系统管理员"
-	}
-	return "未知角色"
 }

@@ -99,7 +99,7 @@ func wallRead(r *http.Request) bool {
 // name, at most a viewer whatever the owning account's role.
 func screenPrincipal(t tokenRow) Principal {
 	role := RoleViewer
-	if !t.role.Allows(RoleViewer) {
+	if !t.role.May(RoleViewer) {
 		role = t.role // invalid: the middleware refuses it
 	}
 	return Principal{User: screenUserPrefix + t.name, Role: role, Via: ViaScreen}
@@ -161,7 +161,7 @@ func (s *Service) ScreenStillValid(r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("check screen credentials: %w", err)
 	}
-	if !p.Role.Allows(RoleViewer) {
+	if !p.Role.May(RoleViewer) {
 		return fmt.Errorf("check screen credentials: role %q: %w", p.Role, ErrBadCredentials)
 	}
 	return nil

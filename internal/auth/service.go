@@ -37,6 +37,9 @@ type Options struct {
 	Now              func() time.Time // for tests; default time.Now
 	Audit            Auditor          // receives security events; optional
 	SecureCookies    bool             // mark cookies Secure even over plain HTTP (TLS ends at a proxy)
+	// Sealer wraps TOTP secrets at rest (SM4 under a key file, internal/secret);
+	// nil stores them as "plain:<base32>", readable once a Sealer is set.
+	Sealer Sealer
 }
 
 func (o *Options) defaults() {
@@ -96,13 +99,16 @@ func New(db *statestore.DB, opts Options) *Service {
 
 // Errors callers tell apart. Messages for people come from Message.
 var (
-	ErrBadCredentials = errors.New("wrong user name or password")
-	ErrUserExists     = errors.New("user already exists")
-	ErrNoUser         = errors.New("no such user")
-	ErrNoToken        = errors.New("no such active token")
-	ErrTokenExists    = errors.New("user already has an active token of that name")
-	ErrNoCredentials  = errors.New("no credentials")
-	ErrSessionEnded   = errors.New("session expired or logged out")
+	ErrBadCredentials  = errors.New("wrong user name or password")
+	ErrUserExists      = errors.New("user already exists")
+	ErrNoUser          = errors.New("no such user")
+	ErrNoToken         = errors.New("no such active token")
+	ErrTokenExists     = errors.New("user already has an active token of that name")
+	ErrNoCredentials   = errors.New("no credentials")
+	ErrSessionEnded    = errors.New("session expired or logged out")
+	ErrPasswordExpired = errors.New("password expired or reset: change it at the login page")
+	ErrSelf            = errors.New("an administrator may not change their own role or second factor")
+	ErrForbiddenRole   = errors.New("role not assignable by this administrator")
 )
 
 // LockedError is returned while a user is locked out after repeated failures.
@@ -153,7 +159,7 @@ type Event struct {
 	Time       time.Time
 	User       string
 	Role       Role
-	Action     string // login, logout, user.add, user.password, user.disable, token.create, token.revoke
+	Action     string // login, logout, user.add, user.password, user.disable, user.role, user.totp_reset, policy.set, token.create, token.revoke, audit.read
 	Object     string
 	RemoteAddr string
 	Result     string // success, failure, locked

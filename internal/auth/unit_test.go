@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,65 +9,67 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestRoleAllows(t *testing.T) {
-	tests := []struct {
-		role, min Role
-		want      bool
-	}{
-		{RoleViewer, RoleViewer, true},
-		{RoleViewer, RoleOperator, false},
-		{RoleOperator, RoleViewer, true},
-		{RoleOperator, RoleAdmin, false},
-		{RoleAdmin, RoleOperator, true},
-		{"", RoleViewer, false},
-		{"root", RoleViewer, false},
-		{RoleAdmin, "", false},
-		// The authority's role opens only what asks for no more than it.
-		{RoleSupervisor, RoleSupervisor, true},
-		{RoleSupervisor, RoleViewer, false},
-		{RoleSupervisor, RoleOperator, false},
-		{RoleSupervisor, RoleAdmin, false},
-		{RoleViewer, RoleSupervisor, true},
-		{RoleOperator, RoleSupervisor, true},
-		{RoleAdmin, RoleSupervisor, true},
-		{"", RoleSupervisor, false},
-		{"Supervisor", RoleSupervisor, false},
+// The permission relation, written out: for each route class, exactly the
+// roles that may use it. Nothing is inherited: a new role or class must be
+// placed here by hand.
+func TestRoleMay(t *testing.T) {
+	want := map[Role][]Role{
+		ClassAnyone:    {RoleSupervisor, RoleViewer, RoleOperator, RoleSysadmin, RoleSecadmin, RoleAuditor},
+		RoleSupervisor: {RoleSupervisor, RoleViewer, RoleOperator, RoleSysadmin},
+		RoleViewer:     {RoleViewer, RoleOperator, RoleSysadmin},
+		RoleOperator:   {RoleOperator},
+		RoleSysadmin:   {RoleSysadmin},
+		RoleSecadmin:   {RoleSecadmin},
+		RoleAuditor:    {RoleAuditor},
 	}
-	for _, tt := range tests {
-		t.Run(string(tt.role)+">="+string(tt.min), func(t *testing.T) {
-			assert.Equal(t, tt.want, tt.role.Allows(tt.min))
-		})
+	for class, allowed := range want {
+		for _, r := range append(Roles, "", "admin", "root", "Auditor", ClassAnyone) {
+			assert.Equal(t, slices.Contains(allowed, r), r.May(class), "%s may use class %s", r, class)
+		}
+		assert.ElementsMatch(t, allowed, Allowed(class), class)
 	}
+	for _, bad := range []Role{"", "admin", "root"} {
+		assert.False(t, ValidClass(bad), bad)
+		assert.False(t, RoleSysadmin.May(bad), bad)
+	}
+	// The three administrators share nothing of each other's work.
+	for _, a := range []Role{RoleSysadmin, RoleSecadmin, RoleAuditor} {
+		for _, b := range []Role{RoleSysadmin, RoleSecadmin, RoleAuditor} {
+			assert.Equal(t, a == b, a.May(b), "%s on %s's routes", a, b)
+		}
+		assert.True(t, a.Administrator())
+	}
+	assert.False(t, RoleAuditor.May(RoleViewer), "the auditor sees no dashboard")
+	assert.False(t, RoleSecadmin.May(RoleViewer), "nor does the security administrator")
+	assert.False(t, RoleOperator.Administrator())
 }
 
 func TestParseRole(t *testing.T) {
-	for _, s := range []string{"supervisor", "viewer", "operator", "admin"} {
+	for _, s := range []string{"supervisor", "viewer", "operator", "sysadmin", "secadmin", "auditor"} {
 		r, err := ParseRole(s)
 		require.NoError(t, err)
 		assert.Equal(t, Role(s), r)
 	}
-	for _, s := range []string{"", "Admin", "root", "admin ", "Supervisor", "监管"} {
+	for _, s := range []string{"", "Admin", "admin", "anyone", "root", "admin ", "Supervisor", "监管"} {
 		_, err := ParseRole(s)
 		assert.ErrorContains(t, err, "unknown role", s)
-		assert.ErrorContains(t, err, "want supervisor, viewer, operator or admin", s)
+		assert.ErrorContains(t, err, "want supervisor, viewer, operator, sysadmin, secadmin or auditor", s)
 	}
 }
 
-// The roles are a strict order, lowest first; each has its own Chinese label.
-func TestRoleOrderAndLabels(t *testing.T) {
-	order := []Role{RoleSupervisor, RoleViewer, RoleOperator, RoleAdmin}
+// Every role has its own Chinese label.
+func TestRoleLabels(t *testing.T) {
 	labels := map[string]bool{}
-	for i, r := range order {
+	for _, r := range Roles {
 		assert.True(t, r.Valid(), r)
-		for j, min := range order {
-			assert.Equal(t, i >= j, r.Allows(min), "%s allows %s", r, min)
-		}
 		assert.NotEqual(t, "未知角色", r.Label(), r)
 		assert.False(t, labels[r.Label()], "label %s twice", r.Label())
 		labels[r.Label()] = true
 	}
 	assert.Equal(t, "监管用户", RoleSupervisor.Label())
+	assert.Equal(t, "审计管理员", RoleAuditor.Label())
 	assert.Equal(t, "未知角色", Role("root").Label())
+	assert.False(t, ClassAnyone.Valid(), "a class, not a role a user may hold")
 }
 
 func TestDefaultArgon2Hash(t *testing.T) {
@@ -122,8 +125,8 @@ func TestPasswordPolicy(t *testing.T) {
 		user, password, wantMsg string
 	}{
 		{"wangfang", "Short1!", "至少为10个字符"},
-		{"wangfang", "abcdefghijkl", "不能只包含一类字符"},
-		{"wangfang", "1234567890123", "不能只包含一类字符"},
+		{"wangfang", "abcdefghijkl", "至少2类"},
+		{"wangfang", "1234567890123", "至少2类"},
 		{"wangfang", "xxWangFang2026", "不能包含用户名"},
 		{"wangfang", strings.Repeat("aB", 600), "密码过长"},
 		{"wangfang", "\xff\xfeabcdefgh12", "无效字符"},
@@ -133,7 +136,7 @@ func TestPasswordPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.password, func(t *testing.T) {
-			err := CheckPassword(tt.user, tt.password)
+			err := CheckPassword(tt.user, RoleViewer, tt.password)
 			if tt.wantMsg == "" {
 				assert.NoError(t, err)
 				return

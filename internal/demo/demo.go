@@ -58,8 +58,11 @@ type Options struct {
 	OnMessage func(channel, text string)
 }
 
-// Admin is the account the demo prints a one-time password for.
-const Admin = "admin"
+// Duty is the account the demo prints a one-time password for: the duty
+// operator (运维人员), who sees every page, acknowledges and silences. Since
+// MLPS separation (issue 13) no account does everything; the three
+// administrators are made with `swanwatch user add` and log in with TOTP.
+const Duty = "duty"
 
 // Actor is one part that runs beside the server (the simulator, the
 // scripted fault) and stops with it.
@@ -221,7 +224,7 @@ func builtinConfig(dir, listen, inventoryURL string, interval time.Duration) *co
 // screenTokenName names the demo wall's screen token.
 const screenTokenName = "演示大屏"
 
-// resetAdmin creates the admin user, or gives it a new password when the
+// resetAdmin creates the duty operator, or gives it a new password when the
 // data directory is reused, and a fresh screen token for the wall; both are
 // only ever printed, never stored clear.
 func resetAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (password, screen string, err error) {
@@ -235,12 +238,12 @@ func resetAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (p
 	defer db.Close()
 	svc := auth.New(db, auth.Options{Logger: logger})
 	password = oneTimePassword()
-	err = svc.AddUser(ctx, Admin, auth.RoleAdmin, password)
+	err = svc.AddUser(ctx, Duty, auth.RoleOperator, password)
 	if errors.Is(err, auth.ErrUserExists) {
-		err = svc.SetPassword(ctx, Admin, password)
+		err = svc.SetPassword(ctx, Duty, password)
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("set up the demo administrator: %w", err)
+		return "", "", fmt.Errorf("set up the demo's duty operator: %w", err)
 	}
 	screen, err = wallToken(ctx, svc, filepath.Join(cfg.Storage.Path, "demo-wall.token"))
 	return password, screen, err
@@ -297,7 +300,7 @@ SwanWatch 演示环境已启动 (demo running)
   登录 login           : user %[2]s, one-time password %[3]s
   查询 query           : curl -u %[2]s:%[3]s '%[1]s/api/v1/query?query=swanwatch:agent_online:ratio'
   静默 silences        : %[1]s/silences
-  月度报告 SLA report  : SWANWATCH_PASSWORD=%[3]s go run ./cmd/swanwatch report --server %[1]s --month %[8]s --format pdf
+  月度报告 SLA report  : SWANWATCH_PASSWORD=%[3]s go run ./cmd/swanwatch report --server %[1]s --user %[2]s --month %[8]s --format pdf
                          (xlsx, html too; 临时报告 until the month is frozen)
   巡检报告 inspection  : curl -u %[2]s:%[3]s -o 巡检报告.html '%[1]s/api/v1/reports/inspection/%[9]s'
   模拟设备 simulator   : http://%[4]s/inventory  (%[5]d VMs)
@@ -305,7 +308,7 @@ SwanWatch 演示环境已启动 (demo running)
   数据目录 data dir    : %[6]s
 Messages to the duty group's WeCom robot and SMS pages are printed below as they arrive.
 Stop with Ctrl-C.
-`, url, Admin, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name),
+`, url, Duty, password, simAddr, o.VMs, dir, wallLoginURL(url, screenToken, config.DefaultScreen.Name),
 		sla.MonthOf(time.Now()), sla.DateOf(time.Now()))
 }
 

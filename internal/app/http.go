@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/httpsec"
 )
 
 type server struct {
@@ -18,7 +19,7 @@ type server struct {
 
 func (s *system) newServer() *server {
 	return &server{s: s, srv: &http.Server{
-		Handler:           s.handler(),
+		Handler:           httpsec.Headers(s.handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute, // long range queries and report downloads
@@ -68,10 +69,15 @@ func (sv *server) serve(ctx context.Context) error {
 	if sv.s.opts.Ready != nil {
 		sv.s.opts.Ready(url)
 	}
+	if scheme == "https" {
+		if sv.srv.TLSConfig, err = httpsec.TLSConfig(cfg.TLS.CertFile, cfg.TLS.KeyFile, sv.s.logger); err != nil {
+			return errors.Join(fmt.Errorf("server.tls: %w", err), ln.Close())
+		}
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if scheme == "https" {
-			errc <- sv.srv.ServeTLS(ln, cfg.TLS.CertFile, cfg.TLS.KeyFile)
+			errc <- sv.srv.ServeTLS(ln, "", "") // the certificate from TLSConfig, reloaded when renewed
 		} else {
 			errc <- sv.srv.Serve(ln)
 		}

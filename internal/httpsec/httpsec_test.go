@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -28,40 +26,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// openssl runs the real openssl command (scripts/install-peers.sh installs it).
+// openssl and makeCert are the shared test helpers of internal/testpeer.
 func openssl(t *testing.T, stdin string, args ...string) (string, error) {
-	t.Helper()
-	bin := testpeer.LookBinary(t, "openssl", "apt-get install openssl")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return testpeer.OpenSSL(t, stdin, args...)
 }
 
-// makeCert makes a self-signed certificate for 127.0.0.1 with openssl: kind
-// is rsa, ecdsa or sm2.
 func makeCert(t *testing.T, dir, kind, cn string) (certFile, keyFile string) {
-	t.Helper()
-	certFile, keyFile = filepath.Join(dir, kind+".crt"), filepath.Join(dir, kind+".key")
-	base := []string{"req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=" + cn,
-		"-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile}
-	var args []string
-	switch kind {
-	case "rsa":
-		args = append(base, "-newkey", "rsa:2048", "-sha256")
-	case "ecdsa":
-		args = append(base, "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-sha256")
-	case "sm2":
-		out, err := openssl(t, "", "genpkey", "-algorithm", "SM2", "-out", keyFile)
-		require.NoError(t, err, out)
-		args = []string{"req", "-x509", "-key", keyFile, "-sm3", "-sigopt", "distid:1234567812345678",
-			"-days", "2", "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1", "-out", certFile}
-	}
-	out, err := openssl(t, "", args...)
-	require.NoError(t, err, out)
-	return certFile, keyFile
+	return testpeer.SelfSigned(t, dir, kind, cn)
 }
 
 // serveTLS runs an http.Server the way the lead wires it: TLSConfig from

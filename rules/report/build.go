@@ -32,6 +32,9 @@ type Input struct {
 	// Cloud is what 七、政务云平台 reads besides the ledger (zero: nothing
 	// connected, every part 未接入).
 	Cloud CloudInput
+	// Security is what 八、安全运营 reads besides the ledger (zero: nothing
+	// connected, every part 未接入).
+	Security SecurityInput
 }
 
 // ResponseTargets are the R-A4 summary lines' targets. The contract leaves

@@ -187,7 +187,7 @@ func TestRenderCloudFixture(t *testing.T) {
 	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-layout", file, "-")), " ")
 	for _, w := range []string{"七、政务云平台（R-A8、R-A9、R-C1）", "本月宿主机故障 1 次，涉及云服务器 3 台",
 		"esx-07 vm-a HA已重启 esx-08", "总体备份成功率 94.1176%", "oa-db-backup 协同办公 30 29 28 1 1 2 93.3333%",
-		"esx-07 A-03 硬盘预测性故障 重要 2 1", "主机房 1 25分0秒", "数据交换作业（R-C1）：未接入", "八、方法说明", "九、数据缺口"} {
+		"esx-07 A-03 硬盘预测性故障 重要 2 1", "主机房 1 25分0秒", "数据交换作业（R-C1）：未接入", "九、方法说明", "十、数据缺口"} {
 		assert.Contains(t, flat, w)
 	}
 }

@@ -26,6 +26,7 @@ func (b *builder) report() (*Report, error) {
 	r.Resources = b.resources()
 	r.Scenic = b.scenic()
 	r.Cloud = b.cloud()
+	r.Security = b.security()
 	r.Gaps = b.gaps()
 	r.Summary = append(append(b.sliLines(), inc.lines(b.targets())...), r.Scenic.line())
 	r.Methods = b.methods()

@@ -43,6 +43,7 @@ func fixtureReport() Report {
 	r.Resources = fixtureResources()
 	r.Scenic = fixtureScenic()
 	r.Cloud = fixtureCloud()
+	r.Security = fixtureSecurity()
 	r.Methods = []Paragraph{
 		{"统计周期", "北京时间（Asia/Shanghai, UTC+8）自然月：2026-11-01 00:00:00 至 2026-12-01 00:00:00。"},
 		{"无数据", "采集中断或数据丢失的时段记为“无数据”，既不计为在线也不计为离线，在第七节单独列出。"},
@@ -227,4 +228,14 @@ func fixtureCloud() CloudSection {
 		{Room: "主机房", Rack: "A-05", Kind: "双路供电缺失", Severity: "major", Start: at(30, 23, 30), Length: seconds(1800)},
 	}
 	return c
+}
+
+// fixtureSecurity is the security section with every part, as the build
+// fixtures give it (build_security_test.go works it out).
+func fixtureSecurity() SecuritySection {
+	s := SecuritySection{EventsOn: true, Events: securityEvents(*fixtureSecurityEvents()), VulnsOn: true,
+		Vulns: vulnFigures(*fixtureSecurityVulns()), Notices: noticeSummary(fixtureSecurityVulns().Notices),
+		Scans: ScanStatus{Month: 2, Quarter: "2026年第四季度", QuarterScans: 2}}
+	s.Findings = securityFindings(s)
+	return s
 }

@@ -163,5 +163,5 @@ func (r Report) values() []Value {
 	for _, f := range r.Resources.Findings {
 		vs = append(vs, f.CPU, f.CPUPeak, f.Memory)
 	}
-	return append(append(vs, r.Scenic.values()...), r.Cloud.values()...)
+	return append(append(append(vs, r.Scenic.values()...), r.Cloud.values()...), r.Security.values()...)
 }

@@ -128,7 +128,8 @@ func cols(spec ...any) []column {
 func (r Report) sections() []section {
 	return []section{
 		r.summarySection(), r.agentSection(), r.linkSection(),
-		r.incidentSection(), r.resourceSection(), r.scenicSection(), r.cloudSection(), r.methodsSection(), r.gapSection(),
+		r.incidentSection(), r.resourceSection(), r.scenicSection(), r.cloudSection(), r.securitySection(),
+		r.methodsSection(), r.gapSection(),
 	}
 }
 
@@ -149,7 +150,7 @@ func (r Report) summarySection() section {
 }
 
 func (r Report) methodsSection() section {
-	s := section{sheet: "方法说明", title: "八、方法说明"}
+	s := section{sheet: "方法说明", title: "九、方法说明"}
 	t := table{cols: cols("条目", 3, "说明", 12)}
 	for _, p := range r.Methods {
 		t.rows = append(t.rows, []cell{txt(p.Title), txt(p.Text)})
@@ -174,5 +175,5 @@ func (r Report) gapSection() section {
 	}
 	p := "无数据时间既不计为达标也不计为不达标，按指标与对象单独列出，时长大者在前。本月共 " + itoa(len(r.Gaps)) + " 项，合计 " +
 		cst.FormatDuration(time.Duration(total)*time.Second) + "。"
-	return section{sheet: "数据缺口", title: "九、数据缺口", paras: []string{p}, tables: []table{t}}
+	return section{sheet: "数据缺口", title: "十、数据缺口", paras: []string{p}, tables: []table{t}}
 }

@@ -30,10 +30,11 @@ type Report struct {
 	Incidents   IncidentSection
 	Resources   ResourceSection
 	Scenic      ScenicSection
-	Cloud       CloudSection // 七、政务云平台
-	Methods     []Paragraph  // definitions and accounting rules (docs/sla.md)
-	Gaps        []DataGap    // unknown (无数据) time, never counted as up or down
-	Corrections []string     // sla.Month.Corrections
+	Cloud       CloudSection    // 七、政务云平台
+	Security    SecuritySection // 八、安全运营
+	Methods     []Paragraph     // definitions and accounting rules (docs/sla.md)
+	Gaps        []DataGap       // unknown (无数据) time, never counted as up or down
+	Corrections []string        // sla.Month.Corrections
 	// Ignored counts ledger days of indicators not configured (not in
 	// Input.SLIs and not usage): left out, and said so in the methods.
 	Ignored int

@@ -119,7 +119,7 @@ func compressedBlocks(t *testing.T, dir string) []block {
 	return z.ix.events
 }
 
-func containsText(s, sub string) bool { return (&folder{needle: []byte(sub)}).contains([]byte(s)) }
+func containsText(s, sub string) bool { return newFolder(sub).contains([]byte(s)) }
 
 func TestLateEventForCompressedDay(t *testing.T) {
 	dir := t.TempDir()

@@ -1,7 +1,6 @@
 package logstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Direction orders query results.
@@ -98,7 +95,7 @@ func compile(q Query) (*compiled, error) {
 	if err != nil {
 		return bad(err)
 	}
-	c := &compiled{Query: q, fold: &folder{needle: []byte(strings.ToLower(q.Text))}, lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
+	c := &compiled{Query: q, fold: newFolder(q.Text), lo: q.Start.UnixNano(), hi: q.End.UnixNano()}
 	for _, m := range ms {
 		if fieldIndex(m.Name) >= 0 {
 			c.fieldMs = append(c.fieldMs, m)
@@ -330,32 +327,4 @@ func toEventsAll(hits []hit, streams [][][]labelPair) []Event {
 		out[i] = Event{Time: time.Unix(0, h.ts).In(shanghai), Labels: labels, Text: h.text}
 	}
 	return out
-}
-
-// folder searches case-insensitively, lower-casing each text into a reused buffer.
-type folder struct {
-	needle []byte // already lower case
-	buf    []byte
-}
-
-func (f *folder) contains(text []byte) bool {
-	if len(f.needle) == 0 {
-		return true
-	}
-	f.buf = f.buf[:0]
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			f.buf = append(f.buf, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(text[i:])
-		f.buf = utf8.AppendRune(f.buf, unicode.ToLower(r))
-		i += n
-	}
-	return bytes.Contains(f.buf, f.needle)
 }

@@ -197,3 +197,24 @@ func TestClassifier(t *testing.T) {
 	assert.NotContains(t, l, "bad-name")
 	assert.NotContains(t, evs[1].Labels, "class")
 }
+
+// TestIPv6: a sender on ::1 is received and labelled by its address.
+func TestIPv6(t *testing.T) {
+	sink := newMemSink()
+	r := start(t, Config{UDP: "[::1]:0", TCP: "[::1]:0"}, sink, nil)
+	u, err := net.Dial("udp", r.UDPAddr())
+	require.NoError(t, err)
+	defer u.Close()
+	_, err = u.Write([]byte("<165>1 - - app - - - over ipv6"))
+	require.NoError(t, err)
+	c, err := net.Dial("tcp", r.TCPAddr())
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "<165>1 - - app - - - over ipv6 tcp\n")
+	require.NoError(t, err)
+	for _, ev := range sink.waitFor(t, 2, 5*time.Second) {
+		assert.Equal(t, "::1", ev.Labels["instance"])
+		assert.Equal(t, "false", ev.Labels["known"])
+		assert.Equal(t, "app", ev.Labels["app"])
+	}
+}

@@ -121,7 +121,9 @@ func (s *system) open() error {
 	if s.state, err = statestore.Open(cfg.Storage.StateFile(), s.logger.With("part", "state")); err != nil {
 		return fmt.Errorf("open state store: %w", err)
 	}
-	s.audit = audit.New(s.state, s.logger)
+	if err := s.openAudit(); err != nil {
+		return err
+	}
 	s.auth = auth.New(s.state, auth.Options{SessionTTL: cfg.Server.SessionTTL, Logger: s.logger,
 		Audit: s.audit, SecureCookies: cfg.Server.TLS.Enabled()})
 	if s.events, err = logstore.Open(logstoreOptions(cfg, s.logger)); err != nil {

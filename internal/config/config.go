@@ -43,6 +43,8 @@ type Config struct {
 	SLA        SLA              `yaml:"sla"`
 	Inventory  inventory.Config `yaml:"inventory"`
 	Log        Log              `yaml:"log"`
+	Audit      Audit            `yaml:"audit"`   // the audit trail's keyed chain (MLPS 3)
+	Secrets    Secrets          `yaml:"secrets"` // the key of sealed secret files
 
 	// File is the name the config was parsed from; Dir the directory its relative
 	// paths were resolved against ("" for Default).

@@ -16,6 +16,14 @@ func (c *collector) resolve(cfg *Config) {
 			*p = filepath.Join(cfg.Dir, *p)
 		}
 	}
+	// The secrets key first: every *_file below may be sealed with it.
+	abs(&cfg.Secrets.KeyFile)
+	if cfg.Secrets.KeyFile != "" {
+		if err := secret.UseKeyFile(cfg.Secrets.KeyFile); err != nil {
+			c.at("secrets.key_file", "%v", err)
+		}
+	}
+	abs(&cfg.Audit.KeyFile)
 	abs(&cfg.Storage.Path)
 	abs(&cfg.Server.TLS.CertFile)
 	abs(&cfg.Server.TLS.KeyFile)

@@ -4,7 +4,7 @@ import "reflect"
 
 // WithRunning is c as a running server applies it on reload: the sections
 // read only at start (server, storage, events, collectors, traps,
-// bigscreen, log, jobs, ledger) keep running's values, so the snapshot
+// bigscreen, log, jobs, ledger, audit, secrets) keep running's values, so the snapshot
 // always says what is in effect. changed names those of them that differ in c: they take
 // effect after a restart. Compared by value, not by a JSON form, which would
 // mask secrets: a changed remote_write password alone is named too.
@@ -24,6 +24,8 @@ func (c Config) WithRunning(running *Config) (next Config, changed []string) {
 		{"log", c.Log, running.Log, func() { next.Log = running.Log }},
 		{"jobs", c.Jobs, running.Jobs, func() { next.Jobs = running.Jobs }},
 		{"ledger", c.Ledger, running.Ledger, func() { next.Ledger = running.Ledger }},
+		{"audit", c.Audit, running.Audit, func() { next.Audit = running.Audit }},
+		{"secrets", c.Secrets, running.Secrets, func() { next.Secrets = running.Secrets }},
 	} {
 		if !reflect.DeepEqual(s.cur, s.keep) {
 			changed = append(changed, s.name)

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/audit"
+	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/internal/smcrypto"
+)
+
+// pruneAt is when the audit trail's rows past audit.Retention are pruned,
+// in the CST night.
+const pruneAt = 3*time.Hour + 30*time.Minute
+
+// openAudit opens the audit trail, keyed by audit.key_file when it is set.
+// A key file that is set and cannot be read stops the start: a trail
+// written on unkeyed would break the keyed chain's promise.
+func (s *system) openAudit() error {
+	var opts []audit.Option
+	if f := s.config().Audit.KeyFile; f != "" {
+		k, err := smcrypto.LoadKeyFile(f)
+		if err != nil {
+			return fmt.Errorf("audit.key_file: %w (make one with: swanwatch audit keygen --key %s)", err, f)
+		}
+		opts = append(opts, audit.WithKey(k))
+	} else {
+		s.logger.Warn("audit.key_file is not set: the audit trail is chained with SHA-256 only, not keyed " +
+			"(MLPS level 3 wants a key kept outside the database)")
+	}
+	s.audit = audit.New(s.state, s.logger.With("part", "audit"), opts...)
+	return nil
+}
+
+// pruneAudit deletes, every night, the keyed trail's rows older than
+// audit.Retention (180 days), leaving a record that keeps the rest verifiable.
+func (s *system) pruneAudit(ctx context.Context) error {
+	d := cst.Daily{At: func() (time.Duration, bool) { return pruneAt, s.config().Audit.KeyFile != "" }}
+	return d.Run(ctx, func(ctx context.Context, now time.Time) error {
+		n, err := s.audit.Prune(ctx, now.Add(-audit.Retention))
+		if err != nil {
+			s.logger.Error("prune the audit trail", "err", err)
+			return err
+		}
+		if n > 0 {
+			s.logger.Info("audit trail pruned", "rows", n, "older_than", audit.Retention)
+		}
+		return nil
+	})
+}

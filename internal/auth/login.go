@@ -134,11 +134,15 @@ func (s *Service) countFailure(ctx context.Context, u userRow, remote string, vi
 	return &LockedError{Until: until}
 }
 
-// succeeded resets the failure count and upgrades a hash made with old parameters.
+// succeeded resets the failure count (Basic) and upgrades a hash made with old parameters.
 func (s *Service) succeeded(ctx context.Context, u userRow, password, remote string, via Via) error {
-	if _, err := s.db.ExecContext(ctx, "UPDATE users SET failed_logins = 0 WHERE id = ? AND failed_logins != 0",
-		u.id); err != nil {
-		return fmt.Errorf("reset failed logins of %s: %w", u.name, err)
+	// A login resets the count when its last step is done (recordLogin):
+	// a right password followed by wrong TOTP codes must still lock.
+	if via == ViaBasic {
+		if _, err := s.db.ExecContext(ctx, "UPDATE users SET failed_logins = 0 WHERE id = ? AND failed_logins != 0",
+			u.id); err != nil {
+			return fmt.Errorf("reset failed logins of %s: %w", u.name, err)
+		}
 	}
 	s.rehashIfOld(ctx, u, password)
 	loginCounter(via, "success").Inc()

@@ -194,7 +194,7 @@ func (s *Service) recordLogin(ctx context.Context, uid int64, remote string) (La
 	var l LastLogin
 	err := s.db.QueryRowContext(ctx, `UPDATE users SET prev_login_at = last_login_at,
 		prev_login_addr = last_login_addr, prev_failed = failed_since_login, last_login_at = ?,
-		last_login_addr = ?, failed_since_login = 0 WHERE id = ?
+		last_login_addr = ?, failed_since_login = 0, failed_logins = 0 WHERE id = ?
 		RETURNING prev_login_at, prev_login_addr, prev_failed`, s.now().UnixMilli(), remote, uid).
 		Scan(&at, &l.Addr, &l.Failed)
 	if err != nil {

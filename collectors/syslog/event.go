@@ -47,11 +47,14 @@ var own = map[string]bool{"source": true, "instance": true, "known": true, "faci
 
 // event builds the event of a parsed line from source address src.
 func (r *Receiver) event(h *header, text string, src netip.Addr, now time.Time) (collectors.Event, bool) {
-	instance, inv, known := src.String(), map[string]string(nil), false
+	instance, inv, known := "", map[string]string(nil), false
 	if r.deps.Resolve != nil {
 		if dev, labels, ok := r.deps.Resolve(src); ok && dev != "" {
 			instance, inv, known = dev, labels, true
 		}
+	}
+	if !known {
+		instance = src.String()
 	}
 	labels := make(map[string]string, len(inv)+8)
 	maps.Copy(labels, inv)

@@ -30,7 +30,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		text, _, _ := cleanText(h.text)
+		text, _, _ := h.message()
 		if !utf8.ValidString(text) || len(text) > maxText {
 			t.Fatalf("text not storable: %q", text)
 		}
@@ -40,8 +40,8 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("label %q=%q not storable", k, v)
 			}
 		}
-		if !bytes.Contains(line, h.text) {
-			t.Fatalf("text %q is not from the line", h.text)
+		if !bytes.Contains(line, []byte(raw(&h))) {
+			t.Fatalf("text %q is not from the line", raw(&h))
 		}
 	})
 }

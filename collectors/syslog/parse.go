@@ -2,6 +2,7 @@ package syslog
 
 import (
 	"bytes"
+	"strings"
 
 	gosyslog "github.com/leodido/go-syslog/v4"
 	"github.com/leodido/go-syslog/v4/rfc5424"
@@ -26,7 +27,8 @@ type header struct {
 	facility, severity int
 	hostname, app      string
 	msgid              string
-	text               []byte
+	text               []byte // the message, from the line (RFC 3164, or a refused RFC 5424 header)
+	msg                string // the message as go-syslog returned it (RFC 5424)
 	badHeader          bool
 }
 
@@ -65,6 +67,7 @@ func (p *parser) parse(line []byte) (h header, reason string) {
 		parseBSD(rest, &h)
 	}
 	h.text = bytes.TrimPrefix(h.text, bom)
+	h.msg = strings.TrimPrefix(h.msg, string(bom))
 	return h, ""
 }
 

@@ -167,7 +167,7 @@ func (r *Receiver) line(p *parser, b []byte, src netip.Addr, now time.Time) (ev 
 	if h.badHeader {
 		rejected[rejBadHeader].Inc()
 	}
-	text, gb, invalid := cleanText(h.text)
+	text, gb, invalid := h.message()
 	if gb {
 		recoded.Inc()
 	}

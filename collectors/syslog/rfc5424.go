@@ -13,9 +13,7 @@ func (p *parser) parse5424(line, rest []byte, h *header) {
 	msg, err := p.m5424.Parse(line)
 	if m, ok := msg.(*rfc5424.SyslogMessage); ok && err == nil {
 		h.hostname, h.app, h.msgid = deref(m.Hostname), deref(m.Appname), deref(m.MsgID)
-		if m.Message != nil {
-			h.text = []byte(*m.Message)
-		}
+		h.msg = deref(m.Message) // kept a string: no copy back and forth
 		return
 	}
 	h.badHeader = true

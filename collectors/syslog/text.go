@@ -14,6 +14,17 @@ const maxText = 8 << 10
 // the event store refuses values over 1 KiB.
 const maxLabelValue = 256
 
+// message is the stored text of a parsed line.
+func (h *header) message() (s string, gb, invalid bool) {
+	if h.msg != "" && utf8.ValidString(h.msg) {
+		return cut(h.msg, maxText), false, false
+	}
+	if h.msg != "" {
+		return cleanText([]byte(h.msg))
+	}
+	return cleanText(h.text)
+}
+
 // cleanText makes the message storable: UTF-8 as is; else, since Chinese
 // devices often log in GBK, GB18030 when the bytes decode as that without
 // a bad sequence; else the bad bytes replaced (invalid is then true). The

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -95,6 +96,7 @@ func TestSeparationOfDuties(t *testing.T) {
 		{sec, "PUT", "/api/v1/users/secadmin1/role", `{"role":"sysadmin"}`, 403},
 		{sec, "PUT", "/api/v1/users/zhang.wei/role", `{"role":"root"}`, 403},
 		{sec, "PUT", "/api/v1/users/zhang.wei/role", `{"role":"viewer"}`, 204},
+		{sec, "PUT", "/api/v1/users/operator1/role", `{"role":"auditor"}`, 204},
 		{sec, "DELETE", "/api/v1/users/secadmin1/totp", ``, 403},
 		{sec, "DELETE", "/api/v1/users/auditor1/totp", ``, 204},
 		{sys, "DELETE", "/api/v1/users/zhang.wei", ``, 204},
@@ -112,11 +114,19 @@ func TestSeparationOfDuties(t *testing.T) {
 			assert.Equal(t, RoleSecadmin, u.Role)
 		}
 	}
+	// Raised to auditor, operator1 enrols TOTP and then chooses a new password.
+	c0 := e.browser(t)
+	step0 := e.passwordLoginWith(t, c0, "operator1", goodPassword)
+	require.Equal(t, "totp_enrol", step0.ErrorType)
+	resp, body := e.do(t, c0, req{method: "POST", path: "/api/v1/login", header: jsonHeader,
+		body: `{"totp":"` + totpCode(t, step0.Secret, e.clk.Now()) + `"}`})
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, body)
+	assert.Contains(t, body, "password_change")
 	// The auditor enrols again after the reset; the reset viewer must change
 	// its password at the next login, and HTTP Basic refuses it until then.
 	step := e.passwordLogin(t, "auditor1", goodPassword)
 	assert.Equal(t, "totp_enrol", step.ErrorType)
-	resp, body := e.do(t, nil, req{method: "GET", path: "/api/v1/data", user: "viewer1", pass: "Reset-pw-2026x"})
+	resp, body = e.do(t, nil, req{method: "GET", path: "/api/v1/data", user: "viewer1", pass: "Reset-pw-2026x"})
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode, body)
 	assert.Contains(t, body, "设置新密码")
 	c := e.browser(t)
@@ -295,4 +305,36 @@ func TestAuditReadsAudited(t *testing.T) {
 	assert.Equal(t, RoleAuditor, reads[0].Role)
 	assert.Equal(t, "200", reads[0].Result)
 	assert.Contains(t, reads[0].Detail, `user="sysadmin1"`)
+}
+
+// A script may send the password and the code at once; a pending login
+// cookie from another browser opens nothing.
+func TestOneShotAdminLoginAndPendingCookie(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.adminLogin(t, e.browser(t), "secadmin1")
+	e.clk.Advance(totpPeriod * time.Second)
+	code := totpCode(t, e.secrets["secadmin1"], e.clk.Now())
+	resp, body := e.do(t, nil, req{method: "POST", path: "/api/v1/login", header: jsonHeader,
+		body: `{"user":"secadmin1","password":"` + goodPassword + `","totp":"` + code + `"}`})
+	assert.Equal(t, http.StatusOK, resp.StatusCode, body)
+
+	c := e.browser(t)
+	step := e.passwordLoginWith(t, c, "sysadmin1", goodPassword)
+	require.Equal(t, "totp_enrol", step.ErrorType)
+	u, _ := url.Parse(e.srv.URL)
+	var pending string
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == PendingCookie {
+			pending = ck.Value
+		}
+	}
+	require.NotEmpty(t, pending)
+	resp, _ = e.do(t, nil, req{method: "GET", path: "/api/v1/admin",
+		header: map[string]string{"Cookie": SessionCookie + "=" + pending}})
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a half-done login is no session")
+	e.clk.Advance(pendingTTL)
+	resp, body = e.do(t, c, req{method: "POST", path: "/api/v1/login", header: jsonHeader,
+		body: `{"totp":"` + totpCode(t, step.Secret, e.clk.Now()) + `"}`})
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, body)
+	assert.Contains(t, body, "登录已超时", "the step waits five minutes at most")
 }

@@ -50,7 +50,8 @@ func (s *Service) manageable(ctx context.Context, name string) error {
 
 // SetRole gives name a role (secadmin). Never one's own: a security
 // administrator cannot make itself a system administrator, nor anyone keep
-// a role they granted themselves. The user's sessions end.
+// a role they granted themselves. The user's sessions end; one raised to an
+// administrator must choose a new password (and enrol TOTP) at next login.
 func (s *Service) SetRole(ctx context.Context, name string, role Role) error {
 	if !role.Valid() {
 		return fmt.Errorf("set role of %s: %w", name, ErrForbiddenRole)
@@ -61,8 +62,11 @@ func (s *Service) SetRole(ctx context.Context, name string, role Role) error {
 	if name == ScreenAccount {
 		return fmt.Errorf("set role of %s: %w", name, ErrForbiddenRole)
 	}
-	err := s.updateUser(ctx, name, "UPDATE users SET role = ?, updated_at = ? WHERE name = ?",
-		string(role), s.now().UnixMilli(), name)
+	// Raised to an administrator, the user chooses a new password at the next
+	// login, held to the administrators' stricter classes (and enrols TOTP).
+	err := s.updateUser(ctx, name, `UPDATE users SET role = ?, updated_at = ?,
+		must_change_password = must_change_password OR ? WHERE name = ?`,
+		string(role), s.now().UnixMilli(), role.Administrator(), name)
 	if err != nil {
 		return fmt.Errorf("set role of %s: %w", name, err)
 	}

@@ -43,6 +43,8 @@ type partition struct {
 	size             int64 // committed length of events.log: readers stop here
 	ssize            int64 // committed length of streams.log
 	buf, sbuf, tmp   []byte
+	index            chunkIndex // time index of events.log, committed records only
+	batch            []recMeta  // the batch being written, for the index
 }
 
 // pending is a validated event ready to be written.
@@ -71,7 +73,7 @@ func openPartition(dir string) (*partition, error) {
 		return nil, err
 	}
 	evPath := filepath.Join(dir, eventsFile)
-	size, maxRef, err := scanValid(evPath)
+	size, maxRef, err := scanValid(evPath, &p.index)
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +152,8 @@ func loadStreamsFrom(r io.Reader, base [][]labelPair) ([][]labelPair, int64, err
 }
 
 // scanValid returns the length of the intact prefix of an events file and the
-// highest stream id it references (-1 for none).
-func scanValid(path string) (int64, int64, error) {
+// highest stream id it references (-1 for none), and indexes that prefix.
+func scanValid(path string, ix *chunkIndex) (int64, int64, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, -1, nil
@@ -163,13 +165,16 @@ func scanValid(path string) (int64, int64, error) {
 	rr := newRecordReader(f)
 	maxRef := int64(-1)
 	for {
+		off := rr.Off
 		p, err := rr.Next()
 		if err != nil {
 			return rr.Off, maxRef, nil
 		}
-		if _, id, _, _, derr := decodeEvent(p); derr == nil {
+		ts, id, _, _, derr := decodeEvent(p)
+		if derr == nil {
 			maxRef = max(maxRef, int64(id))
 		}
+		ix.add(off, recHeader+int64(len(p)), ts)
 	}
 }
 
@@ -192,7 +197,7 @@ func openRepaired(path string, size int64) (*os.File, error) {
 // append writes events and fsyncs: first the new label sets, then the events, so a
 // durable event never points at a stream id that was lost.
 func (p *partition) append(evs []pending) (int64, error) {
-	p.buf, p.sbuf = p.buf[:0], p.sbuf[:0]
+	p.buf, p.sbuf, p.batch = p.buf[:0], p.sbuf[:0], p.batch[:0]
 	oldStreams := len(p.streams)
 	for _, e := range evs {
 		id, ok := p.ids[e.key]
@@ -205,6 +210,7 @@ func (p *partition) append(evs []pending) (int64, error) {
 		}
 		p.tmp = encodeEvent(p.tmp[:0], e.ts, id, e.fields, e.text)
 		p.buf = appendRecord(p.buf, p.tmp)
+		p.batch = append(p.batch, recMeta{ts: e.ts, size: recHeader + int64(len(p.tmp))})
 	}
 	if err := p.writeStreams(); err != nil {
 		p.forgetStreams(oldStreams)
@@ -214,7 +220,10 @@ func (p *partition) append(evs []pending) (int64, error) {
 		_ = p.events.Truncate(p.size) // keep the file free of a half-written batch
 		return 0, fmt.Errorf("write events: %w", err)
 	}
-	p.size += int64(len(p.buf))
+	for _, m := range p.batch {
+		p.index.add(p.size, m.size, m.ts)
+		p.size += m.size
+	}
 	return int64(len(p.buf) + len(p.sbuf)), nil
 }
 

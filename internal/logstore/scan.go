@@ -147,6 +147,7 @@ type daySnapshot struct {
 	live        *os.File // events.log, nil without one
 	liveBase    int64    // place of live's first record in the day's record stream
 	limit       int64    // committed length of live; -1 reads to the first torn record
+	chunks      []block  // live's time index up to limit (open days only)
 	streams     [][]labelPair
 	haveStreams bool
 	liveStreams *os.File // streams.log of a day not open for writing
@@ -155,7 +156,10 @@ type daySnapshot struct {
 func (s *Store) snapshot(day string) (*daySnapshot, error) {
 	snap := &daySnapshot{limit: -1}
 	s.mu.Lock()
-	err := snap.open(filepath.Join(s.opts.Dir, day), s.parts[day])
+	p, err := s.readPartitionLocked(day)
+	if err == nil {
+		err = snap.open(filepath.Join(s.opts.Dir, day), p)
+	}
 	s.mu.Unlock()
 	if err == nil && !snap.haveStreams {
 		err = snap.loadStreams()
@@ -165,6 +169,19 @@ func (s *Store) snapshot(day string) (*daySnapshot, error) {
 		return nil, err
 	}
 	return snap, nil
+}
+
+// readPartitionLocked returns the day's open partition, opening today's for a
+// reader too: after a restart, the first read of today rebuilds its time index
+// (as the first write would) instead of every read scanning the whole day.
+func (s *Store) readPartitionLocked(day string) (*partition, error) {
+	if p, ok := s.parts[day]; ok || s.closed || day != dayOf(s.opts.Now()) {
+		return p, nil
+	}
+	if _, err := os.Stat(filepath.Join(s.opts.Dir, day, eventsFile)); err != nil {
+		return nil, nil
+	}
+	return s.partitionLocked(day)
 }
 
 func (snap *daySnapshot) open(dir string, p *partition) error {
@@ -180,6 +197,7 @@ func (snap *daySnapshot) open(dir string, p *partition) error {
 	}
 	if p != nil {
 		snap.streams, snap.limit, snap.haveStreams = p.streams[:len(p.streams):len(p.streams)], p.size, true
+		snap.chunks = slices.Clone(p.index.chunks)
 		return nil
 	}
 	snap.liveStreams, err = openIfExists(filepath.Join(dir, streamsFile))
@@ -233,55 +251,31 @@ func (s *Store) queryDay(c *compiled, day string, want int, sc *scanner) ([]hit,
 	if err := scanCompressed(c, snap.z, sc, top, visit); err != nil {
 		return nil, nil, err
 	}
-	if snap.live != nil {
-		var r io.Reader = snap.live
-		if snap.limit >= 0 {
-			r = io.LimitReader(snap.live, snap.limit)
-		}
-		if err := sc.read(r, snap.liveBase, visit); err != nil {
-			return nil, nil, err
-		}
+	if err := scanLive(c, snap, sc, top, visit); err != nil {
+		return nil, nil, err
 	}
 	return top.cut(), snap.streams, nil
 }
 
-// scanCompressed reads the blocks of a day file that can hold events in range,
-// those nearest the query's start first, and stops reading blocks once the page
-// is full and a block's times cannot beat its last event: the newest page of a
-// day reads a block or two, not the day.
+// scanCompressed reads the blocks of a day file that can hold events in range.
 func scanCompressed(c *compiled, z *swzFile, sc *scanner, top *topHits, visit func(position, uint32, []byte, []byte)) error {
 	if z == nil {
 		return nil
 	}
-	bs := slices.Clone(z.ix.events)
-	if c.Direction == Backward {
-		slices.SortStableFunc(bs, func(a, b block) int { return cmp.Compare(b.maxTs, a.maxTs) })
-	} else {
-		slices.SortStableFunc(bs, func(a, b block) int { return cmp.Compare(a.minTs, b.minTs) })
-	}
 	var buf []byte
-	var err error
-	for _, b := range bs {
-		if b.maxTs < c.lo || b.minTs > c.hi || top.beyond(b) {
-			blocksSkipped.Inc()
-			continue
-		}
+	return scanBlocks(c, z.ix.events, top, func(b block) error {
+		var err error
 		if buf, err = z.readBlock(b, buf, false); err != nil {
 			tornRecords.Inc() // a damaged block costs its own events only
-			continue
+			return nil
 		}
-		if err := eachColumnar(buf, b.rawOff, sc.step, visit); err != nil {
-			if errors.Is(err, errColumns) {
-				tornRecords.Inc()
-				continue
-			}
+		if err := eachColumnar(buf, b.rawOff, sc.step, visit); err != nil && !errors.Is(err, errColumns) {
 			return err
+		} else if err != nil {
+			tornRecords.Inc()
 		}
-		if len(top.hs) >= top.limit {
-			top.cut()
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // beyond: the page is full and no event of b can come before its last one.

@@ -55,6 +55,9 @@ func (s *Sim) Inventory() Export {
 	if s.cloud != nil {
 		s.cloud.export(&out)
 	}
+	if s.logs != nil {
+		s.logs.export(&out)
+	}
 	return out
 }
 

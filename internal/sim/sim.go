@@ -65,6 +65,9 @@ type Options struct {
 	// Cloud, when set, adds the city cloud's vCenter (cloud*.go) holding the
 	// estate's hosts and VMs.
 	Cloud *CloudOptions
+	// Logs, when set, adds the city's syslog senders (syslog*.go): border
+	// firewalls (with their SNMP agents), core switches and Linux servers.
+	Logs *LogOptions
 }
 
 // maxVMs keeps a typo from allocating a city a hundred times too large.
@@ -124,6 +127,7 @@ type Sim struct {
 	wan   *wanServer // nil without Options.WANScale
 	park  *park      // nil without Options.Park
 	cloud *cloudSim  // nil without Options.Cloud
+	logs  *cityLogs  // nil without Options.Logs
 }
 
 // New builds the estate; nothing listens until Start or Run.
@@ -154,6 +158,11 @@ func New(opts Options) (*Sim, error) {
 	if opts.Cloud != nil {
 		if s.cloud, err = newCloud(*opts.Cloud, s.est); err != nil {
 			return nil, fmt.Errorf("sim cloud: %w", err)
+		}
+	}
+	if opts.Logs != nil {
+		if s.logs, err = newCityLogs(*opts.Logs, opts, s.wan, s.park != nil); err != nil {
+			return nil, err
 		}
 	}
 	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
@@ -196,6 +205,11 @@ func (s *Sim) Start() error {
 	if s.cloud != nil {
 		if err := s.cloud.listen(s.now); err != nil {
 			return fmt.Errorf("sim cloud: %w", err)
+		}
+	}
+	if s.logs != nil {
+		if err := s.logs.listen(); err != nil {
+			return fmt.Errorf("sim logs: %w", err)
 		}
 	}
 	ln, err := net.Listen("tcp", s.opts.Listen)
@@ -244,6 +258,9 @@ func (s *Sim) Run(ctx context.Context) error {
 		s.cloud.serve(s.now)
 		go func() { defer close(done); s.cloud.run(cctx, s.est, s.log.Info) }()
 		defer func() { stop(); <-done }()
+	}
+	if s.logs != nil {
+		defer s.logs.serve(ctx)() // stops the senders and waits
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(s.ln) }()

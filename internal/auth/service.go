@@ -1,5 +1,9 @@
-// Package auth owns who may use SwanWatch: users and their roles, argon2id
-// password hashes and the password policy, login sessions with lockout, API tokens,
+// Package auth owns who may use SwanWatch: users and their roles — since MLPS
+// level 3 (等保三级 三员分立) three separated administrators, sysadmin, secadmin
+// and auditor, and a permission table instead of an order of roles (roles.go)
+// —, argon2id password hashes and the password policy the secadmin edits
+// (classes, history, expiry), TOTP for the administrators (totp.go, steps.go),
+// login sessions with lockout and the last login shown, API tokens,
 // and the HTTP middleware that turns a session cookie, a bearer token or HTTP Basic
 // credentials into a Principal in the request context. It also serves the login
 // page and the login, logout, whoami and token-management API, and the video
@@ -28,9 +32,9 @@ import (
 // Options configure a Service. Zero values take the documented defaults.
 type Options struct {
 	SessionTTL       time.Duration // absolute session lifetime; default 12h
-	IdleTimeout      time.Duration // a session unused this long ends; default 30m
-	LockoutThreshold int           // consecutive failed logins that lock a user; default 5
-	LockoutDuration  time.Duration // how long the lock lasts; default 5m
+	IdleTimeout      time.Duration // a session unused this long ends; default 30m, administrators' at most 15m (until a policy is saved)
+	LockoutThreshold int           // consecutive failed logins (or TOTP codes) that lock a user; default 5, until a policy is saved
+	LockoutDuration  time.Duration // how long the lock lasts; default 5m, until a policy is saved
 	BasicCacheTTL    time.Duration // how long a verified Basic credential is trusted; default 1m
 	Argon2           Argon2Params  // zero: DefaultArgon2
 	Logger           *slog.Logger

@@ -73,4 +73,13 @@ func TestSearchPageInBrowser(t *testing.T) {
 	sev, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#rows tr td:nth-child(2)").textContent`))
 	require.NoError(t, err)
 	assert.Equal(t, "重要", sev)
+
+	// A bad query is explained in Chinese, not as the API's English.
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const f = document.getElementById("search");
+		f.start.value = "2026-11-27T10:00:00"; f.end.value = "2026-11-27T09:00:00";
+		f.requestSubmit(); return true; })()`))
+	require.NoError(t, err)
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("status").textContent === "查询失败：结束时间早于开始时间"`))
+	require.NoError(t, err)
 }

@@ -2,16 +2,20 @@
 // lines, target state changes and audit copies, each with a time, labels and a
 // (Chinese) text. Events live in one directory per Asia/Shanghai calendar day, so
 // retention (at least 180 days) deletes whole days and a query reads only the days
-// in its range. The package also serves GET /api/v1/events and, optionally, pushes
-// every event to a Loki-protocol receiver from a bounded on-disk spool.
+// in its range. The package also serves GET /api/v1/events, the operators' search
+// page (日志检索), and, optionally, pushes every event to a Loki-protocol receiver
+// from a bounded on-disk spool.
 //
 // Durability: Append returns after the day's files were written and fsynced (one
 // fsync per file touched per call, so callers batch for throughput).
 //
 // Disk: a closed day is compressed into one file of zstd blocks (swz.go) that a
-// query reads block by block, skipping blocks outside its time range; the store is
-// bounded in days (Retention) and in bytes (MaxBytes), the oldest day going first.
-// Search serves requests from the network within a scan budget and a time bound.
+// query reads block by block, skipping blocks outside its time range or that
+// cannot change its page; today's file has the same time index in memory
+// (liveindex.go). A firewall's flow labels are kept with each event, not in the
+// day's label index (event.go). The store is bounded in days (Retention) and in
+// bytes (MaxBytes), the oldest day going first. Search serves requests from the
+// network within a scan budget and a time bound. Sizing: docs/logs-sizing.md.
 package logstore
 
 import (

@@ -16,14 +16,15 @@ import (
 //
 //	magic | stream blocks | event blocks | index | footer
 //
-// Each block is an independent zstd frame holding about blockRaw bytes of the day's
-// framed records exactly as they were in streams.log and events.log, so a record's
-// offset in the day's uncompressed record stream (a cursor's position) is the same
-// before and after compaction. The index lists every block with its place in that
-// stream and, for event blocks, the lowest and highest event time, so a query for
-// part of a day decompresses only the blocks that can hold its events. The footer
-// (index offset, length, CRC-32C, magic) is written last: a file without a valid
-// footer is never renamed into place.
+// Each block is an independent zstd frame of about blockRaw bytes of the day's
+// records: stream blocks hold streams.log's framed records as they were, event
+// blocks hold events.log's records by columns (columns.go). Every record keeps its
+// place in the day's record stream (its offset in events.log), so a cursor names
+// the same event before and after compaction. The index lists every block with its
+// place in that stream and, for event blocks, the lowest and highest event time,
+// so a query for part of a day decompresses only the blocks that can hold its
+// events. The footer (index offset, length, CRC-32C, magic) is written last, and
+// the file is fsynced before compaction swaps it in (compact.go).
 const (
 	swzName   = "day.swz"
 	swzMagic  = "SWLOGZ01"

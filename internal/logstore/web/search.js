@@ -62,6 +62,17 @@ function render(events) {
   shown += events.length;
 }
 
+// explain turns the API's error into words for the operator.
+function explain(code, body) {
+  const msg = (body && body.error) || "";
+  if (code === 401) return "登录已过期，请重新登录";
+  if (code === 403) return "无查询权限";
+  if (msg.includes("narrow the time range")) return "查询范围过大（单次扫描量或时间超出上限），请缩短时间范围或增加设备、区县、级别等条件";
+  if (msg.includes("end is before start")) return "结束时间早于开始时间";
+  if (code === 400) return "查询条件有误：" + msg;
+  return "服务暂时不可用，请稍后重试（HTTP " + code + "）";
+}
+
 async function load() {
   const p = new URLSearchParams(params);
   if (next) p.set("cursor", next);
@@ -71,7 +82,7 @@ async function load() {
   try {
     const resp = await fetch("/api/v1/events?" + p.toString(), {credentials: "same-origin"});
     body = await resp.json();
-    if (!resp.ok) throw new Error(resp.status === 403 ? "无查询权限" : (body.error || ("HTTP " + resp.status)));
+    if (!resp.ok) throw new Error(explain(resp.status, body));
   } catch (err) {
     status.textContent = "查询失败：" + err.message;
     status.className = "bad";

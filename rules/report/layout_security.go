@@ -155,7 +155,7 @@ func (s SecuritySection) noticeTables() []table {
 	if !s.VulnsOn || len(s.Notices.Notices) == 0 {
 		return nil
 	}
-	t := table{title: "监管通报明细", cols: cols("通报标题", 5, "通报单位", 3, "收到时间", 3.6, "答复时间", 3.6, "用时", 2.4, "超过24小时", 1.8)}
+	t := table{title: "监管通报明细", cols: cols("通报标题", 5, "发文单位", 3, "收到时间", 3.6, "答复时间", 3.6, "用时", 2.4, "超过24小时", 1.8)}
 	for _, x := range s.Notices.Notices {
 		answered := txt("未答复")
 		if x.Answered {

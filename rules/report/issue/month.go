@@ -84,6 +84,9 @@ func (s *Service) input(ctx context.Context, month string) (report.Input, error)
 	if in.Cloud, err = s.cloudInput(ctx, month, set.Sources); err != nil {
 		return report.Input{}, err
 	}
+	if in.Security, err = s.securityInput(ctx, month); err != nil {
+		return report.Input{}, err
+	}
 	hdr, err := s.o.Ledger.Header(ctx, month)
 	switch {
 	case err == nil:

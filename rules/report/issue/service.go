@@ -17,6 +17,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/report"
+	"github.com/swanwatch/swanwatch/rules/secops"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -63,10 +64,15 @@ type Options struct {
 	HA        HASource
 	Jobs      JobSource
 	FollowUps FollowUps
-	Settings  func() Settings
-	Announce  Announce         // nil: nobody is told
-	Now       func() time.Time // time.Now when nil
-	Logger    *slog.Logger     // discarded when nil
+	// SecurityEvents and Secops feed the monthly report's 八、安全运营: the
+	// month's events (folded by class, district and source address) and
+	// the vulnerabilities, scans and notices; nil: 未接入.
+	SecurityEvents SecurityEvents
+	Secops         *secops.Service
+	Settings       func() Settings
+	Announce       Announce         // nil: nobody is told
+	Now            func() time.Time // time.Now when nil
+	Logger         *slog.Logger     // discarded when nil
 }
 
 // Service builds, keeps and announces the reports and serves them over HTTP.

@@ -24,8 +24,28 @@ func summaryText(r *report.Report) string {
 		}
 		fmt.Fprintf(&b, "%s %s：%s（目标 %s %s）%s\n", l.Requirement, l.Title, l.Figure, opWords[l.Op], l.Target, verdictWords[l.Verdict])
 	}
+	b.WriteString(securityText(r.Security))
 	head := fmt.Sprintf("共 %d 项指标，%d 项未达标。", len(r.Summary), missed)
 	return head + "\n" + strings.TrimRight(b.String(), "\n")
+}
+
+// securityText is the message's line of 八、安全运营: events, open and
+// overdue vulnerabilities, notices over 24 hours, a quarter without a scan;
+// a part not connected says 未接入.
+func securityText(s report.SecuritySection) string {
+	events := "安全事件未接入"
+	if s.EventsOn {
+		events = fmt.Sprintf("安全事件 %d 起", s.Events.Total)
+	}
+	if !s.VulnsOn {
+		return "R-A12 安全运营：" + events + "；漏洞与监管通报未接入。\n"
+	}
+	line := fmt.Sprintf("R-A12 安全运营：%s；未修复漏洞 %d 项（逾期 %d 项）；监管通报 %d 件，超过24小时 %d 件", events,
+		s.Vulns.Total.Open, s.Vulns.Total.Overdue, s.Notices.Received, s.Notices.Late)
+	if s.Scans.Missing {
+		line += "；" + s.Scans.Quarter + "未开展漏洞扫描"
+	}
+	return line + "。\n"
 }
 
 // inspectionText is the message text of the daily inspection report.

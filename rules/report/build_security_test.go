@@ -149,15 +149,22 @@ func TestBuildSecurityQuarterMissing(t *testing.T) {
 }
 
 // The section renders in every format with its figures, numbers as numbers
-// in the spreadsheet.
+// in the spreadsheet; -args -png=DIR keeps the PDF's pages to look at.
 func TestRenderSecurityFixture(t *testing.T) {
 	r := buildSecurityFixture(t)
 	var pdf, xlsx, html bytes.Buffer
 	require.NoError(t, RenderPDF(&pdf, *r))
 	require.NoError(t, RenderXLSX(&xlsx, *r))
 	require.NoError(t, RenderHTML(&html, *r))
-	file := filepath.Join(t.TempDir(), "security.pdf")
+	dir := *pngDir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	file := filepath.Join(dir, "security.pdf")
 	require.NoError(t, os.WriteFile(file, pdf.Bytes(), 0o644))
+	if *pngDir != "" {
+		poppler(t, "pdftoppm", "-png", "-r", "70", file, filepath.Join(dir, "security"))
+	}
 	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-layout", file, "-")), " ")
 	for _, w := range []string{"八、安全运营（R-A12）", "本月安全事件 10 起（防火墙拒绝 5 起", "203.0.113.5 5 防火墙拒绝、登录失败",
 		"湖滨区 4 0 0 0 0 0 0 0 4", "合计 8 1 4 0 3 6 1 1", "逾期未修复漏洞 6 项", "2026年第四季度已开展漏洞扫描 2 次",

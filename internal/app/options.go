@@ -21,7 +21,9 @@ func storageOptions(cfg *config.Config, logger *slog.Logger) storage.Options {
 }
 
 func logstoreOptions(cfg *config.Config, logger *slog.Logger) logstore.Options {
-	opts := logstore.Options{Dir: cfg.Storage.EventsDir(), Retention: cfg.Events.Retention.Duration(),
+	e := cfg.Events
+	opts := logstore.Options{Dir: cfg.Storage.EventsDir(), Retention: e.Retention.Duration(),
+		MaxBytes: int64(e.MaxSize), MaxScanEvents: e.MaxScanEvents, QueryTimeout: e.QueryTimeout,
 		Logger: logger.With("part", "events")}
 	if l := cfg.Events.Loki; l != nil && l.URL != "" {
 		opts.Loki = &logstore.LokiOptions{URL: l.URL, Username: l.Username, Password: l.Password.Reveal(),

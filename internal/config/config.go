@@ -96,7 +96,15 @@ type RemoteWrite struct {
 // Events is the embedded event/log store and the optional Loki push.
 type Events struct {
 	Retention Retention `yaml:"retention"`
-	Loki      *Loki     `yaml:"loki,omitempty"`
+	// MaxSize bounds the event store on disk (0: no bound): over it the
+	// oldest days go first, never today, and a bound that cuts below the
+	// retention is warned about at each deletion. Size it by docs/logs-sizing.md.
+	MaxSize Bytes `yaml:"max_size"`
+	// MaxScanEvents and QueryTimeout bound one search from the API or the
+	// 日志检索 page (0: logstore's defaults, 20,000,000 events and 20s).
+	MaxScanEvents int64         `yaml:"max_scan_events"`
+	QueryTimeout  time.Duration `yaml:"query_timeout"`
+	Loki          *Loki         `yaml:"loki,omitempty"`
 }
 
 // Loki pushes events to a Loki-protocol receiver (Loki, VictoriaLogs).

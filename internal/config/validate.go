@@ -98,6 +98,9 @@ func (c *collector) events(e Events) {
 	if e.Retention < MinEventsRetention {
 		c.at("events.retention", "%s is below 180d: logs must be kept at least 6 months (R-A7)", e.Retention)
 	}
+	if e.MaxScanEvents < 0 || e.QueryTimeout < 0 || e.MaxSize < 0 {
+		c.at("events", "max_size, max_scan_events and query_timeout cannot be negative (0 is the default)")
+	}
 	l := e.Loki
 	if l == nil {
 		return

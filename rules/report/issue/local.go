@@ -14,6 +14,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules/ha"
 	"github.com/swanwatch/swanwatch/rules/jobs"
 	"github.com/swanwatch/swanwatch/rules/recommend"
+	"github.com/swanwatch/swanwatch/rules/secops"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -25,6 +26,11 @@ type Local struct {
 	Rules     sla.Rules
 	Settings  Settings
 	Jobs      jobs.Config // the server's jobs: section, for the backups' month
+	// Secops: the server runs security operations (rules/secops), read
+	// back from the state store for 八、安全运营; false: 未接入.
+	Secops bool
+	// SecurityEvents scans the data directory's event store (nil: 未接入).
+	SecurityEvents SecurityEvents
 }
 
 // WriteLocal builds month's SLA report from the data directory of a server
@@ -49,11 +55,18 @@ func WriteLocal(ctx context.Context, l Local, month, format string, w io.Writer)
 	if err != nil {
 		return errors.Join(fmt.Errorf("jobs: %w", err), db.Close(), st.Close())
 	}
+	var sec *secops.Service
+	if l.Secops {
+		if sec, err = secops.New(db, secops.WithLogger(logger)); err != nil {
+			return errors.Join(fmt.Errorf("security operations: %w", err), db.Close(), st.Close())
+		}
+	}
 	s := New(Options{Ledger: sla.NewLedger(db, logger),
 		Accounting: sla.NewAccounting(st.Queryable(), alerting.NewIncidents(db, nil), func() sla.Rules { return l.Rules }),
 		HA:         ha.New(db, nil, ha.Options{Log: logger}), Jobs: js,
-		FollowUps: recommend.NewStore(db, recommend.NewTSDBEvidence(st.Queryable(), 0), nil),
-		Settings:  func() Settings { return l.Settings }, Logger: logger})
+		FollowUps:      recommend.NewStore(db, recommend.NewTSDBEvidence(st.Queryable(), 0), nil),
+		SecurityEvents: l.SecurityEvents, Secops: sec,
+		Settings: func() Settings { return l.Settings }, Logger: logger})
 	err = s.Render(ctx, month, format, w)
 	return errors.Join(err, db.Close(), st.Close())
 }

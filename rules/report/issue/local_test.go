@@ -25,7 +25,7 @@ func TestWriteLocal(t *testing.T) {
 	l := Local{TSDBDir: filepath.Join(dir, "tsdb"), Retention: 100 * 365 * 24 * time.Hour,
 		StateFile: filepath.Join(dir, "state.db"), Rules: sla.Rules{SLIs: sla.DefaultSLIs()}, Settings: Settings{Issuer: "运维指挥中心"},
 		Jobs: jobs.Config{{Name: "oa-db-backup", System: "政务服务网", Kind: jobs.KindBackup, Schedule: "30 2 * * *",
-			MaxDuration: time.Hour, Poll: &jobs.Poll{URL: "http://127.0.0.1:9/last"}}}}
+			MaxDuration: time.Hour, Poll: &jobs.Poll{URL: "http://127.0.0.1:9/last"}}}, Secops: true}
 	st, err := storage.Open(storage.Options{Dir: l.TSDBDir, Retention: l.Retention})
 	require.NoError(t, err)
 	start := time.Date(2026, 10, 31, 0, 0, 0, 0, cst.Location)
@@ -48,4 +48,9 @@ func TestWriteLocal(t *testing.T) {
 	assert.Contains(t, buf.String(), "宿主机故障与HA（R-A9）：未接入")
 	assert.Contains(t, buf.String(), "备份作业（R-A9）：本月 1 个作业应执行 0 次")
 	assert.NotContains(t, buf.String(), "建议未纳入跟踪")
+	// security operations from the same state store (nothing imported);
+	// no event store given: its part is 未接入
+	assert.Contains(t, buf.String(), "漏洞管理：截至 ")
+	assert.Contains(t, buf.String(), "监管通报：本月未收到监管通报。")
+	assert.Contains(t, buf.String(), "安全事件：未接入")
 }

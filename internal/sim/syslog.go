@@ -91,8 +91,7 @@ type cityLogs struct {
 	target   atomic.Pointer[logTarget]
 	commFile string
 
-	wg        sync.WaitGroup
-	listeners []net.Listener // the servers' sshd stand-ins
+	wg sync.WaitGroup // the agents and the sshd stand-ins
 }
 
 // newCityLogs lays out the senders: the firewalls, the WAN's Huawei and
@@ -131,9 +130,6 @@ func (c *cityLogs) listen() error {
 		if err := d.listen(start); err != nil {
 			c.close()
 			return err
-		}
-		if d.sshd != nil {
-			c.listeners = append(c.listeners, d.sshd)
 		}
 	}
 	return nil
@@ -238,7 +234,9 @@ func (s *Sim) LogSenders() map[string][]string {
 
 // DenyBurst makes firewall deny n connections from src (an outside
 // address scanning the city's published addresses port by port), spread
-// evenly over over: 100 or more within a minute is FirewallDenyBurst.
+// evenly over over: 100 or more within a minute is FirewallDenyBurst (300
+// over 90 s shows it for a while; 6,000 within a minute is also
+// FirewallDenyRateHigh). Lines already queued for the firewall stay.
 func (s *Sim) DenyBurst(firewall, src string, n int, over time.Duration) error {
 	d, err := s.logDevice(firewall, kindFirewall)
 	if err != nil {

@@ -270,3 +270,37 @@ func TestLogSending(t *testing.T) {
 	stop()
 	sink.close()
 }
+
+// TestLogOptionsRejected: a receiver off loopback, a bad port, a rate out
+// of bounds or no secrets directory is refused with the reason.
+func TestLogOptionsRejected(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		o    LogOptions
+		want string
+	}{
+		{LogOptions{UDP: "192.0.2.1:514", SecretsDir: dir}, "loopback"},
+		{LogOptions{TCP: "localhost:514", SecretsDir: dir}, "loopback"},
+		{LogOptions{UDP: "127.0.0.1:0", SecretsDir: dir}, "port"},
+		{LogOptions{TCP: "127.0.0.1", SecretsDir: dir}, "missing port"},
+		{LogOptions{Rate: 5000, SecretsDir: dir}, "log rate"},
+		{LogOptions{Rate: -1, SecretsDir: dir}, "log rate"},
+		{LogOptions{UDP: "127.0.0.1:514"}, "SecretsDir"},
+	} {
+		_, err := New(Options{VMs: 10, Logs: &tc.o})
+		require.Error(t, err, "%+v", tc.o)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+	s, err := New(Options{VMs: 10})
+	require.NoError(t, err)
+	assert.ErrorIs(t, s.DenyBurst("smx-fw-01", "198.51.100.7", 10, time.Second), errNoLogs)
+	assert.Empty(t, s.LogSenders())
+	s, err = New(Options{VMs: 10, Logs: &LogOptions{SecretsDir: dir}})
+	require.NoError(t, err)
+	assert.Error(t, s.SetSyslogTarget("10.0.0.1:514", ""))
+	assert.NoError(t, s.SetSyslogTarget("127.0.0.1:514", "[::1]:601"))
+	assert.Equal(t, []string{"smx-fw-01", "lb-fw-01", "fw-park-border"}, s.LogSenders()[kindFirewall])
+	assert.Error(t, s.DenyBurst("smx-fw-01", "198.51.100.7", 0, time.Second))
+	assert.Error(t, s.DenyBurst("smx-fw-01", "198.51.100.7", 10, -time.Second))
+	assert.Error(t, s.BruteForce("smx-fw-01", "198.51.100.7"), "a firewall is no server")
+}

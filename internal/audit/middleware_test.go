@@ -20,8 +20,9 @@ import (
 const pw = "Sanmenxia-2026"
 
 type env struct {
-	log *Log
-	url string
+	log    *Log
+	url    string
+	tokens map[string]string // user → API token: administrators use one, never Basic (MLPS: TOTP at login)
 }
 
 // newEnv wires auth and audit the way the server does: the audit middleware
@@ -35,27 +36,37 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	require.NoError(t, svc.AddUser(ctx, "viewer1", auth.RoleViewer, pw))
 	require.NoError(t, svc.AddUser(ctx, "operator1", auth.RoleOperator, pw))
-	require.NoError(t, svc.AddUser(ctx, "admin1", auth.RoleAdmin, pw))
+	require.NoError(t, svc.AddUser(ctx, "aud1", auth.RoleAuditor, pw))
+	require.NoError(t, svc.AddUser(ctx, "sec1", auth.RoleSecadmin, pw))
+	tokens := map[string]string{}
+	for _, u := range []string{"aud1", "sec1"} {
+		tok, err := svc.CreateToken(ctx, u, "test", 0)
+		require.NoError(t, err)
+		tokens[u] = tok
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/login", svc.ServeLogin)
 	mux.Handle("POST /api/v1/logout", svc.Middleware(auth.RoleViewer)(http.HandlerFunc(svc.ServeLogout)))
-	mux.Handle("POST /api/v1/tokens", svc.Middleware(auth.RoleAdmin)(http.HandlerFunc(svc.ServeCreateToken)))
+	mux.Handle("POST /api/v1/tokens", svc.Middleware(auth.RoleSecadmin)(http.HandlerFunc(svc.ServeCreateToken)))
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") })
 	mux.Handle("GET /api/v1/targets", svc.Middleware(auth.RoleViewer)(ok))
 	mux.Handle("POST /api/v1/silences", svc.Middleware(auth.RoleOperator)(ok))
 	mux.Handle("PUT /api/v1/panic", svc.Middleware(auth.RoleOperator)(http.HandlerFunc(
 		func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })))
-	mux.Handle("GET /api/v1/audit", svc.Middleware(auth.RoleAdmin)(l.QueryHandler()))
+	mux.Handle("GET /api/v1/audit", svc.Middleware(auth.RoleAuditor)(l.QueryHandler()))
 	srv := httptest.NewServer(l.Middleware(mux))
 	t.Cleanup(srv.Close)
-	return &env{log: l, url: srv.URL}
+	return &env{log: l, url: srv.URL, tokens: tokens}
 }
 
 func (e *env) do(t *testing.T, method, path, user, pass, body string) (int, string) {
 	t.Helper()
 	r, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
 	require.NoError(t, err)
-	if user != "" {
+	switch {
+	case e.tokens[user] != "":
+		r.Header.Set("Authorization", "Bearer "+e.tokens[user])
+	case user != "":
 		r.SetBasicAuth(user, pass)
 	}
 	if body != "" {
@@ -146,20 +157,20 @@ func TestLockoutAudited(t *testing.T) {
 func TestQueryAPI(t *testing.T) {
 	e := newEnv(t)
 	e.do(t, "POST", "/api/v1/silences", "operator1", pw, "")
-	e.do(t, "POST", "/api/v1/silences", "admin1", pw, "")
+	e.do(t, "POST", "/api/v1/silences", "sec1", pw, "")
 	from := url.QueryEscape(time.Now().Add(-time.Hour).Format(time.RFC3339))
 	tests := []struct {
 		name, user, query string
 		want              int
 		wantUsers         []string
 	}{
-		{"admin filters by user", "admin1", "?user=operator1&from=" + from, 200, []string{"operator1"}},
-		{"limit", "admin1", "?limit=1&user=operator1", 200, []string{"operator1"}},
-		{"future window empty", "admin1", "?from=4102444800&to=4102448400", 200, nil},
+		{"auditor filters by user", "aud1", "?user=operator1&from=" + from, 200, []string{"operator1"}},
+		{"limit", "aud1", "?limit=1&user=operator1", 200, []string{"operator1"}},
+		{"future window empty", "aud1", "?from=4102444800&to=4102448400", 200, nil},
 		{"operator refused", "operator1", "", 403, nil},
-		{"bad from", "admin1", "?from=yesterday", 400, nil},
-		{"from after to", "admin1", "?from=200&to=100", 400, nil},
-		{"limit too big", "admin1", "?limit=100000", 400, nil},
+		{"bad from", "aud1", "?from=yesterday", 400, nil},
+		{"from after to", "aud1", "?from=200&to=100", 400, nil},
+		{"limit too big", "aud1", "?limit=100000", 400, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,8 +35,8 @@ import (
 
 // LogOptions add the city's logs to the simulator.
 type LogOptions struct {
-	// UDP and TCP are the syslog receiver's addresses (host:port on a
-	// loopback address); a device whose transport has no address stays
+	// UDP and TCP are the syslog receiver's addresses (host:port on an
+	// IPv4 loopback address); a device whose transport has no address stays
 	// quiet. SetSyslogTarget changes them while running.
 	UDP, TCP string
 	// Rate is each firewall's background lines per second (sessions, NAT,

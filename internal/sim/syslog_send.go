@@ -38,7 +38,7 @@ type logTarget struct {
 	tcp string       // "": TCP senders stay quiet
 }
 
-// resolveLogTarget checks that both addresses are loopback host:port.
+// resolveLogTarget checks that both addresses are IPv4 loopback host:port.
 func resolveLogTarget(udp, tcp string) (*logTarget, error) {
 	t := &logTarget{tcp: tcp}
 	for _, a := range []string{udp, tcp} {
@@ -53,8 +53,8 @@ func resolveLogTarget(udp, tcp string) (*logTarget, error) {
 		if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
 			return nil, fmt.Errorf("syslog target %q: port must be 1..65535", a)
 		}
-		if ip == nil || !ip.IsLoopback() {
-			return nil, fmt.Errorf("syslog target %q: the simulator sends to a loopback address only", a)
+		if ip == nil || !ip.IsLoopback() || ip.To4() == nil {
+			return nil, fmt.Errorf("syslog target %q: the simulator sends to an IPv4 loopback address only (its senders are on 127/8)", a)
 		}
 	}
 	if udp != "" {

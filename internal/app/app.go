@@ -31,6 +31,7 @@ import (
 	"github.com/swanwatch/swanwatch/rules/ledger"
 	"github.com/swanwatch/swanwatch/rules/recommend"
 	"github.com/swanwatch/swanwatch/rules/report/issue"
+	"github.com/swanwatch/swanwatch/rules/secops"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -83,6 +84,7 @@ type system struct {
 	recs      *recommend.Store // idle and low-use findings followed until done (R-A2)
 	cloud     *cloudapi.API    // the "一朵云" data interface (R-A6)
 	resLedger *ledger.Ledger   // the resource ledger joined with what runs (R-A3); nil: not configured
+	secops    *secops.Service  // vulnerabilities and regulators' notices (R-A12)
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -137,9 +139,9 @@ func (s *system) openPipeline() error {
 	if err := s.openNotifier(); err != nil {
 		return fmt.Errorf("set up notifications: %w", err)
 	}
-	pack, err := eventrules.Pack()
+	pack, err := eventPack()
 	if err != nil {
-		return fmt.Errorf("load the event rule pack: %w", err)
+		return err
 	}
 	s.evrules = eventrules.New(pack, s.onAlerts, eventrules.Options{Log: s.logger.With("part", "eventrules")})
 	s.ha = ha.New(s.state, s.onAlerts, ha.Options{Log: s.logger.With("part", "ha")})
@@ -169,6 +171,9 @@ func (s *system) openPipeline() error {
 		Metadata: api.MultiMetadata{metadataSource{s.agent}, api.DefaultMetadata()}})
 	s.openLedger()
 	if err := s.openCloud(); err != nil {
+		return err
+	}
+	if err := s.openSecurity(); err != nil {
 		return err
 	}
 	s.openReports()

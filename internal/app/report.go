@@ -2,9 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"time"
 
 	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/logstore"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/report/issue"
 )
@@ -21,7 +26,7 @@ func (s *system) openReports() {
 			set.Sources = issue.SourcesFrom(s.currentTargets())
 			return set
 		},
-		HA: s.ha, Jobs: s.jobs, FollowUps: s.recs,
+		HA: s.ha, Jobs: s.jobs, FollowUps: s.recs, Secops: s.secops, SecurityEvents: s.securityEvents,
 		Announce: s.enqueueAll, Logger: s.logger.With("part", "report")})
 }
 
@@ -49,7 +54,20 @@ func (s *system) enqueueAll(ctx context.Context, receiver, id string, n alerting
 // WriteReport builds month's SLA report from the data directory of a server
 // that is not running (`swanwatch report --config`).
 func WriteReport(ctx context.Context, cfg *config.Config, month, format string, w io.Writer) error {
+	// The event store is opened only when the report asks for the month's
+	// security events: by then WriteLocal holds the TSDB's lock, so no
+	// server is running on this data directory.
+	events := func(ctx context.Context, from, to time.Time, add func(map[string]string)) error {
+		opts := logstoreOptions(cfg, slog.New(slog.DiscardHandler))
+		opts.Loki = nil // a report pushes nothing
+		st, err := logstore.Open(opts)
+		if err != nil {
+			return fmt.Errorf("open the event store: %w", err)
+		}
+		err = (&system{events: st}).securityEvents(ctx, from, to, add)
+		return errors.Join(err, st.Close())
+	}
 	return issue.WriteLocal(ctx, issue.Local{TSDBDir: cfg.Storage.TSDBDir(), Retention: cfg.Storage.Retention.Duration(),
-		StateFile: cfg.Storage.StateFile(), Rules: slaRules(cfg), Settings: reportSettings(cfg), Jobs: cfg.Jobs},
-		month, format, w)
+		StateFile: cfg.Storage.StateFile(), Rules: slaRules(cfg), Settings: reportSettings(cfg), Jobs: cfg.Jobs,
+		Secops: true, SecurityEvents: events}, month, format, w)
 }

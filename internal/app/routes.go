@@ -55,6 +55,7 @@ func (s *system) routes() []route {
 		{pattern: "POST /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeCreateToken)},
 		{pattern: "GET /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeListTokens)},
 		{pattern: "DELETE /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeRevokeToken)},
+		{pattern: "POST /api/v1/password", role: auth.ClassAnyone, handler: http.HandlerFunc(s.auth.ServeChangePassword)},
 	}
 	rs = append(rs, s.queryRoutes()...)
 	rs = append(rs, s.pageRoutes()...)
@@ -63,6 +64,8 @@ func (s *system) routes() []route {
 	rs = append(rs, s.kindRoutes()...)
 	rs = append(rs, s.jobRoutes()...)
 	rs = append(rs, s.cloudRoutes()...)
+	rs = append(rs, s.securityRoutes()...)
+	rs = append(rs, s.userRoutes()...)
 	return append(rs, s.adminRoutes()...)
 }
 
@@ -202,9 +205,51 @@ func (s *system) adminRoutes() []route {
 	return []route{
 		{pattern: "POST /-/reload", role: sys, handler: http.HandlerFunc(s.reload.handle)},
 		{pattern: "GET /api/v1/audit", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.QueryHandler())},
+		{pattern: "GET /api/v1/audit/export", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.ExportHandler())},
+		{pattern: "GET /api/v1/audit/verify", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.VerifyHandler())},
 		// Profiles for whoever must explain a CPU or memory figure.
 		{pattern: "GET /debug/pprof/", role: sys, handler: http.HandlerFunc(pprof.Index)},
 		{pattern: "GET /debug/pprof/profile", role: sys, handler: http.HandlerFunc(pprof.Profile)},
+	}
+}
+
+// userRoutes are the accounts under MLPS level 3's separation (三员分立):
+// the system administrator (系统管理员) makes, disables and removes the
+// accounts of viewers and operators and resets their passwords; the security
+// administrator (安全管理员) gives roles, resets another administrator's TOTP
+// and sets the password and lockout policy. Neither alone makes an
+// administrator.
+func (s *system) userRoutes() []route {
+	sys, sec, a := auth.RoleSysadmin, auth.RoleSecadmin, s.auth
+	return []route{
+		{pattern: "GET /api/v1/users", role: sys, handler: http.HandlerFunc(a.ServeListUsers)},
+		{pattern: "POST /api/v1/users", role: sys, handler: http.HandlerFunc(a.ServeAddUser)},
+		{pattern: "POST /api/v1/users/{name}/password", role: sys, handler: http.HandlerFunc(a.ServeResetPassword)},
+		{pattern: "POST /api/v1/users/{name}/disable", role: sys, handler: http.HandlerFunc(a.ServeDisableUser)},
+		{pattern: "DELETE /api/v1/users/{name}", role: sys, handler: http.HandlerFunc(a.ServeDeleteUser)},
+		{pattern: "PUT /api/v1/users/{name}/role", role: sec, handler: http.HandlerFunc(a.ServeSetRole)},
+		{pattern: "DELETE /api/v1/users/{name}/totp", role: sec, handler: http.HandlerFunc(a.ServeResetTOTP)},
+		{pattern: "GET /api/v1/auth/policy", role: sec, handler: http.HandlerFunc(a.ServePolicy)},
+		{pattern: "PUT /api/v1/auth/policy", role: sec, handler: http.HandlerFunc(a.ServeSetPolicy)},
+	}
+}
+
+// securityRoutes are the logs and the security operations (R-A7, R-A12):
+// the 日志检索 page and its search, imported vulnerability scans tracked to
+// closure, and regulators' notices (通报) with their 24-hour clock; an
+// operator imports, accepts and answers (audited).
+func (s *system) securityRoutes() []route {
+	v, op, sec := auth.RoleViewer, auth.RoleOperator, s.secops
+	return []route{
+		{pattern: "GET /logs", role: v, handler: http.HandlerFunc(s.events.ServeSearchPage)},
+		{pattern: "GET /logs/search.js", role: v, handler: http.HandlerFunc(s.events.ServeSearchScript)},
+		{pattern: "POST /api/v1/security/scans", role: op, handler: http.HandlerFunc(sec.ServeImportScan)},
+		{pattern: "GET /api/v1/security/scans", role: v, handler: http.HandlerFunc(sec.ServeScans)},
+		{pattern: "GET /api/v1/security/vulnerabilities", role: v, handler: http.HandlerFunc(sec.ServeVulnerabilities)},
+		{pattern: "POST /api/v1/security/vulnerabilities/{id}/state", role: op, handler: http.HandlerFunc(sec.ServeVulnerabilityState)},
+		{pattern: "POST /api/v1/security/notices", role: op, handler: http.HandlerFunc(sec.ServeCreateNotice)},
+		{pattern: "GET /api/v1/security/notices", role: v, handler: http.HandlerFunc(sec.ServeNotices)},
+		{pattern: "POST /api/v1/security/notices/{id}/response", role: op, handler: http.HandlerFunc(sec.ServeNoticeResponse)},
 	}
 }
 

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/swanwatch/swanwatch/internal/logstore"
+	"github.com/swanwatch/swanwatch/rules/eventrules"
+	"github.com/swanwatch/swanwatch/rules/secops"
+)
+
+// eventPack is the shipped event rules with the security operations' own
+// (overdue vulnerabilities, a quarter without a scan, a notice's 24-hour
+// clock), which secops raises through events like the jobs' checker.
+func eventPack() ([]eventrules.Rule, error) {
+	pack, err := eventrules.Pack()
+	if err != nil {
+		return nil, fmt.Errorf("load the event rule pack: %w", err)
+	}
+	sec, err := secops.EventRules()
+	if err != nil {
+		return nil, fmt.Errorf("load the security operations' event rules: %w", err)
+	}
+	return append(pack, sec...), nil
+}
+
+// openSecurity opens the security operations (R-A12): imported
+// vulnerability scans tracked to closure, and regulators' notices (通报)
+// with their 24-hour clock.
+func (s *system) openSecurity() error {
+	var err error
+	s.secops, err = secops.New(s.state, secops.WithEvents(s.eventSink()), secops.WithUser(userOf),
+		secops.WithLogger(s.logger.With("part", "secops")))
+	if err != nil {
+		return fmt.Errorf("set up the security operations: %w", err)
+	}
+	return nil
+}
+
+// securityEvents hands the report the labels of the month's security events
+// (the classes secops counts), read from the event store page by page.
+func (s *system) securityEvents(ctx context.Context, from, to time.Time, add func(map[string]string)) error {
+	classes := make([]string, len(secops.ClassWords))
+	for i, c := range secops.ClassWords {
+		classes[i] = c.Class
+	}
+	q := logstore.Query{Start: from, End: to.Add(-time.Nanosecond), Labels: map[string][]string{"class": classes}}
+	return s.events.Scan(ctx, q, func(e logstore.Event) error { add(e.Labels); return nil })
+}

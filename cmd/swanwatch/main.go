@@ -29,7 +29,7 @@ Usage:
                                           a video-wall screen token; prints the wall's login URL
   swanwatch screen revoke --config FILE --name NAME
   swanwatch backup --config FILE --out FILE   online backup of the state store
-  swanwatch report --month YYYY-MM [--format pdf|xlsx|html] [-o FILE] (--server URL [--user NAME] | --config FILE)
+  swanwatch report --month YYYY-MM [--format pdf|xlsx|html] [-o FILE] (--server URL --user NAME | --config FILE)
                                           the monthly SLA report (月度SLA服务报告), from a running
                                           server ($SWANWATCH_PASSWORD or $SWANWATCH_TOKEN) or a stopped one's data
   swanwatch version

@@ -34,7 +34,8 @@ func cmdReport(ctx context.Context, args []string, cio cmdIO) error {
 	format := fs.String("format", "pdf", "pdf, xlsx or html")
 	out := fs.String("o", "", "output file (default SLA月报-MONTH.FORMAT; - for stdout)")
 	server := fs.String("server", "", "a running server's URL, e.g. http://127.0.0.1:9330")
-	user := fs.String("user", "admin", "user name for --server (password from $SWANWATCH_PASSWORD or the terminal)")
+	user := fs.String("user", os.Getenv("SWANWATCH_USER"), "a viewer's or operator's account for --server, default $SWANWATCH_USER "+
+		"(password from $SWANWATCH_PASSWORD or the terminal; administrators use an API token in $SWANWATCH_TOKEN)")
 	file := fs.String("config", "", "configuration file: build from its data directory (server stopped)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -119,6 +120,9 @@ func authorize(req *http.Request, cio cmdIO, user string) error {
 	if tok := os.Getenv("SWANWATCH_TOKEN"); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 		return nil
+	}
+	if user == "" {
+		return fmt.Errorf("--user (or $SWANWATCH_USER) is required: a viewer's or operator's account, or an API token in $SWANWATCH_TOKEN: %w", errUsage)
 	}
 	pw := os.Getenv("SWANWATCH_PASSWORD")
 	if pw == "" {

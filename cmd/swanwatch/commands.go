@@ -58,6 +58,7 @@ func cmdDemo(ctx context.Context, args []string, io cmdIO) error {
 	fs.DurationVar(&opts.FaultAfter, "fault-after", 2*time.Minute, "when a town's uplink fails in the demo story (negative: never)")
 	fs.DurationVar(&opts.FaultFor, "fault-for", 10*time.Minute, "how long the town's uplink stays down")
 	fs.DurationVar(&opts.CloudStoryAfter, "cloud-story-after", 6*time.Minute, "when a hypervisor host fails and HA restarts its VMs (negative: never)")
+	fs.DurationVar(&opts.SecurityStoryAfter, "security-story-after", 8*time.Minute, "when an outside address scans the border firewall (negative: never)")
 	fs.DurationVar(&opts.ParkStoryAfter, "park-story-after", 4*time.Minute, "when a scenic-area camera is knocked aside and then a gate jams (negative: never)")
 	if err := parse(fs, args); err != nil {
 		return err

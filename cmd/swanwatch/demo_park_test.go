@@ -76,12 +76,13 @@ func (d *demoRun) picture(t *testing.T, path string) image.Image {
 // The cloud's story runs in the same demo (demo_cloud_test.go): one demo
 // for both keeps the suite's time down. Not parallel with other tests, like
 // the town story: two demos under -race on 2 cores slow each other's rounds.
-func TestDemoParkAndCloudStories(t *testing.T) {
+func TestDemoParkCloudAndSecurityStories(t *testing.T) {
 	d, stop := launchDemo(t, demo.Options{VMs: 80, Interval: 2 * time.Second, FaultAfter: -1,
-		ParkStoryAfter: 40 * time.Second, CloudStoryAfter: 30 * time.Second})
+		ParkStoryAfter: 40 * time.Second, CloudStoryAfter: 30 * time.Second, SecurityStoryAfter: 20 * time.Second})
 	t.Cleanup(stop)
 	t.Run("park", func(t *testing.T) { t.Parallel(); parkStory(t, d) })
 	t.Run("cloud", func(t *testing.T) { t.Parallel(); cloudStory(t, d) })
+	t.Run("security", func(t *testing.T) { t.Parallel(); securityStory(t, d) })
 }
 
 func parkStory(t *testing.T, d *demoRun) {

@@ -20,6 +20,9 @@ func (s *system) addActors(ctx context.Context, g interface {
 	if s.traps != nil {
 		g.Add(func() error { return untilDone(ctx, s.traps.Run) }, stop)
 	}
+	if s.syslog != nil {
+		g.Add(func() error { return untilDone(ctx, s.syslog.Run) }, stop)
+	}
 	srv := s.newServer()
 	g.Add(func() error { return srv.serve(ctx) }, stop)
 	for _, a := range s.opts.Extra {

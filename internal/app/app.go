@@ -14,6 +14,7 @@ import (
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/agent"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
+	"github.com/swanwatch/swanwatch/collectors/syslog"
 	"github.com/swanwatch/swanwatch/internal/api"
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
@@ -85,6 +86,7 @@ type system struct {
 	cloud     *cloudapi.API    // the "一朵云" data interface (R-A6)
 	resLedger *ledger.Ledger   // the resource ledger joined with what runs (R-A3); nil: not configured
 	secops    *secops.Service  // vulnerabilities and regulators' notices (R-A12)
+	syslog    *syslog.Receiver // the network's and servers' logs (R-A7); nil: no syslog section
 }
 
 // config is the running configuration: an immutable snapshot, replaced in
@@ -182,6 +184,9 @@ func (s *system) openPipeline() error {
 	}
 	if s.traps, err = s.newTrapReceiver(); err != nil {
 		return fmt.Errorf("start the trap receiver on %s: %w", s.config().Traps.Listen, err)
+	}
+	if s.syslog, err = s.newSyslogReceiver(); err != nil {
+		return fmt.Errorf("start the syslog receiver: %w", err)
 	}
 	s.reload = newReloader(s)
 	return nil

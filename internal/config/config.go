@@ -35,6 +35,7 @@ type Config struct {
 	Rules      Rules            `yaml:"rules"`
 	Collectors Collectors       `yaml:"collectors"`
 	Traps      Traps            `yaml:"traps"`
+	Syslog     *Syslog          `yaml:"syslog,omitempty"` // the syslog receiver; absent: off
 	Alerting   Alerting         `yaml:"alerting"`
 	Bigscreen  Bigscreen        `yaml:"bigscreen"`
 	Reports    Reports          `yaml:"reports"`

@@ -50,6 +50,7 @@ func (c *collector) resolve(cfg *Config) {
 		c.secret("events.loki.bearer_token", &l.BearerToken, &l.BearerTokenFile, abs)
 	}
 	c.resolveTraps(&cfg.Traps, abs)
+	resolveSyslog(cfg.Syslog, abs)
 	for i := range cfg.Ledger.HTTP {
 		abs(&cfg.Ledger.HTTP[i].BearerTokenFile)
 	}

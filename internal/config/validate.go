@@ -32,6 +32,7 @@ func (c *collector) validate(cfg *Config) {
 		c.sub("collectors."+k.name, k.validate())
 	}
 	c.traps(cfg.Traps)
+	c.syslog(cfg.Syslog)
 	c.alerting(&cfg.Alerting)
 	c.bigscreen(&cfg.Bigscreen)
 	c.reports(cfg.Reports, cfg.Alerting.Receivers)

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/swanwatch/swanwatch/collectors/syslog"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
@@ -49,6 +50,9 @@ type Options struct {
 	// CloudStoryAfter is when a hypervisor host of the cloud fails and HA
 	// restarts its VMs (default 6m; negative: never).
 	CloudStoryAfter time.Duration
+	// SecurityStoryAfter is when an outside address scans the border
+	// firewall (default 8m; negative: never).
+	SecurityStoryAfter time.Duration
 	// WallDwell, when set, is how long the demo wall shows each scene (default 1m).
 	WallDwell time.Duration
 	// WallReady, when set, is called with the wall's login URL (tests).
@@ -108,6 +112,14 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	if err != nil {
 		return nil, err
 	}
+	syslogUDP, err := freeUDPAddr()
+	if err != nil {
+		return nil, err
+	}
+	syslogTCP, err := freeTCPAddr()
+	if err != nil {
+		return nil, err
+	}
 	pushToken, err := writePushToken(dir)
 	if err != nil {
 		return nil, err
@@ -115,7 +127,8 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	s, err := sim.New(sim.Options{VMs: o.VMs, Seed: 1, Logger: o.Logger.With("part", "sim"),
 		FaultEvery: 3 * time.Minute, WANScale: o.WANScale, TrapTarget: trapAddr, TrapCommunity: community,
 		Park:  &sim.ParkOptions{SecretsDir: filepath.Join(dir, "park-secrets")},
-		Cloud: &sim.CloudOptions{SecretsDir: filepath.Join(dir, "cloud-secrets")}})
+		Cloud: &sim.CloudOptions{SecretsDir: filepath.Join(dir, "cloud-secrets")},
+		Logs:  &sim.LogOptions{UDP: syslogUDP, TCP: syslogTCP, SecretsDir: filepath.Join(dir, "log-secrets")}})
 	if err != nil {
 		return nil, fmt.Errorf("build the simulated estate: %w", err)
 	}
@@ -124,6 +137,7 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	}
 	cfg := builtinConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
 	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{community}
+	cfg.Syslog = &config.Syslog{Config: syslog.Config{UDP: syslogUDP, TCP: syslogTCP}}
 	cfg.Collectors.Device.PushTokenFile = pushTokenFile(dir)
 	jobsCfg, jobTokens, err := demoJobs(dir)
 	if err != nil {
@@ -151,7 +165,8 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 		Actors: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},
 			uplinkFault(s, cmp.Or(o.FaultAfter, 2*time.Minute), cmp.Or(o.FaultFor, 10*time.Minute), o.Out),
 			parkStory(s, cmp.Or(o.ParkStoryAfter, 4*time.Minute), o.Out),
-			cloudStory(s, cmp.Or(o.CloudStoryAfter, 6*time.Minute), o.Out)}}, nil
+			cloudStory(s, cmp.Or(o.CloudStoryAfter, 6*time.Minute), o.Out),
+			securityStory(s, cmp.Or(o.SecurityStoryAfter, 8*time.Minute), o.Out)}}, nil
 }
 
 // community is the SNMP community the simulator's traps carry.

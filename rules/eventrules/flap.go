@@ -100,4 +100,3 @@ func (e *Engine) flap(i int, ev collectors.Event, out []alerting.Alert) []alerti
 	}
 	return out
 }
-

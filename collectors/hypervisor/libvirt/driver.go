@@ -17,8 +17,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
@@ -169,11 +172,20 @@ func (d *Driver) roundFailed(ctx context.Context, events []collectors.Event, err
 		d.drop()
 		return events, fmt.Errorf("%w: libvirt %s: %w", ErrProtocol, d.target.Address, b)
 	}
-	if !d.lv.IsConnected() {
+	if !d.lv.IsConnected() || transportLost(err) {
 		ev, err := d.lose(err)
 		return append(events, ev...), err
 	}
 	return events, fmt.Errorf("%w: libvirt %s: %w", ErrPlatform, d.target.Address, err)
+}
+
+// transportLost reports an error of the connection itself: the call could
+// not be written or its answer read. go-libvirt marks itself disconnected
+// only once its reader sees the end, which can come after a write already
+// failed with a broken pipe (seen on a loaded machine after libvirtd died).
+func transportLost(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
 }
 
 // lose drops a lost connection and reports host_failed once per outage.

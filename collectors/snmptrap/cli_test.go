@@ -59,7 +59,7 @@ func TestSNMPTrapCLI(t *testing.T) {
 			} else {
 				cli.V2c(t, target, testCommunity, tc.oid, ifVars...)
 			}
-			ev := sink.waitFor(t, 1, 10*time.Second)
+			ev := sink.WaitFor(t, 1, 10*time.Second)
 			t.Logf("event after %s (snmptrap process included)", time.Since(start))
 			require.Len(t, ev, 1)
 			assert.Equal(t, "snmp_trap", ev[0].Labels["source"])
@@ -113,7 +113,7 @@ func TestSNMPTrapCLIRefused(t *testing.T) {
 			before := dropCount(tc.reason)
 			tc.send(t, target)
 			cli.V2c(t, target, testCommunity, "1.3.6.1.6.3.1.1.5.4", ifVars...)
-			ev := sink.waitFor(t, 1, 10*time.Second)
+			ev := sink.WaitFor(t, 1, 10*time.Second)
 			assert.Equal(t, "linkUp", ev[0].Labels["trap"], "only the good trap became an event")
 			assert.Equal(t, before+1, dropCount(tc.reason))
 		})

@@ -50,7 +50,7 @@ func TestFloodFromOneSource(t *testing.T) {
 	elapsed := time.Since(start)
 	fromGood, fromFlood := 0, 0
 	require.Eventually(t, func() bool {
-		fromGood, fromFlood = countBy(sink.snapshot())
+		fromGood, fromFlood = countBy(sink.Events())
 		return fromGood == 20
 	}, 20*time.Second, 10*time.Millisecond, "every trap of the quiet source arrives")
 	limited := dropCount(reasonRateLimited) - limitedBefore

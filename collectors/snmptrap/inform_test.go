@@ -114,9 +114,9 @@ func TestSNMPInformCLIWrongCommunity(t *testing.T) {
 // order, so once the marker is stored everything sent earlier is too.
 func deliveredBefore(t *testing.T, r *Receiver, sink *memSink) []collectors.Event {
 	t.Helper()
-	n := len(sink.snapshot())
+	n := len(sink.Events())
 	sendRaw(t, r.Addr(), v2cPacket(t, testCommunity, linkUpVars()))
-	ev := sink.waitFor(t, n+1, 10*time.Second)
+	ev := sink.WaitFor(t, n+1, 10*time.Second)
 	for i := range ev {
 		if ev[i].Labels["trap"] == "linkUp" {
 			return ev[:i]

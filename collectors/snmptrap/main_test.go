@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/collectortest"
 	"github.com/swanwatch/swanwatch/internal/secret"
 )
 
@@ -30,47 +30,10 @@ const (
 	testEngineID  = "0x8000000001020304"
 )
 
-// memSink records events and signals each append.
-type memSink struct {
-	mu     sync.Mutex
-	events []collectors.Event
-	added  chan struct{}
-}
+// memSink is the listeners' shared test sink.
+type memSink = collectortest.EventSink
 
-func newMemSink() *memSink { return &memSink{added: make(chan struct{}, 1)} }
-
-func (s *memSink) AppendEvents(_ context.Context, ev []collectors.Event) error {
-	s.mu.Lock()
-	s.events = append(s.events, ev...)
-	s.mu.Unlock()
-	select {
-	case s.added <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
-func (s *memSink) snapshot() []collectors.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]collectors.Event(nil), s.events...)
-}
-
-// waitFor waits until n events have arrived or the timeout passes.
-func (s *memSink) waitFor(t testing.TB, n int, timeout time.Duration) []collectors.Event {
-	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		if ev := s.snapshot(); len(ev) >= n {
-			return ev
-		}
-		select {
-		case <-s.added:
-		case <-deadline:
-			t.Fatalf("got %d events within %s, want %d: %v", len(s.snapshot()), timeout, n, s.snapshot())
-		}
-	}
-}
+func newMemSink() *memSink { return collectortest.NewEventSink() }
 
 // testInventory resolves the two loopback addresses to devices.
 func testInventory(addr netip.Addr) (string, map[string]string, bool) {

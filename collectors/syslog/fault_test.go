@@ -61,7 +61,7 @@ func TestBadFramesCostTheirConnection(t *testing.T) {
 	_, _ = u.Write([]byte("hello"))
 	_, _ = u.Write([]byte("<14>udp still fine"))
 
-	evs := sink.waitFor(t, 6, 10*time.Second)
+	evs := sink.WaitFor(t, 6, 10*time.Second)
 	var texts []string
 	for _, ev := range evs {
 		texts = append(texts, ev.Text)
@@ -91,7 +91,7 @@ func TestMaxConnections(t *testing.T) {
 		require.NoError(t, err)
 		conns = append(conns, c)
 	}
-	sink.waitFor(t, 2, 5*time.Second) // both accepted and served
+	sink.WaitFor(t, 2, 5*time.Second) // both accepted and served
 	extra, err := net.Dial("tcp", r.TCPAddr())
 	require.NoError(t, err)
 	defer extra.Close()
@@ -154,7 +154,7 @@ func TestUnknownSender(t *testing.T) {
 	defer u.Close()
 	_, err = u.Write([]byte("<13>from the switch"))
 	require.NoError(t, err)
-	evs := sink.waitFor(t, 2, 5*time.Second)
+	evs := sink.WaitFor(t, 2, 5*time.Second)
 	byText := map[string]map[string]string{}
 	for _, ev := range evs {
 		byText[ev.Text] = ev.Labels
@@ -191,7 +191,7 @@ func TestClassifier(t *testing.T) {
 	require.NoError(t, err)
 	_, err = u.Write([]byte("<190>1 2026-12-07T17:00:00+08:00 usg6000 FW - SESSION - permit"))
 	require.NoError(t, err)
-	evs := sink.waitFor(t, 2, 5*time.Second)
+	evs := sink.WaitFor(t, 2, 5*time.Second)
 	if evs[0].Text != "policy deny 10.1.1.1" { // UDP readers run in parallel: either may come first
 		evs[0], evs[1] = evs[1], evs[0]
 	}
@@ -224,7 +224,7 @@ func TestIPv6(t *testing.T) {
 	defer c.Close()
 	_, err = io.WriteString(c, "<165>1 - - app - - - over ipv6 tcp\n")
 	require.NoError(t, err)
-	for _, ev := range sink.waitFor(t, 2, 5*time.Second) {
+	for _, ev := range sink.WaitFor(t, 2, 5*time.Second) {
 		assert.Equal(t, "::1", ev.Labels["instance"])
 		assert.Equal(t, "false", ev.Labels["known"])
 		assert.Equal(t, "app", ev.Labels["app"])

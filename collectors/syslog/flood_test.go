@@ -73,7 +73,7 @@ func TestFloodDoesNotStallOthers(t *testing.T) {
 }
 
 func hasText(s *memSink, text string) bool {
-	for _, ev := range s.snapshot() {
+	for _, ev := range s.Events() {
 		if ev.Text == text {
 			return true
 		}
@@ -83,7 +83,7 @@ func hasText(s *memSink, text string) bool {
 
 func countPrefix(s *memSink, prefix string) int {
 	n := 0
-	for _, ev := range s.snapshot() {
+	for _, ev := range s.Events() {
 		if strings.HasPrefix(ev.Text, prefix) {
 			n++
 		}

@@ -37,7 +37,7 @@ func TestWithLogparse(t *testing.T) {
 		"source-ip=198.51.100.23, source-port=51234, destination-ip=10.20.1.5, destination-port=3389, " +
 		"time=2026/12/7 09:15:02, source-zone=untrust, destination-zone=trust, rule-name=default."))
 	require.NoError(t, err)
-	usg := sink.waitFor(t, 1, 5*time.Second)[0]
+	usg := sink.WaitFor(t, 1, 5*time.Second)[0]
 	assert.Equal(t, "fw_deny", usg.Labels["class"], "%v", usg.Labels)
 	assert.Equal(t, "198.51.100.23", usg.Labels["src_ip"])
 	assert.Equal(t, "3389", usg.Labels["dst_port"])
@@ -50,7 +50,7 @@ func TestWithLogparse(t *testing.T) {
 	out, err := exec.Command(bin, "-n", "127.0.0.1", "-P", port, "--tcp", "--rfc3164", "-p", "authpriv.info",
 		"-t", "sshd", "--id=4242", "Failed password for root from 203.0.113.66 port 52311 ssh2").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	ssh := sink.waitFor(t, 2, peerWait)[1]
+	ssh := sink.WaitFor(t, 2, peerWait)[1]
 	assert.Equal(t, "login_fail", ssh.Labels["class"], "%v", ssh.Labels)
 	assert.Equal(t, "203.0.113.66", ssh.Labels["src_ip"])
 	assert.Equal(t, "root", ssh.Labels["user"])

@@ -12,7 +12,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,55 +20,17 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/collectortest"
 	"github.com/swanwatch/swanwatch/collectors/snmptrap"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// memSink records events and signals each append.
-type memSink struct {
-	mu     sync.Mutex
-	events []collectors.Event
-	added  chan struct{}
-}
+// memSink is the listeners' shared test sink.
+type memSink = collectortest.EventSink
 
-func newMemSink() *memSink { return &memSink{added: make(chan struct{}, 1)} }
-
-func (s *memSink) AppendEvents(_ context.Context, ev []collectors.Event) error {
-	s.mu.Lock()
-	s.events = append(s.events, ev...)
-	s.mu.Unlock()
-	select {
-	case s.added <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
-func (s *memSink) snapshot() []collectors.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]collectors.Event(nil), s.events...)
-}
-
-// waitFor waits until n events have arrived, failing the test at timeout.
-func (s *memSink) waitFor(t testing.TB, n int, timeout time.Duration) []collectors.Event {
-	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		if evs := s.snapshot(); len(evs) >= n {
-			return evs
-		}
-		select {
-		case <-s.added:
-		case <-deadline:
-			evs := s.snapshot()
-			t.Fatalf("%d of %d events after %s: %v", len(evs), n, timeout, evs)
-			return nil
-		}
-	}
-}
+func newMemSink() *memSink { return collectortest.NewEventSink() }
 
 // testDevices is the inventory of the tests: 127.0.0.1 is a core switch of
 // 湖滨区; other addresses are no device.

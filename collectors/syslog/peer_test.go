@@ -47,9 +47,9 @@ func TestRsyslogForwards(t *testing.T) {
 		lines[i] = fmt.Sprintf("Failed password for root from 10.9.8.%d port 22 ssh2 第%d行", i, i)
 	}
 	peer.Send(t, lines...)
-	evs := sink.waitFor(t, n*len(forwards), peerWait)
+	evs := sink.WaitFor(t, n*len(forwards), peerWait)
 	time.Sleep(500 * time.Millisecond) // a duplicate would arrive now
-	evs = sink.snapshot()
+	evs = sink.Events()
 	require.Len(t, evs, n*len(forwards), "each line once per forward")
 	count := map[string]int{}
 	for _, ev := range evs {
@@ -82,9 +82,9 @@ func TestRsyslogMutualTLS(t *testing.T) {
 		Protocol: "tcp", Framing: "octet-counted", Template: "RSYSLOG_SyslogProtocol23Format",
 		TLS: &testpeer.RsyslogTLS{Driver: "ossl", CAFile: c.CA, CertFile: c.ClientCert, KeyFile: c.ClientKey}}}})
 	peer.Send(t, "with a client certificate")
-	evs := sink.waitFor(t, 1, peerWait)
+	evs := sink.WaitFor(t, 1, peerWait)
 	assert.Equal(t, "with a client certificate", evs[0].Text)
-	for _, ev := range sink.snapshot() {
+	for _, ev := range sink.Events() {
 		assert.NotEqual(t, "without a client certificate", ev.Text, "a refused sender's line was stored")
 	}
 }
@@ -111,7 +111,7 @@ func TestLogger(t *testing.T) {
 		args := append([]string{"-n", "127.0.0.1", "-P", port(c.addr), "-t", "sudo", "-p", "local7.err", "--msgid", "M" + strconv.Itoa(i)}, c.args...)
 		out, err := exec.Command(bin, append(args, msg)...).CombinedOutput()
 		require.NoError(t, err, "logger %v: %s", args, out)
-		evs := sink.waitFor(t, i+1, peerWait)
+		evs := sink.WaitFor(t, i+1, peerWait)
 		ev := evs[i]
 		assert.Equal(t, msg, ev.Text, "logger %v", c.args)
 		assert.Equal(t, "sudo", ev.Labels["app"], "logger %v", c.args)
@@ -155,7 +155,7 @@ func TestRsyslogFloodLosesNothing(t *testing.T) {
 	elapsed := time.Since(began)
 	time.Sleep(300 * time.Millisecond)
 	seen := map[string]int{}
-	for _, ev := range sink.snapshot() {
+	for _, ev := range sink.Events() {
 		if strings.HasPrefix(ev.Text, "flood ") {
 			seen[ev.Text]++
 		}

@@ -176,20 +176,7 @@ func (s *Service) Notices(ctx context.Context, open bool) ([]Notice, error) {
 }
 
 func (s *Service) queryNotices(ctx context.Context, now time.Time, q string, args ...any) ([]Notice, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list notices: %w", err)
-	}
-	defer rows.Close()
-	out := []Notice{}
-	for rows.Next() {
-		n, err := scanNotice(rows, now)
-		if err != nil {
-			return nil, fmt.Errorf("read notice: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "notices", func(r *sql.Rows) (Notice, error) { return scanNotice(r, now) }, q, args...)
 }
 
 // Respond records the response to a notice, which stops its clock and

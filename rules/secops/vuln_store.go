@@ -67,16 +67,21 @@ func (s *Service) Vulnerabilities(ctx context.Context, f Filter) ([]Vulnerabilit
 }
 
 func (s *Service) queryVulns(ctx context.Context, now time.Time, q string, args ...any) ([]Vulnerability, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	return queryAll(ctx, s.db, "vulnerabilities", func(r *sql.Rows) (Vulnerability, error) { return scanVuln(r, now) }, q, args...)
+}
+
+// queryAll runs q and scans every row; what names the rows in errors.
+func queryAll[T any](ctx context.Context, db *sql.DB, what string, scan func(*sql.Rows) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list vulnerabilities: %w", err)
+		return nil, fmt.Errorf("list %s: %w", what, err)
 	}
 	defer rows.Close()
-	out := []Vulnerability{}
+	out := []T{}
 	for rows.Next() {
-		v, err := scanVuln(rows, now)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("read vulnerability: %w", err)
+			return nil, fmt.Errorf("read %s: %w", what, err)
 		}
 		out = append(out, v)
 	}

@@ -2,6 +2,9 @@ package snmptrap
 
 import (
 	"context"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +40,7 @@ func TestFloodFromOneSource(t *testing.T) {
 	flooder := v2cSender(t, r.Addr(), "127.0.0.2")
 	good := v2cSender(t, r.Addr(), "127.0.0.1")
 	limitedBefore := dropCount(reasonRateLimited)
+	kernelBefore := udpSocketDrops(t, portOf(t, r.Addr()))
 	start := time.Now()
 	var wg sync.WaitGroup
 	sent := 0
@@ -54,11 +58,17 @@ func TestFloodFromOneSource(t *testing.T) {
 		return fromGood == 20
 	}, 20*time.Second, 10*time.Millisecond, "every trap of the quiet source arrives")
 	limited := dropCount(reasonRateLimited) - limitedBefore
+	// A loaded machine may overflow the socket's buffer before we read: the
+	// kernel counts those (seen in CI: 10 of 10,000), and they never reach
+	// the limiter.
+	kernel := udpSocketDrops(t, portOf(t, r.Addr())) - kernelBefore
 	allowed := 200 + 100*elapsed.Seconds() // burst + rate × time
-	t.Logf("flood: sent %d in %s, %d events from the flooder, %d rate-limited", sent, elapsed, fromFlood, limited)
+	t.Logf("flood: sent %d in %s, %d events from the flooder, %d rate-limited, %d dropped by the kernel",
+		sent, elapsed, fromFlood, limited, kernel)
 	assert.Equal(t, 10_000, sent)
 	assert.LessOrEqual(t, float64(fromFlood), allowed+1, "the flooder gets its burst and rate, no more")
-	assert.GreaterOrEqual(t, float64(limited), 10_000-allowed-1, "the rest is counted as rate_limited")
+	assert.GreaterOrEqual(t, float64(limited)+float64(kernel), 10_000-allowed-1, "the rest is counted as rate_limited")
+	assert.Less(t, kernel, 1000, "the receiver keeps up with reading a 10,000/s flood")
 }
 
 // flood sends n traps paced evenly over d, in 10 ms slices.
@@ -125,4 +135,31 @@ func TestStuckSinkNeverBlocksReceive(t *testing.T) {
 	require.Eventually(t, func() bool { return packetsTotal.Get() >= packetsBefore+50 }, 20*time.Second,
 		5*time.Millisecond, "the receive loop keeps reading")
 	assert.Equal(t, fullBefore+46, dropCount(reasonQueueFull), "50 traps, 4 queued, 46 counted")
+}
+
+// udpSocketDrops is the kernel's count of datagrams dropped on the UDP
+// sockets bound to port (the drops column of /proc/net/udp and udp6).
+func udpSocketDrops(t testing.TB, port uint16) int {
+	t.Helper()
+	total := 0
+	for _, f := range []string{"/proc/net/udp", "/proc/net/udp6"} {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fields := strings.Fields(line)
+			if len(fields) < 13 {
+				continue
+			}
+			local := fields[1]
+			hexPort := local[strings.LastIndexByte(local, ':')+1:]
+			p, err := strconv.ParseUint(hexPort, 16, 16)
+			if err != nil || uint16(p) != port {
+				continue
+			}
+			n, err := strconv.Atoi(fields[len(fields)-1])
+			require.NoError(t, err, line)
+			total += n
+		}
+	}
+	return total
 }

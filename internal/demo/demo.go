@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,15 +107,15 @@ func Prepare(ctx context.Context, o Options) (*City, error) {
 }
 
 func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, error) {
-	trapAddr, err := freeUDPAddr()
+	trapAddr, err := freeAddr("udp")
 	if err != nil {
 		return nil, err
 	}
-	syslogUDP, err := freeUDPAddr()
+	syslogUDP, err := freeAddr("udp")
 	if err != nil {
 		return nil, err
 	}
-	syslogTCP, err := freeTCPAddr()
+	syslogTCP, err := freeAddr("tcp")
 	if err != nil {
 		return nil, err
 	}
@@ -171,16 +170,6 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 
 // community is the SNMP community the simulator's traps carry.
 const community = "demo-traps"
-
-// freeUDPAddr picks a loopback UDP port for the demo's trap receiver.
-func freeUDPAddr() (string, error) {
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("pick a trap port: %w", err)
-	}
-	defer c.Close()
-	return c.LocalAddr().String(), nil
-}
 
 // lockedWriter lets the robot, the scenario and the banner share one terminal.
 type lockedWriter struct {

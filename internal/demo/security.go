@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
@@ -43,14 +42,4 @@ func securityStory(s *sim.Sim, after time.Duration, out io.Writer) Actor {
 		<-ctx.Done()
 		return nil
 	}, Stop: func(error) { cancel() }}
-}
-
-// freeTCPAddr picks a loopback TCP port for the demo's syslog receiver.
-func freeTCPAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("pick a syslog port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }

@@ -128,8 +128,9 @@ func (s *system) open() error {
 	if err := s.openAudit(); err != nil {
 		return err
 	}
-	s.auth = auth.New(s.state, auth.Options{SessionTTL: cfg.Server.SessionTTL, Logger: s.logger,
-		Audit: s.audit, SecureCookies: cfg.Server.TLS.Enabled()})
+	if err := s.openAuth(); err != nil {
+		return err
+	}
 	if s.events, err = logstore.Open(logstoreOptions(cfg, s.logger)); err != nil {
 		return fmt.Errorf("open event store: %w", err)
 	}

@@ -75,3 +75,40 @@ func startErr(t *testing.T, cfgYAML string) error {
 	require.Error(t, err)
 	return err
 }
+
+// With secrets.key_file an administrator's TOTP secret stored plain (from
+// before the key) is sealed with SM4 at start, and opens with that key.
+func TestTOTPSecretsSealedWithTheSecretsKey(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "secrets.key")
+	key, _, err := smcrypto.LoadOrCreateKeyFile(keyFile)
+	require.NoError(t, err)
+	s := startServer(t, `
+server: {listen: "127.0.0.1:{{port}}"}
+storage: {path: "{{dir}}/data"}
+`, map[string]string{})
+	require.NoError(t, s.stop())
+	cfg, err := config.Load(s.file)
+	require.NoError(t, err)
+	db, err := statestore.Open(cfg.Storage.StateFile(), slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	_, err = db.SQL().Exec(`UPDATE users SET totp_secret = 'plain:JBSWY3DPEHPK3PXP' WHERE name = 'sys'`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	b, err := os.ReadFile(s.file)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(s.file, append(b, []byte("secrets: {key_file: \""+keyFile+"\"}\n")...), 0o600))
+	s.run(t)
+	require.NoError(t, s.stop())
+
+	db, err = statestore.Open(cfg.Storage.StateFile(), slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	defer db.Close()
+	var stored string
+	require.NoError(t, db.SQL().QueryRow(`SELECT totp_secret FROM users WHERE name = 'sys'`).Scan(&stored))
+	require.True(t, strings.HasPrefix(stored, "sm4:"), "sealed at start: %.12s…", stored)
+	plain, err := smcrypto.TextSealer{Key: key}.Open(strings.TrimPrefix(stored, "sm4:"))
+	require.NoError(t, err)
+	assert.Equal(t, "JBSWY3DPEHPK3PXP", string(plain))
+}

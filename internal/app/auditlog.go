@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/audit"
+	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/internal/smcrypto"
 )
@@ -30,6 +31,33 @@ func (s *system) openAudit() error {
 			"(MLPS level 3 wants a key kept outside the database)")
 	}
 	s.audit = audit.New(s.state, s.logger.With("part", "audit"), opts...)
+	return nil
+}
+
+// openAuth opens the accounts. With secrets.key_file the administrators'
+// TOTP secrets are sealed with SM4 under that key, those still plain (set
+// before the key was) at once.
+func (s *system) openAuth() error {
+	cfg := s.config()
+	opts := auth.Options{SessionTTL: cfg.Server.SessionTTL, Logger: s.logger, Audit: s.audit,
+		SecureCookies: cfg.Server.TLS.Enabled()}
+	if f := cfg.Secrets.KeyFile; f != "" {
+		k, err := smcrypto.LoadKeyFile(f)
+		if err != nil {
+			return fmt.Errorf("secrets.key_file: %w", err)
+		}
+		opts.Sealer = smcrypto.TextSealer{Key: k}
+	}
+	s.auth = auth.New(s.state, opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := s.auth.ResealTOTP(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.logger.Info("TOTP secrets sealed with the secrets key", "accounts", n)
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -87,17 +88,31 @@ func goBin(name string) string {
 	return ""
 }
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago: for
-// a peer whose port must be on its command line, through Spec's {{port}} (Start
-// retries a lost race). A server of our own listens on :0 instead.
+// FreePort returns a port on 127.0.0.1 free a moment ago for both TCP and
+// UDP: for a peer whose port must be on its command line, through Spec's
+// {{port}} (Start retries a lost race when the peer has a ReadyURL). It is
+// picked below Linux's ephemeral range (32768–60999), which binds to :0 never
+// hand out: a port picked by binding :0 and closing was taken by another
+// test's socket before snmpd could bind it (seen in CI). A server of our own
+// listens on :0 instead.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
+	for range 500 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		c, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l.Close()
+		if err != nil {
+			continue
+		}
+		c.Close()
+		return port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatalf("find a free port: none free between 20000 and 32000")
+	return 0
 }
 
 // Start launches the peer in its own process group, waits for ReadyURL and stops

@@ -132,8 +132,12 @@ func TestStuckSinkNeverBlocksReceive(t *testing.T) {
 	for range 50 {
 		sendRaw(t, r.Addr(), pkt)
 	}
-	require.Eventually(t, func() bool { return packetsTotal.Get() >= packetsBefore+50 }, 20*time.Second,
-		5*time.Millisecond, "the receive loop keeps reading")
+	// packets_total counts a datagram before it is handled, so wait for the
+	// drops too: the 50th can be read and not yet counted as queue_full.
+	require.Eventually(t, func() bool {
+		return packetsTotal.Get() >= packetsBefore+50 && dropCount(reasonQueueFull) >= fullBefore+46
+	}, 20*time.Second, 5*time.Millisecond, "the receive loop keeps reading and counts what it cannot queue")
+	time.Sleep(50 * time.Millisecond)
 	assert.Equal(t, fullBefore+46, dropCount(reasonQueueFull), "50 traps, 4 queued, 46 counted")
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -77,20 +78,30 @@ func (d *demoRun) picture(t *testing.T, path string) image.Image {
 // for both keeps the suite's time down. Not parallel with other tests, like
 // the town story: two demos under -race on 2 cores slow each other's rounds.
 func TestDemoParkCloudAndSecurityStories(t *testing.T) {
+	const knockAfter = 40 * time.Second
 	d, stop := launchDemo(t, demo.Options{VMs: 80, Interval: 2 * time.Second, FaultAfter: -1,
-		ParkStoryAfter: 40 * time.Second, CloudStoryAfter: 30 * time.Second, SecurityStoryAfter: 20 * time.Second})
+		ParkStoryAfter: knockAfter, CloudStoryAfter: 30 * time.Second, SecurityStoryAfter: 20 * time.Second})
 	t.Cleanup(stop)
-	t.Run("park", func(t *testing.T) { t.Parallel(); parkStory(t, d) })
+	t.Run("park", func(t *testing.T) { t.Parallel(); parkStory(t, d, d.started.Add(knockAfter)) })
 	t.Run("cloud", func(t *testing.T) { t.Parallel(); cloudStory(t, d) })
 	t.Run("security", func(t *testing.T) { t.Parallel(); securityStory(t, d) })
 }
 
-func parkStory(t *testing.T, d *demoRun) {
+// parkStory checks the park's story from its history, not from when the
+// subtest happens to start: with -parallel at the core count the subtest
+// may start after the knock.
+func parkStory(t *testing.T, d *demoRun, knockNotBefore time.Time) {
 	const cam, gate = "cam-birdwatch-01", "gate-south-1"
-	require.Eventually(t, func() bool { c := d.camera(t, cam); return c.Online && len(c.Faults) == 0 },
-		40*time.Second, time.Second, "before the knock the camera is online and its picture is clean: %+v", d.camera(t, cam))
 	require.Eventually(t, func() bool { return d.camera(t, cam).has("scene_change") }, 150*time.Second, time.Second,
 		"the knocked camera is raised as 画面偏移: %+v", d.camera(t, cam))
+
+	// Before the knock the camera was diagnosed and found clean (no fault at
+	// all), and 画面偏移 came only after it.
+	samples := d.queryRange(t, `max(camera_vqd_fault{instance="`+cam+`"})`, d.started, time.Now())
+	first := slices.IndexFunc(samples, func(s rangeSample) bool { return s.v == 1 })
+	require.Positive(t, first, "the camera was diagnosed clean before its first fault: %v", samples)
+	assert.False(t, samples[first].at.Before(knockNotBefore),
+		"no fault before the knock (%s): the first at %s", knockNotBefore.Format(time.TimeOnly), samples[first].at.Format(time.TimeOnly))
 
 	q := url.Values{"camera": {cam}}
 	after := d.picture(t, "/api/v1/cameras/evidence?"+q.Encode()+"&fault=scene_change")
@@ -101,6 +112,42 @@ func parkStory(t *testing.T, d *demoRun) {
 
 	require.Eventually(t, func() bool { return d.queryValue(t, `gate_ok{instance="`+gate+`"}`) == 0 },
 		120*time.Second, time.Second, "the jammed gate reports its fault")
+}
+
+// rangeSample is one point of a range query's single series.
+type rangeSample struct {
+	at time.Time
+	v  float64
+}
+
+func (s rangeSample) String() string { return fmt.Sprintf("%s=%g", s.at.Format(time.TimeOnly), s.v) }
+
+// queryRange is the single series of a range query from start to end at a
+// 2 s step (the demo tests' interval), in time order; nil when there is none.
+func (d *demoRun) queryRange(t *testing.T, q string, start, end time.Time) []rangeSample {
+	t.Helper()
+	var res struct {
+		Data struct {
+			Result []struct {
+				Values [][2]any `json:"values"`
+			}
+		}
+	}
+	v := url.Values{"query": {q}, "start": {strconv.FormatInt(start.Unix(), 10)},
+		"end": {strconv.FormatInt(end.Unix()+1, 10)}, "step": {"2"}}
+	require.Equal(t, http.StatusOK, d.get(t, "/api/v1/query_range?"+v.Encode(), &res))
+	if len(res.Data.Result) != 1 {
+		return nil
+	}
+	var out []rangeSample
+	for _, p := range res.Data.Result[0].Values {
+		ts, _ := p[0].(float64)
+		s, _ := p[1].(string)
+		val, err := strconv.ParseFloat(s, 64)
+		require.NoError(t, err, "sample %v", p)
+		out = append(out, rangeSample{at: time.Unix(0, int64(ts*1e9)), v: val})
+	}
+	return out
 }
 
 // greyDiff is the mean absolute grey difference of two pictures, the larger

@@ -21,7 +21,12 @@ import (
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
-type demoRun struct{ url, sim, password string }
+// demoRun is a demo under test; started is when launchDemo began, before
+// any of the demo's story clocks.
+type demoRun struct {
+	url, sim, password string
+	started            time.Time
+}
 
 func startDemo(t *testing.T, dir string, vms int, wan ...float64) (*demoRun, func()) {
 	t.Helper()
@@ -48,7 +53,8 @@ func launchDemo(t *testing.T, o demo.Options) (*demoRun, func()) {
 	logs := &syncBuffer{}
 	o.Listen, o.Out = "127.0.0.1:0", io.Discard
 	o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	o.Ready = func(u, s, p string) { ready <- demoRun{u, s, p} }
+	started := time.Now()
+	o.Ready = func(u, s, p string) { ready <- demoRun{url: u, sim: s, password: p, started: started} }
 	go func() { done <- runDemo(ctx, o) }()
 	var once sync.Once
 	stop := func() {

@@ -149,15 +149,42 @@ func cmdInventory(args []string, io cmdIO) error {
 }
 
 func cmdUser(ctx context.Context, args []string, io cmdIO) error {
-	if len(args) == 0 || args[0] != "add" {
-		return errUsage
+	switch {
+	case len(args) > 0 && args[0] == "add":
+		return cmdUserAdd(ctx, args[1:], io)
+	case len(args) > 0 && args[0] == "reset-totp":
+		return cmdUserResetTOTP(ctx, args[1:], io)
 	}
+	return errUsage
+}
+
+// cmdUserResetTOTP forgets an administrator's second factor from the
+// console: the way back in when the only security administrator lost the
+// phone (on the web another security administrator does it).
+func cmdUserResetTOTP(ctx context.Context, args []string, io cmdIO) error {
+	fs := newFlags("user reset-totp", io)
+	file := fs.String("config", "swanwatch.yaml", "configuration file (for the state store path)")
+	name := fs.String("name", "", "the administrator whose TOTP is reset; they enrol again at the next login")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *name == "" {
+		return fmt.Errorf("--name is required: %w", errUsage)
+	}
+	if err := app.ResetTOTP(ctx, *file, *name); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "TOTP of %s reset; they enrol a new one at their next login (audited as user.totp_reset)\n", *name)
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, args []string, io cmdIO) error {
 	fs := newFlags("user add", io)
 	file := fs.String("config", "swanwatch.yaml", "configuration file (for the state store path)")
 	name := fs.String("name", "", "user name")
 	role := fs.String("role", "viewer", "supervisor, viewer, operator, sysadmin, secadmin or auditor (administrators enrol TOTP at their first login)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *name == "" {

@@ -25,6 +25,8 @@ Usage:
   swanwatch check-rules FILE...           validate Prometheus rule files
   swanwatch inventory template [FILE]     write the Excel inventory template (default 资产清单模板.xlsx)
   swanwatch user add --config FILE --name NAME --role supervisor|viewer|operator|sysadmin|secadmin|auditor [--password-stdin]
+  swanwatch user reset-totp --config FILE --name NAME
+                                          forget an administrator's TOTP (lost phone); re-enrolled at next login
   swanwatch screen token --config FILE --name NAME [--screen SCREEN] [--scene ID]
                                           a video-wall screen token; prints the wall's login URL
   swanwatch screen revoke --config FILE --name NAME

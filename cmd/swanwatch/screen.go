@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/url"
-	"os"
 	"strings"
 
-	"github.com/swanwatch/swanwatch/internal/audit"
+	"github.com/swanwatch/swanwatch/internal/app"
 	"github.com/swanwatch/swanwatch/internal/auth"
-	"github.com/swanwatch/swanwatch/internal/config"
-	"github.com/swanwatch/swanwatch/internal/statestore"
 )
 
 // cmdScreen manages the video wall's screen tokens:
@@ -52,18 +48,18 @@ func cmdScreenToken(ctx context.Context, args []string, io cmdIO) error {
 			return fmt.Errorf("screen or scene %q: %w", n, err)
 		}
 	}
-	cfg, svc, closeDB, err := openAuth(*file)
+	c, err := app.OpenConsole(ctx, *file)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	token, err := svc.CreateScreenToken(ctx, *name)
+	defer c.Close()
+	token, err := c.Auth.CreateScreenToken(ctx, *name)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(io.err, "screen token %s created; the URL below is shown once "+
 		"(revoke with: swanwatch screen revoke --name %s)\n", *name, *name)
-	fmt.Fprintln(io.out, wallLoginURL(cfg.Server.ExternalURL, token, *screen, *scene))
+	fmt.Fprintln(io.out, wallLoginURL(c.Config.Server.ExternalURL, token, *screen, *scene))
 	return nil
 }
 
@@ -77,12 +73,12 @@ func cmdScreenRevoke(ctx context.Context, args []string, io cmdIO) error {
 	if *name == "" {
 		return fmt.Errorf("--name is required: %w", errUsage)
 	}
-	_, svc, closeDB, err := openAuth(*file)
+	c, err := app.OpenConsole(ctx, *file)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if err := svc.RevokeScreenToken(ctx, *name); err != nil {
+	defer c.Close()
+	if err := c.Auth.RevokeScreenToken(ctx, *name); err != nil {
 		return err
 	}
 	fmt.Fprintf(io.out, "screen token %s revoked; its screen is refused at its next request\n", *name)
@@ -107,24 +103,4 @@ func wallLoginURL(external, token, screen, scene string) string {
 		u += "&scene=" + url.QueryEscape(scene)
 	}
 	return u
-}
-
-// openAuth loads the configuration and opens its state store with an auth
-// service that writes to the audit trail. The file name matches the server's
-// (config.Storage.StateFile): both open <storage.path>/state.db.
-func openAuth(configFile string) (*config.Config, *auth.Service, func(), error) {
-	cfg, err := config.Load(configFile)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load %s: %w", configFile, err)
-	}
-	if err := os.MkdirAll(cfg.Storage.Path, 0o750); err != nil {
-		return nil, nil, nil, fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
-	}
-	quiet := slog.New(slog.DiscardHandler)
-	db, err := statestore.Open(cfg.Storage.StateFile(), quiet)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("open state store: %w", err)
-	}
-	svc := auth.New(db, auth.Options{Audit: audit.New(db, quiet)})
-	return cfg, svc, func() { _ = db.Close() }, nil
 }

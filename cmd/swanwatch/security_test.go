@@ -90,3 +90,42 @@ func TestSecretSealUnseal(t *testing.T) {
 	code, _, _ = runCLI(t, "", "secret", "frob")
 	assert.Equal(t, 2, code)
 }
+
+// TestConsoleActionsAudited: the console's account commands write to the
+// trail keyed as the server keys it (audit.key_file), and refuse to act when
+// the trail is keyed and this configuration has no key: nothing unaudited.
+func TestConsoleActionsAudited(t *testing.T) {
+	dir := t.TempDir()
+	key, keyed, bare := filepath.Join(dir, "audit.key"), filepath.Join(dir, "keyed.yaml"), filepath.Join(dir, "bare.yaml")
+	code, _, errs := runCLI(t, "", "audit", "keygen", "--key", key)
+	require.Equal(t, 0, code, errs)
+	require.NoError(t, os.WriteFile(keyed, []byte("storage: {path: data}\naudit: {key_file: audit.key}\n"), 0o600))
+	require.NoError(t, os.WriteFile(bare, []byte("storage: {path: data}\n"), 0o600))
+
+	code, _, errs = runCLI(t, "Str0ng-enough-pw\n", "user", "add", "--config", keyed, "--name", "anquan",
+		"--role", "secadmin", "--password-stdin")
+	require.Equal(t, 0, code, errs)
+	code, out, errs := runCLI(t, "", "user", "reset-totp", "--config", keyed, "--name", "anquan")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "TOTP of anquan reset")
+	code, _, errs = runCLI(t, "", "user", "reset-totp", "--config", keyed, "--name", "nobody")
+	assert.Equal(t, 1, code, "an unknown account is an error")
+	assert.Contains(t, errs, "nobody")
+
+	code, out, errs = runCLI(t, "", "audit", "export", "--config", keyed, "--key", key, "--format", "jsonl",
+		"--from", time.Now().Add(-time.Hour).Format(time.DateOnly), "--to", time.Now().Add(48*time.Hour).Format(time.DateOnly))
+	require.Equal(t, 0, code, errs)
+	for _, want := range []string{`"action":"user.add"`, `"action":"user.totp_reset"`, `"user":"console"`} {
+		assert.Contains(t, out, want)
+	}
+	code, out, errs = runCLI(t, "", "audit", "verify", "--config", keyed, "--key", key)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "校验通过")
+
+	code, _, errs = runCLI(t, "Str0ng-enough-pw\n", "user", "add", "--config", bare, "--name", "lisi",
+		"--role", "operator", "--password-stdin")
+	assert.Equal(t, 1, code, "a keyed trail and no key: refused before acting")
+	assert.Contains(t, errs, "audit.key_file")
+	code, _, _ = runCLI(t, "", "screen", "token", "--config", bare, "--name", "大屏9")
+	assert.Equal(t, 1, code, "screen tokens likewise")
+}

@@ -50,10 +50,10 @@ func adminToken(t *testing.T, file, name string, role auth.Role) string {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, AddUser(ctx, file, name, string(role), testPassword))
-	db, err := openState(file)
+	c, err := OpenConsole(ctx, file)
 	require.NoError(t, err)
-	defer db.Close()
-	tok, err := auth.New(db, auth.Options{}).CreateToken(ctx, name, "test", 0)
+	defer c.Close()
+	tok, err := c.Auth.CreateToken(ctx, name, "test", 0)
 	require.NoError(t, err)
 	return tok
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
+	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/cst"
 	"github.com/swanwatch/swanwatch/internal/smcrypto"
 )
@@ -19,14 +20,11 @@ const pruneAt = 3*time.Hour + 30*time.Minute
 // A key file that is set and cannot be read stops the start: a trail
 // written on unkeyed would break the keyed chain's promise.
 func (s *system) openAudit() error {
-	var opts []audit.Option
-	if f := s.config().Audit.KeyFile; f != "" {
-		k, err := smcrypto.LoadKeyFile(f)
-		if err != nil {
-			return fmt.Errorf("audit.key_file: %w (make one with: swanwatch audit keygen --key %s)", err, f)
-		}
-		opts = append(opts, audit.WithKey(k))
-	} else {
+	opts, err := auditOptions(s.config())
+	if err != nil {
+		return err
+	}
+	if len(opts) == 0 {
 		s.logger.Warn("audit.key_file is not set: the audit trail is chained with SHA-256 only, not keyed " +
 			"(MLPS level 3 wants a key kept outside the database)")
 	}
@@ -34,21 +32,45 @@ func (s *system) openAudit() error {
 	return nil
 }
 
+// auditOptions keys the trail with audit.key_file, when it is set; the
+// server and the console commands key it alike.
+func auditOptions(cfg *config.Config) ([]audit.Option, error) {
+	f := cfg.Audit.KeyFile
+	if f == "" {
+		return nil, nil
+	}
+	k, err := smcrypto.LoadKeyFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("audit.key_file: %w (make one with: swanwatch audit keygen --key %s)", err, f)
+	}
+	return []audit.Option{audit.WithKey(k)}, nil
+}
+
+// authSealer seals the administrators' TOTP secrets with SM4 under
+// secrets.key_file; nil (stored plain) when it is not set.
+func authSealer(cfg *config.Config) (auth.Sealer, error) {
+	f := cfg.Secrets.KeyFile
+	if f == "" {
+		return nil, nil
+	}
+	k, err := smcrypto.LoadKeyFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("secrets.key_file: %w", err)
+	}
+	return smcrypto.TextSealer{Key: k}, nil
+}
+
 // openAuth opens the accounts. With secrets.key_file the administrators'
 // TOTP secrets are sealed with SM4 under that key, those still plain (set
 // before the key was) at once.
 func (s *system) openAuth() error {
 	cfg := s.config()
-	opts := auth.Options{SessionTTL: cfg.Server.SessionTTL, Logger: s.logger, Audit: s.audit,
-		SecureCookies: cfg.Server.TLS.Enabled()}
-	if f := cfg.Secrets.KeyFile; f != "" {
-		k, err := smcrypto.LoadKeyFile(f)
-		if err != nil {
-			return fmt.Errorf("secrets.key_file: %w", err)
-		}
-		opts.Sealer = smcrypto.TextSealer{Key: k}
+	sealer, err := authSealer(cfg)
+	if err != nil {
+		return err
 	}
-	s.auth = auth.New(s.state, opts)
+	s.auth = auth.New(s.state, auth.Options{SessionTTL: cfg.Server.SessionTTL, Logger: s.logger, Audit: s.audit,
+		SecureCookies: cfg.Server.TLS.Enabled(), Sealer: sealer})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	n, err := s.auth.ResealTOTP(ctx)

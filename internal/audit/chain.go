@@ -149,3 +149,17 @@ func chainKey(k smcrypto.Key) func() hash.Hash { return k.MACFunc(macLabel) }
 
 // macEqual compares in constant time: the MAC is what an attacker would guess.
 func macEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
+
+// Writable says whether this Log can append to the trail as it is: a keyed
+// trail refuses a Log without the key (ErrNoKey). A console command asks
+// before it acts, so that nothing is done that the trail cannot record.
+func (l *Log) Writable(ctx context.Context) error {
+	last, err := readTail(ctx, l.db)
+	if err != nil {
+		return fmt.Errorf("read the audit trail: %w", err)
+	}
+	if !l.key.IsSet() && last.chain == chainHMACSM3 {
+		return fmt.Errorf("%w (the keyed chain ends at row %d)", ErrNoKey, last.id)
+	}
+	return nil
+}

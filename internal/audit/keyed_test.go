@@ -50,6 +50,7 @@ func TestMigrationToKeyedChain(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	fill(t, New(db, nil), 5)
+	require.NoError(t, New(db, nil).Writable(ctx), "an unkeyed trail takes unkeyed rows")
 	k := testKey(t)
 	l := New(db, nil, WithKey(k))
 	fill(t, l, 3)
@@ -66,6 +67,8 @@ func TestMigrationToKeyedChain(t *testing.T) {
 	assert.Equal(t, chainHMACSM3, chain)
 	assert.Equal(t, lastHashBefore(t, db, 6), prev, "the anchor records the last SHA-256 hash")
 
+	require.NoError(t, l.Writable(ctx))
+	require.ErrorIs(t, New(db, nil).Writable(ctx), ErrNoKey, "told before acting")
 	err = New(db, nil).Record(ctx, Entry{User: "u", Action: "x"})
 	require.ErrorIs(t, err, ErrNoKey, "no going back to the unkeyed chain")
 	_, err = New(db, nil).Check(ctx)

@@ -13,7 +13,7 @@ func (s *system) addActors(ctx context.Context, g interface {
 	stop := func(error) { cancel() }
 	for _, runFn := range append([]func(context.Context) error{
 		s.store.Run, s.events.Run, s.runner.Run, s.rules.Run, s.reload.run, s.evrules.Run,
-		s.notify.outbox.Run, s.notify.notifier.Run, s.closer.Run, s.reports.RunInspections, s.jobs.Run, s.ha.Run, s.pruneAudit, s.secops.Run,
+		s.notify.outbox.Run, s.notify.notifier.Run, s.closer.Run, s.reports.RunInspections, s.jobs.Run, s.ha.Run, s.pruneAudit, s.secops.Run, s.admins.Run,
 	}, s.wallActors()...) {
 		g.Add(func() error { return untilDone(ctx, runFn) }, stop)
 	}

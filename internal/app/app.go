@@ -80,13 +80,14 @@ type system struct {
 	accounts  *sla.Accounting
 	closer    *sla.Closer
 	reports   *issue.Service
-	jobs      *jobs.Service    // backups and other scheduled jobs (R-A9, R-C1)
-	ha        *ha.Tracker      // the HA proof: one incident per host failure (R-A9)
-	recs      *recommend.Store // idle and low-use findings followed until done (R-A2)
-	cloud     *cloudapi.API    // the "一朵云" data interface (R-A6)
-	resLedger *ledger.Ledger   // the resource ledger joined with what runs (R-A3); nil: not configured
-	secops    *secops.Service  // vulnerabilities and regulators' notices (R-A12)
-	syslog    *syslog.Receiver // the network's and servers' logs (R-A7); nil: no syslog section
+	jobs      *jobs.Service        // backups and other scheduled jobs (R-A9, R-C1)
+	ha        *ha.Tracker          // the HA proof: one incident per host failure (R-A9)
+	recs      *recommend.Store     // idle and low-use findings followed until done (R-A2)
+	cloud     *cloudapi.API        // the "一朵云" data interface (R-A6)
+	resLedger *ledger.Ledger       // the resource ledger joined with what runs (R-A3); nil: not configured
+	secops    *secops.Service      // vulnerabilities and regulators' notices (R-A12)
+	admins    *secops.AccountWatch // SwanWatch's own new administrators, from the audit trail
+	syslog    *syslog.Receiver     // the network's and servers' logs (R-A7); nil: no syslog section
 }
 
 // config is the running configuration: an immutable snapshot, replaced in

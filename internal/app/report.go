@@ -12,6 +12,7 @@ import (
 	"github.com/swanwatch/swanwatch/internal/logstore"
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/report/issue"
+	"github.com/swanwatch/swanwatch/rules/secops"
 )
 
 // The monthly SLA report and the daily inspection report are built, kept in
@@ -26,7 +27,7 @@ func (s *system) openReports() {
 			set.Sources = issue.SourcesFrom(s.currentTargets())
 			return set
 		},
-		HA: s.ha, Jobs: s.jobs, FollowUps: s.recs, Secops: s.secops, SecurityEvents: s.securityEvents,
+		HA: s.ha, Jobs: s.jobs, FollowUps: s.recs, Secops: s.secops, SecurityEvents: secops.MonthEvents(storedEvents(s.events)),
 		Announce: s.enqueueAll, Logger: s.logger.With("part", "report")})
 }
 
@@ -64,7 +65,7 @@ func WriteReport(ctx context.Context, cfg *config.Config, month, format string, 
 		if err != nil {
 			return fmt.Errorf("open the event store: %w", err)
 		}
-		err = (&system{events: st}).securityEvents(ctx, from, to, add)
+		err = secops.MonthEvents(storedEvents(st))(ctx, from, to, add)
 		return errors.Join(err, st.Close())
 	}
 	return issue.WriteLocal(ctx, issue.Local{TSDBDir: cfg.Storage.TSDBDir(), Retention: cfg.Storage.Retention.Duration(),

@@ -26,8 +26,8 @@ func eventPack() ([]eventrules.Rule, error) {
 }
 
 // openSecurity opens the security operations (R-A12): imported
-// vulnerability scans tracked to closure, and regulators' notices (通报)
-// with their 24-hour clock.
+// vulnerability scans tracked to closure, regulators' notices (通报) with
+// their 24-hour clock, and the watch of SwanWatch's own new administrators.
 func (s *system) openSecurity() error {
 	var err error
 	s.secops, err = secops.New(s.state, secops.WithEvents(s.eventSink()), secops.WithUser(userOf),
@@ -35,16 +35,15 @@ func (s *system) openSecurity() error {
 	if err != nil {
 		return fmt.Errorf("set up the security operations: %w", err)
 	}
+	s.admins = secops.NewAccountWatch(s.audit, s.eventSink(), storedEvents(s.events), s.secops.Since(),
+		s.logger.With("part", "secops"))
 	return nil
 }
 
-// securityEvents hands the report the labels of the month's security events
-// (the classes secops counts), read from the event store page by page.
-func (s *system) securityEvents(ctx context.Context, from, to time.Time, add func(map[string]string)) error {
-	classes := make([]string, len(secops.ClassWords))
-	for i, c := range secops.ClassWords {
-		classes[i] = c.Class
+// storedEvents is the event store as secops reads it.
+func storedEvents(st *logstore.Store) secops.StoredEvents {
+	return func(ctx context.Context, from, to time.Time, match map[string][]string, each func(map[string]string)) error {
+		q := logstore.Query{Start: from, End: to.Add(-time.Nanosecond), Labels: match}
+		return st.Scan(ctx, q, func(e logstore.Event) error { each(e.Labels); return nil })
 	}
-	q := logstore.Query{Start: from, End: to.Add(-time.Nanosecond), Labels: map[string][]string{"class": classes}}
-	return s.events.Scan(ctx, q, func(e logstore.Event) error { add(e.Labels); return nil })
 }

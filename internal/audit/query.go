@@ -2,12 +2,14 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -39,21 +41,31 @@ func (l *Log) Query(ctx context.Context, f Filter) ([]Entry, error) {
 		return nil, fmt.Errorf("query audit trail: %w", err)
 	}
 	defer rows.Close()
-	entries := []Entry{}
+	entries, err := scanEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("query audit trail: %w", err)
+	}
+	if entries == nil {
+		entries = []Entry{}
+	}
+	return entries, nil
+}
+
+// scanEntries reads the rows of a query over the entries' columns (id, ts,
+// username, role, action, object, remote_addr, result, detail).
+func scanEntries(rows *sql.Rows) ([]Entry, error) {
+	var out []Entry
 	for rows.Next() {
 		var e Entry
 		var ts int64
 		if err := rows.Scan(&e.ID, &ts, &e.User, &e.Role, &e.Action, &e.Object, &e.RemoteAddr, &e.Result,
 			&e.Detail); err != nil {
-			return nil, fmt.Errorf("query audit trail: %w", err)
+			return nil, err
 		}
 		e.Time = time.Unix(0, ts).In(shanghai)
-		entries = append(entries, e)
+		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query audit trail: %w", err)
-	}
-	return entries, nil
+	return out, rows.Err()
 }
 
 // QueryHandler serves GET /api/v1/audit?from=&to=&user=&limit= (times as RFC
@@ -155,4 +167,29 @@ func clampNano(t time.Time) (time.Time, error) {
 		return time.Time{}, errors.New("时间超出范围")
 	}
 	return t, nil
+}
+
+// Since returns up to limit entries after row afterID, from from on, whose
+// action is one of actions, oldest first: what a watch of the trail reads
+// on each turn (secops' account watch).
+func (l *Log) Since(ctx context.Context, afterID int64, from time.Time, actions []string, limit int) ([]Entry, error) {
+	if len(actions) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	q := `SELECT id, ts, username, role, action, object, remote_addr, result, detail FROM audit_log
+		WHERE id > ? AND ts >= ? AND action IN (?` + strings.Repeat(", ?", len(actions)-1) + `) ORDER BY id LIMIT ?`
+	args := []any{afterID, from.UnixNano()}
+	for _, a := range actions {
+		args = append(args, a)
+	}
+	rows, err := l.db.QueryContext(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read the audit trail: %w", err)
+	}
+	defer rows.Close()
+	out, err := scanEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read the audit trail: %w", err)
+	}
+	return out, nil
 }

@@ -66,6 +66,9 @@ func New(db *statestore.DB, opts ...Option) (*Service, error) {
 	return s, nil
 }
 
+// Since is when the watch first started on this database.
+func (s *Service) Since() time.Time { return s.since }
+
 // Run checks the deadlines, the notices' clocks and the quarters every
 // minute until ctx ends; it returns nil then.
 func (s *Service) Run(ctx context.Context) error {

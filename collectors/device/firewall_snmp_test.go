@@ -1,14 +1,11 @@
 package device
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gosnmp/gosnmp"
 	"github.com/stretchr/testify/assert"
@@ -16,7 +13,6 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/collectortest"
-	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
 const fwCommunity = "fw-ro"
@@ -29,44 +25,23 @@ var fwRoots = []string{".1.3.6.1.4.1", ".1.3.6.1.2.1.47.1.1.1.1", ".1.3.6.1.2.1.
 
 // fwAgent is net-snmp's snmpd serving a firewall's OIDs (fwRows), which the
 // test rewrites while snmpd runs.
-type fwAgent struct {
-	addr, dir string
-	port      int
-}
+type fwAgent struct{ *passAgent }
 
 func startFWAgent(t testing.TB, rows []oidRow) *fwAgent {
 	t.Helper()
-	bin := testpeer.LookBinary(t, "/usr/sbin/snmpd", "apt-get install snmpd")
-	a := &fwAgent{dir: t.TempDir()}
+	a := &fwAgent{&passAgent{dir: t.TempDir()}}
 	a.set(t, rows)
-	script := filepath.Join(a.dir, "oidsim.py")
-	conf := "rocommunity " + fwCommunity + " 127.0.0.1\n"
+	var lines []string
 	for i, root := range fwRoots {
-		conf += fmt.Sprintf("pass_persist %s /usr/bin/python3 %s %s\n", root, script, a.rowsFile(i))
+		lines = append(lines, root+" "+a.rowsFile(i))
 	}
-	require.NoError(t, os.WriteFile(script, oidsimScript, 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(a.dir, "snmpd.conf"), []byte(conf), 0o600))
-	require.NoError(t, os.MkdirAll(filepath.Join(a.dir, "persist"), 0o700))
-	// As startRoomAgent: a UDP port taken between the check and the bind is
-	// tried again on another.
-	var peer *testpeer.Peer
-	for range 3 {
-		port := freeUDP4Port(t)
-		peer = testpeer.Start(t, testpeer.Spec{Name: "snmpd-fw", Binary: "/usr/bin/env", Hint: "coreutils",
-			Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(a.dir, "persist"), bin, "-f", "-C",
-				"-c", filepath.Join(a.dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo",
-				"udp:" + testpeer.Addr(port)}})
-		a.addr, a.port = testpeer.Addr(port), port
-		if a.wait(peer) {
-			return a
-		}
-		if !strings.Contains(peer.Tail(), "Error opening specified endpoint") {
-			break
-		}
-		peer.Stop()
-	}
-	t.Fatalf("snmpd not serving the firewall's OIDs on %s:\n%s", a.addr, peer.Tail())
-	return nil
+	a.passAgent = startPassAgent(t, a.dir, passSpec{name: "snmpd-fw", community: fwCommunity, script: oidsimScript,
+		lines: lines, what: "the firewall's OIDs",
+		probe: func(g *gosnmp.GoSNMP) bool {
+			pkt, err := g.GetNext([]string{".1.3.6.1.4.1"})
+			return err == nil && len(pkt.Variables) == 1 && strings.HasPrefix(pkt.Variables[0].Name, ".1.3.6.1.4.1.")
+		}})
+	return a
 }
 
 func (a *fwAgent) rowsFile(root int) string {
@@ -90,34 +65,8 @@ func (a *fwAgent) set(t testing.TB, rows []oidRow) {
 				mine = append(mine, r)
 			}
 		}
-		b, err := json.Marshal(mine)
-		require.NoError(t, err)
-		tmp := a.rowsFile(i) + ".tmp"
-		require.NoError(t, os.WriteFile(tmp, b, 0o600))
-		require.NoError(t, os.Rename(tmp, a.rowsFile(i)))
+		writeState(t, a.rowsFile(i), mine)
 	}
-}
-
-// wait polls until the enterprise helper answers; false when snmpd could
-// not open its endpoint or did not answer within 15 s.
-func (a *fwAgent) wait(peer *testpeer.Peer) bool {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(peer.Tail(), "Error opening specified endpoint") {
-			return false
-		}
-		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(a.port), Community: fwCommunity,
-			Version: gosnmp.Version2c, Timeout: 300 * time.Millisecond}
-		if g.Connect() == nil {
-			pkt, err := g.GetNext([]string{".1.3.6.1.4.1"})
-			g.Conn.Close()
-			if err == nil && len(pkt.Variables) == 1 && strings.HasPrefix(pkt.Variables[0].Name, ".1.3.6.1.4.1.") {
-				return true
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
 }
 
 func fwTarget(t testing.TB, name, profile, addr string, kv ...string) collectors.Target {

@@ -2,22 +2,16 @@ package device
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/gosnmp/gosnmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/collectortest"
-	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
 //go:embed testdata/lbsim.py
@@ -29,42 +23,20 @@ const lbCommunity = "lb-ro"
 // tables through the pass_persist helper lbsim.py, whose state the test
 // switches while snmpd runs.
 type lbAgent struct {
-	addr, state string
-	port        int
+	*passAgent
+	state string
 }
 
 func startLBAgent(t testing.TB, st lbState) *lbAgent {
 	t.Helper()
-	bin := testpeer.LookBinary(t, "/usr/sbin/snmpd", "apt-get install snmpd")
 	dir := t.TempDir()
 	a := &lbAgent{state: filepath.Join(dir, "lb.json")}
 	a.set(t, st)
-	script := filepath.Join(dir, "lbsim.py")
-	conf := "rocommunity " + lbCommunity + " 127.0.0.1\n" +
-		"pass_persist .1.3.6.1.4.1.3375 /usr/bin/python3 " + script + " " + a.state + " .1.3.6.1.4.1.3375\n"
-	require.NoError(t, os.WriteFile(script, lbsimScript, 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600))
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "persist"), 0o700))
-	// As startRoomAgent: a UDP port taken between the check and the bind is
-	// tried again on another.
-	var peer *testpeer.Peer
-	for range 3 {
-		port := freeUDP4Port(t)
-		peer = testpeer.Start(t, testpeer.Spec{Name: "snmpd-lb", Binary: "/usr/bin/env", Hint: "coreutils",
-			Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(dir, "persist"), bin, "-f", "-C",
-				"-c", filepath.Join(dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo",
-				"udp:" + testpeer.Addr(port)}})
-		a.addr, a.port = testpeer.Addr(port), port
-		if a.wait(peer) {
-			return a
-		}
-		if !strings.Contains(peer.Tail(), "Error opening specified endpoint") {
-			break
-		}
-		peer.Stop()
-	}
-	t.Fatalf("snmpd not serving F5-BIGIP-LOCAL-MIB on %s:\n%s", a.addr, peer.Tail())
-	return nil
+	a.passAgent = startPassAgent(t, dir, passSpec{name: "snmpd-lb", community: lbCommunity, script: lbsimScript,
+		lines: []string{".1.3.6.1.4.1.3375 " + a.state + " .1.3.6.1.4.1.3375"},
+		probe: answersInteger(".1.3.6.1.4.1.3375.2.2.5.1.2.1.23", true),
+		what:  "F5-BIGIP-LOCAL-MIB"})
+	return a
 }
 
 // lbState is lbsim.py's state file (testdata/lbsim.py says how).
@@ -90,36 +62,7 @@ type lbVS struct {
 	Pool string `json:"pool,omitempty"` // none: an iRule or redirect only
 }
 
-func (a *lbAgent) set(t testing.TB, st lbState) {
-	t.Helper()
-	b, err := json.Marshal(st)
-	require.NoError(t, err)
-	tmp := a.state + ".tmp"
-	require.NoError(t, os.WriteFile(tmp, b, 0o600))
-	require.NoError(t, os.Rename(tmp, a.state))
-}
-
-// wait polls until the helper answers a walk of ltmPoolMemberCnt; false
-// when snmpd could not open its endpoint or did not answer within 15 s.
-func (a *lbAgent) wait(peer *testpeer.Peer) bool {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(peer.Tail(), "Error opening specified endpoint") {
-			return false
-		}
-		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(a.port), Community: lbCommunity,
-			Version: gosnmp.Version2c, Timeout: 300 * time.Millisecond}
-		if g.Connect() == nil {
-			pkt, err := g.GetNext([]string{".1.3.6.1.4.1.3375.2.2.5.1.2.1.23"})
-			g.Conn.Close()
-			if err == nil && len(pkt.Variables) == 1 && pkt.Variables[0].Type == gosnmp.Integer {
-				return true
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
-}
+func (a *lbAgent) set(t testing.TB, st lbState) { writeState(t, a.state, st) }
 
 func lbTarget(t testing.TB, name, addr string) collectors.Target {
 	tgt := target(name, "lb-f5-bigip", addr, "version", "2c",

@@ -2,22 +2,18 @@ package device
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gosnmp/gosnmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/collectors/collectortest"
-	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
 //go:embed testdata/upssim.py
@@ -29,88 +25,27 @@ const roomCommunity = "room-ro"
 // PDU (PowerNet-MIB rPDU) through the pass_persist helper upssim.py, whose
 // state the test switches while snmpd runs.
 type roomAgent struct {
-	addr, state string
-	port        int
+	*passAgent
+	state string
 }
 
 func startRoomAgent(t testing.TB, st map[string]any) *roomAgent {
 	t.Helper()
-	bin := testpeer.LookBinary(t, "/usr/sbin/snmpd", "apt-get install snmpd")
 	dir := t.TempDir()
 	a := &roomAgent{state: filepath.Join(dir, "room.json")}
 	a.set(t, st)
-	script := filepath.Join(dir, "upssim.py")
-	conf := "rocommunity " + roomCommunity + " 127.0.0.1\n"
+	var lines []string
 	for _, root := range []string{".1.3.6.1.2.1.33", ".1.3.6.1.4.1.318"} {
-		conf += "pass_persist " + root + " /usr/bin/python3 " + script + " " + a.state + " " + root + "\n"
+		lines = append(lines, root+" "+a.state+" "+root)
 	}
-	require.NoError(t, os.WriteFile(script, upssimScript, 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600))
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "persist"), 0o700))
-	// testpeer's {{port}} is a free TCP port; snmpd needs a free UDP one, and
-	// another test's agent may take it between the check and the bind: a
-	// start that cannot open its endpoint is tried again on another port.
-	var peer *testpeer.Peer
-	for range 3 {
-		port := freeUDP4Port(t)
-		peer = testpeer.Start(t, testpeer.Spec{Name: "snmpd-room", Binary: "/usr/bin/env", Hint: "coreutils",
-			Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(dir, "persist"), bin, "-f", "-C",
-				"-c", filepath.Join(dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo",
-				"udp:" + testpeer.Addr(port)}})
-		a.addr, a.port = testpeer.Addr(port), port
-		if a.wait(peer) {
-			return a
-		}
-		if !strings.Contains(peer.Tail(), "Error opening specified endpoint") {
-			break
-		}
-		peer.Stop()
-	}
-	t.Fatalf("snmpd not serving the UPS-MIB on %s:\n%s", a.addr, peer.Tail())
-	return nil
-}
-
-// freeUDP4Port returns a UDP port of 127.0.0.1 free a moment ago.
-func freeUDP4Port(t testing.TB) int {
-	t.Helper()
-	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer pc.Close()
-	return pc.LocalAddr().(*net.UDPAddr).Port
+	a.passAgent = startPassAgent(t, dir, passSpec{name: "snmpd-room", community: roomCommunity, script: upssimScript,
+		lines: lines, probe: answersInteger(".1.3.6.1.2.1.33.1.2.1.0", false), what: "the UPS-MIB"})
+	return a
 }
 
 // set replaces the agent's state: ups (mains, on_battery, low_battery),
 // lines, pdu, set and drop (testdata/upssim.py says how).
-func (a *roomAgent) set(t testing.TB, st map[string]any) {
-	t.Helper()
-	b, err := json.Marshal(st)
-	require.NoError(t, err)
-	tmp := a.state + ".tmp"
-	require.NoError(t, os.WriteFile(tmp, b, 0o600))
-	require.NoError(t, os.Rename(tmp, a.state))
-}
-
-// wait polls until the helper answers upsBatteryStatus.0; false when snmpd
-// could not open its endpoint or did not answer within 15 s.
-func (a *roomAgent) wait(peer *testpeer.Peer) bool {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(peer.Tail(), "Error opening specified endpoint") {
-			return false
-		}
-		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(a.port), Community: roomCommunity,
-			Version: gosnmp.Version2c, Timeout: 300 * time.Millisecond}
-		if g.Connect() == nil {
-			pkt, err := g.Get([]string{".1.3.6.1.2.1.33.1.2.1.0"})
-			g.Conn.Close()
-			if err == nil && len(pkt.Variables) == 1 && pkt.Variables[0].Type == gosnmp.Integer {
-				return true
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
-}
+func (a *roomAgent) set(t testing.TB, st map[string]any) { writeState(t, a.state, st) }
 
 func roomTarget(t testing.TB, name, profile, addr string, kv ...string) collectors.Target {
 	tgt := target(name, profile, addr, append([]string{"version", "2c",

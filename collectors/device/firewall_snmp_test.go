@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gosnmp/gosnmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -36,11 +35,7 @@ func startFWAgent(t testing.TB, rows []oidRow) *fwAgent {
 		lines = append(lines, root+" "+a.rowsFile(i))
 	}
 	a.passAgent = startPassAgent(t, a.dir, passSpec{name: "snmpd-fw", community: fwCommunity, script: oidsimScript,
-		lines: lines, what: "the firewall's OIDs",
-		probe: func(g *gosnmp.GoSNMP) bool {
-			pkt, err := g.GetNext([]string{".1.3.6.1.4.1"})
-			return err == nil && len(pkt.Variables) == 1 && strings.HasPrefix(pkt.Variables[0].Name, ".1.3.6.1.4.1.")
-		}})
+		lines: lines, probe: answersUnder(".1.3.6.1.4.1"), what: "the firewall's OIDs"})
 	return a
 }
 

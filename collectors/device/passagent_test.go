@@ -48,6 +48,7 @@ func startPassAgent(t testing.TB, dir string, spec passSpec) *passAgent {
 		conf += "pass_persist " + root + " /usr/bin/python3 " + script + " " + args + "\n"
 	}
 	require.NoError(t, os.WriteFile(script, spec.script, 0o600))
+	testpeer.WritePassPersist(t, dir)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "persist"), 0o700))
 	a := &passAgent{dir: dir}
@@ -113,5 +114,13 @@ func answersInteger(oid string, next bool) func(g *gosnmp.GoSNMP) bool {
 		}
 		pkt, err := get([]string{oid})
 		return err == nil && len(pkt.Variables) == 1 && pkt.Variables[0].Type == gosnmp.Integer
+	}
+}
+
+// answersUnder probes with a GetNext of root for an object below it.
+func answersUnder(root string) func(g *gosnmp.GoSNMP) bool {
+	return func(g *gosnmp.GoSNMP) bool {
+		pkt, err := g.GetNext([]string{root})
+		return err == nil && len(pkt.Variables) == 1 && strings.HasPrefix(pkt.Variables[0].Name, root+".")
 	}
 }

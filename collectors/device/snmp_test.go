@@ -2,20 +2,15 @@ package device
 
 import (
 	_ "embed"
-	"encoding/json"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/gosnmp/gosnmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/internal/devicefake"
-	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
 //go:embed testdata/oidsim.py
@@ -26,27 +21,18 @@ const wlanCommunity = "park-ro"
 // wlanAgent is net-snmp's snmpd serving a WLAN controller's tables through a
 // pass_persist helper.
 type wlanAgent struct {
-	addr, state, vendor string
+	*passAgent
+	state, vendor string
 }
 
 // startWLANAgent starts snmpd with the vendor's rows for aps.
 func startWLANAgent(t testing.TB, vendor string, aps []devicefake.AP) *wlanAgent {
 	t.Helper()
-	bin := testpeer.LookBinary(t, "/usr/sbin/snmpd", "apt-get install snmpd")
 	dir := t.TempDir()
 	a := &wlanAgent{state: filepath.Join(dir, "rows.json"), vendor: vendor}
 	a.set(t, aps)
-	script := filepath.Join(dir, "oidsim.py")
-	conf := "rocommunity " + wlanCommunity + " 127.0.0.1\n" +
-		"pass_persist .1.3.6.1.4.1 /usr/bin/python3 " + script + " " + a.state + "\n"
-	require.NoError(t, os.WriteFile(script, oidsimScript, 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600))
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "persist"), 0o700))
-	peer := testpeer.Start(t, testpeer.Spec{Name: "snmpd-wlan", Binary: "/usr/bin/env", Hint: "coreutils",
-		Args: []string{"SNMP_PERSISTENT_DIR=" + filepath.Join(dir, "persist"), bin, "-f", "-C",
-			"-c", filepath.Join(dir, "snmpd.conf"), "-M", "/dev/null", "-m", "", "-Lo", "udp:127.0.0.1:{{port}}"}})
-	a.addr = testpeer.Addr(peer.Port)
-	a.wait(t, peer)
+	a.passAgent = startPassAgent(t, dir, passSpec{name: "snmpd-wlan", community: wlanCommunity, script: oidsimScript,
+		lines: []string{".1.3.6.1.4.1 " + a.state}, probe: answersUnder(".1.3.6.1.4.1"), what: "the WLAN rows"})
 	return a
 }
 
@@ -54,30 +40,7 @@ func (a *wlanAgent) set(t testing.TB, aps []devicefake.AP) {
 	t.Helper()
 	rows, err := devicefake.WLANRows(a.vendor, aps)
 	require.NoError(t, err)
-	b, err := json.Marshal(rows)
-	require.NoError(t, err)
-	tmp := a.state + ".tmp"
-	require.NoError(t, os.WriteFile(tmp, b, 0o600))
-	require.NoError(t, os.Rename(tmp, a.state))
-}
-
-// wait polls until the helper answers under the enterprises tree.
-func (a *wlanAgent) wait(t testing.TB, peer *testpeer.Peer) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		g := &gosnmp.GoSNMP{Target: "127.0.0.1", Port: uint16(peer.Port), Community: wlanCommunity,
-			Version: gosnmp.Version2c, Timeout: 300 * time.Millisecond}
-		if g.Connect() == nil {
-			pkt, err := g.GetNext([]string{".1.3.6.1.4.1"})
-			g.Conn.Close()
-			if err == nil && len(pkt.Variables) == 1 && strings.HasPrefix(pkt.Variables[0].Name, ".1.3.6.1.4.1.") {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("snmpd not serving the WLAN rows on %s:\n%s", a.addr, peer.Tail())
+	writeState(t, a.state, rows)
 }
 
 func acTarget(t testing.TB, profile, addr string, kv ...string) collectors.Target {

@@ -95,6 +95,7 @@ pass_persist .1.3.6.1.2.1.31.1.1 /usr/bin/python3 %[6]s %[7]s
 	if err != nil {
 		t.Fatalf("encode ifstate: %v", err)
 	}
+	WritePassPersist(t, dir)
 	for name, b := range map[string][]byte{"snmpd.conf": []byte(conf), "ifsim.py": ifsimScript, "ifstate.json": state} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
 			t.Fatalf("write %s: %v", name, err)

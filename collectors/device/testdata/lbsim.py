@@ -11,14 +11,14 @@
 # otherwise, as a BIG-IP shows it; one without a pool (iRule, redirect) has an empty DefaultPool and
 # is blue. Names in an index are length-prefixed ASCII, as in the MIB.
 # Usage (snmpd.conf): pass_persist .1.3.6.1.4.1.3375 /usr/bin/python3 lbsim.py STATEFILE .1.3.6.1.4.1.3375
-import json, os, sys
+# The protocol is internal/testpeer's passpersist.py, written next to this file by the test.
+import sys
+from passpersist import Watched, oid, serve, table
 
-STATE = sys.argv[1]
-ROOT = tuple(int(p) for p in sys.argv[2].strip(".").split("."))
+ROOT = oid(sys.argv[2])
 LTM = "1.3.6.1.4.1.3375.2.2"
 MBR, POOL, VS, VSCONF = LTM + ".5.6.2.1", LTM + ".5.1.2.1", LTM + ".10.13.2.1", LTM + ".10.1.2.1"
 SERVING = (1, 2, 4)
-C = {"key": None, "rows": []}
 
 
 def name_index(s):
@@ -51,52 +51,10 @@ def build(d):
         r["%s.3.%s" % (VS, vi)] = ("integer", v.get("enabled", 1))
         r["%s.1.%s" % (VSCONF, vi)] = ("string", v["name"])
         r["%s.19.%s" % (VSCONF, vi)] = ("string", pool)
-    drop = [p.strip(".") for p in d.get("drop", [])]
-    r = {o: v for o, v in r.items() if not any(o == p or o.startswith(p + ".") for p in drop)}
-    rows = ((tuple(int(x) for x in o.split(".")), t, str(v)) for o, (t, v) in r.items())
-    return sorted((x for x in rows if x[0][:len(ROOT)] == ROOT), key=lambda x: x[0])
+    return table(r, ROOT, d.get("drop", []))
 
 
-def rows():
-    try:
-        st = os.stat(STATE)
-    except OSError:
-        return C["rows"]
-    key = (st.st_ino, st.st_mtime_ns, st.st_size)
-    if key != C["key"]:
-        try:
-            with open(STATE) as f:
-                C["rows"] = build(json.load(f))
-            C["key"] = key
-        except Exception:
-            pass  # half-written file: keep the previous rows
-    return C["rows"]
-
-
-def out(lines):
-    sys.stdout.write("\n".join(lines) + "\n")
-    sys.stdout.flush()
-
-
-def main():
-    while True:
-        cmd = sys.stdin.readline()
-        if not cmd:
-            return
-        cmd = cmd.strip().lower()
-        if cmd == "ping":
-            out(["PONG"])
-        elif cmd in ("get", "getnext"):
-            oid = tuple(int(p) for p in sys.stdin.readline().strip().strip(".").split(".") if p)
-            hit = next((r for r in rows() if (r[0] == oid if cmd == "get" else r[0] > oid)), None)
-            out(["." + ".".join(map(str, hit[0])), hit[1], hit[2]] if hit else ["NONE"])
-        elif cmd == "set":
-            sys.stdin.readline()
-            sys.stdin.readline()
-            out(["not-writable"])
-        elif cmd:
-            out(["NONE"])
-
+STATE = Watched(sys.argv[1], build, [])
 
 if __name__ == "__main__":
-    main()
+    serve(STATE.get)

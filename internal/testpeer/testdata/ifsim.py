@@ -3,37 +3,23 @@
 #   octets = <in|out>_base + <in|out>_bps/8 * (now - since)   (since: per interface, else top-level t0)
 #   packets = octets/1000.   Link down: "oper":2; admin down: "admin":2.
 #   "no_hc": true leaves out the 64-bit ifHC* columns (an old device: 32-bit counters only).
-# Copied from the workplace's snmpd.sh (shared/peers) for internal/testpeer.
-import json, os, sys, time
-STATE = sys.argv[1]
+# The protocol is passpersist.py's.
+import sys, time
+from passpersist import Watched, serve
 T0 = time.time()
-C = {"key": None, "ifs": [], "t0": None}
-def load():
-    try:
-        st = os.stat(STATE)
-    except OSError:
-        return C["ifs"]
-    key = (st.st_ino, st.st_mtime_ns, st.st_size)
-    if key != C["key"]:
-        try:
-            with open(STATE) as f:
-                data = json.load(f)
-            C["ifs"] = sorted(data.get("interfaces", []), key=lambda i: int(i["index"]))
-            C["t0"], C["key"] = data.get("t0"), key
-        except Exception:
-            pass  # half-written file: keep the previous state
-    return C["ifs"]
-def octets(i, d):
-    since = float(i.get("since") or C["t0"] or T0)
+STATE = Watched(sys.argv[1], lambda d: (sorted(d.get("interfaces", []), key=lambda i: int(i["index"])), d.get("t0")),
+                ([], None))
+def octets(i, d, t0):
+    since = float(i.get("since") or t0 or T0)
     return int(i.get(d + "_base", 0)) + int(float(i.get(d + "_bps", 0)) / 8.0 * max(0.0, time.time() - since))
 def build():
-    ifs = load()
+    ifs, t0 = STATE.get()
     T = (1, 3, 6, 1, 2, 1, 2, 2, 1); X = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1)
     M32, M64 = 2 ** 32, 2 ** 64
     rows = [((1, 3, 6, 1, 2, 1, 2, 1, 0), "integer", str(len(ifs)))]
     for i in ifs:
         x = int(i["index"]); name = str(i.get("name", "if%d" % x)); speed = int(i.get("speed_mbps", 1000))
-        ib, ob = octets(i, "in"), octets(i, "out")
+        ib, ob = octets(i, "in", t0), octets(i, "out", t0)
         c = lambda k: str(int(i.get(k, 0)) % M32)
         rows += [
             (T + (1, x), "integer", str(x)), (T + (2, x), "string", str(i.get("descr", name))),
@@ -55,23 +41,5 @@ def build():
             ]
     rows.sort(key=lambda r: r[0])
     return rows
-def out(lines):
-    sys.stdout.write("\n".join(lines) + "\n"); sys.stdout.flush()
-def main():
-    while True:
-        cmd = sys.stdin.readline()
-        if not cmd:
-            return
-        cmd = cmd.strip().lower()
-        if cmd == "ping":
-            out(["PONG"])
-        elif cmd in ("get", "getnext"):
-            oid = tuple(int(p) for p in sys.stdin.readline().strip().strip(".").split(".") if p)
-            hit = next((r for r in build() if (r[0] == oid if cmd == "get" else r[0] > oid)), None)
-            out(["." + ".".join(map(str, hit[0])), hit[1], hit[2]] if hit else ["NONE"])
-        elif cmd == "set":
-            sys.stdin.readline(); sys.stdin.readline(); out(["not-writable"])
-        elif cmd:
-            out(["NONE"])
 if __name__ == "__main__":
-    main()
+    serve(build)

@@ -34,6 +34,8 @@ type Web struct {
 
 	incidents IncidentLister // required by IncidentsPage (WithIncidents)
 	silences  SilenceLister  // required by SilencesPage (WithSilences)
+	users     UserAdmin      // required by UsersPage and PolicyPage (WithUsers)
+	audit     AuditReader    // required by AuditPage (WithAudit)
 }
 
 // New builds the pages; now may be nil (time.Now).

@@ -56,6 +56,12 @@ func securityStory(t *testing.T, d *demoRun) {
 	assert.Equal(t, "huawei-usg", ev.Labels["vendor"])
 	assert.NotEmpty(t, ev.Labels["district"], "mapped to the inventory's device")
 
+	// The firewall's log flow is in the store the rules read, so that its
+	// silence can raise FirewallLogSilent.
+	require.Eventually(t, func() bool {
+		return d.queryValue(t, `increase(swanwatch_syslog_received_total{instance="`+fw+`"}[5m])`) > 0
+	}, 60*time.Second, 2*time.Second, "the firewall's line count is stored")
+
 	month := time.Now().In(cst.Location).Format("2006-01")
 	html := d.raw(t, "/api/v1/reports/sla/"+month+"?format=html")
 	assert.Contains(t, html, "八、安全运营")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/swanwatch/swanwatch/collectors"
 )
 
 // TestBadFramesCostTheirConnection sends every kind of bad input, each
@@ -168,6 +169,20 @@ func TestUnknownSender(t *testing.T) {
 		return counter(`swanwatch_syslog_received_total{known="false"}`) == before+1 &&
 			counter(`swanwatch_syslog_received_total{instance="core-sw-01"}`) == beforeDev+1
 	}, 5*time.Second, 5*time.Millisecond)
+
+	// The device's count goes to the TSDB as a series (the unknown ones do not:
+	// no rule can name them).
+	var stored []collectors.Sample
+	for _, s := range ReceivedSamples() {
+		if s.Labels[1].Value == "core-sw-01" {
+			stored = append(stored, s)
+		}
+		assert.NotEqual(t, "127.0.0.2", s.Labels[1].Value)
+	}
+	require.Len(t, stored, 1)
+	assert.Equal(t, []collectors.Label{{Name: "__name__", Value: ReceivedMetric}, {Name: "instance", Value: "core-sw-01"}},
+		stored[0].Labels)
+	assert.InDelta(t, float64(beforeDev+1), stored[0].Value, 0)
 }
 
 // TestClassifier: a profile's record adds vendor, profile, class, raises the

@@ -22,6 +22,7 @@ func (s *system) addActors(ctx context.Context, g interface {
 	}
 	if s.syslog != nil {
 		g.Add(func() error { return untilDone(ctx, s.syslog.Run) }, stop)
+		g.Add(func() error { return untilDone(ctx, s.recordSyslogCounts) }, stop)
 	}
 	srv := s.newServer()
 	g.Add(func() error { return srv.serve(ctx) }, stop)

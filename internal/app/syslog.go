@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/swanwatch/swanwatch/collectors/syslog"
@@ -25,4 +26,10 @@ func (s *system) newSyslogReceiver() (*syslog.Receiver, error) {
 	})
 	return syslog.New(c.Config, syslog.Deps{Resolve: s.devices.Resolve, Sink: s.eventSink(), Classifier: classify,
 		Logger: s.logger.With("part", "syslog")})
+}
+
+// recordSyslogCounts stores each device's line count in the TSDB at the rule
+// evaluation interval, for the rules that judge a log flow's silence.
+func (s *system) recordSyslogCounts(ctx context.Context) error {
+	return syslog.RecordReceived(ctx, s.store, s.config().Rules.EvaluationInterval, s.logger.With("part", "syslog"))
 }

@@ -207,6 +207,8 @@ func (s *system) adminRoutes() []route {
 		{pattern: "GET /api/v1/audit", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.QueryHandler())},
 		{pattern: "GET /api/v1/audit/export", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.ExportHandler())},
 		{pattern: "GET /api/v1/audit/verify", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.VerifyHandler())},
+		// The 审计日志 page: its reads are audited like the API's.
+		{pattern: "GET /audit", role: auth.RoleAuditor, handler: s.auth.AuditedRead(http.HandlerFunc(web.New(s.runner, s.logger, nil).WithAudit(s.audit).AuditPage))},
 		// Profiles for whoever must explain a CPU or memory figure.
 		{pattern: "GET /debug/pprof/", role: sys, handler: http.HandlerFunc(pprof.Index)},
 		{pattern: "GET /debug/pprof/profile", role: sys, handler: http.HandlerFunc(pprof.Profile)},
@@ -218,10 +220,16 @@ func (s *system) adminRoutes() []route {
 // accounts of viewers and operators and resets their passwords; the security
 // administrator (安全管理员) gives roles, resets another administrator's TOTP
 // and sets the password and lockout policy. Neither alone makes an
-// administrator.
+// administrator. The 账号管理 page is both administrators' (no class holds
+// exactly the two): it is open to any account and UsersPage refuses every
+// other role with 403; it shows each only its own buttons, which call the API.
 func (s *system) userRoutes() []route {
 	sys, sec, a := auth.RoleSysadmin, auth.RoleSecadmin, s.auth
+	pages := web.New(s.runner, s.logger, nil).WithUsers(a)
 	return []route{
+		{pattern: "GET /users", role: auth.ClassAnyone, handler: http.HandlerFunc(pages.UsersPage)},
+		{pattern: "GET /users/users.js", role: auth.ClassAnyone, handler: pages.UsersScript()},
+		{pattern: "GET /users/policy", role: sec, handler: http.HandlerFunc(pages.PolicyPage)},
 		{pattern: "GET /api/v1/users", role: sys, handler: http.HandlerFunc(a.ServeListUsers)},
 		{pattern: "POST /api/v1/users", role: sys, handler: http.HandlerFunc(a.ServeAddUser)},
 		{pattern: "POST /api/v1/users/{name}/password", role: sys, handler: http.HandlerFunc(a.ServeResetPassword)},

@@ -23,13 +23,18 @@ function failure(what, r) {
   if (r.msg) return what + "失败：" + r.msg;
   return what + (r.status === 403 ? "失败：无操作权限" : "失败，请重试");
 }
-function say(text) {
+// say shows text in the page's message line, green when good.
+function say(text, good) {
   const out = document.getElementById("users-msg") || document.getElementById("policy-msg");
-  if (out) out.textContent = text;
+  if (!out) return;
+  out.textContent = text;
+  out.className = good ? "ok" : "bad";
 }
 function userURL(name, tail) {
   return "/api/v1/users/" + encodeURIComponent(name) + (tail || "");
 }
+// field is a form's input by name (form.name would be the form's own name).
+function field(f, name) { return f.elements.namedItem(name); }
 function onSubmit(id, handler) {
   const f = document.getElementById(id);
   if (f) f.addEventListener("submit", (ev) => { ev.preventDefault(); handler(ev.target); });
@@ -37,15 +42,16 @@ function onSubmit(id, handler) {
 onSubmit("user-add-form", async (f) => {
   say("提交中…");
   const r = await call("POST", "/api/v1/users",
-    {name: f.name.value, password: f.password.value, role: f.role.value});
+    {name: field(f, "name").value, password: field(f, "password").value, role: field(f, "role").value});
   if (r.ok) { location.reload(); return; }
   say(failure("添加账号", r));
 });
 onSubmit("user-password-form", async (f) => {
-  if (!f.name.value) { say("没有可重置密码的账号"); return; }
+  const name = field(f, "name").value, password = field(f, "password");
+  if (!name) { say("没有可重置密码的账号"); return; }
   say("提交中…");
-  const r = await call("POST", userURL(f.name.value, "/password"), {password: f.password.value});
-  if (r.ok) { f.password.value = ""; say("已重置 " + f.name.value + " 的密码，该用户下次登录须修改密码"); return; }
+  const r = await call("POST", userURL(name, "/password"), {password: password.value});
+  if (r.ok) { password.value = ""; say("已重置 " + name + " 的密码，该用户下次登录须修改密码", true); return; }
   say(failure("重置密码", r));
 });
 onSubmit("policy-form", async (f) => {
@@ -53,7 +59,7 @@ onSubmit("policy-form", async (f) => {
   for (const input of f.querySelectorAll("input[name]")) body[input.name] = Number(input.value);
   say("保存中…");
   const r = await call("PUT", "/api/v1/auth/policy", body);
-  say(r.ok ? "口令策略已保存" : failure("保存口令策略", r));
+  say(r.ok ? "口令策略已保存" : failure("保存口令策略", r), r.ok);
 });
 // Row buttons: each names its account in a data attribute.
 const actions = [

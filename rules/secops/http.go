@@ -285,8 +285,19 @@ func reject(w http.ResponseWriter, code int, err error) {
 	writeJSON(w, code, map[string]any{"status": "error", "error": err.Error()})
 }
 
+// earliest is the oldest time a notice or scan may carry: anything before is
+// a typo, and a year before 1 (an offset across year 0) could not even be
+// written back as JSON.
+var earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// writeJSON encodes v before the status goes out, so that a value JSON
+// cannot carry is a 500 with a reason, never a success with no body.
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code, b = http.StatusInternalServerError, []byte(`{"status":"error","error":"内部错误：结果无法编码为 JSON"}`)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(append(b, '\n'))
 }

@@ -55,6 +55,9 @@ func (s *Service) Import(ctx context.Context, scan Scan, o ImportOptions) (ScanR
 	if at.After(now.Add(maxFuture)) {
 		return ScanRecord{}, badInput("扫描时间 %s 晚于当前时间", at.Format(time.RFC3339))
 	}
+	if at.Before(earliest) {
+		return ScanRecord{}, badInput("扫描时间 %s 早于 2000 年，请核对", at.Format(time.RFC3339))
+	}
 	rec := ScanRecord{Format: scan.Format, Name: strings.TrimSpace(o.Name), ScannedAt: at.Truncate(time.Millisecond),
 		ImportedAt: now.Truncate(time.Millisecond), ImportedBy: o.By, Hosts: len(scan.Hosts),
 		Findings: len(scan.Findings), Skipped: scan.Skipped}

@@ -77,6 +77,8 @@ func (n *NewNotice) check(now time.Time) error {
 		return badInput("须填写收到时间（received_at，RFC 3339，如 2026-12-07T09:30:00+08:00）")
 	case n.ReceivedAt.After(now.Add(5 * time.Minute)):
 		return badInput("收到时间晚于当前时间")
+	case n.ReceivedAt.Before(earliest):
+		return badInput("收到时间早于 2000 年，请核对")
 	case utf8.RuneCountInString(n.Title) > maxTitle, utf8.RuneCountInString(n.Issuer) > maxIssuer,
 		utf8.RuneCountInString(n.Text) > maxText:
 		return badInput("标题不超过 %d 字，发文单位不超过 %d 字，内容不超过 %d 字", maxTitle, maxIssuer, maxText)

@@ -102,6 +102,9 @@ func TestNoticeInputChecked(t *testing.T) {
 		{func(n *NewNotice) { n.ReceivedAt = time.Time{} }, "须填写收到时间"},
 		{func(n *NewNotice) { n.ReceivedAt = now.Add(time.Hour) }, "收到时间晚于当前时间"},
 		{func(n *NewNotice) { n.Systems = []string{"a\nb"} }, "不能换行"},
+		// Year 0 at +01:00 is year -1 in UTC, which JSON cannot write back
+		// (found by FuzzNoticeBody: a 201 with no body).
+		{func(n *NewNotice) { n.ReceivedAt = time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600)) }, "早于 2000 年"},
 	} {
 		n := newNotice(now)
 		c.edit(&n)
@@ -111,4 +114,6 @@ func TestNoticeInputChecked(t *testing.T) {
 	}
 	_, err := f.svc.Respond(ctx, 42, "x", "zhao")
 	require.ErrorIs(t, err, ErrNotFound)
+	_, err = f.svc.Import(ctx, Scan{Format: "csv", ScannedAt: time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)}, ImportOptions{})
+	require.ErrorIs(t, err, ErrBadInput, "a scan dated before 2000 is a typo")
 }

@@ -141,16 +141,25 @@ func parseTimeParam(s string, def time.Time) (time.Time, error) {
 	if s == "" {
 		return def, nil
 	}
+	var t time.Time
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e11 {
 			return time.Time{}, fmt.Errorf("%q out of range", s)
 		}
 		sec, frac := math.Modf(f)
-		return time.Unix(int64(sec), int64(frac*1e9)), nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+		t = time.Unix(int64(sec), int64(frac*1e9))
+	} else if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
 		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 nor Unix seconds", s)
+	}
+	// Events are kept in Unix nanoseconds: a time past 2262 (or before 1678)
+	// would wrap around (found by FuzzSearchParams: end=9227000000), so it is
+	// clamped, as the Prometheus API clamps its times: end=99999999999 still
+	// means "until the end".
+	if lo := time.Unix(0, math.MinInt64); t.Before(lo) {
+		return lo, nil
+	}
+	if hi := time.Unix(0, math.MaxInt64); t.After(hi) {
+		return hi, nil
 	}
 	return t, nil
 }

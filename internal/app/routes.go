@@ -57,16 +57,19 @@ func (s *system) routes() []route {
 		{pattern: "DELETE /api/v1/tokens", role: auth.RoleSecadmin, handler: http.HandlerFunc(s.auth.ServeRevokeToken)},
 		{pattern: "POST /api/v1/password", role: auth.ClassAnyone, handler: http.HandlerFunc(s.auth.ServeChangePassword)},
 	}
+	// One set of pages (templates parsed once) for every group that serves one.
+	pages := web.New(s.runner, s.logger, nil).WithIncidents(s.incidents).WithSilences(s.notify.silences).
+		WithUsers(s.auth).WithAudit(s.audit)
 	rs = append(rs, s.queryRoutes()...)
-	rs = append(rs, s.pageRoutes()...)
+	rs = append(rs, s.pageRoutes(pages)...)
 	rs = append(rs, s.incidentRoutes()...)
 	rs = append(rs, s.reportTableRoutes()...)
 	rs = append(rs, s.kindRoutes()...)
 	rs = append(rs, s.jobRoutes()...)
 	rs = append(rs, s.cloudRoutes()...)
 	rs = append(rs, s.securityRoutes()...)
-	rs = append(rs, s.userRoutes()...)
-	return append(rs, s.adminRoutes()...)
+	rs = append(rs, s.userRoutes(pages)...)
+	return append(rs, s.adminRoutes(pages)...)
 }
 
 // queryRoutes are the Prometheus-compatible query API (Grafana's data source).
@@ -92,8 +95,7 @@ func (s *system) queryRoutes() []route {
 }
 
 // pageRoutes are the operators' pages and the video wall.
-func (s *system) pageRoutes() []route {
-	w := web.New(s.runner, s.logger, nil).WithIncidents(s.incidents).WithSilences(s.notify.silences)
+func (s *system) pageRoutes(w *web.Web) []route {
 	v := auth.RoleViewer
 	return []route{
 		{pattern: "GET /{$}", role: v, handler: http.HandlerFunc(w.StatusPage)},
@@ -200,7 +202,7 @@ func (s *system) cloudRoutes() []route {
 // the system administrator (系统管理员) runs the server, the audit
 // administrator (审计管理员) alone reads the audit trail, and each of its
 // reads is itself audited (auth's AuditedRead).
-func (s *system) adminRoutes() []route {
+func (s *system) adminRoutes(pages *web.Web) []route {
 	sys := auth.RoleSysadmin
 	return []route{
 		{pattern: "POST /-/reload", role: sys, handler: http.HandlerFunc(s.reload.handle)},
@@ -208,7 +210,7 @@ func (s *system) adminRoutes() []route {
 		{pattern: "GET /api/v1/audit/export", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.ExportHandler())},
 		{pattern: "GET /api/v1/audit/verify", role: auth.RoleAuditor, handler: s.auth.AuditedRead(s.audit.VerifyHandler())},
 		// The 审计日志 page: its reads are audited like the API's.
-		{pattern: "GET /audit", role: auth.RoleAuditor, handler: s.auth.AuditedRead(http.HandlerFunc(web.New(s.runner, s.logger, nil).WithAudit(s.audit).AuditPage))},
+		{pattern: "GET /audit", role: auth.RoleAuditor, handler: s.auth.AuditedRead(http.HandlerFunc(pages.AuditPage))},
 		// Profiles for whoever must explain a CPU or memory figure.
 		{pattern: "GET /debug/pprof/", role: sys, handler: http.HandlerFunc(pprof.Index)},
 		{pattern: "GET /debug/pprof/profile", role: sys, handler: http.HandlerFunc(pprof.Profile)},
@@ -220,15 +222,13 @@ func (s *system) adminRoutes() []route {
 // accounts of viewers and operators and resets their passwords; the security
 // administrator (安全管理员) gives roles, resets another administrator's TOTP
 // and sets the password and lockout policy. Neither alone makes an
-// administrator. The 账号管理 page is both administrators' (no class holds
-// exactly the two): it is open to any account and UsersPage refuses every
-// other role with 403; it shows each only its own buttons, which call the API.
-func (s *system) userRoutes() []route {
+// administrator. The 账号管理 page is both administrators' (class accounts);
+// it shows each only its own buttons, which call the API.
+func (s *system) userRoutes(pages *web.Web) []route {
 	sys, sec, a := auth.RoleSysadmin, auth.RoleSecadmin, s.auth
-	pages := web.New(s.runner, s.logger, nil).WithUsers(a)
 	return []route{
-		{pattern: "GET /users", role: auth.ClassAnyone, handler: http.HandlerFunc(pages.UsersPage)},
-		{pattern: "GET /users/users.js", role: auth.ClassAnyone, handler: pages.UsersScript()},
+		{pattern: "GET /users", role: auth.ClassAccounts, handler: http.HandlerFunc(pages.UsersPage)},
+		{pattern: "GET /users/users.js", role: auth.ClassAccounts, handler: pages.UsersScript()},
 		{pattern: "GET /users/policy", role: sec, handler: http.HandlerFunc(pages.PolicyPage)},
 		{pattern: "GET /api/v1/users", role: sys, handler: http.HandlerFunc(a.ServeListUsers)},
 		{pattern: "POST /api/v1/users", role: sys, handler: http.HandlerFunc(a.ServeAddUser)},

@@ -62,9 +62,9 @@ func home(role Role, next string) string {
 	}
 	switch role {
 	case RoleAuditor:
-		return "/api/v1/audit"
+		return "/audit" // 审计日志
 	case RoleSecadmin:
-		return "/api/v1/auth/policy"
+		return "/users" // 账号管理: roles, TOTP resets, 口令策略
 	case RoleSupervisor:
 		return "/api/cloud/v1/openapi.yaml"
 	}

@@ -43,6 +43,11 @@ const (
 // use it (logout, whoami, changing one's own password).
 const ClassAnyone Role = "anyone"
 
+// ClassAccounts is the route class of the 账号管理 page, which the system
+// and the security administrator share: each sees only its own buttons
+// there, and every change goes through the API's own classes.
+const ClassAccounts Role = "accounts"
+
 // Roles lists every role a user may hold, in the order pages show them.
 var Roles = []Role{RoleSupervisor, RoleViewer, RoleOperator, RoleSysadmin, RoleSecadmin, RoleAuditor}
 
@@ -52,6 +57,7 @@ var Roles = []Role{RoleSupervisor, RoleViewer, RoleOperator, RoleSysadmin, RoleS
 // listed gets 403.
 var permissions = map[Role][]Role{
 	ClassAnyone:    Roles,
+	ClassAccounts:  {RoleSysadmin, RoleSecadmin},
 	RoleSupervisor: {RoleSupervisor, RoleViewer, RoleOperator, RoleSysadmin},
 	RoleViewer:     {RoleViewer, RoleOperator, RoleSysadmin},
 	RoleOperator:   {RoleOperator},
@@ -108,6 +114,8 @@ func (r Role) Label() string {
 		return "审计管理员"
 	case ClassAnyone:
 		return "任意已登录用户"
+	case ClassAccounts:
+		return "系统管理员或安全管理员"
 	}
 	return "未知角色"
 }

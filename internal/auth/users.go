@@ -16,6 +16,14 @@ type User struct {
 	Disabled    bool      `json:"disabled"`
 	LockedUntil time.Time `json:"locked_until,omitzero"`
 	Created     time.Time `json:"created"`
+	// TOTPEnrolled: a code was verified (only administrators enrol).
+	TOTPEnrolled bool      `json:"totp_enrolled"`
+	LastLogin    time.Time `json:"last_login,omitzero"` // zero: never logged in
+	// PasswordExpires is the last change plus the policy's maximum age;
+	// MustChange asks for a new password at the next login before that
+	// (first login, a reset, raised to an administrator).
+	PasswordExpires time.Time `json:"password_expires"`
+	MustChange      bool      `json:"must_change_password"`
 }
 
 // AddUser creates a user. There is no default account: the first
@@ -228,8 +236,12 @@ func (s *Service) updateUser(ctx context.Context, name, query string, args ...an
 
 // ListUsers returns every user, by name.
 func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx,
-		"SELECT name, role, disabled, locked_until, created_at FROM users ORDER BY name")
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT name, role, disabled, locked_until, created_at, totp_enrolled,
+		last_login_at, password_changed_at, must_change_password FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -237,11 +249,16 @@ func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
 	var users []User
 	for rows.Next() {
 		var u User
-		var locked, created int64
-		if err := rows.Scan(&u.Name, &u.Role, &u.Disabled, &locked, &created); err != nil {
+		var locked, created, last, changed int64
+		if err := rows.Scan(&u.Name, &u.Role, &u.Disabled, &locked, &created, &u.TOTPEnrolled, &last, &changed,
+			&u.MustChange); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
 		u.Created = time.UnixMilli(created)
+		if last > 0 {
+			u.LastLogin = time.UnixMilli(last)
+		}
+		u.PasswordExpires = time.UnixMilli(changed).Add(time.Duration(pol.MaxAgeDays) * 24 * time.Hour)
 		if locked > s.now().UnixMilli() {
 			u.LockedUntil = time.UnixMilli(locked)
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,4 +179,24 @@ func TestUsersScript(t *testing.T) {
 	for _, want := range []string{"X-SwanWatch-CSRF", `"/api/v1/users"`, `"/api/v1/auth/policy"`, `"/role"`, `"/totp"`, `"/disable"`, `"/password"`} {
 		assert.Contains(t, string(b), want)
 	}
+}
+
+func TestUsersPageShowsTOTPLastLoginAndExpiry(t *testing.T) {
+	svc, db := accounts(t)
+	_, err := db.SQL().Exec("UPDATE users SET totp_enrolled = 1, last_login_at = ? WHERE name = 'secadmin1'",
+		t0.Add(-time.Hour).UnixMilli())
+	require.NoError(t, err)
+	ctx := auth.WithPrincipal(context.Background(), auth.Principal{User: "sysadmin1", Role: auth.RoleSysadmin})
+	require.NoError(t, svc.ResetPassword(ctx, "operator1", "Another-pass-2026"))
+	_, page := get(t, usersWeb(svc).UsersPage, "/users", "secadmin1", auth.RoleSecadmin)
+	row := func(name string) string {
+		i := strings.Index(page, "<td>"+name)
+		require.GreaterOrEqual(t, i, 0, name)
+		return page[i : i+strings.Index(page[i:], "</tr>")]
+	}
+	assert.Contains(t, row("secadmin1"), "<td>已绑定</td>\n<td>2026-11-27 13:00:00</td>")
+	assert.Contains(t, row("sysadmin1"), `<td><span class="unk">未绑定</span></td>`+"\n"+`<td><span class="muted">从未登录</span></td>`)
+	assert.Contains(t, row("viewer1"), `<span class="muted">不需要</span>`)
+	assert.Contains(t, row("viewer1"), "<td>2027-02-25 14:00:00</td>", "90 days after the password was set")
+	assert.Contains(t, row("operator1"), "下次登录须修改")
 }

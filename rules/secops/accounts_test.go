@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swanwatch/swanwatch/collectors"
+	"github.com/swanwatch/swanwatch/collectors/collectortest"
 	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/statestore"
@@ -20,22 +20,12 @@ import (
 )
 
 // memStore keeps the events sent, as the event store would, for StoredEvents.
-type memStore struct {
-	mu  sync.Mutex
-	evs []collectors.Event
-}
+type memStore struct{ *collectortest.EventSink }
 
-func (m *memStore) AppendEvents(_ context.Context, evs []collectors.Event) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.evs = append(m.evs, evs...)
-	return nil
-}
+func newMemStore() *memStore { return &memStore{collectortest.NewEventSink()} }
 
 func (m *memStore) stored(_ context.Context, from, to time.Time, match map[string][]string, each func(map[string]string)) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, e := range m.evs {
+	for _, e := range m.Events() {
 		if e.Time.Before(from) || !e.Time.Before(to) {
 			continue
 		}
@@ -76,7 +66,7 @@ func TestNewAdministratorsOfSwanWatchRaised(t *testing.T) {
 	require.NoError(t, err)
 	fired := &alerts{active: map[string]alerting.Alert{}}
 	engine := eventrules.New(pack, fired.onAlerts, eventrules.Options{})
-	store := &memStore{}
+	store := newMemStore()
 	sink := tee{store, engine}
 
 	require.NoError(t, accounts.AddUser(ctx, "anquan", auth.RoleSecadmin, "Str0ng-enough-pw!"))
@@ -88,26 +78,26 @@ func TestNewAdministratorsOfSwanWatchRaised(t *testing.T) {
 	require.NoError(t, accounts.SetRole(ctx, "zhiban", auth.RoleAuditor))
 	require.NoError(t, w.Turn(ctx))
 	assert.Equal(t, []string{"NewAdminAccount major anquan", "NewAdminAccount major zhiban"}, fired.firing("user"))
-	require.Len(t, store.evs, 2)
-	e := store.evs[0]
+	require.Len(t, store.Events(), 2)
+	e := store.Events()[0]
 	assert.Equal(t, "swanwatch", e.Labels["instance"])
 	assert.Equal(t, "console", e.Labels["actor"])
 	assert.Contains(t, e.Text, "运维指挥中心新增管理员账号 anquan（安全管理员），操作人 console（服务器控制台）")
-	assert.Contains(t, store.evs[1].Text, "账号 zhiban 的角色改为管理员（审计管理员）")
+	assert.Contains(t, store.Events()[1].Text, "账号 zhiban 的角色改为管理员（审计管理员）")
 
 	again := NewAccountWatch(trail, sink, store.stored, time.Time{}, nil) // a restart
 	require.NoError(t, again.Turn(ctx))
-	assert.Len(t, store.evs, 2, "nothing raised twice after a restart")
+	assert.Len(t, store.Events(), 2, "nothing raised twice after a restart")
 	require.NoError(t, accounts.AddUser(ctx, "xitong", auth.RoleSysadmin, "Str0ng-enough-pw!"))
 	require.NoError(t, again.Turn(ctx))
-	assert.Len(t, store.evs, 3, "the next one is raised")
+	assert.Len(t, store.Events(), 3, "the next one is raised")
 
-	old := NewAccountWatch(trail, sink, (&memStore{}).stored, time.Time{}, nil)
+	old := NewAccountWatch(trail, sink, newMemStore().stored, time.Time{}, nil)
 	old.now = func() time.Time { return time.Now().Add(25 * time.Hour) }
 	require.NoError(t, old.Turn(ctx))
-	assert.Len(t, store.evs, 3, "changes older than a day at start-up raise nothing")
+	assert.Len(t, store.Events(), 3, "changes older than a day at start-up raise nothing")
 
-	installed := NewAccountWatch(trail, sink, (&memStore{}).stored, time.Now(), nil)
+	installed := NewAccountWatch(trail, sink, newMemStore().stored, time.Now(), nil)
 	require.NoError(t, installed.Turn(ctx))
-	assert.Len(t, store.evs, 3, "the administrators made before the watch first started are the installation")
+	assert.Len(t, store.Events(), 3, "the administrators made before the watch first started are the installation")
 }

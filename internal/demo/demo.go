@@ -16,11 +16,12 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/collectors/syslog"
-	"github.com/swanwatch/swanwatch/internal/app"
+	"github.com/swanwatch/swanwatch/internal/audit"
 	"github.com/swanwatch/swanwatch/internal/auth"
 	"github.com/swanwatch/swanwatch/internal/config"
 	"github.com/swanwatch/swanwatch/internal/inventory"
 	"github.com/swanwatch/swanwatch/internal/sim"
+	"github.com/swanwatch/swanwatch/internal/statestore"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -149,7 +150,7 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	if cfg.Alerting, err = alerting(robot.url(), time.Now()); err != nil {
 		return nil, err
 	}
-	password, screenToken, err := resetAdmin(ctx, cfg)
+	password, screenToken, err := resetAdmin(ctx, cfg, o.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -231,13 +232,20 @@ const screenTokenName = "演示大屏"
 // resetAdmin creates the duty operator, or gives it a new password when the
 // data directory is reused, and a fresh screen token for the wall; both are
 // only ever printed, never stored clear.
-func resetAdmin(ctx context.Context, cfg *config.Config) (password, screen string, err error) {
-	c, err := app.ConsoleFor(ctx, cfg) // audited like any console account command
-	if err != nil {
-		return "", "", err
+//
+// The changes are in the audit trail like any console account command's; the
+// demo's trail is never keyed (its configuration has no audit.key_file).
+// Only cmd imports internal/app (internal/archtest), so this is not app.OpenConsole.
+func resetAdmin(ctx context.Context, cfg *config.Config, logger *slog.Logger) (password, screen string, err error) {
+	if err := os.MkdirAll(cfg.Storage.Path, 0o750); err != nil {
+		return "", "", fmt.Errorf("create %s: %w", cfg.Storage.Path, err)
 	}
-	defer c.Close()
-	svc := c.Auth
+	db, err := statestore.Open(cfg.Storage.StateFile(), logger)
+	if err != nil {
+		return "", "", fmt.Errorf("open state store: %w", err)
+	}
+	defer db.Close()
+	svc := auth.New(db, auth.Options{Logger: logger, Audit: audit.New(db, logger)})
 	password = oneTimePassword()
 	err = svc.AddUser(ctx, Duty, auth.RoleOperator, password)
 	if errors.Is(err, auth.ErrUserExists) {

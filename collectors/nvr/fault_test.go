@@ -13,6 +13,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors/collectortest"
 	"github.com/swanwatch/swanwatch/collectors/nvr/nvrfake"
+	"github.com/swanwatch/swanwatch/internal/testpeer"
 )
 
 func TestWrongPassword(t *testing.T) {
@@ -165,11 +166,15 @@ func TestHangingRecorderDoesNotStallOthers(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	srv := startNVR(t, nvrfake.Hikvision)
+	// A port below the ephemeral range: once closed, no other test's bind to
+	// :0 takes it and answers with a reset (CI saw "connection reset").
+	srv, err := nvrfake.Start(testpeer.Addr(testpeer.FreePort(t)), nvrfake.Options{Profile: nvrfake.Hikvision,
+		Password: testPassword})
+	require.NoError(t, err)
 	tgt := nvrTarget(t, "nvr", srv)
 	require.NoError(t, srv.Close())
 	c := newTestCollector(t, nil)
-	_, err := poll(t, c, tgt, 5*time.Second)
+	_, err = poll(t, c, tgt, 5*time.Second)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrRefused)
 	assert.True(t, strings.HasPrefix(err.Error(), "连接被拒绝"), err.Error())

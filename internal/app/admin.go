@@ -43,11 +43,6 @@ func OpenConsole(ctx context.Context, configFile string) (*Console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", configFile, err)
 	}
-	return consoleFor(ctx, cfg)
-}
-
-// consoleFor is OpenConsole for a configuration already loaded.
-func consoleFor(ctx context.Context, cfg *config.Config) (*Console, error) {
 	aopts, err := auditOptions(cfg)
 	if err != nil {
 		return nil, err

@@ -192,6 +192,18 @@ func TestLinkUpAfterARestartClosesTheIncident(t *testing.T) {
 	waitTarget()
 	trap("1.3.6.1.6.3.1.1.5.3")
 	require.Eventually(t, func() bool { return len(sink.messages()) == 1 }, 30*time.Second, 10*time.Millisecond)
+	// The outbox delivers at least once: a stop between the hook's receipt
+	// and the recording of it sends the firing again after the restart, by
+	// design. The property under test is the restart after a recorded page.
+	list := getJSON(t, s, "/api/v1/incidents?open=1&alertname=InterfaceDown")
+	var got struct {
+		Data struct{ Incidents []struct{ ID int64 } }
+	}
+	require.NoError(t, json.Unmarshal([]byte(list), &got))
+	require.NotEmpty(t, got.Data.Incidents, list)
+	require.Eventually(t, func() bool {
+		return strings.Contains(getJSON(t, s, fmt.Sprintf("/api/v1/incidents/%d", got.Data.Incidents[0].ID)), `"kind":"notified"`)
+	}, 30*time.Second, 20*time.Millisecond, "the page is recorded as sent")
 
 	require.NoError(t, s.stop())
 	port = restartTrapServer(t, s) // the receiver binds a new port of its own choosing

@@ -191,6 +191,9 @@ func (tr *tracked) back(i int, o Outcome, to string, at time.Time) {
 	case !was:
 	case o.ByHA() && !v.Outcome.ByHA():
 	case v.Outcome == o && at.Before(v.BackAt):
+	case v.Outcome == o && v.ToHost == "" && to != "":
+		// the same outcome again, now with the host it came back on (the
+		// first report could not name it): the name, never a later time
 	default:
 		return
 	}

@@ -308,3 +308,24 @@ func TestFailureOverBeforeAnnounced(t *testing.T) {
 	assert.Equal(t, t0.Add(10*time.Minute), got[1].EndsAt)
 	assert.Equal(t, got[0].Fingerprint, got[1].Fingerprint)
 }
+
+// A restart first reported without the host it came back on keeps its time
+// and outcome and takes the host from a later report of the same restart.
+func TestLaterReportNamesTheHost(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0.Add(time.Minute)}
+	var rec recorder
+	tr := New(nil, rec.onAlerts, Options{Now: c.now})
+	tr.Handle(ctx, []collectors.Event{hostFailed(t0, "esx-07"), vmDown(t0.Add(2*time.Second), "esx-07", "a")})
+	tr.Handle(ctx, []collectors.Event{vmRestarted(t0.Add(50*time.Second), "a", "esx-07", "")})
+	f := onlyOpen(t, tr)
+	require.Len(t, f.VMs, 1)
+	assert.Empty(t, f.VMs[0].ToHost)
+	tr.Handle(ctx, []collectors.Event{vmRestarted(t0.Add(58*time.Second), "a", "esx-07", "esx-02")})
+	f = onlyOpen(t, tr)
+	assert.Equal(t, Restarted, f.VMs[0].Outcome)
+	assert.Equal(t, "esx-02", f.VMs[0].ToHost, "the later report names the host")
+	assert.Equal(t, 50*time.Second, f.VMs[0].Downtime, "the first report's time stays")
+	tr.Handle(ctx, []collectors.Event{vmRestarted(t0.Add(65*time.Second), "a", "esx-07", "esx-04")})
+	assert.Equal(t, "esx-02", onlyOpen(t, tr).VMs[0].ToHost, "a named host is not renamed by a later duplicate")
+}

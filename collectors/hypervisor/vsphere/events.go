@@ -343,6 +343,11 @@ func (f *finisher) vmMoved(at time.Time, kind string, v *vm, vmRef, from, to, id
 	}
 	fromName, _ := f.hostByRef(from)
 	toName, cluster := f.hostByRef(to)
+	if toName == "" { // the event's host is not in either inventory: where the VM runs now
+		if cv := f.r.inv.vms[vmRef]; cv != nil {
+			toName, cluster = f.hostByRef(cv.host)
+		}
+	}
 	text := fmt.Sprintf("云服务器 %s 已由 HA 在宿主机 %s 上重启（原宿主机 %s）", name, toName, fromName)
 	if kind == EvVMMigrated {
 		text = fmt.Sprintf("云服务器 %s 由宿主机 %s 迁移至 %s", name, fromName, toName)

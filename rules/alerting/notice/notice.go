@@ -67,18 +67,23 @@ type Alert struct {
 // Notification is one message to one channel: what the outbox stores and a
 // channel sends. Title and Text are already rendered in Chinese.
 type Notification struct {
-	ID         string    `json:"id"`          // outbox key: incident + step + channel; receivers dedupe on it
-	IncidentID int64     `json:"incident_id"` // 0 when not tied to an incident (tests)
-	Step       int       `json:"step"`        // escalation step (0 first notice), or resolution
-	Resolved   bool      `json:"resolved"`    // the incident is over (已恢复)
-	Severity   Severity  `json:"severity"`
-	Title      string    `json:"title"` // e.g. "【重要】灵宝市 链路中断"
-	Text       string    `json:"text"`  // district, site, what is wrong, since when (Asia/Shanghai)
-	URL        string    `json:"url"`   // the incident page
-	AckURL     string    `json:"ack_url,omitempty"`
-	Mentions   []string  `json:"mentions,omitempty"` // phone numbers / user ids of the people on duty
-	Alerts     []Alert   `json:"alerts"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string   `json:"id"`          // outbox key: incident + step + channel; receivers dedupe on it
+	IncidentID int64    `json:"incident_id"` // 0 when not tied to an incident (tests)
+	Step       int      `json:"step"`        // escalation step (0 first notice), or resolution
+	Resolved   bool     `json:"resolved"`    // the incident is over (已恢复)
+	Severity   Severity `json:"severity"`
+	Title      string   `json:"title"` // e.g. "【重要】灵宝市 链路中断"
+	Text       string   `json:"text"`  // district, site, what is wrong, since when (Asia/Shanghai)
+	URL        string   `json:"url"`   // the incident page
+	AckURL     string   `json:"ack_url,omitempty"`
+	Mentions   []string `json:"mentions,omitempty"` // phone numbers / user ids of the people on duty
+	// Recipients are the people an escalation page is for, each with every
+	// address the roster knows: person channels (WeCom and DingTalk
+	// application messages, Feishu personal messages, voice, SMS) send to
+	// each recipient the address they need, and skip one who has none.
+	Recipients []Recipient `json:"recipients,omitempty"`
+	Alerts     []Alert     `json:"alerts"`
+	CreatedAt  time.Time   `json:"created_at"`
 }
 
 // IncidentIDs are the incidents the notification carries news of, each once,
@@ -91,4 +96,19 @@ func (n Notification) IncidentIDs() []int64 {
 		}
 	}
 	return ids
+}
+
+// Recipient is one person paged, as the roster addresses them. AckURL is the
+// person's own signed link to the incident page: what they do there is
+// recorded under their name. Call is set by the notifier for voice: an
+// opaque, signed reference the voice gateway echoes in its call report so the
+// report finds the incident and the person without any state.
+type Recipient struct {
+	Name     string `json:"name"`
+	Phone    string `json:"phone,omitempty"`
+	WeCom    string `json:"wecom,omitempty"`    // WeCom userid (企业微信账号)
+	DingTalk string `json:"dingtalk,omitempty"` // DingTalk userid
+	Feishu   string `json:"feishu,omitempty"`   // Feishu open_id (ou_…)
+	AckURL   string `json:"ack_url,omitempty"`
+	Call     string `json:"call,omitempty"`
 }

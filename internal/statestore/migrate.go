@@ -138,7 +138,7 @@ func applyOne(ctx context.Context, db *sql.DB, m migration) (err error) {
 // here, later ones in a file per room (migrate_<room>.go) so that rooms built
 // at the same time do not edit one list. Times are INTEGER unix milliseconds
 // except audit_log.ts (unix nanoseconds, part of the hash chain).
-var migrations = slices.Concat(coreMigrations, authMigrations, auditMigrations, secopsMigrations)
+var migrations = slices.Concat(coreMigrations, authMigrations, auditMigrations, secopsMigrations, oncallMigrations)
 
 var coreMigrations = []migration{
 	{1, "users and sessions", `

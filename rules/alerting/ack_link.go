@@ -70,48 +70,123 @@ func LoadAckKey(path string) ([]byte, error) {
 	return key, nil
 }
 
-// Token signs incident id until now+ttl.
-func (l *AckLinks) Token(id int64) string {
+// Link is what a verified token grants: one incident, and the roster person
+// it was sent to ("" for a link in a group message, where anyone may tap it).
+type Link struct {
+	Incident int64
+	Person   string
+}
+
+// Token signs incident id until now+ttl, for anyone in a group message.
+func (l *AckLinks) Token(id int64) string { return l.PersonToken(id, "") }
+
+// PersonToken signs incident id for one person until now+ttl:
+// "<incident>.<expiry>.<person, base64url>.<mac>"; without a person it is
+// the three-part token of a group message.
+func (l *AckLinks) PersonToken(id int64, person string) string {
 	payload := strconv.FormatInt(id, 10) + "." + strconv.FormatInt(l.now().Add(l.ttl).Unix(), 10)
+	if person != "" {
+		payload += "." + base64.RawURLEncoding.EncodeToString([]byte(person))
+	}
 	return payload + "." + l.sign(payload)
 }
 
-// URL is the link to put in a message: base + "/ack/" + token.
-func (l *AckLinks) URL(base string, id int64) string {
-	return strings.TrimSuffix(base, "/") + "/ack/" + l.Token(id)
+// URL is the link to put in a group message: base + "/ack/" + token.
+func (l *AckLinks) URL(base string, id int64) string { return l.PersonURL(base, id, "") }
+
+// PersonURL is a person's own link to the incident page.
+func (l *AckLinks) PersonURL(base string, id int64, person string) string {
+	return strings.TrimSuffix(base, "/") + "/ack/" + l.PersonToken(id, person)
 }
 
-// Verify returns the incident a token acknowledges.
+// Verify returns the incident a token is for.
 func (l *AckLinks) Verify(token string) (int64, error) {
-	id, err := l.verify(token)
+	link, err := l.VerifyLink(token)
+	return link.Incident, err
+}
+
+// VerifyLink returns the incident and the person a token is for.
+func (l *AckLinks) VerifyLink(token string) (Link, error) {
+	link, err := l.verify(token)
 	if err != nil {
 		ackLinkRejected.Inc()
 	}
-	return id, err
+	return link, err
 }
 
-func (l *AckLinks) verify(token string) (int64, error) {
-	if len(token) > 128 {
-		return 0, ErrBadAckLink
+// maxTokenBytes bounds a token: a roster name is at most 32 characters.
+const maxTokenBytes = 256
+
+func (l *AckLinks) verify(token string) (Link, error) {
+	if len(token) > maxTokenBytes {
+		return Link{}, ErrBadAckLink
 	}
 	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return 0, ErrBadAckLink
+	if len(parts) != 3 && len(parts) != 4 {
+		return Link{}, ErrBadAckLink
 	}
-	want := l.sign(parts[0] + "." + parts[1])
-	if !hmac.Equal([]byte(want), []byte(parts[2])) {
-		return 0, ErrBadAckLink
+	last := len(parts) - 1
+	want := l.sign(strings.Join(parts[:last], "."))
+	if !hmac.Equal([]byte(want), []byte(parts[last])) {
+		return Link{}, ErrBadAckLink
 	}
 	id, err1 := strconv.ParseInt(parts[0], 10, 64)
 	exp, err2 := strconv.ParseInt(parts[1], 10, 64)
 	if err1 != nil || err2 != nil || id <= 0 || l.now().Unix() >= exp {
-		return 0, ErrBadAckLink
+		return Link{}, ErrBadAckLink
 	}
-	return id, nil
+	link := Link{Incident: id}
+	if last == 3 {
+		name, err := base64.RawURLEncoding.DecodeString(parts[2])
+		if err != nil || len(name) == 0 {
+			return Link{}, ErrBadAckLink
+		}
+		link.Person = string(name)
+	}
+	return link, nil
 }
 
-func (l *AckLinks) sign(payload string) string {
+// CallRef is the reference a voice gateway echoes in its call report:
+// "<incident>.<page>.<person, base64url>.<mac>", signed apart from the links
+// (another prefix), so a link cannot be replayed as a call report nor the
+// other way round. It does not expire: a report comes minutes later at most,
+// and a replayed one can only say again what was said.
+func (l *AckLinks) CallRef(id int64, page int, person string) string {
+	payload := strconv.FormatInt(id, 10) + "." + strconv.Itoa(page) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(person))
+	return payload + "." + l.signAs("swanwatch-call:", payload)
+}
+
+// Call is a verified call reference.
+type Call struct {
+	Incident int64
+	Page     int
+	Person   string
+}
+
+// VerifyCall checks a call reference from a voice gateway's report.
+func (l *AckLinks) VerifyCall(ref string) (Call, error) {
+	parts := strings.Split(ref, ".")
+	if len(ref) > maxTokenBytes || len(parts) != 4 {
+		ackLinkRejected.Inc()
+		return Call{}, ErrBadAckLink
+	}
+	want := l.signAs("swanwatch-call:", strings.Join(parts[:3], "."))
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	page, err2 := strconv.Atoi(parts[1])
+	name, err3 := base64.RawURLEncoding.DecodeString(parts[2])
+	if !hmac.Equal([]byte(want), []byte(parts[3])) || err1 != nil || err2 != nil || err3 != nil ||
+		id <= 0 || page < 0 || len(name) == 0 {
+		ackLinkRejected.Inc()
+		return Call{}, ErrBadAckLink
+	}
+	return Call{Incident: id, Page: page, Person: string(name)}, nil
+}
+
+func (l *AckLinks) sign(payload string) string { return l.signAs("swanwatch-ack:", payload) }
+
+func (l *AckLinks) signAs(domain, payload string) string {
 	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte("swanwatch-ack:" + payload))
+	m.Write([]byte(domain + payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }

@@ -110,12 +110,23 @@ func (pg Page) Mentions() []string {
 	return out
 }
 
+// Recipients are the people paged, as notifications address them; the
+// notifier adds each one's signed link and call reference.
+func (pg Page) Recipients() []notice.Recipient {
+	out := make([]notice.Recipient, 0, len(pg.People))
+	for _, p := range pg.People {
+		out = append(out, p.Recipient())
+	}
+	return out
+}
+
 // Apply stamps the page on a notification: its step, mentions and a first
 // line that says who is paged, e.g. "第2次升级，通知值班人员：张三、李四"
 // (page 0 is the first escalation).
 func (pg Page) Apply(n *notice.Notification) {
 	n.Step = pg.Step
 	n.Mentions = pg.Mentions()
+	n.Recipients = pg.Recipients()
 	names := make([]string, 0, len(pg.People))
 	for _, p := range pg.People {
 		names = append(names, p.Name)

@@ -11,12 +11,15 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/VictoriaMetrics/metrics"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/rules/alerting/notice"
 )
 
 // Layouts of the roster, policy and watch files, read in Asia/Shanghai.
@@ -28,12 +31,24 @@ const (
 // maxRosterYAML bounds what ParseRoster reads: a roster for a city fits in far less.
 const maxRosterYAML = 1 << 20
 
-// Person is someone who can be on duty (值班人员).
+// maxNameRunes bounds a person's name: it rides in signed links and call
+// references, and is shown on a phone's screen.
+const maxNameRunes = 32
+
+// Person is someone who can be on duty (值班人员), with every address a
+// person channel needs (docs/oncall.md).
 type Person struct {
 	Name     string `yaml:"name"`
 	Phone    string `yaml:"phone"`
-	WeCom    string `yaml:"wecom,omitempty"`
-	DingTalk string `yaml:"dingtalk,omitempty"`
+	WeCom    string `yaml:"wecom,omitempty"`    // WeCom userid: 应用消息 (wecom_app)
+	DingTalk string `yaml:"dingtalk,omitempty"` // DingTalk userid: 工作通知 (dingtalk_work)
+	Feishu   string `yaml:"feishu,omitempty"`   // Feishu open_id (ou_…): 个人消息 (feishu_app)
+	User     string `yaml:"user,omitempty"`     // the SwanWatch login of this person: 我的值班
+}
+
+// Recipient is the person as a notification addresses them.
+func (p Person) Recipient() notice.Recipient {
+	return notice.Recipient{Name: p.Name, Phone: p.Phone, WeCom: p.WeCom, DingTalk: p.DingTalk, Feishu: p.Feishu}
 }
 
 // Rotation hands duty from one participant to the next, in order, at the
@@ -131,8 +146,12 @@ func (r *Roster) indexPeople() error {
 		switch {
 		case p.Name == "":
 			return fmt.Errorf("person %d: name is required", i+1)
+		case utf8.RuneCountInString(p.Name) > maxNameRunes:
+			return fmt.Errorf("person %q: name longer than %d characters", p.Name, maxNameRunes)
 		case p.Phone == "":
 			return fmt.Errorf("person %q: phone is required", p.Name)
+		case p.Feishu != "" && !strings.HasPrefix(p.Feishu, "ou_"):
+			return fmt.Errorf("person %q: feishu %q: want the person's open_id (ou_…)", p.Name, p.Feishu)
 		}
 		if _, dup := r.byName[p.Name]; dup {
 			return fmt.Errorf("person %q listed twice", p.Name)

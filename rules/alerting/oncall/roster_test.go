@@ -155,6 +155,8 @@ func TestRosterValidateErrors(t *testing.T) {
 		{"no name", "name: 网络值班", "name: ''", "name is required"},
 		{"no phone", `phone: "13800000003"`, `phone: ""`, `person "王五": phone is required`},
 		{"twice", "name: 赵六", "name: 王五", `person "王五" listed twice`},
+		{"feishu", `phone: "13800000003"`, `phone: "13800000003", feishu: "lisi"`, `person "王五": feishu "lisi": want the person's open_id (ou_…)`},
+		{"long name", "name: 赵六", "name: " + strings.Repeat("赵", 33), "name longer than 32 characters"},
 		{"kind", "kind: daily", "kind: monthly", `rotation: kind "monthly": want daily or weekly`},
 		{"handover", `handover: "08:30"`, `handover: "8.30"`, `rotation: handover "8.30": want HH:MM`},
 		{"start", `start: "2026-11-28"`, `start: "2026-11-31"`, `rotation: start "2026-11-31": want YYYY-MM-DD`},

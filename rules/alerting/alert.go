@@ -18,6 +18,8 @@ type (
 	Alert = notice.Alert
 	// Notification is one message to one channel.
 	Notification = notice.Notification
+	// Recipient is one person a page addresses.
+	Recipient = notice.Recipient
 )
 
 // The severities; the label `severity` carries one of them.

@@ -27,6 +27,10 @@ type Incident struct {
 	ResolvedAt     time.Time         `json:"resolved_at,omitzero"`
 	SuppressedBy   int64             `json:"suppressed_by,omitempty"` // root incident id
 	SuppressReason string            `json:"suppress_reason,omitempty"`
+	// HurryAt: the next escalation page is due now, not at its scheduled time
+	// (a voice call nobody answered); zero: the schedule alone.
+	HurryAt  time.Time `json:"hurry_at,omitzero"`
+	Assignee string    `json:"assignee,omitempty"` // the roster person it was handed over to (转派)
 	// NotifyState is what the notifier has announced: NotifyNone, NotifyFiring, NotifyDone.
 	NotifyState int `json:"-"`
 }
@@ -89,19 +93,16 @@ func NewIncidents(db *statestore.DB, now func() time.Time) *Incidents {
 }
 
 const incidentCols = `id, fingerprint, alertname, severity, labels, annotations, first_fired, last_seen,
-	acked_by, acked_at, escalation_step, resolved_at, suppressed_by, suppress_reason, notify_state`
+	acked_by, acked_at, escalation_step, resolved_at, suppressed_by, suppress_reason, notify_state, hurry_at, assignee`
 
 func scanIncident(row interface{ Scan(...any) error }) (Incident, error) {
 	var i Incident
 	var labels, annotations string
-	var first, last, acked, resolved int64
-	err := row.Scan(&i.ID, &i.Fingerprint, &i.Alertname, &i.Severity, &labels, &annotations, &first, &last,
-		&i.AckedBy, &acked, &i.EscalationStep, &resolved, &i.SuppressedBy, &i.SuppressReason, &i.NotifyState)
-	if err != nil {
+	var t incidentTimes
+	if err := row.Scan(i.columns(&labels, &annotations, &t)...); err != nil {
 		return i, err
 	}
-	i.FirstFired, i.LastSeen = time.UnixMilli(first), time.UnixMilli(last)
-	i.AckedAt, i.ResolvedAt = fromMilli(acked), fromMilli(resolved)
+	t.set(&i)
 	if err := json.Unmarshal([]byte(labels), &i.Labels); err != nil {
 		return i, fmt.Errorf("incident %d labels: %w", i.ID, err)
 	}
@@ -109,6 +110,22 @@ func scanIncident(row interface{ Scan(...any) error }) (Incident, error) {
 		return i, fmt.Errorf("incident %d annotations: %w", i.ID, err)
 	}
 	return i, nil
+}
+
+// incidentTimes are the columns stored as unix milliseconds.
+type incidentTimes struct{ first, last, acked, resolved, hurry int64 }
+
+// columns are the Scan destinations of incidentCols, in its order; the JSON
+// columns go to labels and annotations (a string or sql.RawBytes).
+func (i *Incident) columns(labels, annotations any, t *incidentTimes) []any {
+	return []any{&i.ID, &i.Fingerprint, &i.Alertname, &i.Severity, labels, annotations, &t.first, &t.last,
+		&i.AckedBy, &t.acked, &i.EscalationStep, &t.resolved, &i.SuppressedBy, &i.SuppressReason, &i.NotifyState,
+		&t.hurry, &i.Assignee}
+}
+
+func (t incidentTimes) set(i *Incident) {
+	i.FirstFired, i.LastSeen = time.UnixMilli(t.first), time.UnixMilli(t.last)
+	i.AckedAt, i.ResolvedAt, i.HurryAt = fromMilli(t.acked), fromMilli(t.resolved), fromMilli(t.hurry)
 }
 
 func fromMilli(ms int64) time.Time {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
@@ -57,14 +56,11 @@ type decoded struct {
 func (c *decodeCache) scan(row interface{ Scan(...any) error }) (Incident, error) {
 	var i Incident
 	var labels, annotations sql.RawBytes
-	var first, last, acked, resolved int64
-	err := row.Scan(&i.ID, &i.Fingerprint, &i.Alertname, &i.Severity, &labels, &annotations, &first, &last,
-		&i.AckedBy, &acked, &i.EscalationStep, &resolved, &i.SuppressedBy, &i.SuppressReason, &i.NotifyState)
-	if err != nil {
+	var t incidentTimes
+	if err := row.Scan(i.columns(&labels, &annotations, &t)...); err != nil {
 		return i, err
 	}
-	i.FirstFired, i.LastSeen = time.UnixMilli(first), time.UnixMilli(last)
-	i.AckedAt, i.ResolvedAt = fromMilli(acked), fromMilli(resolved)
+	t.set(&i)
 	if c.m == nil {
 		c.m = map[int64]decoded{}
 	}
@@ -129,18 +125,6 @@ func (s *Incidents) SetSuppressed(ctx context.Context, id, root int64, reason st
 	})
 }
 
-// Escalated records that page number pages-1 of the incident's escalation
-// policy went out (升级), with who was paged.
-func (s *Incidents) Escalated(ctx context.Context, id int64, pages int, detail string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET escalation_step = ? WHERE id = ? AND escalation_step < ?`,
-			pages, id, pages); err != nil {
-			return fmt.Errorf("escalate incident %d: %w", id, err)
-		}
-		return addTimeline(ctx, tx, id, s.now(), "escalated", "system", detail)
-	})
-}
-
 // toAlert is the incident as the routing tree sees it.
 func (i Incident) toAlert() Alert {
 	return Alert{Fingerprint: i.Fingerprint, Labels: i.Labels, Annotations: i.Annotations, Firing: i.Open(),
@@ -150,5 +134,5 @@ func (i Incident) toAlert() Alert {
 // escalation is the incident as an escalation policy sees it.
 func (i Incident) escalation() oncall.Incident {
 	return oncall.Incident{Severity: i.Severity, FirstFired: i.FirstFired, Resolved: !i.Open(),
-		Acked: !i.AckedAt.IsZero() || i.AckedBy != ""}
+		Acked: !i.AckedAt.IsZero() || i.AckedBy != "", HurryAt: i.HurryAt}
 }

@@ -122,6 +122,7 @@ func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *oncall.Policy,
 	nt := n.render([]Alert{inc.toAlert()}, children, now)
 	nt.Title = fmt.Sprintf("【升级·%s】%s", inc.Severity.Name(), strings.TrimPrefix(nt.Title, "【"+inc.Severity.Name()+"】"))
 	pg.Apply(&nt)
+	n.address(nt.Recipients, inc.ID, step)
 	if watch != nil {
 		nt.Text += "\n" + watch.Banner()
 	}
@@ -135,13 +136,27 @@ func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *oncall.Policy,
 	}
 	notifyPages.Inc()
 	names := make([]string, 0, len(pg.People))
+	paged := make([]PagedPerson, 0, len(pg.People))
 	for _, person := range pg.People {
 		names = append(names, person.Name)
+		paged = append(paged, PagedPerson{Name: person.Name, Phone: person.Phone})
 	}
 	detail := fmt.Sprintf("第%d次升级（%s），通知：%s；渠道：%s", step+1, p.Name, strings.Join(names, "、"),
 		strings.Join(pg.Channels, "、"))
-	if err := n.opts.Incidents.Escalated(ctx, inc.ID, step+1, detail); err != nil {
+	if err := n.opts.Incidents.Escalated(ctx, inc.ID, step+1, paged, pg.Channels, detail); err != nil {
 		notifyErrors.Inc()
 		n.log.Error("record escalation", "incident", inc.ID, "err", err)
+	}
+}
+
+// address gives each recipient of a page their own signed link to the
+// incident page and, for voice, the call reference its report will echo.
+func (n *Notifier) address(rs []Recipient, id int64, step int) {
+	if n.opts.AckLinks == nil {
+		return
+	}
+	for i := range rs {
+		rs[i].AckURL = n.opts.AckLinks.PersonURL(n.opts.ExternalURL, id, rs[i].Name)
+		rs[i].Call = n.opts.AckLinks.CallRef(id, step+1, rs[i].Name)
 	}
 }

@@ -142,3 +142,68 @@ func (pg Page) Apply(n *notice.Notification) {
 	}
 	n.Text = line
 }
+
+// Person finds a roster person by name.
+func (d *Directory) Person(name string) (Person, bool) {
+	p, ok := d.people[name]
+	return p, ok
+}
+
+// ByPhone finds the roster person with this mobile number (as the roster
+// writes it, or with a +86/86 prefix).
+func (d *Directory) ByPhone(phone string) (Person, bool) {
+	want := nationalNumber(phone)
+	for _, p := range d.people {
+		if want != "" && nationalNumber(p.Phone) == want {
+			return p, true
+		}
+	}
+	return Person{}, false
+}
+
+// ByUser finds the roster person whose SwanWatch login is user.
+func (d *Directory) ByUser(user string) (Person, bool) {
+	for _, p := range d.people {
+		if user != "" && p.User == user {
+			return p, true
+		}
+	}
+	return Person{}, false
+}
+
+// People lists everyone in the rosters, by name.
+func (d *Directory) People() []Person {
+	out := make([]Person, 0, len(d.people))
+	for _, p := range d.people {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Person) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Rosters lists the rosters, by name.
+func (d *Directory) Rosters() []*Roster {
+	out := make([]*Roster, 0, len(d.rosters))
+	for _, r := range d.rosters {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *Roster) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// nationalNumber is a Chinese mobile number without the country prefix,
+// spaces or dashes: "+86 138-0000-0001" and "13800000001" compare equal.
+func nationalNumber(phone string) string {
+	s := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, phone)
+	for _, pre := range []string{"+86", "0086", "86"} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && len(rest) == 11 {
+			return rest
+		}
+	}
+	return s
+}

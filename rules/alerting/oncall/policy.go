@@ -98,6 +98,9 @@ type Incident struct {
 	FirstFired time.Time
 	Acked      bool // someone acknowledged it: nobody more is paged
 	Resolved   bool
+	// HurryAt brings the next page forward to this time when it is earlier
+	// than the schedule (a voice call nobody answered); zero: no hurry.
+	HurryAt time.Time
 }
 
 // Due reports whether the incident's next page is due: step is lastStep+1
@@ -125,7 +128,11 @@ func (p *Policy) NextAt(inc Incident, lastStep int) (time.Time, bool) {
 	case next < 0 || next >= len(p.rounds):
 		return time.Time{}, false
 	}
-	return inc.FirstFired.Add(p.rounds[next].at), true
+	at := inc.FirstFired.Add(p.rounds[next].at)
+	if !inc.HurryAt.IsZero() && inc.HurryAt.Before(at) {
+		at = inc.HurryAt
+	}
+	return at, true
 }
 
 // Covers reports whether the policy pages for severity s.

@@ -132,7 +132,7 @@ func description(n notice.Notification) string {
 func fitEscaped(line string, room int) string {
 	// Escaping never shortens, so no prefix longer than room raw bytes fits:
 	// start there (bounded work however long the line).
-	for r := []rune(httpsend.Truncate(line, max(room, 0))); len(r) > 0; r = r[:len(r)-1] {
+	for r := []rune(strings.TrimSuffix(httpsend.Truncate(line, max(room, 0)), "…")); len(r) > 0; r = r[:len(r)-1] {
 		if s := html.EscapeString(string(r)) + "…"; len(s) <= room {
 			return s
 		}

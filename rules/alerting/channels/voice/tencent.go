@@ -57,7 +57,7 @@ func (s *Sender) tencentCall(ctx context.Context, c call) error {
 	req.Header.Set("X-TC-Region", s.cfg.Region)
 	req.Header.Set("X-TC-Timestamp", strconv.FormatInt(now.Unix(), 10))
 	req.Header.Set("Authorization", tc3Authorization(s.cfg.AccessKeyID.Reveal(), s.cfg.AccessKeySecret.Reveal(),
-		req.URL.Host, payload, now))
+		tencentService, req.URL.Host, payload, now))
 	code, body, err := s.do(req)
 	if err != nil {
 		return err
@@ -67,13 +67,13 @@ func (s *Sender) tencentCall(ctx context.Context, c call) error {
 
 // tc3Authorization signs a POST of payload to host with the headers
 // content-type and host (签名方法 v3).
-func tc3Authorization(id, key, host string, payload []byte, now time.Time) string {
+func tc3Authorization(id, key, service, host string, payload []byte, now time.Time) string {
 	date := now.UTC().Format("2006-01-02")
 	canonical := "POST\n/\n\ncontent-type:" + tencentCType + "\nhost:" + host + "\n\ncontent-type;host\n" + sha256hex(payload)
-	scope := date + "/" + tencentService + "/tc3_request"
+	scope := date + "/" + service + "/tc3_request"
 	toSign := "TC3-HMAC-SHA256\n" + strconv.FormatInt(now.Unix(), 10) + "\n" + scope + "\n" + sha256hex([]byte(canonical))
 	k := hmacSHA256([]byte("TC3"+key), date)
-	k = hmacSHA256(k, tencentService)
+	k = hmacSHA256(k, service)
 	k = hmacSHA256(k, "tc3_request")
 	sig := hex.EncodeToString(hmacSHA256(k, toSign))
 	return "TC3-HMAC-SHA256 Credential=" + id + "/" + scope + ", SignedHeaders=content-type;host, Signature=" + sig

@@ -82,9 +82,22 @@ func (s *Sender) fetchToken(ctx context.Context) (string, time.Duration, error) 
 	body := map[string]string{"app_id": s.appID, "app_secret": s.secret}
 	r, err := s.call(ctx, tokenPath, "", body)
 	if err != nil {
-		return "", 0, fmt.Errorf("tenant_access_token: %w", err)
+		return "", 0, tokenError{err}
 	}
 	return r.TenantAccessToken, time.Duration(r.Expire) * time.Second, nil
+}
+
+// tokenError is a failure to get a token: every recipient would meet it.
+type tokenError struct{ err error }
+
+func (e tokenError) Error() string { return "tenant_access_token: " + e.err.Error() }
+func (e tokenError) Unwrap() error { return e.err }
+
+// appWide reports whether err stops the app itself, not one recipient: no
+// token, or a fresh token refused too.
+func appWide(err error) bool {
+	var te tokenError
+	return errors.As(err, &te) || errors.Is(err, apptoken.ErrTokenInvalid)
 }
 
 // call POSTs body as JSON and maps the answer. It does not use

@@ -125,7 +125,7 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 // from being paged; the error is retryable if any failure is.
 func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	var failed []error
-	sent, addressed := 0, 0
+	sent, addressed, untried := 0, 0, 0
 	for _, r := range n.Recipients {
 		if r.Feishu == "" {
 			skipped.Inc()
@@ -133,6 +133,10 @@ func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 			continue
 		}
 		addressed++
+		if len(failed) > 0 && appWide(failed[len(failed)-1]) {
+			untried++ // the next one would meet the same refusal
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			failed = append(failed, fmt.Errorf("%s: %w", r.Name, err))
 			continue
@@ -146,6 +150,10 @@ func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	}
 	if addressed == 0 {
 		return channels.Permanent(fmt.Errorf("%s: none of the %d people paged has a Feishu open_id (roster field feishu)", Channel, len(n.Recipients)))
+	}
+	if untried > 0 {
+		// Permanent only so as not to decide: the refusal before it does.
+		failed = append(failed, channels.Permanent(fmt.Errorf("%d more not tried", untried)))
 	}
 	return summarise(sent, addressed, failed)
 }

@@ -101,6 +101,9 @@ type aliyunFake struct {
 	// next, if set, answers instead of success (after all checks passed):
 	// the error code to return, consumed one per request.
 	next []string
+	// refuse, if set, may answer an error code for a request that passed
+	// every check (a per-callee flow control, say).
+	refuse func(p url.Values) string
 }
 
 func newAliyunFake(t *testing.T, id, secret string) *aliyunFake {
@@ -153,6 +156,12 @@ func (f *aliyunFake) serve(w http.ResponseWriter, r *http.Request) {
 			f.next = f.next[1:]
 			f.fail(w, 200, code, "scripted")
 			return
+		}
+		if f.refuse != nil {
+			if code := f.refuse(p); code != "" {
+				f.fail(w, 200, code, "触发号码分钟级流控")
+				return
+			}
 		}
 		f.calls = append(f.calls, aliyunCall{Params: p, Vars: vars})
 		json.NewEncoder(w).Encode(map[string]string{"Code": "OK", "Message": "OK", "RequestId": "R-" + strconv.Itoa(len(f.calls)),

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -69,9 +70,16 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate reports what is missing; it never quotes the secret.
+// Validate reports what is missing or wrong; it never quotes the secret.
+// Call it on WithDefaults' result (an empty base_url is Feishu's).
 func (c Config) Validate() error {
 	var errs []error
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") ||
+			u.Host == "" || u.User != nil || u.RawQuery != "" {
+			errs = append(errs, errors.New(Channel+": base_url must be an http(s) address such as https://open.feishu.cn"))
+		}
+	}
 	if strings.TrimSpace(c.AppID) == "" {
 		errs = append(errs, errors.New(Channel+": app_id is required"))
 	}
@@ -107,9 +115,6 @@ func New(cfg Config, client *http.Client, log *slog.Logger) (*Sender, error) {
 	ep, err := httpsend.NewEndpoint(Channel, "base_url (https://open.feishu.cn)", cfg.BaseURL, client, log)
 	if err != nil {
 		return nil, err
-	}
-	if ep.URL.User != nil || ep.URL.RawQuery != "" {
-		return nil, errors.New(Channel + ": base_url must be a plain address such as https://open.feishu.cn")
 	}
 	s := &Sender{
 		appID: strings.TrimSpace(cfg.AppID), secret: cfg.AppSecret.Reveal(),

@@ -73,18 +73,22 @@ func encodedLen(v any) int {
 }
 
 // fitBody is the longest cut of body whose JSON string content fits in room
-// bytes. Escaping makes the encoded size differ from the text's, so it
-// measures and shrinks by the excess (a few rounds).
+// bytes. Escaping makes the encoded size up to six times the text's (<, >,
+// & become \u003c…), so the cut is found by bisection on the text's length.
 func fitBody(body string, room int) string {
-	for limit := len(body); limit > 0; {
-		s := httpsend.Truncate(body, limit)
-		over := encodedLen(s) - 2 - room // less the quotes
-		if over <= 0 {
-			return s
-		}
-		limit -= over
+	fits := func(limit int) bool { return encodedLen(httpsend.Truncate(body, limit))-2 <= room }
+	if fits(len(body)) {
+		return body
 	}
-	return ""
+	lo, hi := 0, len(body) // fits(lo), !fits(hi)
+	for hi-lo > 1 {
+		if mid := (lo + hi) / 2; fits(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return httpsend.Truncate(body, lo)
 }
 
 // Title is n's title, marked 已恢复 when the incident is over.
@@ -123,7 +127,7 @@ func Stage(n notice.Notification) string {
 // line (DingTalk's markdown needs blank lines to break).
 func Body(n notice.Notification) string {
 	var b strings.Builder
-	b.WriteString("#### " + Title(n) + "\n\n")
+	b.WriteString("#### " + httpsend.Truncate(Title(n), MaxTitleBytes) + "\n\n")
 	b.WriteString("**" + Stage(n) + "**")
 	for _, line := range strings.Split(n.Text, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

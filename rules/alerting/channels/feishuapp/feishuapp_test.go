@@ -3,7 +3,9 @@ package feishuapp
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -286,4 +288,46 @@ func TestIdempotencyKey(t *testing.T) {
 	assert.Equal(t, k, idempotencyKey("incident-31-step-1-feishu_app", liSi), "stable across retries")
 	assert.NotEqual(t, k, idempotencyKey("incident-31-step-2-feishu_app", liSi), "the next step is a new message")
 	assert.NotEqual(t, k, idempotencyKey("incident-31-step-1-feishu_app", wangWu))
+}
+
+func TestStatusAndCodeMapping(t *testing.T) {
+	tests := []struct {
+		name      string
+		status    int
+		body      string
+		kind      string // swanwatch_channel_errors_total kind
+		permanent bool
+	}{
+		{"gateway down", 503, "upstream unavailable", "http_5xx", false},
+		{"a proxy's page with 200", 200, "<html>login</html>", "decode", false},
+		{"not found", 404, "404 page not found", "api", true},
+		{"bad parameter", 400, `{"code":230001,"msg":"Your request contains an invalid request parameter."}`, "api", true},
+		{"card too long", 400, `{"code":230025,"msg":"The length of the message content reaches its limit."}`, "api", true},
+		{"rate limit with 200", 200, `{"code":99991400,"msg":"request trigger frequency limit"}`, "rate_limit", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFeishu(liSi)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/open-apis/im/v1/messages" {
+					w.WriteHeader(tc.status)
+					io.WriteString(w, tc.body)
+					return
+				}
+				f.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			s, err := New(Config{AppID: testAppID, AppSecret: testSecret, BaseURL: srv.URL}, srv.Client(), nil)
+			require.NoError(t, err)
+			c := metrics.GetOrCreateCounter(`swanwatch_channel_errors_total{channel="feishu_app",kind="` + tc.kind + `"}`)
+			before := c.Get()
+			n := page(notice.Critical)
+			n.Recipients = n.Recipients[:1]
+			err = s.Send(context.Background(), n)
+			require.Error(t, err)
+			assert.Equal(t, tc.permanent, channels.IsPermanent(err), "%v", err)
+			assert.Equal(t, before+1, c.Get())
+			assert.Less(t, len(err.Error()), 512, "a reply is cut, not copied whole")
+		})
+	}
 }

@@ -50,10 +50,10 @@ func newMessage(n notice.Notification, r notice.Recipient) message {
 	if link == "" {
 		link = n.URL
 	}
-	title := httpsend.Truncate(Title(n), MaxTitleBytes)
+	title := httpsend.Truncate(headline(n), MaxTitleBytes)
 	if link == "" {
 		m := message{MsgType: "markdown", Markdown: &markdown{Title: title}}
-		m.Markdown.Text = fitBody(Body(n), MaxMsgBytes-encodedLen(m))
+		m.Markdown.Text = fitBody(body(n), MaxMsgBytes-encodedLen(m))
 		return m
 	}
 	btn := "查看并处置"
@@ -61,7 +61,7 @@ func newMessage(n notice.Notification, r notice.Recipient) message {
 		btn = "查看详情"
 	}
 	m := message{MsgType: "action_card", ActionCard: &actionCard{Title: title, SingleTitle: btn, SingleURL: link}}
-	m.ActionCard.Markdown = fitBody(Body(n), MaxMsgBytes-encodedLen(m))
+	m.ActionCard.Markdown = fitBody(body(n), MaxMsgBytes-encodedLen(m))
 	return m
 }
 
@@ -91,8 +91,8 @@ func fitBody(body string, room int) string {
 	return httpsend.Truncate(body, lo)
 }
 
-// Title is n's title, marked 已恢复 when the incident is over.
-func Title(n notice.Notification) string {
+// headline is n's title, marked 已恢复 when the incident is over.
+func headline(n notice.Notification) string {
 	t := strings.TrimSpace(n.Title)
 	if t == "" {
 		t = "告警通知"
@@ -103,8 +103,8 @@ func Title(n notice.Notification) string {
 	return t
 }
 
-// Stage names the incident and the escalation step: 事件 #7 · 第2次升级 · 级别：重要.
-func Stage(n notice.Notification) string {
+// stage names the incident and the escalation step: 事件 #7 · 第2次升级 · 级别：重要.
+func stage(n notice.Notification) string {
 	var parts []string
 	if n.IncidentID != 0 {
 		parts = append(parts, fmt.Sprintf("事件 #%d", n.IncidentID))
@@ -123,12 +123,12 @@ func Stage(n notice.Notification) string {
 	return strings.Join(parts, " · ")
 }
 
-// Body is the card's markdown: title, stage, then the text, one paragraph a
+// body is the card's markdown: title, stage, then the text, one paragraph a
 // line (DingTalk's markdown needs blank lines to break).
-func Body(n notice.Notification) string {
+func body(n notice.Notification) string {
 	var b strings.Builder
-	b.WriteString("#### " + httpsend.Truncate(Title(n), MaxTitleBytes) + "\n\n")
-	b.WriteString("**" + Stage(n) + "**")
+	b.WriteString("#### " + httpsend.Truncate(headline(n), MaxTitleBytes) + "\n\n")
+	b.WriteString("**" + stage(n) + "**")
 	for _, line := range strings.Split(n.Text, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			b.WriteString("\n\n" + line)

@@ -53,7 +53,7 @@ func newMessage(n notice.Notification, r notice.Recipient, agentID int) message 
 	}
 	if link == "" || len(link) > MaxURLBytes {
 		m.MsgType = "text"
-		m.Text = &text{Content: httpsend.Truncate(Title(n)+"\n"+Stage(n)+"\n"+n.Text, MaxTextBytes)}
+		m.Text = &text{Content: httpsend.Truncate(headline(n)+"\n"+stage(n)+"\n"+n.Text, MaxTextBytes)}
 		return m
 	}
 	btn := "查看处置"
@@ -61,12 +61,12 @@ func newMessage(n notice.Notification, r notice.Recipient, agentID int) message 
 		btn = "详情"
 	}
 	m.MsgType = "textcard"
-	m.TextCard = &textCard{Title: httpsend.Truncate(Title(n), MaxTitleBytes), Description: description(n), URL: link, BtnTxt: btn}
+	m.TextCard = &textCard{Title: httpsend.Truncate(headline(n), MaxTitleBytes), Description: description(n), URL: link, BtnTxt: btn}
 	return m
 }
 
-// Title is n's title, marked 已恢复 when the incident is over.
-func Title(n notice.Notification) string {
+// headline is n's title, marked 已恢复 when the incident is over.
+func headline(n notice.Notification) string {
 	t := strings.TrimSpace(n.Title)
 	if t == "" {
 		t = "告警通知"
@@ -77,9 +77,9 @@ func Title(n notice.Notification) string {
 	return t
 }
 
-// Stage names the incident and the escalation step, so that every page of
+// stage names the incident and the escalation step, so that every page of
 // an incident reads differently: 事件 #7 · 第2次升级 · 重要.
-func Stage(n notice.Notification) string {
+func stage(n notice.Notification) string {
 	var parts []string
 	if n.IncidentID != 0 {
 		parts = append(parts, fmt.Sprintf("事件 #%d", n.IncidentID))
@@ -108,7 +108,7 @@ func description(n notice.Notification) string {
 		cls = "gray"
 	}
 	var b strings.Builder
-	b.WriteString(`<div class="` + cls + `">` + html.EscapeString(Stage(n)) + `</div>`)
+	b.WriteString(`<div class="` + cls + `">` + html.EscapeString(stage(n)) + `</div>`)
 	for _, line := range strings.Split(n.Text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {

@@ -63,6 +63,7 @@ func (s *system) routes() []route {
 	rs = append(rs, s.queryRoutes()...)
 	rs = append(rs, s.pageRoutes(pages)...)
 	rs = append(rs, s.incidentRoutes()...)
+	rs = append(rs, s.phoneRoutes()...)
 	rs = append(rs, s.reportTableRoutes()...)
 	rs = append(rs, s.kindRoutes()...)
 	rs = append(rs, s.jobRoutes()...)
@@ -118,7 +119,6 @@ func (s *system) pageRoutes(w *web.Web) []route {
 func (s *system) incidentRoutes() []route {
 	inc := alerting.NewIncidentAPI(s.incidents, userOf)
 	sil := alerting.NewSilenceAPI(s.notify.silences, userOf)
-	ack := alerting.NewAckLinkAPI(s.notify.links, s.incidents)
 	v, op := auth.RoleViewer, auth.RoleOperator
 	return []route{
 		{pattern: "GET /api/v1/incidents", role: v, handler: http.HandlerFunc(inc.List)},
@@ -129,9 +129,6 @@ func (s *system) incidentRoutes() []route {
 		{pattern: "GET /api/v1/silences", role: v, handler: http.HandlerFunc(sil.List)},
 		{pattern: "POST /api/v1/silences", role: op, handler: http.HandlerFunc(sil.Create)},
 		{pattern: "DELETE /api/v1/silences/{id}", role: op, handler: http.HandlerFunc(sil.Expire)},
-		// The signed link is the credential: one incident, expiring.
-		{pattern: "GET /ack/{token}", role: open, handler: http.HandlerFunc(ack.Page)},
-		{pattern: "POST /ack/{token}", role: open, handler: http.HandlerFunc(ack.Ack)},
 	}
 }
 

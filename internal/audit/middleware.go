@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/swanwatch/swanwatch/internal/auth"
@@ -22,6 +23,8 @@ func (l *Log) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		ctx, inner := auth.TrackPrincipal(r.Context())
+		var said description
+		ctx = context.WithValue(ctx, describeKey{}, &said)
 		rec := &statusRecorder{ResponseWriter: w}
 		start := l.now()
 		panicked := true
@@ -30,14 +33,14 @@ func (l *Log) Middleware(next http.Handler) http.Handler {
 			if panicked {
 				status = http.StatusInternalServerError
 			}
-			l.recordRequest(r, inner, start, status)
+			l.recordRequest(r, inner, said, start, status)
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		panicked = false
 	})
 }
 
-func (l *Log) recordRequest(r *http.Request, inner func() (auth.Principal, bool), start time.Time, status int) {
+func (l *Log) recordRequest(r *http.Request, inner func() (auth.Principal, bool), said description, start time.Time, status int) {
 	p, ok := auth.PrincipalFrom(r.Context())
 	if !ok {
 		p, ok = inner()
@@ -47,9 +50,33 @@ func (l *Log) recordRequest(r *http.Request, inner func() (auth.Principal, bool)
 	if ok {
 		e.User, e.Role, e.Detail = p.User, p.Role, "via="+string(p.Via)
 	}
+	if said.set {
+		// The handler said what it did; its path may hold its credential
+		// (a signed link), so the route's pattern stands for it.
+		if said.pattern != "" {
+			e.Action = said.pattern
+		}
+		e.Object, e.Detail = said.object, strings.TrimSpace(said.detail+" "+e.Detail)
+	}
 	// The client may be gone; the record must still be written.
 	if err := l.Record(context.WithoutCancel(r.Context()), e); err != nil {
 		l.log.Error("audit record lost", "action", e.Action, "user", e.User, "err", err)
+	}
+}
+
+type describeKey struct{}
+
+type description struct {
+	set                     bool
+	pattern, object, detail string
+}
+
+// Describe says, from inside a handler behind Middleware, what the request
+// r did to which object ("incident 42", "确认"): the audit row records it,
+// and r's route pattern instead of its path.
+func Describe(r *http.Request, object, detail string) {
+	if d, ok := r.Context().Value(describeKey{}).(*description); ok {
+		*d = description{set: true, pattern: r.Pattern, object: object, detail: detail}
 	}
 }
 

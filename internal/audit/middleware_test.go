@@ -54,6 +54,14 @@ func newEnv(t *testing.T) *env {
 	mux.Handle("PUT /api/v1/panic", svc.Middleware(auth.RoleOperator)(http.HandlerFunc(
 		func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })))
 	mux.Handle("GET /api/v1/audit", svc.Middleware(auth.RoleAuditor)(l.QueryHandler()))
+	// An open route whose path is its credential (a signed link): the handler vouches and describes.
+	mux.HandleFunc("POST /ack/{token}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("token") == "good-secret-token" {
+			auth.Vouch(r.Context(), auth.Principal{User: "李四（消息链接）", Via: auth.ViaLink})
+			Describe(r, "incident 42", "确认")
+		}
+		_, _ = io.WriteString(w, "ok")
+	})
 	srv := httptest.NewServer(l.Middleware(mux))
 	t.Cleanup(srv.Close)
 	return &env{log: l, url: srv.URL, tokens: tokens}
@@ -138,6 +146,29 @@ func TestWritesAuditedReadsNot(t *testing.T) {
 		}
 	}
 	require.NoError(t, e.log.Verify(context.Background()))
+}
+
+// A handler on an open route names who acted and what it did; the row
+// shows the route's pattern, never the credential in its path.
+func TestVouchedAndDescribed(t *testing.T) {
+	e := newEnv(t)
+	base := len(e.all(t))
+	code, _ := e.do(t, "POST", "/ack/good-secret-token", "", "", "")
+	require.Equal(t, 200, code)
+	code, _ = e.do(t, "POST", "/ack/forged", "", "", "")
+	require.Equal(t, 200, code)
+	all := e.all(t)
+	got := all[:len(all)-base] // newest first
+	require.Len(t, got, 2)
+	got[0], got[1] = got[1], got[0]
+	assert.Equal(t, "李四（消息链接）", got[0].User)
+	assert.Equal(t, "POST /ack/{token}", got[0].Action)
+	assert.Equal(t, "incident 42", got[0].Object)
+	assert.Equal(t, "确认 via=link", got[0].Detail)
+	assert.Empty(t, got[1].User, "not vouched: nobody")
+	for _, en := range got {
+		assert.NotContains(t, en.Action+en.Object+en.Detail, "good-secret-token")
+	}
 }
 
 func TestLockoutAudited(t *testing.T) {

@@ -19,6 +19,8 @@ const (
 	ViaToken    Via = "token"    // Authorization: Bearer swt_...
 	ViaBasic    Via = "basic"    // Authorization: Basic (curl -u, Grafana)
 	ViaPassword Via = "password" // the login form or API, before a session exists
+	ViaLink     Via = "link"     // a signed link in a message (one incident), on an open route
+	ViaGateway  Via = "gateway"  // an SMS or voice gateway's callback, with its shared token
 	viaNone     Via = "none"
 )
 
@@ -60,6 +62,11 @@ func TrackPrincipal(ctx context.Context) (context.Context, func() (Principal, bo
 	}
 	return context.WithValue(ctx, slotKey{}, &slot), get
 }
+
+// Vouch names who acted on an open route whose credential is its own (a
+// signed link, a gateway's token): the audit trail records p for the request.
+// Only such handlers call it, after checking that credential.
+func Vouch(ctx context.Context, p Principal) { track(ctx, p) }
 
 // track stores p in the slot of an outer TrackPrincipal, if any. It runs as soon
 // as a request is authenticated, so a request then refused (role, CSRF) is still

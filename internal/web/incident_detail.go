@@ -9,13 +9,6 @@ import (
 	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
-// timelineKinds are the glossary's words for what happened to an incident.
-var timelineKinds = map[string]string{
-	"fired": "告警触发", "acked": "已确认", "escalated": "升级", "notify_attempt": "发送尝试",
-	"notify_retry": "发送失败，待重试", "notified": "已通知", "notify_failed": "通知失败", "resolved": "已恢复",
-	"note": "处置记录", "suppressed": "因上级故障抑制", "unsuppressed": "解除抑制", "silenced": "静默",
-}
-
 // incidentDetail shows one incident: what, where, since when, who
 // acknowledged, the incidents it holds back and its whole timeline.
 func (w *Web) incidentDetail(rw http.ResponseWriter, r *http.Request, raw string) {
@@ -43,7 +36,7 @@ func (w *Web) incidentDetail(rw http.ResponseWriter, r *http.Request, raw string
 		}
 	}
 	w.render(rw, "incident.html", map[string]any{"Inc": inc, "SeverityName": inc.Severity.Name(),
-		"Timeline": tl, "Children": children, "Now": w.now(), "Silence": silenceMatchers(inc),
+		"Timeline": tl, "Children": children, "Now": w.now(), "Silence": alerting.SilenceMatchers(inc),
 		"Pictures": pictures(inc)})
 }
 
@@ -72,22 +65,4 @@ func pictures(inc alerting.Incident) []picture {
 		out = append(out, picture{Title: a.title, URL: u})
 	}
 	return out
-}
-
-// silenceMatchers pre-fills the silence form for an incident like this one.
-func silenceMatchers(inc alerting.Incident) string {
-	parts := []string{`alertname="` + inc.Alertname + `"`}
-	for _, l := range []string{"link", "instance", "ifname"} {
-		if v := inc.Labels[l]; v != "" {
-			parts = append(parts, l+`="`+strings.ReplaceAll(v, `"`, `\"`)+`"`)
-		}
-	}
-	return "{" + strings.Join(parts, ",") + "}"
-}
-
-func timelineKind(k string) string {
-	if s, ok := timelineKinds[k]; ok {
-		return s
-	}
-	return k
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/swanwatch/swanwatch/collectors"
 	"github.com/swanwatch/swanwatch/internal/cst"
+	"github.com/swanwatch/swanwatch/rules/alerting"
 )
 
 //go:embed templates/*.html
@@ -51,7 +52,7 @@ func New(l Lister, logger *slog.Logger, now func() time.Time) *Web {
 		"state":   stateName,
 		"level":   LevelName,
 		"dur2":    cst.FormatDuration,
-		"kind":    timelineKind,
+		"kind":    alerting.TimelineWord,
 	}
 	pages := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	return &Web{lister: l, logger: logger, now: now, pages: pages}

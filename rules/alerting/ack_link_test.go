@@ -1,12 +1,9 @@
 package alerting
 
 import (
-	"context"
 	"encoding/base64"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -57,50 +54,6 @@ func TestAckKeyPersists(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, k1, k2)
 	assert.Len(t, k1, 32)
-}
-
-// GET shows a button and acknowledges nothing (chat apps prefetch links);
-// POST acknowledges with the given name marked as coming from a link.
-func TestAckLinkHandler(t *testing.T) {
-	c := newClock()
-	s, _ := openStore(t, c)
-	inc, _, err := s.Fire(context.Background(), linkDown("lsx-t001-up", "卢氏县"))
-	require.NoError(t, err)
-	l, err := NewAckLinks([]byte(strings.Repeat("a", 32)), time.Hour, c.now)
-	require.NoError(t, err)
-	api := NewAckLinkAPI(l, s)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /ack/{token}", api.Page)
-	mux.HandleFunc("POST /ack/{token}", api.Ack)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	link := l.URL(srv.URL, inc.ID)
-
-	resp, err := http.Get(link)
-	require.NoError(t, err)
-	body := readBody(t, resp)
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Contains(t, body, "确认此事件")
-	got, _ := s.Get(context.Background(), inc.ID)
-	assert.Empty(t, got.AckedBy, "a GET must not acknowledge")
-
-	resp, err = http.PostForm(link, url.Values{"name": {"张三\x00<script>"}})
-	require.NoError(t, err)
-	body = readBody(t, resp)
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Contains(t, body, "张三&lt;script&gt;（消息链接）")
-	got, _ = s.Get(context.Background(), inc.ID)
-	assert.Equal(t, "张三<script>（消息链接）", got.AckedBy)
-
-	resp, err = http.PostForm(link, nil)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusConflict, resp.StatusCode, "second acknowledgement")
-	resp.Body.Close()
-
-	resp, err = http.PostForm(srv.URL+"/ack/1.1.forged", nil)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
-	assert.Contains(t, readBody(t, resp), "确认链接无效或已过期")
 }
 
 func readBody(t *testing.T, resp *http.Response) string {

@@ -146,3 +146,16 @@ func (n *Notifier) handoverChannels(cfg NotifyConfig, inc Incident) []string {
 	}
 	return out
 }
+
+// People are the roster's people, by name: whom an incident may be handed to.
+func (n *Notifier) People() []string {
+	dir := n.config().Directory
+	if dir == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range dir.People() {
+		out = append(out, p.Name)
+	}
+	return out
+}

@@ -23,8 +23,11 @@ import (
 )
 
 // aliyunRetry are the codes a later try may pass: flow control (the
-// per-callee limit is 1 call a minute, 5 an hour) and the platform's faults.
-var aliyunRetry = []string{"isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "ServiceUnavailable",
+// per-callee limit is 1 call a minute, 5 an hour, 20 a day), the platform's
+// faults, and a nonce collision (the retry draws a new one). Anything else
+// (isv.OUT_OF_SERVICE, isv.TTS_TEMPLATE_ILLEGAL, isv.PARAM_LENGTH_LIMIT,
+// SignatureDoesNotMatch, ...) needs a person and is Permanent.
+var aliyunRetry = []string{"isv.BUSINESS_LIMIT_CONTROL", "isp.SYSTEM_ERROR", "ServiceUnavailable",
 	"InternalError", "SignatureNonceUsed"}
 
 func (s *Sender) aliyunCall(ctx context.Context, c call) error {

@@ -40,6 +40,7 @@ func (s *Sender) Receiver(onReport func(context.Context, Report) error) (http.Ha
 }
 
 func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	metrics.GetOrCreateCounter(`swanwatch_voice_callbacks_total{provider="` + h.s.cfg.Provider + `"}`).Inc()
 	if r.Method != http.MethodPost {
 		h.reject(w, http.StatusMethodNotAllowed, "method", "POST only")
 		return

@@ -29,6 +29,21 @@
 // reference (an error wrapping ErrRefused: the provider must not retry), 500
 // when onReport fails otherwise (the provider retries the whole batch, so
 // onReport must be idempotent). Everything is counted as swanwatch_voice_*.
+//
+// A receiver's configuration, e.g. for 阿里云 (secrets from files):
+//
+//	voice:
+//	  provider: aliyun
+//	  access_key_id_file: secrets/aliyun-ak-id
+//	  access_key_secret_file: secrets/aliyun-ak-secret
+//	  tts_code: TTS_278815123           # template "${text}"
+//	  called_show_number: "03982345678" # empty: public mode
+//	  play_times: 2
+//	  callback: {token_file: secrets/voice-hook}  # report URL …/hooks/voice/duty?token=…
+//
+// Aliyun and Tencent cap a template variable's length; where the approved
+// template has several variables, tts_params (aliyun) or template_params
+// (tencent) fill them with severity, place, what or incident instead.
 package voice
 
 import (

@@ -10,7 +10,7 @@ import (
 )
 
 // phoneRoutes are what the on-call engineer's phone reaches (docs/oncall.md):
-// the incident page a message links to. Its signed link is the credential —
+// the incident page a message links to, and 我的值班. Its signed link is the credential —
 // one incident, expiring — so it is open; what is done there is audited
 // under the link's person.
 func (s *system) phoneRoutes() []route {
@@ -21,6 +21,8 @@ func (s *system) phoneRoutes() []route {
 	return []route{
 		{pattern: "GET /ack/{token}", role: open, handler: http.HandlerFunc(m.Page)},
 		{pattern: "POST /ack/{token}", role: open, handler: http.HandlerFunc(m.Act)},
+		// 我的值班: whoever is logged in, matched to the roster by its user field.
+		{pattern: "GET /duty", role: auth.RoleViewer, handler: alerting.NewDutyPage(s.notify.notifier, s.incidents, userOf)},
 	}
 }
 

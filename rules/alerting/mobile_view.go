@@ -14,10 +14,14 @@ import (
 	"github.com/swanwatch/swanwatch/internal/cst"
 )
 
-//go:embed mobile.html
+//go:embed mobile.html mobile_style.html duty.html
 var mobileFS embed.FS
 
-var mobilePage = template.Must(template.New("mobile.html").ParseFS(mobileFS, "mobile.html"))
+// The phone's pages share one style sheet (mobile_style.html).
+var (
+	mobilePage = template.Must(template.ParseFS(mobileFS, "mobile.html", "mobile_style.html"))
+	dutyPage   = template.Must(template.ParseFS(mobileFS, "duty.html", "mobile_style.html"))
+)
 
 // mobileView is what the phone's incident page shows.
 type mobileView struct {

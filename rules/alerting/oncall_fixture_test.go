@@ -15,7 +15,7 @@ const (
 	ntDaily = `
 name: 网络值班
 people:
-  - {name: 张三, phone: "13800000001", wecom: zhangsan}
+  - {name: 张三, phone: "13800000001", wecom: zhangsan, user: zhang3}
   - {name: 李四, phone: "13800000002", dingtalk: lisi}
   - {name: 王五, phone: "13800000003"}
   - {name: 赵六, phone: "13800000004"}

@@ -2,6 +2,11 @@
 // gateway, R-C5) described entirely in configuration — method, URL, headers, a
 // body template in form or JSON encoding, and what a success reply looks like.
 // Phone numbers come from Notification.Mentions, one request per batch.
+//
+// NewInbound (inbound.go) is the other direction: the gateway's upstream
+// callback (上行短信回调) for 阿里云, 腾讯云 or a generic gateway hands each
+// person's reply, normalised and deduplicated, to the caller; ParseAck tells a
+// "1" (确认) from a note.
 package sms
 
 import (

@@ -615,6 +615,16 @@ func normalisePhone(s string) string {
 		}
 		return asciiDigit(r)
 	}, s)
+	for { // a gateway that adds +86 to a number already carrying it
+		cut := stripChina(s)
+		if cut == s {
+			return s
+		}
+		s = cut
+	}
+}
+
+func stripChina(s string) string {
 	switch {
 	case strings.HasPrefix(s, "+86"):
 		return s[3:]

@@ -117,6 +117,7 @@ func FuzzParseAck(f *testing.F) {
 func FuzzNormalise(f *testing.F) {
 	f.Add("+86 138-0000-0001", " １ 123 ")
 	f.Add("0086", strings.Repeat("机 ", 150))
+	f.Add("+86+8613800000001", "１")
 	f.Fuzz(func(t *testing.T, phone, content string) {
 		p := normalisePhone(phone)
 		assert.Equal(t, p, normalisePhone(p), "phone %q", phone)

@@ -486,6 +486,7 @@ func TestNormalisePhone(t *testing.T) {
 		"＋8613800000001":    "13800000001",
 		"86123456":          "86123456", // not 86 + a mobile
 		"+6591234567":       "+6591234567",
+		"+86+8613800000001": "13800000001",
 	} {
 		assert.Equal(t, want, normalisePhone(in), in)
 	}

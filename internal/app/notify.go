@@ -25,6 +25,7 @@ type notifying struct {
 	notifier *alerting.Notifier
 	mu       sync.Mutex                                 // orders the notifier updates of the inventory watcher and the reloader
 	topo     atomic.Pointer[alerting.TopologyInhibitor] // of the current inventory
+	replies  smsReplies                                 // the SMS gateways' upstream callbacks
 }
 
 // receivers maps each running receiver to its channel names.
@@ -42,6 +43,7 @@ func (s *system) openNotifier() error {
 	}
 	n.channels.Store(&set)
 	n.silences = alerting.NewSilences(s.state, nil)
+	n.replies.s = s
 	// The journal writes every attempt on the incidents' timelines, in the
 	// outbox's transaction: a POST repeated after a crash shows twice.
 	n.outbox = outbox.New(s.state, set.Senders, outbox.Options{Logger: s.logger.With("part", "outbox"),

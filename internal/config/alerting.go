@@ -7,11 +7,15 @@ import (
 	"github.com/swanwatch/swanwatch/rules/alerting"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/alertmanager"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/dingtalk"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/dingwork"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/email"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/feishu"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/feishuapp"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/sms"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/voice"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/wecom"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/wecomapp"
 	"github.com/swanwatch/swanwatch/rules/alerting/oncall"
 )
 
@@ -37,21 +41,30 @@ type Alerting struct {
 
 // Receiver is a named set of channels an alert group is sent to.
 type Receiver struct {
-	Name         string               `yaml:"name"`
-	WeCom        *wecom.Config        `yaml:"wecom,omitempty"`
-	DingTalk     *dingtalk.Config     `yaml:"dingtalk,omitempty"`
-	Feishu       *feishu.Config       `yaml:"feishu,omitempty"`
-	Webhook      *webhook.Config      `yaml:"webhook,omitempty"`
-	SMS          *sms.Config          `yaml:"sms,omitempty"`
+	Name     string           `yaml:"name"`
+	WeCom    *wecom.Config    `yaml:"wecom,omitempty"`
+	DingTalk *dingtalk.Config `yaml:"dingtalk,omitempty"`
+	Feishu   *feishu.Config   `yaml:"feishu,omitempty"`
+	Webhook  *webhook.Config  `yaml:"webhook,omitempty"`
+	SMS      *sms.Config      `yaml:"sms,omitempty"`
+	// SMSReply is the SMS gateway's upstream callback (上行短信): a person's
+	// reply "1" to a page acknowledges it (POST /hooks/sms/{receiver}).
+	SMSReply     *sms.InboundConfig   `yaml:"sms_reply,omitempty"`
 	Email        *email.Config        `yaml:"email,omitempty"`
 	Alertmanager *alertmanager.Config `yaml:"alertmanager,omitempty"`
+	// Person channels (docs/oncall.md): a page to each recipient's own account or phone.
+	WeComApp     *wecomapp.Config  `yaml:"wecom_app,omitempty"`
+	DingTalkWork *dingwork.Config  `yaml:"dingtalk_work,omitempty"`
+	FeishuApp    *feishuapp.Config `yaml:"feishu_app,omitempty"`
+	Voice        *voice.Config     `yaml:"voice,omitempty"`
 }
 
 // channelCount is how many channels a receiver has.
 func (r Receiver) channelCount() int {
 	n := 0
 	for _, set := range []bool{r.WeCom != nil, r.DingTalk != nil, r.Feishu != nil, r.Webhook != nil,
-		r.SMS != nil, r.Email != nil, r.Alertmanager != nil} {
+		r.SMS != nil, r.Email != nil, r.Alertmanager != nil, r.WeComApp != nil, r.DingTalkWork != nil,
+		r.FeishuApp != nil, r.Voice != nil} {
 		if set {
 			n++
 		}
@@ -76,7 +89,7 @@ func (c *collector) alerting(a *Alerting) {
 		path := fmt.Sprintf("alerting.receivers[%d]", i)
 		c.uniqueName(path+".name", "receiver", r.Name, names)
 		if r.channelCount() == 0 {
-			c.at(path, "receiver %q has no channel (wecom, dingtalk, feishu, webhook, sms, email, alertmanager)", r.Name)
+			c.at(path, "receiver %q has no channel (wecom, dingtalk, feishu, webhook, sms, email, alertmanager, wecom_app, dingtalk_work, feishu_app, voice)", r.Name)
 		}
 	}
 	if a.Route != nil {

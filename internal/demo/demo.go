@@ -147,7 +147,7 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	if o.WallDwell > 0 {
 		cfg.Bigscreen.Screens[0].Dwell = o.WallDwell
 	}
-	if cfg.Alerting, err = alerting(robot.url(), time.Now()); err != nil {
+	if cfg.Alerting, err = alerting(robot.url(), robot.hooks, time.Now()); err != nil {
 		return nil, err
 	}
 	password, screenToken, err := resetAdmin(ctx, cfg, o.Logger)
@@ -160,6 +160,7 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 			// the plate cameras push to the server, whose address is known only now
 			s.SetPlatePushURL(url + "/api/v1/push/plate?token=" + pushToken)
 			s.SetJobPushURL(url, jobTokens) // the backups check in as a backup script would
+			robot.hooks.server.Store(&url)  // the phone platforms report back to the server
 			printBanner(o, url, password, screenToken, dir, s.Addr())
 		},
 		Actors: []Actor{{Run: func() error { return s.Run(simCtx) }, Stop: func(error) { stopSim() }},

@@ -24,6 +24,7 @@ type robot struct {
 	onMessage func(channel, text string)
 	ln        net.Listener
 	srv       *http.Server
+	hooks     *phoneHooks // the person-paging platforms' side (robot_phone.go)
 }
 
 func startRobot(out io.Writer, onMessage func(channel, text string)) (*robot, error) {
@@ -31,10 +32,13 @@ func startRobot(out io.Writer, onMessage func(channel, text string)) (*robot, er
 	if err != nil {
 		return nil, fmt.Errorf("start the demo robot: %w", err)
 	}
-	r := &robot{out: out, onMessage: onMessage, ln: ln}
+	r := &robot{out: out, onMessage: onMessage, ln: ln, hooks: newPhoneHooks()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /cgi-bin/webhook/send", r.wecom)
 	mux.HandleFunc("POST /sms", r.sms)
+	mux.HandleFunc("GET /cgi-bin/gettoken", r.wecomToken)
+	mux.HandleFunc("POST /cgi-bin/message/send", r.wecomApp)
+	mux.HandleFunc("POST /voice/", r.aliyunCall)
 	r.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
 	return r, nil
@@ -77,6 +81,7 @@ func (r *robot) sms(w http.ResponseWriter, req *http.Request) {
 	}
 	r.show("短信 → "+strings.Join(m.To, ","), m.Text)
 	_, _ = io.WriteString(w, `{"code":"0"}`)
+	r.answerSMS(m.To, m.Text)
 }
 
 func (r *robot) show(channel, text string) {

@@ -13,14 +13,23 @@ import (
 )
 
 // alertingYAML routes the demo's incidents to the duty group's robot and
-// pages the engineer on duty by SMS when a WAN fault is not acknowledged in
-// two minutes, then the shift lead. {{robot}} and {{start}} are filled in.
+// pages the engineer on duty (李四 today) when a WAN fault is not
+// acknowledged: a WeCom application message after a minute, a voice call a
+// minute later — unanswered, it moves the escalation on at once — then an
+// SMS, which 李四 answers "1" to acknowledge; the shift lead after that.
+// {{robot}}, {{start}} and the platforms' secrets are filled in.
 const alertingYAML = `
 receivers:
   - name: 值班群
     wecom: {url: "{{robot}}/cgi-bin/webhook/send?key=demo"}
   - name: 短信
     sms: {url: "{{robot}}/sms", body: '{"to":{{json .Phones}},"text":{{json .Text}}}', success_field: code, success_value: "0"}
+    sms_reply: {format: aliyun, token: "{{smstoken}}", token_query: token}
+  - name: 企业微信应用
+    wecom_app: {corp_id: ww-demo-sanmenxia, agent_id: 1000002, secret: "{{appsecret}}", base_url: "{{robot}}"}
+  - name: 语音
+    voice: {provider: aliyun, base_url: "{{robot}}/voice/", access_key_id: demo-ak, access_key_secret: demo-secret,
+      tts_code: TTS_DEMO, tts_params: {text: text}, callback: {token: "{{voicetoken}}"}}
 route:
   receiver: 值班群
   group_by: [district, alertname]
@@ -33,22 +42,26 @@ route:
 rosters:
   - name: 网络值班
     people:
-      - {name: 张三, phone: "13800000001"}
-      - {name: 李四, phone: "13800000002"}
-      - {name: 王五, phone: "13800000003"}
-      - {name: 赵六, phone: "13900000001"}
+      - {name: 张三, phone: "13800000001", wecom: zhangsan}
+      - {name: 李四, phone: "13800000002", wecom: lisi, user: duty}
+      - {name: 王五, phone: "13800000003", wecom: wangwu}
+      - {name: 赵六, phone: "13900000001", wecom: zhaoliu}
     rotation: {kind: daily, handover: "08:30", start: "{{start}}", participants: [张三, 李四, 王五]}
 escalation_policies:
   - name: 网络故障
     steps:
-      - {after: 2m, rosters: [网络值班], channels: [短信]}
+      - {after: 1m, rosters: [网络值班], channels: [企业微信应用]}
+      - {after: 1m, rosters: [网络值班], channels: [语音]}
+      - {after: 5m, rosters: [网络值班], channels: [短信]}
       - {after: 5m, people: [赵六], channels: [短信, 值班群]}
 `
 
-// alerting is the demo's alerting section, checked as a file would be.
-func alerting(robotURL string, now time.Time) (config.Alerting, error) {
-	start := cst.StartOfDay(now).AddDate(0, 0, -1).Format("2006-01-02")
-	doc := strings.NewReplacer("{{robot}}", robotURL, "{{start}}", start).Replace(alertingYAML)
+// alerting is the demo's alerting section, checked as a file would be. The
+// rotation starts the day before the shift running at now, so 李四 is on duty.
+func alerting(robotURL string, hooks *phoneHooks, now time.Time) (config.Alerting, error) {
+	shift := cst.StartOfDay(now.Add(-8*time.Hour - 30*time.Minute))
+	doc := strings.NewReplacer("{{robot}}", robotURL, "{{start}}", shift.AddDate(0, 0, -1).Format("2006-01-02"),
+		"{{smstoken}}", hooks.smsToken, "{{appsecret}}", hooks.appSecret, "{{voicetoken}}", hooks.voiceToken).Replace(alertingYAML)
 	file := "storage: {path: demo}\nalerting:\n  " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n  ") + "\n"
 	cfg, err := config.Parse("demo-alerting.yaml", []byte(file))
 	if err != nil {

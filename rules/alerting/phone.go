@@ -19,14 +19,18 @@ var ErrUnknownSender = errors.New("the phone is on no duty roster")
 // reference the page carried. Not answered: the next escalation page is due
 // at once. Key 1 pressed: the person acknowledged (确认). A forged or
 // unknown ref is ErrBadAckLink.
-func (n *Notifier) CallReport(ctx context.Context, ref string, answered bool, keys, status string) error {
+func (n *Notifier) CallReport(ctx context.Context, ref string, answered bool, keys, status string) (Call, error) {
 	if n.opts.AckLinks == nil {
-		return ErrBadAckLink
+		return Call{}, ErrBadAckLink
 	}
 	c, err := n.opts.AckLinks.VerifyCall(ref)
 	if err != nil {
-		return err
+		return Call{}, err
 	}
+	return c, n.callReport(ctx, c, answered, keys, status)
+}
+
+func (n *Notifier) callReport(ctx context.Context, c Call, answered bool, keys, status string) error {
 	actor := c.Person + "（语音）"
 	switch {
 	case answered && strings.HasPrefix(strings.TrimSpace(keys), "1"):
@@ -34,7 +38,7 @@ func (n *Notifier) CallReport(ctx context.Context, ref string, answered bool, ke
 			fmt.Sprintf("第%d次升级的语音呼叫已接听，按键1确认", c.Page)); err != nil {
 			return err
 		}
-		_, err = n.opts.Incidents.Ack(ctx, c.Incident, c.Person+"（语音按键）")
+		_, err := n.opts.Incidents.Ack(ctx, c.Incident, c.Person+"（语音按键）")
 		if errors.Is(err, ErrAlreadyAcked) || errors.Is(err, ErrNotOpen) {
 			return nil
 		}
@@ -57,28 +61,27 @@ func (n *Notifier) CallReport(ctx context.Context, ref string, answered bool, ke
 // SMSReply takes a person's reply to a page by SMS. ack: the reply means 确认
 // (ParseAck's "1"); incident: the number the reply named, 0 for the latest
 // incident paged to that phone. Any other reply is kept as a 处置记录 note.
-func (n *Notifier) SMSReply(ctx context.Context, phone, content string, ack bool, incident int64) (Incident, error) {
+func (n *Notifier) SMSReply(ctx context.Context, phone, content string, ack bool, incident int64) (inc Incident, actor string, err error) {
 	dir := n.config().Directory
 	if dir == nil {
-		return Incident{}, ErrUnknownSender
+		return Incident{}, "", ErrUnknownSender
 	}
 	person, ok := dir.ByPhone(phone)
 	if !ok {
-		return Incident{}, ErrUnknownSender
+		return Incident{}, "", ErrUnknownSender
 	}
-	inc, err := n.replyTarget(ctx, person, incident)
-	if err != nil {
-		return Incident{}, err
+	actor = person.Name + "（短信回复）"
+	if inc, err = n.replyTarget(ctx, person, incident); err != nil {
+		return Incident{}, actor, err
 	}
-	actor := person.Name + "（短信回复）"
 	if !ack {
-		return inc, n.opts.Incidents.Note(ctx, inc.ID, "note", actor, content)
+		return inc, actor, n.opts.Incidents.Note(ctx, inc.ID, "note", actor, content)
 	}
 	got, err := n.opts.Incidents.Ack(ctx, inc.ID, actor)
 	if errors.Is(err, ErrAlreadyAcked) {
-		return got, n.opts.Incidents.Note(ctx, inc.ID, "note", actor, "回复确认（事件已由 "+got.AckedBy+" 确认）")
+		return got, actor, n.opts.Incidents.Note(ctx, inc.ID, "note", actor, "回复确认（事件已由 "+got.AckedBy+" 确认）")
 	}
-	return got, err
+	return got, actor, err
 }
 
 // replyTarget is the incident an SMS reply is about: the one it names, if

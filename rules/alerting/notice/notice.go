@@ -6,7 +6,9 @@
 package notice
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -111,4 +113,28 @@ type Recipient struct {
 	Feishu   string `json:"feishu,omitempty"`   // Feishu open_id (ou_…)
 	AckURL   string `json:"ack_url,omitempty"`
 	Call     string `json:"call,omitempty"`
+}
+
+// Stage names the incident and what this message is in its life, e.g.
+// "事件 #7 · 第2次升级 · 级别：重要": person channels put it first, so every
+// page of an incident reads differently (DingTalk refuses the same content
+// to the same person twice a day). A notification with recipients is an
+// escalation page: Step 0 is the first (第1次升级), as the page's own text says.
+func (n Notification) Stage() string {
+	var parts []string
+	if n.IncidentID != 0 {
+		parts = append(parts, fmt.Sprintf("事件 #%d", n.IncidentID))
+	}
+	switch {
+	case n.Resolved:
+		parts = append(parts, "已恢复")
+	case len(n.Recipients) > 0:
+		parts = append(parts, fmt.Sprintf("第%d次升级", n.Step+1))
+	default:
+		parts = append(parts, "告警通知")
+	}
+	if n.Severity != "" {
+		parts = append(parts, "级别："+n.Severity.Name())
+	}
+	return strings.Join(parts, " · ")
 }

@@ -18,11 +18,15 @@ import (
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/alertmanager"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/dingtalk"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/dingwork"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/email"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/feishu"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/feishuapp"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/sms"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/voice"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/wecom"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/wecomapp"
 )
 
 // Receiver is a named set of channel settings. It has the fields of the
@@ -35,8 +39,13 @@ type Receiver struct {
 	Feishu       *feishu.Config
 	Webhook      *webhook.Config
 	SMS          *sms.Config
+	SMSReply     *sms.InboundConfig // not a sender: the app mounts its callback
 	Email        *email.Config
 	Alertmanager *alertmanager.Config
+	WeComApp     *wecomapp.Config
+	DingTalkWork *dingwork.Config
+	FeishuApp    *feishuapp.Config
+	Voice        *voice.Config
 }
 
 // Set is the channels of a configuration.

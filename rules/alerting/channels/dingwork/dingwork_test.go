@@ -87,7 +87,7 @@ func TestPagesEachRecipientWithTheirOwnLink(t *testing.T) {
 		assert.Equal(t, want.url, c.SingleURL)
 		assert.Equal(t, "查看并处置", c.SingleTitle)
 		assert.Equal(t, "【重要】灵宝市 链路中断", c.Title)
-		assert.Contains(t, c.Markdown, "**事件 #7 · 第2次升级 · 级别：重要**")
+		assert.Contains(t, c.Markdown, "**事件 #7 · 第3次升级 · 级别：重要**", "Step 2 is the third page")
 		assert.Contains(t, c.Markdown, "\n\n站点：函谷关镇")
 	}
 	require.NoError(t, s.Send(context.Background(), sample()))

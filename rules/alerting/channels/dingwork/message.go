@@ -2,7 +2,6 @@ package dingwork
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
@@ -103,32 +102,12 @@ func headline(n notice.Notification) string {
 	return t
 }
 
-// stage names the incident and the escalation step: 事件 #7 · 第2次升级 · 级别：重要.
-func stage(n notice.Notification) string {
-	var parts []string
-	if n.IncidentID != 0 {
-		parts = append(parts, fmt.Sprintf("事件 #%d", n.IncidentID))
-	}
-	switch {
-	case n.Resolved:
-		parts = append(parts, "已恢复")
-	case n.Step > 0:
-		parts = append(parts, fmt.Sprintf("第%d次升级", n.Step))
-	default:
-		parts = append(parts, "首次通知")
-	}
-	if n.Severity != "" {
-		parts = append(parts, "级别："+n.Severity.Name())
-	}
-	return strings.Join(parts, " · ")
-}
-
 // body is the card's markdown: title, stage, then the text, one paragraph a
 // line (DingTalk's markdown needs blank lines to break).
 func body(n notice.Notification) string {
 	var b strings.Builder
 	b.WriteString("#### " + httpsend.Truncate(headline(n), MaxTitleBytes) + "\n\n")
-	b.WriteString("**" + stage(n) + "**")
+	b.WriteString("**" + n.Stage() + "**")
 	for _, line := range strings.Split(n.Text, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			b.WriteString("\n\n" + line)

@@ -1,7 +1,6 @@
 package wecomapp
 
 import (
-	"fmt"
 	"html"
 	"strings"
 
@@ -53,7 +52,7 @@ func newMessage(n notice.Notification, r notice.Recipient, agentID int) message 
 	}
 	if link == "" || len(link) > MaxURLBytes {
 		m.MsgType = "text"
-		m.Text = &text{Content: httpsend.Truncate(headline(n)+"\n"+stage(n)+"\n"+n.Text, MaxTextBytes)}
+		m.Text = &text{Content: httpsend.Truncate(headline(n)+"\n"+n.Stage()+"\n"+n.Text, MaxTextBytes)}
 		return m
 	}
 	btn := "查看处置"
@@ -77,27 +76,6 @@ func headline(n notice.Notification) string {
 	return t
 }
 
-// stage names the incident and the escalation step, so that every page of
-// an incident reads differently: 事件 #7 · 第2次升级 · 重要.
-func stage(n notice.Notification) string {
-	var parts []string
-	if n.IncidentID != 0 {
-		parts = append(parts, fmt.Sprintf("事件 #%d", n.IncidentID))
-	}
-	switch {
-	case n.Resolved:
-		parts = append(parts, "已恢复")
-	case n.Step > 0:
-		parts = append(parts, fmt.Sprintf("第%d次升级", n.Step))
-	default:
-		parts = append(parts, "首次通知")
-	}
-	if n.Severity != "" {
-		parts = append(parts, "级别："+n.Severity.Name())
-	}
-	return strings.Join(parts, " · ")
-}
-
 // description is the card body in WeCom's textcard markup (div classes gray,
 // highlight, normal), at most MaxDescriptionBytes: whole lines while they
 // fit, then the first line that does not, cut on a rune boundary, so the
@@ -108,7 +86,7 @@ func description(n notice.Notification) string {
 		cls = "gray"
 	}
 	var b strings.Builder
-	b.WriteString(`<div class="` + cls + `">` + html.EscapeString(stage(n)) + `</div>`)
+	b.WriteString(`<div class="` + cls + `">` + html.EscapeString(n.Stage()) + `</div>`)
 	for _, line := range strings.Split(n.Text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {

@@ -85,7 +85,7 @@ func TestPagesEachRecipientWithTheirOwnLink(t *testing.T) {
 		assert.Equal(t, "textcard", m.MsgType)
 		assert.Equal(t, want.url, m.TextCard.URL)
 		assert.Equal(t, "【重要】灵宝市 链路中断", m.TextCard.Title)
-		assert.Contains(t, m.TextCard.Description, "事件 #7 · 第2次升级 · 级别：重要")
+		assert.Contains(t, m.TextCard.Description, "事件 #7 · 第3次升级 · 级别：重要", "Step 2 is the third page")
 		assert.Contains(t, m.TextCard.Description, `<div class="normal">站点：函谷关镇</div>`)
 		assert.Equal(t, "查看处置", m.TextCard.BtnTxt)
 		assert.Equal(t, 1, m.EnableDuplicateCheck)

@@ -25,6 +25,7 @@ import (
 // any of the demo's story clocks.
 type demoRun struct {
 	url, sim, password string
+	dir                string // the demo's data directory
 	started            time.Time
 }
 
@@ -68,6 +69,7 @@ func launchDemo(t *testing.T, o demo.Options) (*demoRun, func()) {
 	}
 	select {
 	case r := <-ready:
+		r.dir = o.DataDir
 		return &r, stop
 	case err := <-done:
 		t.Fatalf("demo stopped: %v\n%s", err, logs.String())

@@ -135,7 +135,14 @@ func prepare(ctx context.Context, o Options, dir string, robot *robot) (*City, e
 	if err := s.Start(); err != nil {
 		return nil, fmt.Errorf("start the simulated estate: %w", err)
 	}
-	cfg := builtinConfig(dir, o.Listen, "http://"+s.Addr()+"/inventory", o.Interval)
+	listen := o.Listen
+	if strings.HasSuffix(listen, ":0") {
+		// The links in messages carry the server's address: known before it listens.
+		if listen, err = freeAddr("tcp"); err != nil {
+			return nil, err
+		}
+	}
+	cfg := builtinConfig(dir, listen, "http://"+s.Addr()+"/inventory", o.Interval)
 	cfg.Traps.Listen, cfg.Traps.Communities = trapAddr, []config.Secret{community}
 	cfg.Syslog = &config.Syslog{Config: syslog.Config{UDP: syslogUDP, TCP: syslogTCP}}
 	cfg.Collectors.Device.PushTokenFile = pushTokenFile(dir)

@@ -19,8 +19,13 @@ CREATE TABLE incident_pages (
 	person      TEXT    NOT NULL,
 	phone       TEXT    NOT NULL DEFAULT '',
 	channels    TEXT    NOT NULL,             -- comma-separated receiver names
-	at          INTEGER NOT NULL              -- unix ms
+	at          INTEGER NOT NULL,             -- unix ms
+	-- held_until: the page waits for the person's quiet hours or digest
+	-- period to end (unix ms); 0 once it went out (or was never held).
+	held_until  INTEGER NOT NULL DEFAULT 0,
+	reason      TEXT    NOT NULL DEFAULT ''
 );
+CREATE INDEX incident_pages_held ON incident_pages (held_until) WHERE held_until != 0;
 CREATE INDEX incident_pages_person ON incident_pages (person, at);
 CREATE INDEX incident_pages_phone ON incident_pages (phone, at);
 CREATE INDEX incident_pages_incident ON incident_pages (incident_id);

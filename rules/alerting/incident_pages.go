@@ -13,8 +13,13 @@ import (
 // who was paged (incident_pages), the hurry of an unanswered call, handovers
 // (转派), incidents resolved by hand, and the children held back under one.
 
-// PagedPerson is one person a page went to.
-type PagedPerson struct{ Name, Phone string }
+// PagedPerson is one person a page went to, or waits for (HeldUntil: their
+// quiet hours or digest period, with the reason the timeline gives).
+type PagedPerson struct {
+	Name, Phone string
+	HeldUntil   time.Time
+	Reason      string
+}
 
 // Escalated records that page number pages-1 of the incident's escalation
 // policy went out (升级) to people over channels (receiver names), with
@@ -36,9 +41,19 @@ func (s *Incidents) Escalated(ctx context.Context, id int64, pages int, people [
 
 func insertPages(ctx context.Context, tx *sql.Tx, id int64, step int, people []PagedPerson, channels []string, at time.Time) error {
 	for _, p := range people {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_pages (incident_id, step, person, phone, channels, at)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, step, p.Name, p.Phone, strings.Join(channels, ","), at.UnixMilli()); err != nil {
+		var held int64
+		if !p.HeldUntil.IsZero() {
+			held = p.HeldUntil.UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_pages (incident_id, step, person, phone, channels, at,
+			held_until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, step, p.Name, p.Phone, strings.Join(channels, ","),
+			at.UnixMilli(), held, p.Reason); err != nil {
 			return fmt.Errorf("record page of incident %d: %w", id, err)
+		}
+		if held != 0 {
+			if err := addTimeline(ctx, tx, id, at, "held", "system", p.Reason); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -172,4 +187,64 @@ func (s *Incidents) ResolveByHand(ctx context.Context, id int64, actor, reason s
 	}
 	inc.ResolvedAt = time.UnixMilli(at.UnixMilli())
 	return inc, nil
+}
+
+// HeldPage is a page waiting for a person's quiet hours or digest period.
+type HeldPage struct {
+	Incident int64
+	Person   string
+	Channels []string
+	Until    time.Time
+}
+
+// HeldDue lists the held pages due at now, oldest first.
+func (s *Incidents) HeldDue(ctx context.Context, now time.Time) ([]HeldPage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT incident_id, person, channels, held_until FROM incident_pages
+		WHERE held_until != 0 AND held_until <= ? ORDER BY held_until, incident_id LIMIT 1000`, now.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("held pages: %w", err)
+	}
+	defer rows.Close()
+	var out []HeldPage
+	for rows.Next() {
+		var h HeldPage
+		var channels string
+		var until int64
+		if err := rows.Scan(&h.Incident, &h.Person, &channels, &until); err != nil {
+			return nil, err
+		}
+		h.Channels, h.Until = strings.Split(channels, ","), time.UnixMilli(until)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// NextHeld is when the next held page is due; ok is false for none.
+func (s *Incidents) NextHeld(ctx context.Context) (time.Time, bool) {
+	var at sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(held_until) FROM incident_pages WHERE held_until != 0`).Scan(&at); err != nil || !at.Valid {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(at.Int64), true
+}
+
+// ReleaseHeld marks person's held pages of the incidents as gone out (or
+// dropped, when the incident no longer needs them), with a timeline entry
+// on each incident when detail is set.
+func (s *Incidents) ReleaseHeld(ctx context.Context, person string, ids []int64, detail string) error {
+	at := s.now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE incident_pages SET held_until = 0
+				WHERE incident_id = ? AND person = ? AND held_until != 0`, id, person); err != nil {
+				return fmt.Errorf("release held page of incident %d: %w", id, err)
+			}
+			if detail != "" {
+				if err := addTimeline(ctx, tx, id, at, "notified_held", "system", detail); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

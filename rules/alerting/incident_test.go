@@ -23,6 +23,7 @@ type clock struct {
 
 func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func newClock() *clock               { return &clock{t: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)} }
 func linkDown(fp, district string) Alert {
 	return Alert{Fingerprint: fp, Firing: true,

@@ -9,6 +9,7 @@ var timelineWords = map[string]string{
 	"notify_retry": "发送失败，待重试", "notified": "已通知", "notify_failed": "通知失败", "resolved": "已恢复",
 	"note": "处置记录", "suppressed": "因上级故障抑制", "unsuppressed": "解除抑制", "silenced": "静默",
 	"voice_answered": "语音已接听", "voice_unanswered": "语音未接听", "handover": "转派",
+	"held": "推迟通知", "notified_held": "推迟的通知已发出",
 }
 
 // TimelineWord is the Chinese word for a timeline entry's kind.

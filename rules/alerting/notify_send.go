@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,7 +114,10 @@ func (n *Notifier) policyFor(cfg NotifyConfig, inc Incident, watch *oncall.Watch
 	return p
 }
 
-// page sends one escalation page and records it on the incident.
+// page sends one escalation page and records it on the incident. A person
+// whose quiet hours or digest hold the page is recorded with it held
+// (releaseHeld sends it later); each of the others is paged on the step's
+// channels they prefer.
 func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *oncall.Policy, inc Incident, step int, children map[int64]int, watch *oncall.Watch, now time.Time) {
 	pg, ok := cfg.Directory.Page(p, step, now)
 	if !ok {
@@ -126,20 +130,16 @@ func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *oncall.Policy,
 	if watch != nil {
 		nt.Text += "\n" + watch.Banner()
 	}
-	var channels []string
-	for _, r := range pg.Channels {
-		channels = append(channels, cfg.Receivers[r]...)
+	paged, active := holds(pg.People, inc.Severity, now)
+	if len(active) > 0 || len(pg.People) == 0 {
+		if !n.enqueuePage(ctx, cfg, pg, active, nt, fmt.Sprintf("p-%d-%d", inc.ID, step)) {
+			return
+		}
+		notifyPages.Inc()
 	}
-	base := fmt.Sprintf("p-%d-%d", inc.ID, step)
-	if !n.enqueue(ctx, channels, base, nt) {
-		return
-	}
-	notifyPages.Inc()
 	names := make([]string, 0, len(pg.People))
-	paged := make([]PagedPerson, 0, len(pg.People))
 	for _, person := range pg.People {
 		names = append(names, person.Name)
-		paged = append(paged, PagedPerson{Name: person.Name, Phone: person.Phone})
 	}
 	detail := fmt.Sprintf("第%d次升级（%s），通知：%s；渠道：%s", step+1, p.Name, strings.Join(names, "、"),
 		strings.Join(pg.Channels, "、"))
@@ -147,6 +147,55 @@ func (n *Notifier) page(ctx context.Context, cfg NotifyConfig, p *oncall.Policy,
 		notifyErrors.Inc()
 		n.log.Error("record escalation", "incident", inc.ID, "err", err)
 	}
+}
+
+// holds sorts a page's people into those paged now and those whose own
+// settings hold it; paged lists everyone, the held with their time.
+func holds(people []oncall.Person, sev Severity, now time.Time) (paged []PagedPerson, active []oncall.Person) {
+	for _, person := range people {
+		pp := PagedPerson{Name: person.Name, Phone: person.Phone}
+		if until, why, held := person.Hold(sev, now); held {
+			pp.HeldUntil, pp.Reason = until, why
+		} else {
+			active = append(active, person)
+		}
+		paged = append(paged, pp)
+	}
+	return paged, active
+}
+
+// enqueuePage puts nt on each of the step's receivers with the people who
+// take it there (Person.Prefer); a receiver nobody takes is skipped, unless
+// nobody is on duty at all (the group must see that). ok is false when no
+// channel took it.
+func (n *Notifier) enqueuePage(ctx context.Context, cfg NotifyConfig, pg oncall.Page, people []oncall.Person, nt Notification, base string) (ok bool) {
+	for _, r := range pg.Channels {
+		one := nt
+		one.Mentions, one.Recipients = nil, nil
+		for _, person := range people {
+			if slices.Contains(person.Prefer(pg.Channels), r) {
+				one.Mentions = append(one.Mentions, person.Phone)
+				one.Recipients = append(one.Recipients, recipientOf(nt.Recipients, person.Name))
+			}
+		}
+		if len(one.Recipients) == 0 && len(pg.People) > 0 {
+			continue
+		}
+		if n.enqueue(ctx, cfg.Receivers[r], base, one) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// recipientOf finds a person's addressed recipient.
+func recipientOf(rs []Recipient, name string) Recipient {
+	for _, r := range rs {
+		if r.Name == name {
+			return r
+		}
+	}
+	return Recipient{Name: name}
 }
 
 // address gives each recipient of a page their own signed link to the

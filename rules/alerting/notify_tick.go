@@ -32,6 +32,7 @@ func (n *Notifier) Tick(ctx context.Context) error {
 	if cfg.Route != nil {
 		n.announce(ctx, cfg, vs, children, now)
 		n.escalate(ctx, cfg, vs, children, now)
+		n.releaseHeld(ctx, cfg, now)
 	}
 	n.seeded = true
 	return nil

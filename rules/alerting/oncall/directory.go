@@ -26,7 +26,7 @@ func NewDirectory(rosters ...*Roster) (*Directory, error) {
 		}
 		d.rosters[r.Name] = r
 		for _, p := range r.People {
-			if old, ok := d.people[p.Name]; ok && old != p {
+			if old, ok := d.people[p.Name]; ok && !old.equal(p) {
 				countInvalid("roster")
 				return nil, fmt.Errorf("person %q differs between rosters", p.Name)
 			}

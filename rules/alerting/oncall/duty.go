@@ -52,7 +52,7 @@ func (r *Roster) Shifts(from, to time.Time) []Shift {
 		if !ok {
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].End.Equal(cuts[i]) && out[n-1].Person == p && out[n-1].Kind == kind {
+		if n := len(out); n > 0 && out[n-1].End.Equal(cuts[i]) && out[n-1].Person.Name == p.Name && out[n-1].Kind == kind {
 			out[n-1].End = cuts[i+1]
 			continue
 		}

@@ -44,6 +44,13 @@ type Person struct {
 	DingTalk string `yaml:"dingtalk,omitempty"` // DingTalk userid: 工作通知 (dingtalk_work)
 	Feishu   string `yaml:"feishu,omitempty"`   // Feishu open_id (ou_…): 个人消息 (feishu_app)
 	User     string `yaml:"user,omitempty"`     // the SwanWatch login of this person: 我的值班
+
+	// Noise a person can live with (noise.go): quiet hours for pages below
+	// critical, the receivers they prefer (in order), and a digest period
+	// for minor and warning pages.
+	QuietHours string        `yaml:"quiet_hours,omitempty"` // "22:00-07:00", Asia/Shanghai
+	Channels   []string      `yaml:"channels,omitempty"`
+	Digest     time.Duration `yaml:"digest,omitempty"`
 }
 
 // Recipient is the person as a notification addresses them.
@@ -152,6 +159,9 @@ func (r *Roster) indexPeople() error {
 			return fmt.Errorf("person %q: phone is required", p.Name)
 		case p.Feishu != "" && !strings.HasPrefix(p.Feishu, "ou_"):
 			return fmt.Errorf("person %q: feishu %q: want the person's open_id (ou_…)", p.Name, p.Feishu)
+		}
+		if err := p.validateNoise(); err != nil {
+			return fmt.Errorf("person %q: %w", p.Name, err)
 		}
 		if _, dup := r.byName[p.Name]; dup {
 			return fmt.Errorf("person %q listed twice", p.Name)

@@ -26,7 +26,9 @@ func parseQuiet(s string) (quietSpan, error) {
 	if !ok || err1 != nil || err2 != nil || from.Equal(to) {
 		return quietSpan{}, fmt.Errorf("quiet_hours %q: want HH:MM-HH:MM, e.g. 22:00-07:00", s)
 	}
-	clock := func(t time.Time) time.Duration { return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute }
+	clock := func(t time.Time) time.Duration {
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
 	return quietSpan{from: clock(from), to: clock(to)}, nil
 }
 

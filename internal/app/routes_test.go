@@ -32,6 +32,7 @@ var openRoutes = []string{
 	"GET /login", "POST /api/v1/login", // the login itself
 	"GET /wall/login",                       // the screen token is the credential
 	"GET /ack/{token}", "POST /ack/{token}", // the signed 确认 link is the credential
+	"POST /hooks/voice/{receiver}", "POST /hooks/sms/{receiver}", // the gateway's callback token is the credential
 	"POST /api/v1/push/plate",       // plate cameras cannot log in: the push token is the credential
 	"POST /api/v1/jobs/{name}/runs", // nor can backup scripts: the job's token is the credential
 }

@@ -65,3 +65,19 @@ func TestPrefer(t *testing.T) {
 	assert.Equal(t, []string{"短信", "值班群"}, p.Prefer([]string{"短信", "值班群"}), "none of theirs: the step's")
 	assert.Equal(t, []string{"短信"}, Person{}.Prefer([]string{"短信"}))
 }
+
+func FuzzQuietHours(f *testing.F) {
+	for _, s := range []string{"22:00-07:00", "12:00-14:00", "", "7-8", "23:59-00:00", "00:00-23:59"} {
+		f.Add(s, int64(1_800_000_000))
+	}
+	f.Fuzz(func(t *testing.T, s string, unix int64) {
+		q, err := parseQuiet(s)
+		if err != nil {
+			return
+		}
+		now := time.Unix(unix%4_000_000_000, 0)
+		if end, in := q.end(now); in && (!end.After(now) || end.Sub(now) > 24*time.Hour) {
+			t.Fatalf("%q at %s: ends %s", s, now, end)
+		}
+	})
+}

@@ -79,3 +79,39 @@ func TestChannelSecretsFromFilesAndRouteTypos(t *testing.T) {
 	assert.NotContains(t, text, "k1", "a secret never reaches a message")
 	assert.Len(t, ps, 3)
 }
+
+// The person channels' credentials and the gateways' callback tokens come
+// from files like every other secret (docs/oncall.md).
+func TestPersonChannelSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, v := range map[string]string{"app": "wecom-app-secret-1", "ding": "ding-secret-2", "feishu": "feishu-secret-3",
+		"ak": "aliyun-secret-4", "hook": "voice-hook-token-5678", "sms": "sms-reply-token-9012"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(v+"\n"), 0o600))
+	}
+	doc := `storage: {path: data}
+alerting:
+  receivers:
+    - name: 企业微信应用
+      wecom_app: {corp_id: ww1, agent_id: 1000002, secret_file: app}
+    - name: 钉钉
+      dingtalk_work: {app_key: k, agent_id: 1, app_secret_file: ding}
+    - name: 飞书
+      feishu_app: {app_id: cli_1, app_secret_file: feishu}
+    - name: 语音
+      voice: {provider: aliyun, access_key_id: id, access_key_secret_file: ak, tts_code: TTS_1, tts_params: {text: text}, callback: {token_file: hook}}
+    - name: 短信
+      sms: {url: "http://sms.example/send"}
+      sms_reply: {format: aliyun, token_file: sms, token_query: token}
+  route: {receiver: 企业微信应用}
+`
+	cfg, err := Parse(filepath.Join(dir, "swanwatch.yaml"), []byte(doc))
+	require.NoError(t, err)
+	r := cfg.Alerting.Receivers
+	assert.Equal(t, "wecom-app-secret-1", r[0].WeComApp.Secret.Reveal())
+	assert.Equal(t, "ding-secret-2", r[1].DingTalkWork.AppSecret.Reveal())
+	assert.Equal(t, "feishu-secret-3", r[2].FeishuApp.AppSecret.Reveal())
+	assert.Equal(t, "aliyun-secret-4", r[3].Voice.AccessKeySecret.Reveal())
+	assert.Equal(t, "voice-hook-token-5678", r[3].Voice.Callback.Token.Reveal())
+	assert.Equal(t, "sms-reply-token-9012", r[4].SMSReply.Token.Reveal())
+	assert.NotContains(t, fmt.Sprintf("%+v %+v", *r[0].WeComApp, *r[3].Voice), "secret-", "masked when printed")
+}

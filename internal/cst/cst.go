@@ -46,6 +46,17 @@ func FormatDuration(d time.Duration) string {
 	}
 }
 
+// FormatDurationMinutes is FormatDuration down to the minute for durations
+// of a day or more ("30天20小时5分"): the report's tables, where "30天20小时"
+// would stand for anything up to 59 minutes more.
+func FormatDurationMinutes(d time.Duration) string {
+	if d < 24*time.Hour {
+		return FormatDuration(d)
+	}
+	s := int64(d / time.Second)
+	return fmt.Sprintf("%d天%d小时%d分", s/86400, s%86400/3600, s%3600/60)
+}
+
 // StartOfDay returns 00:00 Asia/Shanghai of the day that contains t.
 func StartOfDay(t time.Time) time.Time {
 	y, m, d := t.In(Location).Date()

@@ -34,3 +34,15 @@ func TestStartOfDay(t *testing.T) {
 	got := StartOfDay(time.Date(2026, 11, 27, 23, 30, 0, 0, time.UTC))
 	assert.True(t, got.Equal(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC)), got)
 }
+
+func TestFormatDurationMinutes(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		30*24*time.Hour + 20*time.Hour + 59*time.Minute + 59*time.Second: "30天20小时59分",
+		24 * time.Hour:               "1天0小时0分",
+		23*time.Hour + 5*time.Minute: "23小时5分",
+		90 * time.Second:             "1分30秒",
+		-time.Second:                 "0秒",
+	} {
+		assert.Equal(t, want, FormatDurationMinutes(d), d.String())
+	}
+}

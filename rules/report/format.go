@@ -41,7 +41,7 @@ func (v Value) text() string {
 	case Millis:
 		return strconv.FormatFloat(v.V, 'f', 1, 64) + " ms"
 	case Seconds:
-		return cst.FormatDuration(time.Duration(v.V * float64(time.Second)))
+		return cst.FormatDurationMinutes(time.Duration(v.V * float64(time.Second)))
 	case Number:
 		return strconv.FormatFloat(v.V, 'g', 4, 64)
 	default:
@@ -95,7 +95,7 @@ func spanDuration(s sla.Span) string {
 	if s.End.IsZero() {
 		return "—"
 	}
-	return cst.FormatDuration(s.End.Sub(s.Start))
+	return cst.FormatDurationMinutes(s.End.Sub(s.Start))
 }
 
 var monthRE = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)

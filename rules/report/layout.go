@@ -59,7 +59,7 @@ func until(t time.Time) cell {
 }
 
 func secs(s int64) cell {
-	return cell{kind: cDuration, text: cst.FormatDuration(time.Duration(s) * time.Second), num: float64(s)}
+	return cell{kind: cDuration, text: cst.FormatDurationMinutes(time.Duration(s) * time.Second), num: float64(s)}
 }
 
 func spanLen(s sla.Span) cell {
@@ -174,6 +174,6 @@ func (r Report) gapSection() section {
 		total += g.UnknownS
 	}
 	p := "无数据时间既不计为达标也不计为不达标，按指标与对象单独列出，时长大者在前。本月共 " + itoa(len(r.Gaps)) + " 项，合计 " +
-		cst.FormatDuration(time.Duration(total)*time.Second) + "。"
+		cst.FormatDurationMinutes(time.Duration(total)*time.Second) + "。"
 	return section{sheet: "数据缺口", title: "十、数据缺口", paras: []string{p}, tables: []table{t}}
 }

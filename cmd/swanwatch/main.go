@@ -34,6 +34,10 @@ Usage:
   swanwatch report --month YYYY-MM [--format pdf|xlsx|html] [-o FILE] (--server URL --user NAME | --config FILE)
                                           the monthly SLA report (月度SLA服务报告), from a running
                                           server ($SWANWATCH_PASSWORD or $SWANWATCH_TOKEN) or a stopped one's data
+  swanwatch ledger close|freeze --config FILE --month YYYY-MM
+                                          close a month's days / freeze it (SLA台账) from a stopped server's data,
+                                          as the server's closer would
+  swanwatch ledger status --config FILE [--month YYYY-MM]
   swanwatch version
 `
 
@@ -85,6 +89,8 @@ func dispatch(ctx context.Context, cmd string, args []string, io cmdIO) error {
 		return cmdUser(ctx, args, io)
 	case "report":
 		return cmdReport(ctx, args, io)
+	case "ledger":
+		return cmdLedger(ctx, args, io)
 	case "screen":
 		return cmdScreen(ctx, args, io)
 	case "backup":

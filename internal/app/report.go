@@ -68,7 +68,7 @@ func WriteReport(ctx context.Context, cfg *config.Config, month, format string, 
 		err = secops.MonthEvents(storedEvents(st))(ctx, from, to, add)
 		return errors.Join(err, st.Close())
 	}
-	return issue.WriteLocal(ctx, issue.Local{TSDBDir: cfg.Storage.TSDBDir(), Retention: cfg.Storage.Retention.Duration(),
-		StateFile: cfg.Storage.StateFile(), Rules: slaRules(cfg), Settings: reportSettings(cfg), Jobs: cfg.Jobs,
-		Secops: true, SecurityEvents: events}, month, format, w)
+	local := localData(cfg)
+	local.Secops, local.SecurityEvents = true, events
+	return issue.WriteLocal(ctx, local, month, format, w)
 }

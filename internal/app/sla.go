@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"log/slog"
+
+	"github.com/prometheus/prometheus/storage"
 
 	"github.com/swanwatch/swanwatch/internal/config"
+	"github.com/swanwatch/swanwatch/internal/statestore"
 	"github.com/swanwatch/swanwatch/rules/sla"
 )
 
@@ -15,13 +19,21 @@ import (
 // day is closed, the final report once the month is frozen.
 
 func (s *system) openLedger() {
-	logger := s.logger.With("part", "sla")
-	s.ledger = sla.NewLedger(s.state, logger)
-	s.accounts = sla.NewAccounting(s.store.Queryable(), s.incidents, func() sla.Rules { return slaRules(s.config()) })
-	s.closer = sla.NewCloser(s.ledger, s.accounts.Date, logger,
-		sla.WithIncidents(s.accounts.Incidents),
+	s.ledger, s.accounts, s.closer = newSLA(s.state, s.store.Queryable(), s.incidents,
+		func() sla.Rules { return slaRules(s.config()) }, s.logger.With("part", "sla"),
 		sla.WithOnClosed(func(ctx context.Context, date string) { s.reports.DayClosed(ctx, date) }),
 		sla.WithOnFreeze(func(ctx context.Context, month string) { s.reports.MonthFrozen(ctx, month) }))
+}
+
+// newSLA builds the ledger and its closer over the state store, with the
+// days accounted from q by rules and the month's incidents frozen with it:
+// the one way the server and `swanwatch ledger` (OpenLedger) build them.
+func newSLA(state *statestore.DB, q storage.Queryable, incidents sla.IncidentStore, rules func() sla.Rules,
+	logger *slog.Logger, opts ...sla.CloserOption) (*sla.Ledger, *sla.Accounting, *sla.Closer) {
+	ledger := sla.NewLedger(state, logger)
+	accounts := sla.NewAccounting(q, incidents, rules)
+	opts = append([]sla.CloserOption{sla.WithIncidents(accounts.Incidents)}, opts...)
+	return ledger, accounts, sla.NewCloser(ledger, accounts.Date, logger, opts...)
 }
 
 // slaRules are what a day is accounted by in cfg.

@@ -41,13 +41,12 @@ type Local struct {
 // refuses a second opener, so a running server is reported, not raced.
 func WriteLocal(ctx context.Context, l Local, month, format string, w io.Writer) error {
 	logger := slog.New(slog.DiscardHandler)
-	st, err := storage.Open(storage.Options{Dir: l.TSDBDir, Retention: l.Retention, Logger: logger})
+	st, db, err := OpenLocal(l)
 	if err != nil {
-		return fmt.Errorf("%w (is the server running? then use --server)", err)
-	}
-	db, err := statestore.Open(l.StateFile, logger)
-	if err != nil {
-		return errors.Join(fmt.Errorf("open state store: %w", err), st.Close())
+		if errors.Is(err, storage.ErrInUse) {
+			err = fmt.Errorf("%w (is the server running? then use --server)", err)
+		}
+		return err
 	}
 	// The jobs are read back from the state store as the server would at
 	// its start (a job never watched before is watched from now).
@@ -69,4 +68,21 @@ func WriteLocal(ctx context.Context, l Local, month, format string, w io.Writer)
 		Settings: func() Settings { return l.Settings }, Logger: logger})
 	err = s.Render(ctx, month, format, w)
 	return errors.Join(err, db.Close(), st.Close())
+}
+
+// OpenLocal opens the TSDB and the state store of the data directory of a
+// server that is not running, for WriteLocal and `swanwatch ledger`. The
+// TSDB's lock refuses a second opener: while a server runs on the directory
+// the error wraps storage.ErrInUse, and nothing is opened.
+func OpenLocal(l Local) (*storage.Storage, *statestore.DB, error) {
+	logger := slog.New(slog.DiscardHandler)
+	st, err := storage.Open(storage.Options{Dir: l.TSDBDir, Retention: l.Retention, Logger: logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := statestore.Open(l.StateFile, logger)
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("open state store: %w", err), st.Close())
+	}
+	return st, db, nil
 }

@@ -98,7 +98,7 @@ func ledgerClose(ctx context.Context, cio cmdIO, l *app.LocalLedger, file, month
 		return nil
 	}
 	fmt.Fprintf(w, "本月各日均已关账，状态：临时。冻结后的月校验和（SHA-256）将为 %s\n", sum)
-	fmt.Fprintf(w, "宽限期结束后冻结：swanwatch ledger freeze --config %s --month %s\n", file, month)
+	fmt.Fprintf(w, "冻结（宽限期结束后）：swanwatch ledger freeze --config %s --month %s\n", file, month)
 	return nil
 }
 

@@ -53,7 +53,7 @@ func cmdLedger(ctx context.Context, args []string, cio cmdIO) error {
 	case "close":
 		return withLedger(cfg, func(l *app.LocalLedger) error { return ledgerClose(ctx, cio, l, *file, *month) })
 	case "freeze":
-		return withLedger(cfg, func(l *app.LocalLedger) error { return ledgerFreeze(ctx, cio, l, *month) })
+		return withLedger(cfg, func(l *app.LocalLedger) error { return ledgerFreeze(ctx, cio, l, *file, *month) })
 	case "status":
 		return ledgerStatus(ctx, cio, cfg, *month)
 	}
@@ -102,7 +102,7 @@ func ledgerClose(ctx context.Context, cio cmdIO, l *app.LocalLedger, file, month
 	return nil
 }
 
-func ledgerFreeze(ctx context.Context, cio cmdIO, l *app.LocalLedger, month string) error {
+func ledgerFreeze(ctx context.Context, cio cmdIO, l *app.LocalLedger, file, month string) error {
 	m, already, err := l.Closer.FreezeMonth(ctx, month)
 	switch {
 	case errors.Is(err, sla.ErrDaysMissing):
@@ -120,6 +120,11 @@ func ledgerFreeze(ctx context.Context, cio cmdIO, l *app.LocalLedger, month stri
 	}
 	fmt.Fprintf(cio.out, "%s %s（冻结时间 %s，告警事件 %d 起）\n月校验和（SHA-256）：%s\n",
 		month, verb, cst.FormatTime(m.FrozenAt), len(m.Incidents), m.InputSHA256)
+	if !already {
+		// The server's freeze hook issues and announces the final report;
+		// offline nothing is sent, so say how to get it.
+		fmt.Fprintf(cio.out, "离线冻结不发送月报通知；正式月报：swanwatch report --config %s --month %s\n", file, month)
+	}
 	return nil
 }
 

@@ -159,6 +159,9 @@ func TestLedgerCommandMatchesTheServersCloser(t *testing.T) {
 	code, out, errs = runCLI(t, "", "ledger", "status", "--config", fileB)
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, fmt.Sprintf("%s 临时    已关账 %d/%d 天", month, n, n))
+	code, out, errs = runCLI(t, "", "report", "--config", fileB, "--month", month, "--format", "html", "-o", "-")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "临时报告（本月尚未封账）", "closed but not frozen: still provisional")
 
 	code, _, errs = runCLI(t, "", "ledger", "freeze", "--config", fileB, "--month", sla.MonthOf(time.Now()))
 	assert.Equal(t, 1, code)
@@ -173,6 +176,12 @@ func TestLedgerCommandMatchesTheServersCloser(t *testing.T) {
 	code, out, errs = runCLI(t, "", "ledger", "freeze", "--config", fileB, "--month", month)
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "此前已冻结，未改动")
+
+	code, out, errs = runCLI(t, "", "report", "--config", fileB, "--month", month, "--format", "html", "-o", "-")
+	require.Equal(t, 0, code, errs)
+	assert.NotContains(t, out, "临时报告（本月尚未封账）", "the month's report is final once frozen offline")
+	assert.Contains(t, out, "本月已于")
+	assert.Contains(t, out, "输入校验 SHA-256 "+serverMonth.InputSHA256)
 
 	code, out, errs = runCLI(t, "", "ledger", "status", "--config", fileB, "--month", month)
 	require.Equal(t, 0, code, errs)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -27,7 +29,7 @@ import (
 // close and freeze open the TSDB, whose lock refuses them while a server
 // runs on it; status only reads the state store, which is safe beside it.
 func cmdLedger(ctx context.Context, args []string, cio cmdIO) error {
-	if len(args) == 0 {
+	if len(args) == 0 || !slices.Contains([]string{"close", "freeze", "status"}, args[0]) {
 		return errUsage
 	}
 	fs := newFlags("ledger "+args[0], cio)
@@ -49,6 +51,9 @@ func cmdLedger(ctx context.Context, args []string, cio cmdIO) error {
 		printProblems(cio, err)
 		return fmt.Errorf("configuration %s is not valid", *file)
 	}
+	if err := dataExists(cfg); err != nil {
+		return err
+	}
 	switch args[0] {
 	case "close":
 		return withLedger(cfg, func(l *app.LocalLedger) error { return ledgerClose(ctx, cio, l, *file, *month) })
@@ -58,6 +63,19 @@ func cmdLedger(ctx context.Context, args []string, cio cmdIO) error {
 		return ledgerStatus(ctx, cio, cfg, *month)
 	}
 	return fmt.Errorf("unknown ledger command %q: %w", args[0], errUsage)
+}
+
+// dataExists refuses a data directory without its TSDB or state store:
+// opening would create empty ones, and a month closed from no data would
+// become a frozen month of 无数据.
+func dataExists(cfg *config.Config) error {
+	for _, p := range []string{cfg.Storage.TSDBDir(), cfg.Storage.StateFile()} {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("数据目录 %s 中没有 %s（storage.path 是否指向服务器的数据目录？）: %w",
+				cfg.Storage.Path, filepath.Base(p), err)
+		}
+	}
+	return nil
 }
 
 // withLedger runs fn on the data directory's ledger, refusing in plain

@@ -242,6 +242,10 @@ func TestLedgerCommandUsage(t *testing.T) {
 	code, _, errs := runCLI(t, "", "ledger", "close", "--config", file, "--month", "2026-13")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "YYYY-MM")
+	code, _, errs = runCLI(t, "", "ledger", "close", "--config", file, "--month", "2026-11")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "中没有 tsdb", "a month is never closed from a data directory that is not there")
+	assert.NoDirExists(t, filepath.Join(filepath.Dir(file), "data"), "nothing created")
 	code, _, _ = runCLI(t, "", "ledger", "reopen", "--config", file, "--month", "2026-11")
 	assert.Equal(t, 2, code)
 }

@@ -47,6 +47,9 @@ rosters:
       - {name: 王五, phone: "13800000003", wecom: wangwu}
       - {name: 赵六, phone: "13900000001", wecom: zhaoliu}
     rotation: {kind: daily, handover: "08:30", start: "{{start}}", participants: [张三, 李四, 王五]}
+    # 李四 takes the demo's first half-day (调班), so a demo started just before
+    # the 08:30 handover still pages 李四.
+    overrides: [{from: "{{from}}", to: "{{to}}", person: 李四}]
 escalation_policies:
   - name: 网络故障
     steps:
@@ -57,10 +60,13 @@ escalation_policies:
 `
 
 // alerting is the demo's alerting section, checked as a file would be. The
-// rotation starts the day before the shift running at now, so 李四 is on duty.
+// rotation starts the day before the shift running at now, so 李四 is on
+// duty, and an override keeps 李四 on duty for the demo's first 12 hours.
 func alerting(robotURL string, hooks *phoneHooks, now time.Time) (config.Alerting, error) {
 	shift := cst.StartOfDay(now.Add(-8*time.Hour - 30*time.Minute))
+	const minute = "2006-01-02 15:04"
 	doc := strings.NewReplacer("{{robot}}", robotURL, "{{start}}", shift.AddDate(0, 0, -1).Format("2006-01-02"),
+		"{{from}}", now.Add(-time.Hour).In(cst.Location).Format(minute), "{{to}}", now.Add(12*time.Hour).In(cst.Location).Format(minute),
 		"{{smstoken}}", hooks.smsToken, "{{appsecret}}", hooks.appSecret, "{{voicetoken}}", hooks.voiceToken).Replace(alertingYAML)
 	file := "storage: {path: demo}\nalerting:\n  " + strings.ReplaceAll(strings.TrimSpace(doc), "\n", "\n  ") + "\n"
 	cfg, err := config.Parse("demo-alerting.yaml", []byte(file))

@@ -166,13 +166,14 @@ func TestHangingRecorderDoesNotStallOthers(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	// A port below the ephemeral range: once closed, no other test's bind to
-	// :0 takes it and answers with a reset (CI saw "connection reset").
-	srv, err := nvrfake.Start(testpeer.Addr(testpeer.FreePort(t)), nvrfake.Options{Profile: nvrfake.Hikvision,
-		Password: testPassword})
+	// The recorder's address refuses for the whole test (a bound socket that
+	// never listens): a closed port could be taken meanwhile by another
+	// package's server, which then answers (CI saw "connection reset", twice).
+	srv, err := nvrfake.Start("127.0.0.1:0", nvrfake.Options{Profile: nvrfake.Hikvision, Password: testPassword})
 	require.NoError(t, err)
 	tgt := nvrTarget(t, "nvr", srv)
 	require.NoError(t, srv.Close())
+	tgt.Address = "http://" + testpeer.RefusingAddr(t)
 	c := newTestCollector(t, nil)
 	_, err = poll(t, c, tgt, 5*time.Second)
 	require.Error(t, err)

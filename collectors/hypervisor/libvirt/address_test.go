@@ -2,7 +2,6 @@ package libvirt
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"testing"
 	"time"
@@ -28,7 +27,7 @@ func openErr(t *testing.T, address string, params map[string]string, login drive
 }
 
 func TestBadAddressesFailClearly(t *testing.T) {
-	closed := testpeer.FreePort(t)
+	closed := testpeer.RefusingAddr(t) // refuses for the whole test, whatever else runs
 	for _, c := range []struct {
 		address string
 		params  map[string]string
@@ -43,7 +42,7 @@ func TestBadAddressesFailClearly(t *testing.T) {
 		{"tcp://kvm1:", nil, "empty port"},
 		{"tcp://kvm1/system", nil, "without a path"},
 		{"tcp://kvm1?uri=qemu:///system", nil, "no query"},
-		{fmt.Sprintf("tcp://127.0.0.1:%d", closed), nil, "connection refused"},
+		{"tcp://" + closed, nil, "connection refused"},
 		{"tcp://127.0.0.1:1", map[string]string{"uri": "qemu+ssh://kvm1/system"}, "give the driver URI"},
 		{"tcp://127.0.0.1:1", map[string]string{"uri": "qemu://kvm1/system"}, "names a host"},
 		{"tcp://127.0.0.1:1", map[string]string{"uri": "system"}, "not a connect URI"},

@@ -117,11 +117,12 @@ func (s *Sender) Send(ctx context.Context, n notice.Notification) error {
 	if len(targets) == 0 {
 		return channels.Permanent(fmt.Errorf("%s: none of the %d recipients has a DingTalk userid (roster field dingtalk)", Channel, len(n.Recipients)))
 	}
-	var out outcome
+	out := channels.Outcome{Channel: Channel, Invalid: func(err error) bool { return errors.Is(err, errInvalidUser) },
+		Refused: "DingTalk refused the userid of every recipient: check the roster's dingtalk field and the application's visible range"}
 	for _, r := range targets {
-		out.add(r, s.sendOne(ctx, n, r))
+		out.Add(r.Name, s.sendOne(ctx, n, r))
 	}
-	return out.result(len(targets))
+	return out.Result(len(targets))
 }
 
 // targets are the recipients with a usable userid; the others are counted as

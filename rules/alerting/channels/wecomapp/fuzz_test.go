@@ -25,23 +25,6 @@ func FuzzParseSendReply(f *testing.F) {
 	})
 }
 
-func FuzzParseTokenReply(f *testing.F) {
-	for _, s := range []string{`{"errcode":0,"errmsg":"ok","access_token":"t","expires_in":7200}`, `{"errcode":0}`,
-		`{"errcode":40001,"errmsg":"invalid credential"}`, `{"access_token":"t"}`, `{"errcode":0,"access_token":"t","expires_in":-5}`, `1`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := ParseTokenReply(b)
-		if err != nil {
-			assert.Equal(t, TokenReply{}, r)
-			return
-		}
-		if r.ErrCode == 0 {
-			assert.NotEmpty(t, r.AccessToken)
-		}
-	})
-}
-
 // FuzzDescription: whatever the text, the card body stays within WeCom's
 // limit, valid UTF-8, with its markup whole.
 func FuzzDescription(f *testing.F) {

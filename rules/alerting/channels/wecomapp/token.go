@@ -2,7 +2,6 @@ package wecomapp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,37 +10,9 @@ import (
 	"time"
 
 	"github.com/swanwatch/swanwatch/rules/alerting/channels"
+	"github.com/swanwatch/swanwatch/rules/alerting/channels/apptoken"
 	"github.com/swanwatch/swanwatch/rules/alerting/channels/webhook/httpsend"
 )
-
-// TokenReply is gettoken's answer (获取access_token).
-type TokenReply struct {
-	ErrCode     int    `json:"errcode"`
-	ErrMsg      string `json:"errmsg"`
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int64  `json:"expires_in"` // seconds
-}
-
-// ParseTokenReply decodes gettoken's answer. A reply without errcode is not
-// WeCom's (a proxy's page), and errcode 0 without a token cannot be used.
-func ParseTokenReply(body []byte) (TokenReply, error) {
-	var raw struct {
-		ErrCode     *int   `json:"errcode"`
-		ErrMsg      string `json:"errmsg"`
-		AccessToken string `json:"access_token"`
-		ExpiresIn   int64  `json:"expires_in"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return TokenReply{}, errors.New("gettoken reply is not JSON")
-	}
-	if raw.ErrCode == nil {
-		return TokenReply{}, errors.New("gettoken reply has no errcode")
-	}
-	if *raw.ErrCode == 0 && raw.AccessToken == "" {
-		return TokenReply{}, errors.New("gettoken reply has errcode 0 but no access_token")
-	}
-	return TokenReply{ErrCode: *raw.ErrCode, ErrMsg: raw.ErrMsg, AccessToken: raw.AccessToken, ExpiresIn: raw.ExpiresIn}, nil
-}
 
 // fetchToken is the apptoken.Fetch of this application.
 func (s *Sender) fetchToken(ctx context.Context) (string, time.Duration, error) {
@@ -52,7 +23,7 @@ func (s *Sender) fetchToken(ctx context.Context) (string, time.Duration, error) 
 	if err != nil {
 		return "", 0, err
 	}
-	rep, err := ParseTokenReply(body)
+	rep, err := apptoken.ParseTokenReply(body)
 	if err != nil {
 		httpsend.Count(Channel, "decode")
 		return "", 0, fmt.Errorf("%s: %w", Channel, err)
